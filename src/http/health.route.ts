@@ -1,0 +1,29 @@
+import { Router } from 'express';
+import type { Redis } from 'ioredis';
+
+const READY_TIMEOUT_MS = 1_000;
+
+/** `/healthz`: the process is up. `/readyz`: Redis answers, so requests can be served. */
+export function healthRoutes(redis: Redis): Router {
+  const router = Router();
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.get('/readyz', async (_req, res) => {
+    const ready = await pingWithin(redis, READY_TIMEOUT_MS);
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', redis: ready ? 'up' : 'down' });
+  });
+  return router;
+}
+
+async function pingWithin(redis: Redis, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([redis.ping().then((reply) => reply === 'PONG', () => false), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,28 @@
+--[[
+  Appends a timeline entry without changing the order's state.
+
+  KEYS[1]  order hash      <prefix>order:{BX-7K2Q}
+  KEYS[2]  timeline list   <prefix>order:{BX-7K2Q}:timeline
+  KEYS[3]  causes set      <prefix>order:{BX-7K2Q}:causes   notes are remembered as "note|<cause>"
+  ARGV[1]  cause id, e.g. "twilio:SM123"
+  ARGV[2]  now, ISO 8601
+  ARGV[3]  note text
+
+  Result: 1 = appended; 0 = this cause was already noted, nothing written;
+  -1 = no such order.
+
+  Check and append are one script so two workers retrying the same job cannot
+  both append; the keys share the {id} hash tag (Redis Cluster).
+]]
+local orderKey, timelineKey, causesKey = KEYS[1], KEYS[2], KEYS[3]
+local cause, now, note = ARGV[1], ARGV[2], ARGV[3]
+
+if redis.call('EXISTS', orderKey) == 0 then
+  return -1
+end
+if redis.call('SADD', causesKey, 'note|' .. cause) == 0 then
+  return 0
+end
+redis.call('RPUSH', timelineKey, cjson.encode({ at = now, cause = cause, note = note }))
+redis.call('HSET', orderKey, 'updatedAt', now)
+return 1

@@ -1,0 +1,76 @@
+import { randomInt } from 'node:crypto';
+
+/**
+ * Characters a customer can read off a small screen and type back without
+ * guessing: no 0/O, 1/I/L. 31 symbols, so 4 of them give 923,521 ids; the
+ * order store claims each id atomically and draws again on a collision.
+ */
+export const ID_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+
+/** Characters after the prefix in every id. */
+export const ID_LENGTH = 4;
+
+export const ORDER_ID_PREFIX = 'BX';
+export const OFFER_ID_PREFIX = 'UP';
+
+/** A fresh order id such as `BX-7K2Q`. Not guaranteed unique: claim it before use. */
+export function newOrderId(): string {
+  return newId(ORDER_ID_PREFIX);
+}
+
+/** A fresh upgrade-offer id such as `UP-9HMX`. Not guaranteed unique: claim it before use. */
+export function newOfferId(): string {
+  return newId(OFFER_ID_PREFIX);
+}
+
+/** True for an order id in its canonical form (`BX-` + 4 alphabet characters). */
+export function isOrderId(value: string): boolean {
+  return canonicalPattern(ORDER_ID_PREFIX).test(value);
+}
+
+/** True for an offer id in its canonical form (`UP-` + 4 alphabet characters). */
+export function isOfferId(value: string): boolean {
+  return canonicalPattern(OFFER_ID_PREFIX).test(value);
+}
+
+/**
+ * Finds an order id in what a customer typed ("bx 7k2q", "my order is BX-7K2Q?")
+ * and returns it canonical (`BX-7K2Q`), or undefined if there is none.
+ */
+export function parseOrderId(text: string): string | undefined {
+  return parseId(ORDER_ID_PREFIX, text);
+}
+
+/** Like {@link parseOrderId}, for upgrade-offer ids (`UP-…`). */
+export function parseOfferId(text: string): string | undefined {
+  return parseId(OFFER_ID_PREFIX, text);
+}
+
+function newId(prefix: string): string {
+  let body = '';
+  // randomInt draws without modulo bias, so every character is equally likely.
+  for (let i = 0; i < ID_LENGTH; i += 1) body += ID_ALPHABET[randomInt(ID_ALPHABET.length)];
+  return `${prefix}-${body}`;
+}
+
+function canonicalPattern(prefix: string): RegExp {
+  return new RegExp(`^${prefix}-[${ID_ALPHABET}]{${ID_LENGTH}}$`);
+}
+
+// Phones and keyboards produce many dashes; people also type spaces, dots, '#'.
+const SEPARATORS = '\\s\\-\\u2010-\\u2015_.:#/';
+
+function parseId(prefix: string, text: string): string | undefined {
+  // Match any 4 letters/digits, then check the alphabet, so "BX-7K2O" is refused
+  // rather than half-matched. Lookarounds stop "XBX-7K2Q" or "BX-7K2QA" matching.
+  const candidate = new RegExp(
+    `(?<![A-Za-z0-9])${prefix}[${SEPARATORS}]{0,3}([A-Za-z0-9]{${ID_LENGTH}})(?![A-Za-z0-9])`,
+    'gi',
+  );
+  const valid = new RegExp(`^[${ID_ALPHABET}]+$`);
+  for (const match of text.matchAll(candidate)) {
+    const body = match[1]?.toUpperCase();
+    if (body !== undefined && valid.test(body)) return `${prefix}-${body}`;
+  }
+  return undefined;
+}

@@ -1,0 +1,196 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { LuaScript } from './lua-script.js';
+import {
+  newOrderSchema,
+  orderStateSchema,
+  statesLeadingTo,
+  type Channel,
+  type NewOrder,
+  type Order,
+  type OrderState,
+  type TransitionOutcome,
+  type TransitionRequest,
+  type TransitionResult,
+} from './order.js';
+import { isOrderId, newOrderId } from './order-id.js';
+import { decodeOrder, encodeOrderFields, encodePatch, pairsToHash } from './order.record.js';
+
+export interface OrderStoreOptions {
+  /** Prepended verbatim to every key, e.g. `bx:`. */
+  prefix: string;
+  /** Clock for timestamps. Default: `Date.now`. */
+  now?: () => number;
+  /** Id generator. Default: {@link newOrderId}. */
+  newId?: () => string;
+  /** Draws before create() gives up on finding a free id. Default: 20. */
+  maxIdAttempts?: number;
+}
+
+/** Raised when create() cannot find a free order id: the id space is nearly full. */
+export class OrderIdsExhaustedError extends Error {
+  constructor(attempts: number) {
+    super(`No free order id after ${attempts} draws; the 4-character id space is nearly used up`);
+    this.name = 'OrderIdsExhaustedError';
+  }
+}
+
+/**
+ * A short, stable, non-reversible name for a customer, for use in Redis key
+ * names so a full phone number never appears in one (DESIGN.md rule 8).
+ */
+export function customerKey(channel: Channel, address: string): string {
+  return createHash('sha256').update(`${channel}:${address}`).digest('base64url').slice(0, 16);
+}
+
+const scripts = {
+  create: LuaScript.load('create-order.lua'),
+  transition: LuaScript.load('transition-order.lua'),
+  note: LuaScript.load('note-order.lua'),
+};
+
+/** Orders in Redis: create, read, move through the state machine, list. */
+export class OrderStore {
+  private readonly prefix: string;
+  private readonly now: () => number;
+  private readonly newId: () => string;
+  private readonly maxIdAttempts: number;
+
+  constructor(
+    private readonly redis: Redis,
+    options: OrderStoreOptions,
+  ) {
+    this.prefix = options.prefix;
+    this.now = options.now ?? Date.now;
+    this.newId = options.newId ?? newOrderId;
+    this.maxIdAttempts = options.maxIdAttempts ?? 20;
+  }
+
+  /** Creates an order in state `held` under a fresh id, and indexes it by customer and event. */
+  async create(input: NewOrder): Promise<Order> {
+    const data = newOrderSchema.parse(input);
+    const nowMs = this.now();
+    const at = new Date(nowMs).toISOString();
+    const { customer, ...rest } = data;
+    const base: Omit<Order, 'id'> = {
+      ...rest,
+      customer,
+      amount: data.amount ?? data.unitAmount * data.quantity,
+      state: 'held',
+      tickets: [],
+      createdAt: at,
+      updatedAt: at,
+      timeline: [{ at, to: 'held', cause: 'created' }],
+    };
+    const id = await this.claimId((candidate) => ({ ...base, id: candidate }));
+    // Indexed after the claim, never before: an index entry written for an id
+    // that turned out to be taken would point at someone else's order.
+    await Promise.all([
+      this.redis.zadd(this.customerIndexKey(customer.channel, customer.address), nowMs, id),
+      this.redis.zadd(this.eventIndexKey(data.eventId), nowMs, id),
+    ]);
+    return { ...base, id };
+  }
+
+  async get(id: string): Promise<Order | undefined> {
+    if (!isOrderId(id)) return undefined;
+    // MULTI on keys with one hash tag: a consistent snapshot, also on Cluster.
+    const replies = await this.redis
+      .multi()
+      .hgetall(this.orderKey(id))
+      .lrange(this.timelineKey(id), 0, -1)
+      .exec();
+    const [hashReply, timelineReply] = replies ?? [];
+    if (hashReply?.[0] || timelineReply?.[0]) throw hashReply?.[0] ?? timelineReply?.[0];
+    const hash = hashReply?.[1] as Record<string, string>;
+    if (Object.keys(hash).length === 0) return undefined;
+    return decodeOrder(id, hash, timelineReply?.[1] as string[]);
+  }
+
+  /** Moves an order to `to` once per cause; see lua/transition-order.lua for the outcomes. */
+  async transition(id: string, request: TransitionRequest): Promise<TransitionResult> {
+    const to = orderStateSchema.parse(request.to);
+    if (request.cause === '') throw new TypeError('transition needs a cause');
+    if (!isOrderId(id)) return { outcome: 'unknown_order' };
+    const reply = (await scripts.transition.run(this.redis, this.orderKeys(id), [
+      to,
+      request.cause,
+      new Date(this.now()).toISOString(),
+      request.note ?? '',
+      ` ${statesLeadingTo(to).join(' ')} `,
+      ...encodePatch(request.patch),
+    ])) as [TransitionOutcome, string[]?, string[]?];
+    const [outcome, hash, timeline] = reply;
+    if (outcome === 'unknown_order' || !hash || !timeline) return { outcome: 'unknown_order' };
+    return { outcome, order: decodeOrder(id, pairsToHash(hash), timeline) };
+  }
+
+  /**
+   * Appends a timeline entry without a state change, once per cause.
+   * Resolves true if it was appended, false if this cause was already noted or there is no such order.
+   */
+  async note(id: string, cause: string, note: string): Promise<boolean> {
+    if (!isOrderId(id)) return false;
+    const at = new Date(this.now()).toISOString();
+    const reply = await scripts.note.run(this.redis, this.orderKeys(id), [cause, at, note]);
+    return reply === 1;
+  }
+
+  /** The customer's orders, newest first. */
+  async listByCustomer(channel: Channel, address: string): Promise<Order[]> {
+    const ids = await this.redis.zrevrange(this.customerIndexKey(channel, address), 0, -1);
+    const orders = await this.getMany(ids);
+    // Belt and braces: never show one customer another's order.
+    return orders.filter((order) => order.customer.channel === channel && order.customer.address === address);
+  }
+
+  /** The event's orders, newest first, optionally only those in one state. */
+  async listByEvent(eventId: string, filter: { state?: OrderState } = {}): Promise<Order[]> {
+    const ids = await this.redis.zrevrange(this.eventIndexKey(eventId), 0, -1);
+    const orders = await this.getMany(ids);
+    return orders.filter(
+      (order) => order.eventId === eventId && (filter.state === undefined || order.state === filter.state),
+    );
+  }
+
+  private async claimId(build: (id: string) => Order): Promise<string> {
+    for (let attempt = 0; attempt < this.maxIdAttempts; attempt += 1) {
+      const candidate = this.newId();
+      if (!isOrderId(candidate)) throw new TypeError(`newId produced a malformed order id: ${candidate}`);
+      const { timeline, ...fields } = build(candidate);
+      const claimed = await scripts.create.run(this.redis, this.orderKeys(candidate).slice(0, 2), [
+        JSON.stringify(timeline[0]),
+        ...encodeOrderFields(fields),
+      ]);
+      if (claimed === 1) return candidate;
+    }
+    throw new OrderIdsExhaustedError(this.maxIdAttempts);
+  }
+
+  private async getMany(ids: string[]): Promise<Order[]> {
+    const orders = await Promise.all(ids.map((id) => this.get(id)));
+    return orders.filter((order): order is Order => order !== undefined);
+  }
+
+  // All of an order's keys carry its id as the hash tag, so one script or
+  // MULTI can touch them together on Redis Cluster (DESIGN.md rule 7).
+  private orderKey(id: string): string {
+    return `${this.prefix}order:{${id}}`;
+  }
+
+  private timelineKey(id: string): string {
+    return `${this.orderKey(id)}:timeline`;
+  }
+
+  private orderKeys(id: string): [string, string, string] {
+    return [this.orderKey(id), this.timelineKey(id), `${this.orderKey(id)}:causes`];
+  }
+
+  private customerIndexKey(channel: Channel, address: string): string {
+    return `${this.prefix}customer:${customerKey(channel, address)}:orders`;
+  }
+
+  private eventIndexKey(eventId: string): string {
+    return `${this.prefix}event:${eventId}:orders`;
+  }
+}

@@ -1,0 +1,139 @@
+import { z } from 'zod';
+
+/** Every state an order can be in. The last four are ends: nothing leaves them but a refund. */
+export const ORDER_STATES = [
+  'held',
+  'awaiting_payment',
+  'paid',
+  'fulfilled',
+  'expired',
+  'cancelled',
+  'payment_failed',
+  'refunded',
+] as const;
+
+export type OrderState = (typeof ORDER_STATES)[number];
+
+/**
+ * The only legal moves. held→paid is allowed because payment evidence wins: a
+ * webhook may arrive before we recorded that the link was sent.
+ */
+const NEXT: Readonly<Record<OrderState, readonly OrderState[]>> = {
+  held: ['awaiting_payment', 'cancelled', 'expired', 'paid', 'payment_failed'],
+  awaiting_payment: ['paid', 'expired', 'cancelled', 'payment_failed'],
+  paid: ['fulfilled', 'refunded'],
+  fulfilled: ['refunded'],
+  expired: [],
+  cancelled: [],
+  payment_failed: [],
+  refunded: [],
+};
+
+export function canTransition(from: OrderState, to: OrderState): boolean {
+  return NEXT[from].includes(to);
+}
+
+/** States with no way out (`paid` and `fulfilled` are not final: they can still be refunded). */
+export function isFinal(state: OrderState): boolean {
+  return NEXT[state].length === 0;
+}
+
+/** The states from which `to` can be reached in one move. */
+export function statesLeadingTo(to: OrderState): OrderState[] {
+  return ORDER_STATES.filter((from) => canTransition(from, to));
+}
+
+export const orderStateSchema = z.enum(ORDER_STATES);
+
+export const channelSchema = z.enum(['sms', 'chat']);
+export type Channel = z.infer<typeof channelSchema>;
+
+export const customerSchema = z.object({
+  channel: channelSchema,
+  /** E.164 phone number (sms) or the channel's user id (chat). */
+  address: z.string().min(1),
+  /** Bot Framework ConversationReference for proactive messages, stored as JSON. */
+  conversation: z.unknown().optional(),
+});
+export type Customer = z.infer<typeof customerSchema>;
+
+export const timelineEntrySchema = z.object({
+  at: z.iso.datetime(),
+  from: orderStateSchema.optional(),
+  to: orderStateSchema.optional(),
+  /** What caused it, e.g. 'stripe:evt_123', 'customer', 'reconciliation'. */
+  cause: z.string().min(1),
+  note: z.string().optional(),
+});
+export type TimelineEntry = z.infer<typeof timelineEntrySchema>;
+
+const minorUnits = z.number().int().nonnegative();
+
+export const orderSchema = z.object({
+  id: z.string(),
+  state: orderStateSchema,
+  customer: customerSchema,
+  eventId: z.string().min(1),
+  sectionId: z.string().min(1),
+  quantity: z.number().int().positive(),
+  seats: z.array(z.string()),
+  /** Price of one ticket in minor units (cents). */
+  unitAmount: minorUnits,
+  /** Total in minor units. */
+  amount: minorUnits,
+  currency: z.string().min(3),
+  stripeSessionId: z.string().optional(),
+  checkoutUrl: z.string().optional(),
+  /** Epoch ms after which the hold may be released (on evidence; see DESIGN.md "Hold"). */
+  holdExpiresAt: z.number().int(),
+  tickets: z.array(z.string()),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  timeline: z.array(timelineEntrySchema),
+});
+export type Order = z.infer<typeof orderSchema>;
+
+/** What a caller supplies to create an order; the store fills in the rest. */
+export const newOrderSchema = z.object({
+  customer: customerSchema,
+  eventId: z.string().min(1),
+  sectionId: z.string().min(1),
+  quantity: z.number().int().positive(),
+  seats: z.array(z.string()),
+  unitAmount: minorUnits,
+  /** Default: unitAmount × quantity. */
+  amount: minorUnits.optional(),
+  currency: z.string().min(3),
+  holdExpiresAt: z.number().int(),
+  stripeSessionId: z.string().optional(),
+  checkoutUrl: z.string().optional(),
+});
+export type NewOrder = z.input<typeof newOrderSchema>;
+
+/** Fields a transition may change alongside the state. */
+export interface OrderPatch {
+  stripeSessionId?: string;
+  checkoutUrl?: string;
+  seats?: string[];
+  tickets?: string[];
+  holdExpiresAt?: number;
+}
+
+export interface TransitionRequest {
+  to: OrderState;
+  /**
+   * Why, as a stable id: 'stripe:evt_123', 'customer:<activity id>', 'reconciliation:<run>'.
+   * Applying the same cause to the same target twice is a no-op the second time.
+   */
+  cause: string;
+  note?: string;
+  patch?: OrderPatch;
+}
+
+export type TransitionOutcome = 'applied' | 'duplicate' | 'already' | 'illegal' | 'unknown_order';
+
+export interface TransitionResult {
+  outcome: TransitionOutcome;
+  /** The order as it stands after this step (absent only for 'unknown_order'). */
+  order?: Order;
+}

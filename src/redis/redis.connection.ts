@@ -1,0 +1,51 @@
+import { join } from 'node:path';
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from 'pino';
+import { PROJECT_ROOT } from '../config.js';
+import { freePort, redisAnswers, startRedisServer, type RedisServerHandle } from './redis-server.process.js';
+
+const LOCAL_REDIS_URL = 'redis://127.0.0.1:6379';
+
+/** Where Redis is, and the private server this process started, if any. */
+export interface RedisLocation {
+  url: string;
+  /** Set when no Redis answered and this process started its own; stop it on exit. */
+  privateServer?: RedisServerHandle;
+}
+
+/**
+ * REDIS_URL when set; otherwise a Redis on 127.0.0.1:6379; otherwise a private
+ * redis-server with its append-only file under .data/redis, so a laptop needs
+ * no set-up and loses nothing on restart.
+ */
+export async function locateRedis(configuredUrl: string | undefined, log: Logger): Promise<RedisLocation> {
+  if (configuredUrl) return { url: configuredUrl };
+  if (await redisAnswers(LOCAL_REDIS_URL)) {
+    log.info({ component: 'redis' }, 'using the Redis on 127.0.0.1:6379');
+    return { url: LOCAL_REDIS_URL };
+  }
+  const dir = join(PROJECT_ROOT, '.data', 'redis');
+  const port = (await portIsFree(6379)) ? 6379 : await freePort();
+  const privateServer = await startRedisServer({ dir, port, appendOnly: true });
+  log.info({ component: 'redis', dir, port }, 'no Redis was answering: started a private redis-server (append-only file on)');
+  return { url: privateServer.url, privateServer };
+}
+
+async function portIsFree(port: number): Promise<boolean> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A connection for commands. A command fails after a couple of reconnect
+ * attempts rather than waiting forever, so an HTTP request answers 5xx while
+ * Redis is away (and Stripe retries). BullMQ workers pass
+ * `maxRetriesPerRequest: null`, as their blocking connections require.
+ */
+export function connectRedis(url: string, options: RedisOptions = {}): Redis {
+  return new Redis(url, { maxRetriesPerRequest: 2, enableReadyCheck: true, ...options });
+}

@@ -1,0 +1,59 @@
+// Redis key names of the seat engine.
+//
+// Every key of one event carries the hash tag `{ev:<eventId>}` right after the
+// prefix, so all of an event's keys live in one Redis Cluster slot and each
+// Lua script (which only ever touches one event) runs on a cluster unchanged.
+//
+// Every key here is fixed by (eventId, holdId) alone: none depends on the
+// section or the customer of an allocation. That is what lets sell, release and
+// swap declare all their KEYS without first reading the allocation, so each
+// change is one EVALSHA with no read-then-write window.
+
+/** Separates customer key and hold id in members of the `holders` set. */
+export const HOLDER_SEPARATOR = '\0';
+
+/** The keys of one event's seat state. */
+export interface EventSeatKeys {
+  /** Hash: field `<sectionId>/<row>`, value one char per seat ('.' free, 'H' held, 'S' sold). */
+  seats: string;
+  /** Hash: fields `<sectionId>:held`, `<sectionId>:sold`, exact counts. */
+  counts: string;
+  /** Sorted set: hold ids of held allocations, scored by expiresAt (ms). */
+  expiring: string;
+  /** Sorted set, all scores 0: members `<customerKey>\0<holdId>` of held allocations, read by lex range. */
+  holders: string;
+}
+
+export class SeatKeys {
+  constructor(private readonly prefix: string) {}
+
+  /** `bx:{ev:lakers-2026-12-05}:` — the start of every key of the event. */
+  eventBase(eventId: string): string {
+    return `${this.prefix}{ev:${eventId}}:`;
+  }
+
+  event(eventId: string): EventSeatKeys {
+    const base = this.eventBase(eventId);
+    return {
+      seats: `${base}seats`,
+      counts: `${base}counts`,
+      expiring: `${base}expiring`,
+      holders: `${base}holders`,
+    };
+  }
+
+  /** Hash of one allocation (hold), kept as a tombstone for a while once released. */
+  allocation(eventId: string, holdId: string): string {
+    return `${this.eventBase(eventId)}alloc:${holdId}`;
+  }
+}
+
+/** Field of a row in the `seats` hash. Section ids never contain '/'. */
+export function rowField(sectionId: string, row: string): string {
+  return `${sectionId}/${row}`;
+}
+
+/** Fields of a section's counters in the `counts` hash. */
+export function countFields(sectionId: string): { held: string; sold: string } {
+  return { held: `${sectionId}:held`, sold: `${sectionId}:sold` };
+}
