@@ -1,51 +1,134 @@
 import { z } from 'zod';
 
+// Every message below completes the sentence "<file>: <field path>: ...", which
+// is how catalog.loader.ts reports the first problem and stops start-up.
+
+/**
+ * zod error option for a wrong type: "is required" when the field is absent,
+ * else `message`. Other issues (unknown keys, size checks) keep their own text.
+ */
+function must(message: string) {
+  return {
+    error: (issue: { code?: string; input?: unknown }) => {
+      if (issue.code !== undefined && issue.code !== 'invalid_type' && issue.code !== 'invalid_format') return undefined;
+      return issue.input === undefined ? 'is required' : message;
+    },
+  };
+}
+
+function text(max: number) {
+  return z
+    .string(must('must be text'))
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`);
+}
+
 const id = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'letters, digits, "-" and "_" only');
+  .string(must('must be text'))
+  .min(1, 'must not be empty')
+  .max(64, 'must be at most 64 characters')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'must be letters, digits, "-" and "_" only, starting with a letter or digit');
+
+/** Names a customer might type for a thing, besides its name and id. */
+const aliases = z
+  .array(
+    text(60).regex(/[\p{L}\p{N}]/u, 'must contain a letter or digit'),
+    must('must be a list of words customers might type, e.g. ["lakers", "la lakers"]'),
+  );
+
+// Stripe's largest charge is 99,999,999 minor units; a catalog price above it
+// could never be paid, so it is a catalog mistake, not a runtime surprise.
+const CENTS_MESSAGE = 'must be a positive whole number of cents, e.g. 20000 for $200.00';
+const cents = z
+  .number(must(CENTS_MESSAGE))
+  .int(CENTS_MESSAGE)
+  .positive(CENTS_MESSAGE)
+  .max(99_999_999, 'must be at most 99999999 cents (the most Stripe can charge)');
+
+const SEATS_MESSAGE = 'must be a whole number of seats from 1 to 200';
+const rows = z
+  .record(z.string(), z.number(must(SEATS_MESSAGE)).int(SEATS_MESSAGE).min(1, SEATS_MESSAGE).max(200, SEATS_MESSAGE), must(
+    'must be an object of row name to seat count, best row first, e.g. { "A": 20, "B": 20 }',
+  ))
+  .superRefine((value, ctx) => {
+    const names = Object.keys(value);
+    if (names.length === 0) ctx.addIssue({ code: 'custom', message: 'a seated section needs at least one row' });
+    for (const name of names) {
+      if (!/^[A-Za-z0-9]{1,4}$/.test(name)) {
+        ctx.addIssue({ code: 'custom', path: [name], message: 'row names are 1-4 letters or digits' });
+      }
+    }
+  });
+
+const CAPACITY_MESSAGE = 'must be a whole number of places from 1 to 100000';
+const capacity = z
+  .number(must(CAPACITY_MESSAGE))
+  .int(CAPACITY_MESSAGE)
+  .min(1, CAPACITY_MESSAGE)
+  .max(100_000, CAPACITY_MESSAGE);
 
 const sectionBase = {
   id,
-  name: z.string().min(1).max(80),
+  name: text(80),
   /** Higher is better; upgrades move to a higher tier. */
-  tier: z.number().int().min(0),
+  tier: z.number(must('must be a whole number, 0 or more (higher is better)')).int().min(0, 'must be 0 or more'),
   /** Price of one seat in minor units (cents). */
-  price: z.number().int().positive(),
+  price: cents,
+  /** Extra words that name this section, e.g. ["floor seats"] for courtside. */
+  aliases: aliases.optional(),
 };
 
 /**
  * A section with named rows of numbered seats. Rows are listed best first:
  * `{ "A": 20, "B": 20 }` means row A (seats 1-20) is better than row B.
  */
-export const seatedSectionSchema = z
-  .object({
-    ...sectionBase,
-    rows: z
-      .record(z.string().regex(/^[A-Za-z0-9]{1,4}$/, 'row names are 1-4 letters or digits'), z.number().int().min(1).max(200))
-      .refine((rows) => Object.keys(rows).length > 0, 'a section needs at least one row'),
-  })
-  .strict();
+export const seatedSectionSchema = z.strictObject({ ...sectionBase, rows });
 
 /** A general-admission (standing) section: a capacity, no seat numbers. */
-export const gaSectionSchema = z
-  .object({ ...sectionBase, capacity: z.number().int().min(1).max(100_000) })
-  .strict();
+export const gaSectionSchema = z.strictObject({ ...sectionBase, capacity });
 
-export const sectionSchema = z.union([seatedSectionSchema, gaSectionSchema]);
+export type SeatedSection = z.infer<typeof seatedSectionSchema>;
+export type GaSection = z.infer<typeof gaSectionSchema>;
+
+// One object with both keys optional instead of z.union: a union reports
+// "invalid input" for the whole section, where this names the field at fault
+// (a missing price, a bad row) and says plainly when rows/capacity are mixed up.
+export const sectionSchema = z
+  .strictObject({ ...sectionBase, rows: rows.optional(), capacity: capacity.optional() }, must('must be an object'))
+  .superRefine((section, ctx) => {
+    const hasRows = section.rows !== undefined;
+    const hasCapacity = section.capacity !== undefined;
+    if (hasRows && hasCapacity) {
+      ctx.addIssue({ code: 'custom', message: 'has both "rows" and "capacity": give rows for a seated section or capacity for general admission' });
+    } else if (!hasRows && !hasCapacity) {
+      ctx.addIssue({ code: 'custom', message: 'needs "rows" (a seated section) or "capacity" (general admission)' });
+    }
+  })
+  .transform((section): SeatedSection | GaSection => section as SeatedSection | GaSection);
 
 export const eventSchema = z
-  .object({
-    id,
-    name: z.string().min(1).max(120),
-    startsAt: z.iso.datetime({ offset: true }),
-    venue: z.string().min(1).max(120),
-    currency: z.string().regex(/^[a-z]{3}$/, 'a lower-case ISO 4217 code such as "usd"'),
-    aliases: z.array(z.string().min(1).max(60)).default([]),
-    sections: z.array(sectionSchema).min(1),
-  })
-  .strict()
+  .strictObject(
+    {
+      id,
+      name: text(120),
+      startsAt: z.iso.datetime({
+        offset: true,
+        ...must('must be an ISO 8601 date and time with a UTC offset, e.g. "2026-12-05T19:30:00-08:00"'),
+      }),
+      venue: text(120),
+      currency: z
+        .string(must('must be a lower-case ISO 4217 code such as "usd"'))
+        .regex(/^[a-z]{3}$/, 'must be a lower-case ISO 4217 code such as "usd"'),
+      aliases: aliases.default([]),
+      /** A line or two a bot can show when a customer asks what the event is. */
+      description: text(500).optional(),
+      /** Shown before payment, e.g. "Refunds up to 48 hours before the event." */
+      refundPolicy: text(300).optional(),
+      sections: z.array(sectionSchema, must('must be a list of sections')).min(1, 'an event needs at least one section'),
+    },
+    must('must be an object'),
+  )
   .superRefine((event, ctx) => {
     const seen = new Set<string>();
     event.sections.forEach((section, index) => {
@@ -57,7 +140,10 @@ export const eventSchema = z
   });
 
 export const catalogSchema = z
-  .object({ events: z.array(eventSchema).min(1) })
+  .object(
+    { events: z.array(eventSchema, must('must be a list of events')).min(1, 'the catalog needs at least one event') },
+    must('must be an object with an "events" list'),
+  )
   .superRefine((catalog, ctx) => {
     const seen = new Set<string>();
     catalog.events.forEach((event, index) => {
@@ -68,8 +154,6 @@ export const catalogSchema = z
     });
   });
 
-export type SeatedSection = z.infer<typeof seatedSectionSchema>;
-export type GaSection = z.infer<typeof gaSectionSchema>;
 export type Section = z.infer<typeof sectionSchema>;
 export type CatalogEvent = z.infer<typeof eventSchema>;
 export type Catalog = z.infer<typeof catalogSchema>;

@@ -21,8 +21,8 @@ export interface OrderStoreOptions {
   prefix: string;
   /** Clock for timestamps. Default: `Date.now`. */
   now?: () => number;
-  /** Id generator. Default: {@link newOrderId}. */
-  newId?: () => string;
+  /** Id generator, given the attempt number (0, 1, …). Default: {@link newOrderId}, 4 characters, longer after repeated collisions. */
+  newId?: (attempt: number) => string;
   /** Draws before create() gives up on finding a free id. Default: 20. */
   maxIdAttempts?: number;
 }
@@ -30,7 +30,7 @@ export interface OrderStoreOptions {
 /** Raised when create() cannot find a free order id: the id space is nearly full. */
 export class OrderIdsExhaustedError extends Error {
   constructor(attempts: number) {
-    super(`No free order id after ${attempts} draws; the 4-character id space is nearly used up`);
+    super(`No free order id after ${attempts} draws; even 6-character ids keep colliding`);
     this.name = 'OrderIdsExhaustedError';
   }
 }
@@ -53,7 +53,7 @@ const scripts = {
 export class OrderStore {
   private readonly prefix: string;
   private readonly now: () => number;
-  private readonly newId: () => string;
+  private readonly newId: (attempt: number) => string;
   private readonly maxIdAttempts: number;
 
   constructor(
@@ -62,7 +62,7 @@ export class OrderStore {
   ) {
     this.prefix = options.prefix;
     this.now = options.now ?? Date.now;
-    this.newId = options.newId ?? newOrderId;
+    this.newId = options.newId ?? ((attempt) => newOrderId(attempt < 8 ? 4 : attempt < 14 ? 5 : 6));
     this.maxIdAttempts = options.maxIdAttempts ?? 20;
   }
 
@@ -71,10 +71,8 @@ export class OrderStore {
     const data = newOrderSchema.parse(input);
     const nowMs = this.now();
     const at = new Date(nowMs).toISOString();
-    const { customer, ...rest } = data;
     const base: Omit<Order, 'id'> = {
-      ...rest,
-      customer,
+      ...data,
       amount: data.amount ?? data.unitAmount * data.quantity,
       state: 'held',
       tickets: [],
@@ -86,7 +84,7 @@ export class OrderStore {
     // Indexed after the claim, never before: an index entry written for an id
     // that turned out to be taken would point at someone else's order.
     await Promise.all([
-      this.redis.zadd(this.customerIndexKey(customer.channel, customer.address), nowMs, id),
+      this.redis.zadd(this.customerIndexKey(data.customer.channel, data.customer.address), nowMs, id),
       this.redis.zadd(this.eventIndexKey(data.eventId), nowMs, id),
     ]);
     return { ...base, id };
@@ -155,7 +153,7 @@ export class OrderStore {
 
   private async claimId(build: (id: string) => Order): Promise<string> {
     for (let attempt = 0; attempt < this.maxIdAttempts; attempt += 1) {
-      const candidate = this.newId();
+      const candidate = this.newId(attempt);
       if (!isOrderId(candidate)) throw new TypeError(`newId produced a malformed order id: ${candidate}`);
       const { timeline, ...fields } = build(candidate);
       const claimed = await scripts.create.run(this.redis, this.orderKeys(candidate).slice(0, 2), [

@@ -1,0 +1,92 @@
+import { z } from 'zod';
+
+/** What we ask a checkout provider for: one hosted payment page for one order. */
+export interface CheckoutRequest {
+  /** Our order (or upgrade offer) id; travels in client_reference_id and metadata. */
+  reference: string;
+  kind: 'tickets' | 'upgrade';
+  /** For an upgrade: the order whose seats move. */
+  upgradeOf?: string;
+  currency: string;
+  lineItems: Array<{ name: string; description?: string; unitAmount: number; quantity: number }>;
+  /** When the page stops taking payment, epoch seconds (Stripe: 30 min to 24 h ahead). */
+  expiresAt: number;
+  successUrl: string;
+  cancelUrl: string;
+  /** Same key, same session: a retried create never makes a second page. */
+  idempotencyKey: string;
+}
+
+/** The parts of a Checkout Session we act on, already validated. */
+export interface CheckoutSession {
+  id: string;
+  url: string | null;
+  status: 'open' | 'complete' | 'expired';
+  paymentStatus: 'paid' | 'unpaid' | 'no_payment_required';
+  reference: string;
+  kind: 'tickets' | 'upgrade';
+  upgradeOf?: string;
+  amountTotal: number | null;
+  currency: string | null;
+  paymentIntentId?: string;
+}
+
+/** Stripe Checkout, or the demo checkout when no Stripe key is configured. */
+export interface CheckoutGateway {
+  readonly demo: boolean;
+  create(request: CheckoutRequest): Promise<CheckoutSession>;
+  /** The session as the provider sees it now: the worker trusts this, not an event body. */
+  retrieve(sessionId: string): Promise<CheckoutSession>;
+  /** Stops the page taking payment; expiring an expired session is not an error. */
+  expire(sessionId: string): Promise<CheckoutSession>;
+}
+
+/** Our ids come back from Stripe in metadata; they are checked, not trusted. */
+export const checkoutMetadataSchema = z.object({
+  reference: z.string().regex(/^(BX|UP)-[A-Z0-9]{4,6}$/),
+  kind: z.enum(['tickets', 'upgrade']),
+  upgradeOf: z.string().regex(/^BX-[A-Z0-9]{4,6}$/).optional(),
+});
+
+const stripeSessionSchema = z.object({
+  id: z.string().min(1),
+  url: z.string().nullable().optional(),
+  status: z.enum(['open', 'complete', 'expired']),
+  payment_status: z.enum(['paid', 'unpaid', 'no_payment_required']),
+  client_reference_id: z.string().nullable().optional(),
+  metadata: z.record(z.string(), z.string()).nullable().optional(),
+  amount_total: z.number().nullable().optional(),
+  currency: z.string().nullable().optional(),
+  payment_intent: z.union([z.string(), z.object({ id: z.string() })]).nullable().optional(),
+});
+
+/** Raised when a session does not carry our ids: never ours, or tampered with. */
+export class ForeignSessionError extends Error {
+  constructor(sessionId: string, reason: string) {
+    super(`checkout session ${sessionId} is not one of ours: ${reason}`);
+    this.name = 'ForeignSessionError';
+  }
+}
+
+/** Validates a Stripe-shaped session object (from the API or the demo store). */
+export function toCheckoutSession(raw: unknown): CheckoutSession {
+  const session = stripeSessionSchema.parse(raw);
+  const metadata = checkoutMetadataSchema.safeParse(session.metadata ?? {});
+  if (!metadata.success) throw new ForeignSessionError(session.id, 'metadata lacks a valid reference');
+  if (session.client_reference_id !== metadata.data.reference) {
+    throw new ForeignSessionError(session.id, 'client_reference_id and metadata disagree');
+  }
+  const paymentIntent = session.payment_intent;
+  return {
+    id: session.id,
+    url: session.url ?? null,
+    status: session.status,
+    paymentStatus: session.payment_status,
+    reference: metadata.data.reference,
+    kind: metadata.data.kind,
+    upgradeOf: metadata.data.upgradeOf,
+    amountTotal: session.amount_total ?? null,
+    currency: session.currency ?? null,
+    paymentIntentId: typeof paymentIntent === 'string' ? paymentIntent : paymentIntent?.id,
+  };
+}

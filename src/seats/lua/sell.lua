@@ -1,0 +1,41 @@
+--[[
+  Sells a held allocation: its seats (or GA places) go from held to sold.
+  Selling an allocation that is already sold changes nothing and says so, so a
+  payment webhook delivered twice is harmless. An expired but unreleased hold
+  still sells: a hold ends only on evidence, and a payment is the opposite.
+
+  Input:
+    KEYS[1] alloc     hash of this allocation
+    KEYS[2] counts    hash <sectionId>:held / <sectionId>:sold
+    KEYS[3] expiring  zset holdId -> expiresAt, held allocations only
+    KEYS[4] holders   zset '<customerKey>\0<holdId>', held allocations only
+    KEYS[5] seats     hash <sectionId>/<row> -> seat string
+
+    ARGV[1] holdId
+    ARGV[2] now, epoch ms
+
+  Output:
+    {'ok', already ('0' | '1'), <allocation as HGETALL pairs>}
+    {'err', reason}   reason: unknown_hold | released | swapped
+
+  Concurrency: the state check and the change are one script, so a sell racing
+  a release of the same hold sees either 'held' (and wins) or 'released'.
+]]
+
+local allocKey, countsKey, expiringKey, holdersKey, seatsKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local holdId, now = ARGV[1], ARGV[2]
+
+local alloc = readAlloc(allocKey)
+if not alloc then return { 'err', 'unknown_hold' } end
+if alloc.state == 'sold' then return okReply(allocKey, '1') end
+if alloc.swappedInto then return { 'err', 'swapped' } end
+if alloc.state ~= 'held' then return { 'err', 'released' } end
+
+local seats = seatsByRow(alloc.sectionId, alloc.seats)
+assertSeats(seatsKey, seats, 'H')
+setSeats(seatsKey, seats, 'S')
+addCount(countsKey, alloc.sectionId, 'held', -alloc.quantity)
+addCount(countsKey, alloc.sectionId, 'sold', alloc.quantity)
+forgetHold(expiringKey, holdersKey, holdId, alloc.customerKey)
+redis.call('HSET', allocKey, 'state', 'sold', 'soldAt', now)
+return okReply(allocKey, '0')

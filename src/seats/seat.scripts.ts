@@ -1,0 +1,74 @@
+// Loads the seat engine's Lua scripts and runs them by SHA.
+//
+// EVALSHA with an EVAL fallback on NOSCRIPT (rather than ioredis defineCommand)
+// keeps the caller's shared Redis client untouched and typed: a restarted or
+// failed-over Redis has an empty script cache, and EVAL reloads it.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Redis } from 'ioredis';
+
+/** One Lua script: its source and SHA1, as Redis computes it. */
+export class LuaScript {
+  readonly sha: string;
+
+  constructor(
+    readonly name: string,
+    readonly source: string,
+  ) {
+    this.sha = createHash('sha1').update(source).digest('hex');
+  }
+
+  async run(redis: Redis, keys: readonly string[], args: ReadonlyArray<string | number>): Promise<unknown> {
+    try {
+      return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
+    } catch (err) {
+      if (!isNoScript(err)) throw err;
+      return redis.eval(this.source, keys.length, ...keys, ...args);
+    }
+  }
+}
+
+function isNoScript(err: unknown): boolean {
+  return err instanceof Error && err.message.startsWith('NOSCRIPT');
+}
+
+function readLua(file: string): string {
+  return readFileSync(new URL(`./lua/${file}`, import.meta.url), 'utf8');
+}
+
+export interface SeatScripts {
+  hold: LuaScript;
+  sell: LuaScript;
+  release: LuaScript;
+  swap: LuaScript;
+}
+
+/** Reads the scripts from `lua/`, each with seat.lib.lua in front (Redis scripts cannot include files). */
+export function loadSeatScripts(): SeatScripts {
+  const lib = readLua('seat.lib.lua');
+  const script = (name: keyof SeatScripts) => new LuaScript(name, `${lib}\n${readLua(`${name}.lua`)}`);
+  return { hold: script('hold'), sell: script('sell'), release: script('release'), swap: script('swap') };
+}
+
+/** What every seat script answers, decoded. */
+export type ScriptReply =
+  | { ok: true; already: boolean; head: string[]; fields: Record<string, string> }
+  | { ok: false; reason: string; numbers: number[] };
+
+/**
+ * Decodes `{'ok', already, ...head, ...allocation pairs}` or `{'err', reason, ...numbers}`.
+ * `headLength` is how many values the script puts before the allocation pairs.
+ */
+export function decodeReply(reply: unknown, headLength = 0): ScriptReply {
+  if (!Array.isArray(reply) || (reply[0] !== 'ok' && reply[0] !== 'err')) {
+    throw new Error(`unexpected seat script reply: ${JSON.stringify(reply)}`);
+  }
+  if (reply[0] === 'err') {
+    return { ok: false, reason: String(reply[1]), numbers: reply.slice(2).map(Number) };
+  }
+  const head = reply.slice(2, 2 + headLength).map(String);
+  const pairs = reply.slice(2 + headLength).map(String);
+  const fields: Record<string, string> = {};
+  for (let i = 0; i + 1 < pairs.length; i += 2) fields[pairs[i]!] = pairs[i + 1]!;
+  return { ok: true, already: reply[1] === '1', head, fields };
+}

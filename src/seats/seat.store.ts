@@ -1,0 +1,330 @@
+// The seat engine: holds, sells, releases and swaps seats of catalog events.
+// Seat state lives in Redis and every change is one Lua script (./lua), so no
+// seat is ever held or sold twice whatever the concurrency. This class checks
+// what can be checked without Redis, builds the KEYS/ARGV and decodes replies.
+import type { Redis } from 'ioredis';
+import { isSeated, sectionCapacity, type Section } from '../catalog/catalog.schema.js';
+import type { EventCatalog } from '../catalog/event-catalog.js';
+import { HOLDER_SEPARATOR, SeatKeys, countFields, rowField } from './seat.keys.js';
+import { decodeReply, loadSeatScripts, type SeatScripts } from './seat.scripts.js';
+
+export interface SeatStoreOptions {
+  /** Prefix of every key, e.g. 'bx:'. */
+  prefix: string;
+  /** Largest party one hold may seat. Default 8. */
+  maxPartySize?: number;
+  /** Open (unexpired, unsold) holds one customer may have per event. Default 2. */
+  maxOpenHoldsPerCustomer?: number;
+}
+
+export interface HoldRequest {
+  eventId: string;
+  sectionId: string;
+  quantity: number;
+  /** The order id; only this id can later sell or release the hold. */
+  holdId: string;
+  /** Who holds, for the per-customer cap (e.g. a channel and user id). Must not contain NUL. */
+  customerKey: string;
+  /** Epoch ms after which the hold no longer counts towards the customer's cap. */
+  expiresAt: number;
+  /** Epoch ms; default Date.now(). */
+  now?: number;
+}
+
+export type AllocationState = 'held' | 'sold' | 'released';
+
+export interface Allocation {
+  holdId: string;
+  eventId: string;
+  sectionId: string;
+  /** Seat names such as 'A-12', in seat order; empty for general admission. */
+  seats: string[];
+  quantity: number;
+  state: AllocationState;
+  expiresAt: number;
+  customerKey: string;
+  /** Epoch ms the hold was made. */
+  createdAt: number;
+  /** On a hold consumed by an upgrade: the sold allocation that took its seats. */
+  swappedInto?: string;
+}
+
+export type HoldRefusal =
+  | 'unknown_section'
+  | 'bad_quantity'
+  | 'party_too_large'
+  | 'too_many_holds'
+  | 'hold_exists'
+  | 'not_enough_seats'
+  | 'no_adjacent_block';
+
+/**
+ * `available` (free places in the section) and `largestBlock` (longest run of
+ * adjacent free seats; for GA equal to available) let the dialog offer to split
+ * the party or pick another section. They are 0 for the refusals decided
+ * without Redis: unknown_section, bad_quantity, party_too_large.
+ */
+export type HoldResult =
+  | { ok: true; allocation: Allocation }
+  | { ok: false; reason: HoldRefusal; available: number; largestBlock: number };
+
+/** 'swapped': the hold was consumed by an upgrade (see swap) and can no longer be sold or released. */
+export type SeatChangeRefusal = 'unknown_hold' | 'released' | 'sold' | 'swapped';
+
+export type SeatChange =
+  | { ok: true; allocation: Allocation; already: boolean }
+  | { ok: false; reason: SeatChangeRefusal };
+
+/**
+ * Refusals of swap: 'same_hold' (one id for both), 'unknown_sold' / 'not_sold'
+ * (the allocation to upgrade is missing or not paid), 'unknown_hold',
+ * 'released', 'not_held' (the upgrade hold was sold on its own), 'swapped'
+ * (it already upgraded another allocation), 'quantity_mismatch'.
+ */
+export type SwapRefusal =
+  | 'same_hold'
+  | 'unknown_sold'
+  | 'not_sold'
+  | 'unknown_hold'
+  | 'released'
+  | 'not_held'
+  | 'swapped'
+  | 'quantity_mismatch';
+
+export type SwapResult =
+  | {
+      ok: true;
+      /** The sold allocation, now on the new seats. */
+      allocation: Allocation;
+      already: boolean;
+      /** The seats now sold (= allocation.seats). */
+      seats: string[];
+      /** Where the old seats were, now back on sale. */
+      freedSectionId: string;
+      freedSeats: string[];
+    }
+  | { ok: false; reason: SwapRefusal };
+
+export interface SectionInventory {
+  id: string;
+  name: string;
+  tier: number;
+  capacity: number;
+  held: number;
+  sold: number;
+  available: number;
+  /** Seated sections: the longest run of adjacent free seats in one row. */
+  largestBlock?: number;
+}
+
+export interface EventInventory {
+  event: string;
+  sections: SectionInventory[];
+}
+
+const DEFAULT_MAX_PARTY_SIZE = 8;
+const DEFAULT_MAX_OPEN_HOLDS = 2;
+
+export class SeatStore {
+  private readonly keys: SeatKeys;
+  private readonly scripts: SeatScripts = loadSeatScripts();
+  private readonly maxPartySize: number;
+  private readonly maxOpenHolds: number;
+  /** ARGV tail describing each section's layout, built once per catalog section. */
+  private readonly layouts = new WeakMap<Section, Array<string | number>>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly catalog: EventCatalog,
+    options: SeatStoreOptions,
+  ) {
+    this.keys = new SeatKeys(options.prefix);
+    this.maxPartySize = options.maxPartySize ?? DEFAULT_MAX_PARTY_SIZE;
+    this.maxOpenHolds = options.maxOpenHoldsPerCustomer ?? DEFAULT_MAX_OPEN_HOLDS;
+  }
+
+  /** Holds the best available places for one order; see hold.lua for "best". */
+  async hold(req: HoldRequest): Promise<HoldResult> {
+    assertHoldRequest(req);
+    const section = this.catalog.section(req.eventId, req.sectionId);
+    if (!section) return refuseHold('unknown_section');
+    if (!Number.isInteger(req.quantity) || req.quantity < 1) return refuseHold('bad_quantity');
+    if (req.quantity > this.maxPartySize) return refuseHold('party_too_large');
+
+    const keys = this.keys.event(req.eventId);
+    const reply = decodeReply(
+      await this.scripts.hold.run(
+        this.redis,
+        [this.keys.allocation(req.eventId, req.holdId), keys.counts, keys.expiring, keys.holders, keys.seats],
+        [
+          req.holdId, req.eventId, req.sectionId, req.quantity, req.expiresAt, req.now ?? Date.now(),
+          req.customerKey, this.maxOpenHolds, ...this.layout(section),
+        ],
+      ),
+    );
+    if (!reply.ok) {
+      const [available = 0, largestBlock = 0] = reply.numbers;
+      return { ok: false, reason: reply.reason as HoldRefusal, available, largestBlock };
+    }
+    return { ok: true, allocation: toAllocation(reply.fields) };
+  }
+
+  /** held → sold. Selling a sold allocation again answers ok with already=true. */
+  async sell(eventId: string, holdId: string, now = Date.now()): Promise<SeatChange> {
+    return this.change('sell', eventId, holdId, now);
+  }
+
+  /** held → free. Releasing twice answers ok with already=true; a sold allocation is refused. */
+  async release(eventId: string, holdId: string, now = Date.now()): Promise<SeatChange> {
+    return this.change('release', eventId, holdId, now);
+  }
+
+  /**
+   * Upgrade: in one step heldId's seats become sold under soldId's allocation,
+   * soldId's old seats go back on sale and heldId's allocation ends. Running it
+   * again changes nothing and answers ok with already=true.
+   */
+  async swap(eventId: string, soldId: string, heldId: string, now = Date.now()): Promise<SwapResult> {
+    if (soldId === heldId) return { ok: false, reason: 'same_hold' };
+    const keys = this.keys.event(eventId);
+    const reply = decodeReply(
+      await this.scripts.swap.run(
+        this.redis,
+        [
+          this.keys.allocation(eventId, soldId), this.keys.allocation(eventId, heldId),
+          keys.counts, keys.expiring, keys.holders, keys.seats,
+        ],
+        [soldId, heldId, now],
+      ),
+      2,
+    );
+    if (!reply.ok) return { ok: false, reason: reply.reason as SwapRefusal };
+    const allocation = toAllocation(reply.fields);
+    const [freedSectionId = '', freedSeats = ''] = reply.head;
+    return { ok: true, allocation, already: reply.already, seats: allocation.seats, freedSectionId, freedSeats: seatList(freedSeats) };
+  }
+
+  async allocation(eventId: string, holdId: string): Promise<Allocation | undefined> {
+    const fields = await this.redis.hgetall(this.keys.allocation(eventId, holdId));
+    return fields.state ? toAllocation(fields) : undefined;
+  }
+
+  /** Counts per section, read in one transaction so held, sold and seats agree. */
+  async inventory(eventId: string): Promise<EventInventory | undefined> {
+    const event = this.catalog.event(eventId);
+    if (!event) return undefined;
+    const { counts, rows } = await this.readEventState(eventId);
+    return { event: eventId, sections: event.sections.map((section) => sectionInventory(section, counts, rows)) };
+  }
+
+  /**
+   * The seat map of a seated section: row name → one char per seat
+   * ('.' free, 'H' held, 'S' sold), rows best first. Undefined for GA or unknown sections.
+   */
+  async seatMap(eventId: string, sectionId: string): Promise<Record<string, string> | undefined> {
+    const section = this.catalog.section(eventId, sectionId);
+    if (!section || !isSeated(section)) return undefined;
+    const rows = await this.redis.hgetall(this.keys.event(eventId).seats);
+    return Object.fromEntries(Object.entries(section.rows).map(([row, size]) => [row, rowState(rows[rowField(sectionId, row)], size)]));
+  }
+
+  /**
+   * Held allocations whose expiresAt has passed (≤ now). They are not released
+   * here: a hold ends only on evidence (DESIGN.md "Hold"), so the caller checks
+   * the Checkout Session first and then calls release.
+   */
+  async expiredHolds(eventId: string, now = Date.now()): Promise<string[]> {
+    return this.redis.zrangebyscore(this.keys.event(eventId).expiring, '-inf', now);
+  }
+
+  private async change(kind: 'sell' | 'release', eventId: string, holdId: string, now: number): Promise<SeatChange> {
+    const keys = this.keys.event(eventId);
+    const reply = decodeReply(
+      await this.scripts[kind].run(
+        this.redis,
+        [this.keys.allocation(eventId, holdId), keys.counts, keys.expiring, keys.holders, keys.seats],
+        [holdId, now],
+      ),
+    );
+    if (!reply.ok) return { ok: false, reason: reply.reason as SeatChangeRefusal };
+    return { ok: true, allocation: toAllocation(reply.fields), already: reply.already };
+  }
+
+  private async readEventState(eventId: string): Promise<{ counts: Record<string, string>; rows: Record<string, string> }> {
+    const keys = this.keys.event(eventId);
+    const results = await this.redis.multi().hgetall(keys.counts).hgetall(keys.seats).exec();
+    const [counts, rows] = (results ?? []).map(([err, value]) => {
+      if (err) throw err;
+      return value as Record<string, string>;
+    });
+    return { counts: counts ?? {}, rows: rows ?? {} };
+  }
+
+  /** hold.lua's ARGV[9..]: GA capacity, or 0 then row name/size pairs best row first. */
+  private layout(section: Section): Array<string | number> {
+    let args = this.layouts.get(section);
+    if (!args) {
+      args = isSeated(section) ? [0, ...Object.entries(section.rows).flat()] : [section.capacity];
+      this.layouts.set(section, args);
+    }
+    return args;
+  }
+}
+
+function assertHoldRequest(req: HoldRequest): void {
+  if (!req.holdId) throw new TypeError('hold: holdId is required');
+  if (!req.customerKey || req.customerKey.includes(HOLDER_SEPARATOR)) {
+    throw new TypeError('hold: customerKey is required and must not contain NUL');
+  }
+  if (!Number.isFinite(req.expiresAt)) throw new TypeError('hold: expiresAt must be epoch ms');
+}
+
+function refuseHold(reason: HoldRefusal): HoldResult {
+  return { ok: false, reason, available: 0, largestBlock: 0 };
+}
+
+function seatList(csv: string | undefined): string[] {
+  return csv ? csv.split(',') : [];
+}
+
+function toAllocation(fields: Record<string, string>): Allocation {
+  const allocation: Allocation = {
+    holdId: fields.holdId ?? '',
+    eventId: fields.eventId ?? '',
+    sectionId: fields.sectionId ?? '',
+    seats: seatList(fields.seats),
+    quantity: Number(fields.quantity),
+    state: fields.state as AllocationState,
+    expiresAt: Number(fields.expiresAt),
+    customerKey: fields.customerKey ?? '',
+    createdAt: Number(fields.createdAt),
+  };
+  if (fields.swappedInto) allocation.swappedInto = fields.swappedInto;
+  return allocation;
+}
+
+/** A stored row, or all free when never held from, cut or padded to the catalog's size. */
+function rowState(stored: string | undefined, size: number): string {
+  return (stored ?? '').padEnd(size, '.').slice(0, size);
+}
+
+function longestFreeRun(row: string): number {
+  return Math.max(0, ...(row.match(/\.+/g) ?? []).map((run) => run.length));
+}
+
+function sectionInventory(section: Section, counts: Record<string, string>, rows: Record<string, string>): SectionInventory {
+  const fields = countFields(section.id);
+  const held = Number(counts[fields.held] ?? 0);
+  const sold = Number(counts[fields.sold] ?? 0);
+  const capacity = sectionCapacity(section);
+  const inventory: SectionInventory = {
+    id: section.id, name: section.name, tier: section.tier, capacity, held, sold, available: capacity - held - sold,
+  };
+  if (isSeated(section)) {
+    inventory.largestBlock = Math.max(
+      0,
+      ...Object.entries(section.rows).map(([row, size]) => longestFreeRun(rowState(rows[rowField(section.id, row)], size))),
+    );
+  }
+  return inventory;
+}

@@ -1,0 +1,580 @@
+// A small Stripe-compatible HTTP server for tests. The real `stripe` SDK is
+// pointed at it (createStripeClient({ apiUrl })) so tests check the requests
+// the SDK really serializes, and the code under test handles the responses
+// and errors Stripe really sends. It records every request and answers the few
+// endpoints the box office uses, with Stripe's object and error shapes:
+//   POST /v1/checkout/sessions            GET  /v1/checkout/sessions/:id
+//   POST /v1/checkout/sessions/:id/expire POST /v1/refunds   GET /v1/refunds/:id
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** A form or query value after bracket parsing: `a[0][b]=1` → `{ a: [{ b: '1' }] }`. */
+export type FormValue = string | FormValue[] | { [key: string]: FormValue };
+export type FormObject = { [key: string]: FormValue };
+
+/** One request as the server received it. */
+export interface RecordedStripeRequest {
+  method: string;
+  /** Path without the query, e.g. `/v1/checkout/sessions`. */
+  path: string;
+  /** Parsed query string (GET parameters such as `expand[0]`). */
+  query: FormObject;
+  /** Lower-cased header names, as node:http gives them. */
+  headers: IncomingHttpHeaders;
+  idempotencyKey: string | undefined;
+  /** Parsed `application/x-www-form-urlencoded` body. */
+  body: FormObject;
+  rawBody: string;
+}
+
+/** Stripe's error object: https://docs.stripe.com/api/errors */
+export interface StripeErrorBody {
+  type: 'api_error' | 'card_error' | 'idempotency_error' | 'invalid_request_error' | (string & {});
+  message: string;
+  code?: string;
+  param?: string;
+  decline_code?: string;
+}
+
+/** A Checkout Session as this server stores and returns it (the fields we model, plus any patched in). */
+export interface FakeCheckoutSession {
+  id: string;
+  object: 'checkout.session';
+  url: string | null;
+  status: 'open' | 'complete' | 'expired';
+  payment_status: 'paid' | 'unpaid' | 'no_payment_required';
+  client_reference_id: string | null;
+  metadata: Record<string, string>;
+  expires_at: number;
+  created: number;
+  amount_total: number | null;
+  amount_subtotal: number | null;
+  currency: string | null;
+  mode: string | null;
+  payment_intent: string | null;
+  customer_email: string | null;
+  success_url: string | null;
+  cancel_url: string | null;
+  livemode: false;
+  [field: string]: unknown;
+}
+
+export interface FakeRefund {
+  id: string;
+  object: 'refund';
+  amount: number;
+  currency: string | null;
+  payment_intent: string | null;
+  charge: string | null;
+  status: 'succeeded' | 'pending' | 'failed' | 'canceled';
+  reason: string | null;
+  metadata: Record<string, string>;
+  created: number;
+  [field: string]: unknown;
+}
+
+export interface StripeApiServerOptions {
+  /** Delay every answer by this many milliseconds (timeouts, concurrency). @default 0 */
+  latencyMs?: number;
+}
+
+/** Which requests a failNext() applies to; any request when omitted. */
+export interface FailureMatch {
+  method?: string;
+  /** Exact path, or a pattern tested against the path. */
+  path?: string | RegExp;
+}
+
+export interface StripeApiServer {
+  /** Base URL to pass as `apiUrl` / STRIPE_API_URL, e.g. `http://127.0.0.1:41234`. */
+  url: string;
+  /** Every request received, in arrival order. */
+  requests: RecordedStripeRequest[];
+  /** Sessions by id, as retrieve would return them. */
+  sessions: ReadonlyMap<string, FakeCheckoutSession>;
+  refunds: ReadonlyMap<string, FakeRefund>;
+  /** The customer paid: status 'complete', payment_status 'paid', a payment intent. */
+  markPaid(sessionId: string): FakeCheckoutSession;
+  /** Change what retrieve returns (shallow merge). */
+  setSession(sessionId: string, patch: Partial<FakeCheckoutSession>): FakeCheckoutSession;
+  /**
+   * The next matching request fails with `status` and `{ error }`, before it
+   * changes anything (queued: call twice to fail two requests). Failed
+   * requests are not remembered under their Idempotency-Key, as with a
+   * Stripe 5xx that never reached processing.
+   */
+  failNext(status: number, error: StripeErrorBody, match?: FailureMatch): void;
+  setLatency(ms: number): void;
+  close(): Promise<void>;
+}
+
+const SESSION_MIN_LIFETIME_S = 30 * 60;
+const SESSION_MAX_LIFETIME_S = 24 * 60 * 60;
+
+class StripeHttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: StripeErrorBody,
+  ) {
+    super(error.message);
+  }
+}
+
+type Reply = { status: number; body: unknown };
+
+/** Starts the server on 127.0.0.1 on a free port. */
+export async function startStripeApiServer(options: StripeApiServerOptions = {}): Promise<StripeApiServer> {
+  const state = new FakeStripe();
+  let latencyMs = options.latencyMs ?? 0;
+  const server = createServer((req, res) => {
+    void handle(req, res).catch((err: unknown) => send(res, 500, { error: { type: 'api_error', message: String(err) } }));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const recorded = await record(req);
+    state.requests.push(recorded);
+    if (latencyMs > 0) await sleep(latencyMs);
+    const reply = state.answer(recorded);
+    send(res, reply.status, reply.body);
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests: state.requests,
+    sessions: state.sessions,
+    refunds: state.refunds,
+    markPaid: (id) => state.markPaid(id),
+    setSession: (id, patch) => state.patchSession(id, patch),
+    failNext: (status, error, match = {}) => state.failures.push({ status, error, match }),
+    setLatency: (ms) => {
+      latencyMs = ms;
+    },
+    close: () => closeServer(server),
+  };
+}
+
+/** The in-memory Stripe account behind the server. */
+class FakeStripe {
+  readonly requests: RecordedStripeRequest[] = [];
+  readonly sessions = new Map<string, FakeCheckoutSession>();
+  readonly refunds = new Map<string, FakeRefund>();
+  readonly failures: { status: number; error: StripeErrorBody; match: FailureMatch }[] = [];
+  /** Line items by session id: Stripe returns them only when expanded. */
+  readonly #lineItems = new Map<string, LineItem[]>();
+  /** Idempotency-Key → the first answer and a hash of the parameters it came with. */
+  readonly #idempotent = new Map<string, { paramsHash: string; reply: Reply }>();
+
+  answer(req: RecordedStripeRequest): Reply {
+    try {
+      this.#authenticate(req);
+      this.#injectedFailure(req);
+      return req.method === 'POST' ? this.#idempotentPost(req) : this.#route(req);
+    } catch (err) {
+      if (err instanceof StripeHttpError) return { status: err.status, body: { error: err.error } };
+      throw err;
+    }
+  }
+
+  markPaid(id: string): FakeCheckoutSession {
+    const session = this.#session(id);
+    return this.patchSession(id, {
+      status: 'complete',
+      payment_status: 'paid',
+      url: null,
+      payment_intent: session.payment_intent ?? fakeId('pi'),
+    });
+  }
+
+  patchSession(id: string, patch: Partial<FakeCheckoutSession>): FakeCheckoutSession {
+    const updated = { ...this.#session(id), ...patch } as FakeCheckoutSession;
+    this.sessions.set(id, updated);
+    return updated;
+  }
+
+  #authenticate(req: RecordedStripeRequest): void {
+    if (/^Bearer \S+/.test(req.headers.authorization ?? '')) return;
+    throw new StripeHttpError(401, {
+      type: 'invalid_request_error',
+      message: 'You did not provide an API key. You need to provide your API key in the Authorization header.',
+    });
+  }
+
+  #injectedFailure(req: RecordedStripeRequest): void {
+    const index = this.failures.findIndex(({ match }) => matches(match, req));
+    if (index < 0) return;
+    const [failure] = this.failures.splice(index, 1);
+    if (failure) throw new StripeHttpError(failure.status, failure.error);
+  }
+
+  /**
+   * Stripe stores the first answer under the Idempotency-Key and replays it;
+   * the same key with other parameters is an idempotency_error.
+   * https://docs.stripe.com/api/idempotent_requests
+   */
+  #idempotentPost(req: RecordedStripeRequest): Reply {
+    const key = req.idempotencyKey;
+    if (!key) return this.#route(req);
+    const paramsHash = createHash('sha256').update(`${req.path}\n${JSON.stringify(req.body)}`).digest('hex');
+    const seen = this.#idempotent.get(key);
+    if (seen && seen.paramsHash !== paramsHash) {
+      throw new StripeHttpError(400, {
+        type: 'idempotency_error',
+        message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`,
+      });
+    }
+    if (seen) return seen.reply;
+    const reply = this.#route(req);
+    this.#idempotent.set(key, { paramsHash, reply });
+    return reply;
+  }
+
+  #route(req: RecordedStripeRequest): Reply {
+    const { method, path } = req;
+    let m: RegExpMatchArray | null;
+    if (method === 'POST' && path === '/v1/checkout/sessions') return ok(this.#createSession(req.body));
+    if (method === 'GET' && (m = path.match(/^\/v1\/checkout\/sessions\/([^/]+)$/))) {
+      return ok(this.#withExpansions(this.#session(decodeURIComponent(m[1]!)), req.query));
+    }
+    if (method === 'POST' && (m = path.match(/^\/v1\/checkout\/sessions\/([^/]+)\/expire$/))) {
+      return ok(this.#expireSession(decodeURIComponent(m[1]!)));
+    }
+    if (method === 'POST' && path === '/v1/refunds') return ok(this.#createRefund(req.body));
+    if (method === 'GET' && (m = path.match(/^\/v1\/refunds\/([^/]+)$/))) return ok(this.#refund(decodeURIComponent(m[1]!)));
+    throw new StripeHttpError(404, {
+      type: 'invalid_request_error',
+      message: `Unrecognized request URL (${method}: ${path}). This fake Stripe server answers only the endpoints the box office uses.`,
+    });
+  }
+
+  #createSession(body: FormObject): FakeCheckoutSession {
+    const now = nowSeconds();
+    const expiresAt = body.expires_at === undefined ? now + SESSION_MAX_LIFETIME_S : integerParam(body, 'expires_at');
+    checkSessionLifetime(expiresAt - now);
+    const lineItems = lineItemsOf(body);
+    const id = fakeId('cs_test', 58);
+    const amount = lineItems.every((item) => item.unitAmount !== null)
+      ? lineItems.reduce((sum, item) => sum + (item.unitAmount ?? 0) * item.quantity, 0)
+      : null;
+    const session: FakeCheckoutSession = {
+      id,
+      object: 'checkout.session',
+      url: `https://checkout.stripe.com/c/pay/${id}`,
+      status: 'open',
+      payment_status: 'unpaid',
+      client_reference_id: stringParam(body, 'client_reference_id'),
+      metadata: stringRecord(body.metadata),
+      expires_at: expiresAt,
+      created: now,
+      amount_total: amount,
+      amount_subtotal: amount,
+      currency: stringParam(body, 'currency') ?? lineItems[0]?.currency ?? null,
+      mode: stringParam(body, 'mode') ?? 'payment',
+      payment_intent: null,
+      customer_email: stringParam(body, 'customer_email'),
+      success_url: stringParam(body, 'success_url'),
+      cancel_url: stringParam(body, 'cancel_url'),
+      livemode: false,
+    };
+    this.sessions.set(id, session);
+    this.#lineItems.set(id, lineItems);
+    return session;
+  }
+
+  #expireSession(id: string): FakeCheckoutSession {
+    const session = this.#session(id);
+    if (session.status !== 'open') {
+      throw new StripeHttpError(400, {
+        type: 'invalid_request_error',
+        message: `Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of \`${session.status}\`.`,
+      });
+    }
+    return this.patchSession(id, { status: 'expired', url: null });
+  }
+
+  #createRefund(body: FormObject): FakeRefund {
+    const paymentIntent = stringParam(body, 'payment_intent');
+    const charge = stringParam(body, 'charge');
+    if (!paymentIntent && !charge) {
+      throw new StripeHttpError(400, {
+        type: 'invalid_request_error',
+        code: 'parameter_missing',
+        message: 'One of the following params should be provided for this request: payment_intent or charge.',
+      });
+    }
+    // Only payment intents are modelled (markPaid gives a session one).
+    const session = paymentIntent ? [...this.sessions.values()].find((s) => s.payment_intent === paymentIntent) : undefined;
+    if (!session) {
+      const [param, id] = paymentIntent ? ['payment_intent', paymentIntent] : ['charge', charge ?? ''];
+      throw new StripeHttpError(400, {
+        type: 'invalid_request_error',
+        code: 'resource_missing',
+        param,
+        message: `No such ${param}: '${id}'`,
+      });
+    }
+    return this.#refundPayment(session, body);
+  }
+
+  #refundPayment(session: FakeCheckoutSession, body: FormObject): FakeRefund {
+    const paid = session.amount_total ?? 0;
+    const refunded = [...this.refunds.values()]
+      .filter((r) => r.payment_intent === session.payment_intent)
+      .reduce((sum, r) => sum + r.amount, 0);
+    if (refunded >= paid) {
+      throw new StripeHttpError(400, {
+        type: 'invalid_request_error',
+        code: 'charge_already_refunded',
+        message: `Charge for payment_intent ${session.payment_intent ?? ''} has already been refunded.`,
+      });
+    }
+    const amount = body.amount === undefined ? paid - refunded : integerParam(body, 'amount');
+    if (amount > paid - refunded) {
+      throw new StripeHttpError(400, {
+        type: 'invalid_request_error',
+        code: 'amount_too_large',
+        param: 'amount',
+        message: `Refund amount (${amount}) is greater than unrefunded amount on charge (${paid - refunded}).`,
+      });
+    }
+    const refund: FakeRefund = {
+      id: fakeId('re'),
+      object: 'refund',
+      amount,
+      currency: session.currency,
+      payment_intent: session.payment_intent,
+      charge: null,
+      status: 'succeeded',
+      reason: stringParam(body, 'reason'),
+      metadata: stringRecord(body.metadata),
+      created: nowSeconds(),
+    };
+    this.refunds.set(refund.id, refund);
+    return refund;
+  }
+
+  #session(id: string): FakeCheckoutSession {
+    const session = this.sessions.get(id);
+    if (session) return session;
+    throw new StripeHttpError(404, {
+      type: 'invalid_request_error',
+      code: 'resource_missing',
+      param: 'session',
+      message: `No such checkout.session: '${id}'`,
+    });
+  }
+
+  #refund(id: string): FakeRefund {
+    const refund = this.refunds.get(id);
+    if (refund) return refund;
+    throw new StripeHttpError(404, {
+      type: 'invalid_request_error',
+      code: 'resource_missing',
+      param: 'id',
+      message: `No such refund: '${id}'`,
+    });
+  }
+
+  /** `expand[]=line_items` adds them as a list, as Stripe does; otherwise they are left out. */
+  #withExpansions(session: FakeCheckoutSession, query: FormObject): FakeCheckoutSession {
+    const expand = Array.isArray(query.expand) ? query.expand : [];
+    if (!expand.includes('line_items')) return session;
+    const data = (this.#lineItems.get(session.id) ?? []).map((item) => ({
+      id: fakeId('li'),
+      object: 'item',
+      description: item.name,
+      quantity: item.quantity,
+      currency: item.currency ?? session.currency,
+      amount_total: item.unitAmount === null ? null : item.unitAmount * item.quantity,
+      price: { object: 'price', unit_amount: item.unitAmount, currency: item.currency ?? session.currency },
+    }));
+    return { ...session, line_items: { object: 'list', data, has_more: false, url: `/v1/checkout/sessions/${session.id}/line_items` } };
+  }
+}
+
+// ---- Stripe's form encoding ------------------------------------------------
+
+/**
+ * Parses Stripe's `application/x-www-form-urlencoded` bodies, which nest with
+ * brackets: `line_items[0][price_data][unit_amount]=2000` and
+ * `metadata[order_id]=BX-7K2Q`. Objects whose keys are 0..n become arrays.
+ * Values stay strings, as on the wire.
+ */
+export function parseStripeForm(encoded: string): FormObject {
+  const root: FormObject = {};
+  for (const [name, value] of new URLSearchParams(encoded)) {
+    const path = bracketPath(name);
+    if (path.some((part) => part === '__proto__' || part === 'constructor' || part === 'prototype')) continue;
+    assign(root, path, value);
+  }
+  return arraysFromIndexes(root) as FormObject;
+}
+
+/** `a[b][0]` → ['a', 'b', '0']; `a[]` → ['a', ''] (append). */
+function bracketPath(name: string): string[] {
+  const first = name.indexOf('[');
+  if (first < 0) return [name];
+  const parts = [name.slice(0, first)];
+  for (const match of name.slice(first).matchAll(/\[([^\]]*)\]/g)) parts.push(match[1]!);
+  return parts;
+}
+
+function assign(target: { [key: string]: FormValue }, path: string[], value: string): void {
+  let node = target;
+  path.forEach((rawPart, i) => {
+    const part = rawPart === '' ? String(Object.keys(node).length) : rawPart;
+    if (i === path.length - 1) {
+      node[part] = value;
+      return;
+    }
+    const next = node[part];
+    node = (typeof next === 'object' && next !== null && !Array.isArray(next) ? next : (node[part] = {})) as typeof node;
+  });
+}
+
+function arraysFromIndexes(value: FormValue): FormValue {
+  if (typeof value === 'string' || Array.isArray(value)) return value;
+  const keys = Object.keys(value);
+  const converted = Object.fromEntries(keys.map((k) => [k, arraysFromIndexes(value[k]!)]));
+  const isList = keys.length > 0 && keys.every((k, i) => k === String(i));
+  return isList ? keys.map((k) => converted[k]!) : converted;
+}
+
+// ---- parameters --------------------------------------------------------------
+
+function stringParam(body: FormObject, name: string): string | null {
+  const value = body[name];
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+function integerParam(body: FormObject, name: string): number {
+  const value = body[name];
+  if (typeof value === 'string' && /^-?\d+$/.test(value)) return Number(value);
+  throw new StripeHttpError(400, {
+    type: 'invalid_request_error',
+    code: 'parameter_invalid_integer',
+    param: name,
+    message: `Invalid integer: ${JSON.stringify(value)}`,
+  });
+}
+
+function stringRecord(value: FormValue | undefined): Record<string, string> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
+  return Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}
+
+/** Checkout Sessions live 30 minutes to 24 hours: https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-expires_at */
+function checkSessionLifetime(seconds: number): void {
+  if (seconds >= SESSION_MIN_LIFETIME_S && seconds <= SESSION_MAX_LIFETIME_S) return;
+  const message =
+    seconds < SESSION_MIN_LIFETIME_S
+      ? 'The `expires_at` timestamp must be at least 30 minutes from Checkout Session creation.'
+      : 'The `expires_at` timestamp must be less than 24 hours from Checkout Session creation.';
+  throw new StripeHttpError(400, { type: 'invalid_request_error', param: 'expires_at', message });
+}
+
+interface LineItem {
+  name: string | null;
+  unitAmount: number | null;
+  quantity: number;
+  currency: string | null;
+}
+
+function lineItemsOf(body: FormObject): LineItem[] {
+  const items = Array.isArray(body.line_items) ? body.line_items : [];
+  return items.map((item, i) => {
+    const line = asObject(item);
+    const priceData = asObject(line.price_data);
+    return {
+      name: stringParam(asObject(priceData.product_data), 'name'),
+      unitAmount: priceData.unit_amount === undefined ? null : integerParam(priceData, 'unit_amount'),
+      quantity: line.quantity === undefined ? 1 : quantityOf(line, i),
+      currency: stringParam(priceData, 'currency'),
+    };
+  });
+}
+
+function asObject(value: FormValue | undefined): FormObject {
+  return typeof value === 'object' && !Array.isArray(value) ? value : {};
+}
+
+function quantityOf(line: FormObject, index: number): number {
+  try {
+    return integerParam(line, 'quantity');
+  } catch {
+    throw new StripeHttpError(400, {
+      type: 'invalid_request_error',
+      code: 'parameter_invalid_integer',
+      param: `line_items[${index}][quantity]`,
+      message: `Invalid integer: ${JSON.stringify(line.quantity)}`,
+    });
+  }
+}
+
+// ---- HTTP plumbing --------------------------------------------------------------
+
+async function record(req: IncomingMessage): Promise<RecordedStripeRequest> {
+  const rawBody = await readBody(req);
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const key = req.headers['idempotency-key'];
+  return {
+    method: req.method ?? 'GET',
+    path: url.pathname,
+    query: parseStripeForm(url.search.slice(1)),
+    headers: req.headers,
+    idempotencyKey: Array.isArray(key) ? key[0] : key,
+    body: parseStripeForm(rawBody),
+    rawBody,
+  };
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const json = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(json),
+    'Request-Id': fakeId('req', 14),
+    'Stripe-Version': '2026-01-01.fake',
+  });
+  res.end(json);
+}
+
+/** Stops listening and drops kept-alive sockets (the SDK keeps connections open). */
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((err) => (err ? reject(err) : resolve()));
+    server.closeAllConnections();
+  });
+}
+
+function matches(match: FailureMatch, req: RecordedStripeRequest): boolean {
+  if (match.method && match.method.toUpperCase() !== req.method) return false;
+  if (match.path === undefined) return true;
+  return typeof match.path === 'string' ? match.path === req.path : match.path.test(req.path);
+}
+
+function ok(body: unknown): Reply {
+  return { status: 200, body };
+}
+
+function fakeId(prefix: string, length = 24): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+  const chars = [...randomBytes(length)].map((b) => alphabet[b % alphabet.length]).join('');
+  return `${prefix}_${chars}`;
+}
+
+function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
