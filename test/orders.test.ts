@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { canTransition, isFinal, ORDER_STATES, type NewOrder, type OrderState } from '../src/orders/order.js';
 import { OrderRecordError } from '../src/orders/order.record.js';
-import { customerKey, OrderIdsExhaustedError, OrderStore } from '../src/orders/order.store.js';
+import { customerKey, OrderIdsExhaustedError, OrderIdTakenError, OrderStore } from '../src/orders/order.store.js';
 import { testRedis, uniquePrefix } from './support/redis.js';
 
 const PHONE = '+14155550123';
@@ -67,6 +67,14 @@ describe('OrderStore', () => {
   });
 
   describe('create and get', () => {
+    it('creates under an id the caller already holds seats with, and refuses it when taken', async () => {
+      const created = await store.create(ticketOrder(), { id: 'BX-HXD7' });
+      expect(created.id).toBe('BX-HXD7');
+      expect((await store.get('BX-HXD7'))?.state).toBe('held');
+      await expect(store.create(ticketOrder(), { id: 'BX-HXD7' })).rejects.toThrow(OrderIdTakenError);
+      expect((await store.get('BX-HXD7'))?.createdAt).toBe(created.createdAt);
+    });
+
     it('creates a held order with a created entry and reads it back', async () => {
       const conversation = { conversation: { id: 'conv-1' }, serviceUrl: 'http://localhost/' };
       const created = await store.create(ticketOrder({ customer: { channel: 'chat', address: 'user-1', conversation } }));

@@ -82,23 +82,34 @@ export function normalizeWords(text: string): string[] {
  */
 export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINITY): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
-  let before = new Array<number>(b.length + 1).fill(0);
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  let current = new Array<number>(b.length + 1).fill(0);
+  const width = b.length + 1;
+  // Three rows of one scratch buffer, reused: this runs for every candidate
+  // word of every message, and allocation would cost more than the loop.
+  const rows = scratch(3 * width);
+  let before = 0;
+  let previous = width;
+  let current = 2 * width;
+  for (let j = 0; j < width; j++) rows[previous + j] = j;
   for (let i = 1; i <= a.length; i++) {
-    current[0] = i;
+    rows[current] = i;
     let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, before[j - 2]! + 1);
-      current[j] = value;
+      let value = Math.min(rows[previous + j]! + 1, rows[current + j - 1]! + 1, rows[previous + j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, rows[before + j - 2]! + 1);
+      rows[current + j] = value;
       if (value < rowMin) rowMin = value;
     }
     if (rowMin > max) return max + 1;
     [before, previous, current] = [previous, current, before];
   }
-  return previous[b.length]!;
+  return rows[previous + b.length]!;
+}
+
+let scratchRows = new Int32Array(256);
+function scratch(size: number): Int32Array {
+  if (scratchRows.length < size) scratchRows = new Int32Array(size * 2);
+  return scratchRows;
 }
 
 /** Typos forgiven for a word of this length: none under 4 letters, 1 up to 7, then 2. */
@@ -162,7 +173,8 @@ interface Scored<T> {
 /** Phrases (ids, names, aliases) of some targets, matched against message words. */
 class PhraseIndex<T> {
   private readonly phrasesByToken = new Map<string, Phrase<T>[]>();
-  private readonly fuzzyWords: Array<{ word: string; mask: number }> = [];
+  /** Words long enough to forgive a typo in, by length, with their letterMask. */
+  private readonly fuzzyWords = new Map<number, Array<{ word: string; mask: number }>>();
 
   constructor(private readonly stopWords: ReadonlySet<string>) {}
 
@@ -200,7 +212,10 @@ class PhraseIndex<T> {
       return;
     }
     this.phrasesByToken.set(token, [phrase]);
-    if (!isNumber(token) && allowedEdits(token.length) > 0) this.fuzzyWords.push({ word: token, mask: letterMask(token) });
+    if (isNumber(token) || allowedEdits(token.length) === 0) return;
+    const sameLength = this.fuzzyWords.get(token.length) ?? [];
+    sameLength.push({ word: token, mask: letterMask(token) });
+    this.fuzzyWords.set(token.length, sameLength);
   }
 
   /** Vocabulary words the message contains, exactly or with a forgivable typo. */
@@ -223,12 +238,14 @@ class PhraseIndex<T> {
     }
     if (isNumber(term) || allowedEdits(term.length) === 0) return;
     const mask = letterMask(term);
-    for (const candidate of this.fuzzyWords) {
-      const max = allowedEdits(Math.min(term.length, candidate.word.length));
-      if (max === 0 || Math.abs(term.length - candidate.word.length) > max) continue;
-      if (bitCount(mask ^ candidate.mask) > 2 * max) continue;
-      const edits = editDistance(term, candidate.word, max);
-      if (edits <= max) record(hits, candidate.word, similarity(edits), positions);
+    for (let length = term.length - 2; length <= term.length + 2; length++) {
+      const max = allowedEdits(Math.min(term.length, length));
+      if (max === 0 || Math.abs(term.length - length) > max) continue;
+      for (const candidate of this.fuzzyWords.get(length) ?? []) {
+        if (bitCount(mask ^ candidate.mask) > 2 * max) continue;
+        const edits = editDistance(term, candidate.word, max);
+        if (edits <= max) record(hits, candidate.word, similarity(edits), positions);
+      }
     }
   }
 

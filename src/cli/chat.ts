@@ -111,7 +111,9 @@ async function chat(botUrl: string): Promise<number> {
   const conversation: EmulatorConversation = newConversation(connector.url);
   // The bot's greeting arrives while the chat is being opened: hold it until the banner is out.
   const early: ReceivedActivity[] = [];
-  let show = (activity: ReceivedActivity) => void early.push(activity);
+  let show = (activity: ReceivedActivity): void => {
+    early.push(activity);
+  };
   connector.onActivity((activity) => show(activity));
 
   // Opening the chat tells us at once whether a bot is there, and one that
@@ -132,7 +134,9 @@ async function chat(botUrl: string): Promise<number> {
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: tty, prompt: '> ' });
   const terminal = new Terminal(rl, tty);
   terminal.print([`Chatting with ${botUrl} as ${conversation.user.id}. Type a number to pick a choice; ${QUIT} or Ctrl-D to leave.`]);
-  show = (activity) => terminal.show(activity);
+  show = (activity) => {
+    terminal.show(activity);
+  };
   early.splice(0).forEach(show);
 
   // Lines are sent one at a time, so replies print in the order they were asked for.

@@ -35,6 +35,14 @@ export class OrderIdsExhaustedError extends Error {
   }
 }
 
+/** Raised by create() with an explicit id that another order already uses. */
+export class OrderIdTakenError extends Error {
+  constructor(id: string) {
+    super(`Order id ${id} is already in use`);
+    this.name = 'OrderIdTakenError';
+  }
+}
+
 /**
  * A short, stable, non-reversible name for a customer, for use in Redis key
  * names so a full phone number never appears in one (DESIGN.md rule 8).
@@ -66,8 +74,13 @@ export class OrderStore {
     this.maxIdAttempts = options.maxIdAttempts ?? 20;
   }
 
-  /** Creates an order in state `held` under a fresh id, and indexes it by customer and event. */
-  async create(input: NewOrder): Promise<Order> {
+  /**
+   * Creates an order in state `held`, and indexes it by customer and event.
+   * With `options.id` (an id the caller already holds seats under) it claims
+   * exactly that id and throws OrderIdTakenError if it is in use; otherwise it
+   * draws a fresh one.
+   */
+  async create(input: NewOrder, options: { id?: string } = {}): Promise<Order> {
     const data = newOrderSchema.parse(input);
     const nowMs = this.now();
     const at = new Date(nowMs).toISOString();
@@ -80,7 +93,8 @@ export class OrderStore {
       updatedAt: at,
       timeline: [{ at, to: 'held', cause: 'created' }],
     };
-    const id = await this.claimId((candidate) => ({ ...base, id: candidate }));
+    const build = (candidate: string): Order => ({ ...base, id: candidate });
+    const id = options.id === undefined ? await this.claimId(build) : await this.claimGiven(options.id, build);
     // Indexed after the claim, never before: an index entry written for an id
     // that turned out to be taken would point at someone else's order.
     await Promise.all([
@@ -155,14 +169,24 @@ export class OrderStore {
     for (let attempt = 0; attempt < this.maxIdAttempts; attempt += 1) {
       const candidate = this.newId(attempt);
       if (!isOrderId(candidate)) throw new TypeError(`newId produced a malformed order id: ${candidate}`);
-      const { timeline, ...fields } = build(candidate);
-      const claimed = await scripts.create.run(this.redis, this.orderKeys(candidate).slice(0, 2), [
-        JSON.stringify(timeline[0]),
-        ...encodeOrderFields(fields),
-      ]);
-      if (claimed === 1) return candidate;
+      if (await this.tryClaim(build(candidate))) return candidate;
     }
     throw new OrderIdsExhaustedError(this.maxIdAttempts);
+  }
+
+  private async claimGiven(id: string, build: (id: string) => Order): Promise<string> {
+    if (!isOrderId(id)) throw new TypeError(`not an order id: ${id}`);
+    if (!(await this.tryClaim(build(id)))) throw new OrderIdTakenError(id);
+    return id;
+  }
+
+  private async tryClaim(order: Order): Promise<boolean> {
+    const { timeline, ...fields } = order;
+    const claimed = await scripts.create.run(this.redis, this.orderKeys(order.id).slice(0, 2), [
+      JSON.stringify(timeline[0]),
+      ...encodeOrderFields(fields),
+    ]);
+    return claimed === 1;
   }
 
   private async getMany(ids: string[]): Promise<Order[]> {
