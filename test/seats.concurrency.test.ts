@@ -11,13 +11,15 @@ import { testRedis, uniquePrefix } from './support/redis.js';
 const EVENT = 'finals-2026-06-01';
 const NOW = Date.parse('2026-05-01T12:00:00Z');
 const CONNECTIONS = 6;
-const ATTEMPTS = 400;
+const ATTEMPTS = 600;
+const FLOWS = 60;
 const CUSTOMERS = 120;
 const MAX_OPEN_HOLDS = 2;
 
 const SECTIONS: Section[] = [
   { id: 'floor', name: 'Floor', tier: 2, price: 30_000, rows: { A: 10, B: 10, C: 9, D: 12, E: 7 } },
-  { id: 'upper', name: 'Upper', tier: 3, price: 50_000, rows: { U: 8, V: 8 } },
+  // Only upgrades hold here, so some swaps find seats while floor and GA sell out.
+  { id: 'upper', name: 'Upper', tier: 3, price: 50_000, rows: { U: 10, V: 10, W: 10 } },
   { id: 'ga', name: 'Standing', tier: 0, price: 5_000, capacity: 60 },
 ];
 const catalog = new EventCatalog(
@@ -54,7 +56,13 @@ describe('seat engine under concurrency', () => {
       connections.push(redis);
       stores.push(new SeatStore(redis, catalog, { prefix, maxOpenHoldsPerCustomer: MAX_OPEN_HOLDS }));
     }
-    await Promise.all(Array.from({ length: ATTEMPTS }, (_, i) => customer(i)));
+    // FLOWS customers at a time, each taking the next attempt as soon as it is
+    // done, so holds keep racing the sells and releases that free seats.
+    let next = 0;
+    const flow = async () => {
+      while (next < ATTEMPTS) await customer(next++);
+    };
+    await Promise.all(Array.from({ length: FLOWS }, flow));
   });
 
   afterAll(async () => {
@@ -70,7 +78,7 @@ describe('seat engine under concurrency', () => {
     holdIds.add(holdId);
     const customerKey = `c${Math.floor(rand() * CUSTOMERS)}`;
     const result = await anyStore().hold({
-      eventId: EVENT, sectionId: pick(['floor', 'floor', 'ga', 'upper']), quantity: 1 + Math.floor(rand() * 4),
+      eventId: EVENT, sectionId: pick(['floor', 'floor', 'ga']), quantity: 1 + Math.floor(rand() * 4),
       holdId, customerKey, expiresAt: NOW + 60_000, now: NOW,
     });
     if (!result.ok) {
@@ -79,7 +87,7 @@ describe('seat engine under concurrency', () => {
     }
     outcomes.held += 1;
     const next = rand();
-    if (next < 0.35) await sellTwice(holdId);
+    if (next < 0.25) await sellTwice(holdId);
     else if (next < 0.55) await anyStore().release(EVENT, holdId);
     else if (next < 0.7) await raceSellAndRelease(holdId);
     else if (next < 0.85) await sellThenUpgrade(holdId, result.allocation, `U-${i}`);
@@ -113,7 +121,7 @@ describe('seat engine under concurrency', () => {
   }
 
   it('raced for more seats than there are (seed ' + seed + ')', () => {
-    expect(outcomes.held).toBeGreaterThan(50);
+    expect(outcomes.held).toBeGreaterThan(40);
     expect(outcomes.refused.get('not_enough_seats') ?? 0).toBeGreaterThan(0);
     expect(outcomes.refused.get('hold_exists') ?? 0).toBeGreaterThan(0);
   });
@@ -121,6 +129,7 @@ describe('seat engine under concurrency', () => {
   it('lets exactly one of two racing sells, sell/release pairs or swaps win', () => {
     expect(outcomes.raceWinners.length).toBeGreaterThan(0);
     expect(outcomes.raceWinners.every((winners) => winners === 1)).toBe(true);
+    expect(outcomes.swapWinners.length).toBeGreaterThan(0);
     expect(outcomes.swapWinners.every((winners) => winners === 1)).toBe(true);
   });
 

@@ -3,7 +3,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TurnLock, TurnLockTimeoutError, type TurnLockOptions } from '../src/bot/turn.lock.js';
 import { testRedis, uniquePrefix } from './support/redis.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
 
 /** Counts how many turns run at once, per label. */
 class Overlap {
@@ -67,13 +73,13 @@ describe('TurnLock', () => {
     let bothRunning!: () => void;
     const together = new Promise<void>((resolve) => (bothRunning = resolve));
     let started = 0;
-    const turn = () =>
-      lock.run(`c${started}`, async () => {
+    const turn = (conversation: string) =>
+      lock.run(conversation, async () => {
         if (++started === 2) bothRunning();
         await together; // only settles if both turns are inside at once
       });
 
-    await Promise.race([Promise.all([turn(), turn()]), sleep(2_000).then(() => Promise.reject(new Error('turns did not overlap')))]);
+    await Promise.race([Promise.all([turn('sms:c1'), turn('chat:c2')]), sleep(2_000).then(() => Promise.reject(new Error('turns did not overlap')))]);
   });
 
   it('keeps two processes out of one conversation at the same time', async () => {
@@ -100,9 +106,10 @@ describe('TurnLock', () => {
 
   it('gives up with a clear error after the maximum wait', async () => {
     const [holder, waiter] = [newProcessLock(), newProcessLock({ maxWaitMs: 150 })];
-    const held = holder.run('sms:+15551230001', () => sleep(600));
+    const inside = deferred();
+    const held = holder.run('sms:+15551230001', () => (inside.resolve(), sleep(600)));
 
-    await sleep(20);
+    await inside.promise;
     const error = await waiter.run('sms:+15551230001', async () => 'never').catch((err: unknown) => err);
 
     expect(error).toBeInstanceOf(TurnLockTimeoutError);
@@ -115,11 +122,11 @@ describe('TurnLock', () => {
     const lock = newProcessLock({ maxWaitMs: 100 });
     const first = lock.run('c1', () => sleep(300));
     const second = lock.run('c1', async () => 'late');
-    const third = lock.run('c1', async () => 'after');
+    const third = lock.run('c1', async () => 'after').catch((err: unknown) => err);
 
     await expect(second).rejects.toBeInstanceOf(TurnLockTimeoutError);
+    expect(await third).toBeInstanceOf(TurnLockTimeoutError);
     await first;
-    await expect(third).rejects.toBeInstanceOf(TurnLockTimeoutError);
     await expect(lock.run('c1', async () => 'fresh')).resolves.toBe('fresh');
   });
 
@@ -127,8 +134,9 @@ describe('TurnLock', () => {
     const [a, b] = [newProcessLock({ lockTtlMs: 150 }), newProcessLock({ maxWaitMs: 2_000 })];
     const overlap = new Overlap();
 
-    const long = a.run('c1', () => overlap.turn('c1', 500));
-    await sleep(20);
+    const inside = deferred();
+    const long = a.run('c1', () => (inside.resolve(), overlap.turn('c1', 500)));
+    await inside.promise;
     await Promise.all([long, b.run('c1', () => overlap.turn('c1', 10))]);
 
     expect(overlap.max.get('c1')).toBe(1);

@@ -11,9 +11,14 @@ function must(message: string) {
   return {
     error: (issue: { code?: string; input?: unknown }) => {
       if (issue.code !== undefined && issue.code !== 'invalid_type' && issue.code !== 'invalid_format') return undefined;
-      return issue.input === undefined ? 'is required' : message;
+      return issue.input === undefined ? 'is required' : `${message} (got ${shortJson(issue.input)})`;
     },
   };
+}
+
+function shortJson(value: unknown): string {
+  const json = JSON.stringify(value) ?? String(value);
+  return json.length > 40 ? `${json.slice(0, 37)}...` : json;
 }
 
 function text(max: number) {

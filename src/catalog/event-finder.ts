@@ -150,9 +150,10 @@ interface Phrase<T> {
   tokens: string[];
   /**
    * Whether typing this token alone is enough to mean the target. True for
-   * one-word phrases and for words of ids and names; false for short or
-   * numeric words and for words of multi-word aliases ("golden" of "golden
-   * state"), which would otherwise match far too much on their own.
+   * one-word phrases ("ga") and for words of 3+ letters in ids and names;
+   * false for numbers, for short words ("la" of "LAFC vs LA Galaxy") and for
+   * words of multi-word aliases ("golden" of "golden state"), which would
+   * otherwise match far too much on their own.
    */
   anchors: boolean[];
 }
@@ -189,7 +190,7 @@ class PhraseIndex<T> {
     for (const token of new Set(tokens)) this.indexToken(token, phrase);
   }
 
-  /** Targets the words name, best first (ties keep the order they were added). */
+  /** Targets the words name, each with its best phrase; the caller orders them. */
   match(words: readonly string[]): Scored<T>[] {
     const hits = this.hits(words);
     const byTarget = new Map<T, { best: Scored<T>; tokens: Set<string> }>();
@@ -272,14 +273,14 @@ function scorePhrase<T>(phrase: Phrase<T>, hits: Map<string, Hit>): Scored<T> | 
   let matched = 0;
   let anchored = false;
   const positions: number[] = [];
-  phrase.tokens.forEach((token, i) => {
-    const hit = hits.get(token);
-    if (!hit) return;
+  for (let i = 0; i < phrase.tokens.length; i++) {
+    const hit = hits.get(phrase.tokens[i]!);
+    if (!hit) continue;
     sum += hit.similarity;
     matched += 1;
     anchored ||= phrase.anchors[i]!;
-    positions.push(...hit.positions);
-  });
+    for (const position of hit.positions) positions.push(position);
+  }
   if (matched === 0 || (matched < phrase.tokens.length && !anchored)) return undefined;
   return { target: phrase.target, score: sum / phrase.tokens.length, phrase: phrase.text, positions };
 }

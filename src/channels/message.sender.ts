@@ -1,0 +1,36 @@
+import type { Customer } from '../orders/order.js';
+
+/** A message to a customer that we start (not a reply): tickets, notices, offers. */
+export interface OutboundMessage {
+  text: string;
+  /** Shown as a button on chat; on SMS the URL is already in the text. */
+  link?: { title: string; url: string };
+}
+
+/** Sends one message to one customer on their own channel. */
+export interface MessageSender {
+  send(customer: Customer, message: OutboundMessage): Promise<void>;
+}
+
+/**
+ * Delivery that can never succeed as asked (number opted out, invalid, no
+ * conversation to reply to): the job ends without retry and the order says why.
+ */
+export class PermanentDeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly code?: number | string,
+  ) {
+    super(message);
+    this.name = 'PermanentDeliveryError';
+  }
+}
+
+/** Picks the sender for the customer's channel. */
+export class ChannelSender implements MessageSender {
+  constructor(private readonly senders: Record<Customer['channel'], MessageSender>) {}
+
+  send(customer: Customer, message: OutboundMessage): Promise<void> {
+    return this.senders[customer.channel].send(customer, message);
+  }
+}

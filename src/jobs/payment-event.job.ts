@@ -1,0 +1,105 @@
+import { UnrecoverableError } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { ForeignSessionError, type CheckoutGateway, type CheckoutSession } from '../payments/checkout.gateway.js';
+import { translateStripeEvent } from '../payments/stripe-event.translate.js';
+import { UnknownOrderError, type FulfilmentOutcome, type FulfilmentService } from '../orders/fulfilment.service.js';
+
+/** A verified Stripe event as the webhook route queues it: only what the worker needs. */
+export interface PaymentEventJob {
+  id: string;
+  type: string;
+  object: { id?: string; object?: string };
+  created: number;
+}
+
+export interface PaymentEventDeps {
+  checkout: CheckoutGateway;
+  fulfilment: FulfilmentService;
+  processed: ProcessedEvents;
+  log: Logger;
+}
+
+/** Longer than Stripe's retry window (3 days), so a late duplicate is still recognised. */
+const PROCESSED_TTL_SECONDS = 4 * 24 * 3600;
+
+/** Stripe event ids already acted on. */
+export class ProcessedEvents {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  async has(eventId: string): Promise<boolean> {
+    return (await this.redis.exists(this.key(eventId))) === 1;
+  }
+
+  async mark(eventId: string, outcome: string): Promise<void> {
+    await this.redis.set(this.key(eventId), outcome, 'EX', PROCESSED_TTL_SECONDS);
+  }
+
+  private key(eventId: string): string {
+    return `${this.prefix}stripe-event:${eventId}`;
+  }
+}
+
+/**
+ * Acts on one Stripe event. Trusts Stripe's current view of the session, not
+ * the event body (DESIGN rule 4), so duplicated, late or out-of-order events
+ * lead to the same end state. Unknown orders and foreign sessions end the job
+ * without retry; anything else (Stripe or Redis unreachable) is retried.
+ */
+export async function processPaymentEvent(job: PaymentEventJob, deps: PaymentEventDeps): Promise<string> {
+  if (await deps.processed.has(job.id)) return 'duplicate';
+  const fact = translateStripeEvent({ id: job.id, type: job.type, data: { object: job.object } });
+  if (fact.kind === 'ignored') {
+    await deps.processed.mark(job.id, 'ignored');
+    return 'ignored';
+  }
+  const session = await retrieve(deps.checkout, fact.sessionId);
+  const cause = `stripe:${job.id}`;
+  const outcome = await act(fact.kind, session, cause, deps.fulfilment).catch((err: unknown) => {
+    if (err instanceof UnknownOrderError) throw new UnrecoverableError(`unknown order ${err.orderId} (session ${session.id})`);
+    throw err;
+  });
+  await deps.processed.mark(job.id, outcome);
+  deps.log.info({ component: 'payments', eventId: job.id, type: job.type, sessionId: session.id, orderId: session.reference, outcome }, 'payment event handled');
+  return outcome;
+}
+
+async function act(
+  kind: 'checkout_completed' | 'async_payment_succeeded' | 'async_payment_failed' | 'checkout_expired',
+  session: CheckoutSession,
+  cause: string,
+  fulfilment: FulfilmentService,
+): Promise<FulfilmentOutcome> {
+  if (session.kind !== 'tickets') return 'ignored';
+  const orderId = session.reference;
+  switch (kind) {
+    case 'checkout_completed':
+    case 'async_payment_succeeded':
+      if (session.paymentStatus === 'paid' || session.paymentStatus === 'no_payment_required') return fulfilment.paid(orderId, cause);
+      return fulfilment.paymentPending(orderId, cause);
+    case 'async_payment_failed':
+      return session.paymentStatus === 'paid' ? fulfilment.paid(orderId, cause) : fulfilment.paymentFailed(orderId, cause);
+    case 'checkout_expired':
+      // Stripe says what the session is now; an event can arrive after a later change.
+      if (session.paymentStatus === 'paid') return fulfilment.paid(orderId, cause);
+      return session.status === 'expired' ? fulfilment.expired(orderId, cause) : 'ignored';
+  }
+}
+
+async function retrieve(checkout: CheckoutGateway, sessionId: string): Promise<CheckoutSession> {
+  try {
+    return await checkout.retrieve(sessionId);
+  } catch (err) {
+    if (err instanceof ForeignSessionError) throw new UnrecoverableError(err.message);
+    if (isNotFound(err)) throw new UnrecoverableError(`checkout session ${sessionId} does not exist`);
+    throw err;
+  }
+}
+
+function isNotFound(err: unknown): boolean {
+  const e = err as { statusCode?: number; code?: string; name?: string };
+  return e.statusCode === 404 || e.code === 'resource_missing' || e.name === 'DemoSessionNotFoundError';
+}

@@ -1,0 +1,58 @@
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { NotificationJob } from '../jobs/notification.job.js';
+import type { PaymentEventJob } from '../jobs/payment-event.job.js';
+
+/**
+ * BullMQ key prefix. The braces make it a hash tag, so every key of a queue
+ * lands in one slot and the same code runs on Redis Cluster (DESIGN rule 7).
+ */
+export const QUEUE_PREFIX = '{bx}';
+
+export const QUEUE_NAMES = {
+  /** Verified Stripe events, one job per event id. */
+  payments: 'payment-events',
+  /** Messages to customers: tickets, notices. */
+  notifications: 'notifications',
+} as const;
+
+/** Keep finished jobs long enough that a duplicate jobId is still recognised (Stripe retries for 3 days). */
+const KEEP_FINISHED: JobsOptions = {
+  removeOnComplete: { age: 3 * 24 * 3600, count: 100_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+export const PAYMENT_JOB_OPTIONS: JobsOptions = {
+  ...KEEP_FINISHED,
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 2_000 },
+};
+
+export const NOTIFICATION_JOB_OPTIONS: JobsOptions = {
+  ...KEEP_FINISHED,
+  attempts: 6,
+  backoff: { type: 'exponential', delay: 5_000 },
+};
+
+export interface Queues {
+  payments: Queue<PaymentEventJob>;
+  notifications: Queue<NotificationJob>;
+  close(): Promise<void>;
+}
+
+/** The producer side of both queues, on a connection the caller owns. */
+export function createQueues(connection: Redis, prefix = QUEUE_PREFIX): Queues {
+  const payments = new Queue<PaymentEventJob>(QUEUE_NAMES.payments, { connection, prefix, defaultJobOptions: PAYMENT_JOB_OPTIONS });
+  const notifications = new Queue<NotificationJob>(QUEUE_NAMES.notifications, {
+    connection,
+    prefix,
+    defaultJobOptions: NOTIFICATION_JOB_OPTIONS,
+  });
+  return {
+    payments,
+    notifications,
+    async close() {
+      await Promise.all([payments.close(), notifications.close()]);
+    },
+  };
+}
