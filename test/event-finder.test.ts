@@ -204,21 +204,6 @@ describe('the building blocks', () => {
   it('normalizes case, accents and punctuation into words', () => {
     expect(normalizeWords("LA LAKERS!!! El Tráfico, Lakers' sec.101")).toEqual(['la', 'lakers', 'el', 'trafico', 'lakers', 'sec', '101']);
   });
-
-  it('answers in microseconds once built', () => {
-    const messages = ['2 tickets for the lakers game section 101', 'hello', 'can i get 4 tix to hozer friday please', 'warriors vs lakers'];
-    const event = catalog.event(LAKERS)!;
-    for (let i = 0; i < 2000; i++) finder.find(messages[i % 4]!, NOW); // warm up
-    const start = performance.now();
-    const calls = 10_000;
-    for (let i = 0; i < calls; i++) {
-      finder.find(messages[i % 4]!, NOW);
-      finder.findSection(event, messages[i % 4]!);
-    }
-    const microsPerCall = ((performance.now() - start) * 1000) / (2 * calls);
-    // Generous for a busy CI machine; measured at a few µs on 2 cores.
-    expect(microsPerCall).toBeLessThan(200);
-  });
 });
 
 function event(id: string, name: string, startsAt: string, aliases: string[]) {
