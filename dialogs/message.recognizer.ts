@@ -1,3 +1,9 @@
+// Reads one customer message (an SMS or a chat line) into an intent and the
+// purchase details it carries. It runs on every inbound message and at every
+// dialog step, so it is deterministic and cheap: every pattern below is
+// compiled once, at module load, and a call does a handful of regex tests plus
+// one catalog lookup. Which event and section a message names is the
+// EventFinder's job (typos, aliases); this file reads everything else.
 import type { CatalogEvent, Section } from '../src/catalog/catalog.schema.js';
 import { parseOrderId } from '../src/orders/order-id.js';
 
@@ -8,9 +14,10 @@ export interface Recognized {
   intent: Intent;
   /** Party size, when the message ties a number to tickets ("2 tix", "a pair", "x3"). */
   quantity?: number;
-  /** A message that is only a number ("2", "two"): a choice or a quantity, as the question decides. */
+  /** A message that is only a number ("2", "two", "option 3"): a choice or a quantity, as the question decides. */
   bareNumber?: number;
   event?: CatalogEvent;
+  /** Only with `event`: a section number or name means nothing without its event. */
   section?: Section;
   preference?: 'cheapest' | 'best';
   /** Most the customer wants to pay per ticket, in minor units ("under $100" → 10000). */
@@ -20,126 +27,336 @@ export interface Recognized {
 
 /** The catalog lookups the recognizer needs (EventFinder provides them). */
 export interface EventLookup {
-  find(text: string): Array<{ event: CatalogEvent }>;
+  /** Events the text names that have not started by `now` (default: the clock), best first. */
+  find(text: string, now?: Date): Array<{ event: CatalogEvent }>;
   findSection(event: CatalogEvent, text: string): Section | undefined;
 }
 
-const NUMBER_WORDS: Record<string, number> = {
-  a: 1, an: 1, one: 1, single: 1, two: 2, pair: 2, couple: 2, three: 3, four: 4, five: 5, six: 6,
-  seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12,
-};
-const TICKET_WORDS = '(?:tickets?|tix|tkts?|tckts?|seats?|spots?|passes|pass|ppl|people|of us)';
-const NUMBER = `(\\d{1,3}|${Object.keys(NUMBER_WORDS).join('|')})`;
+/**
+ * Twilio's limit on one (concatenated) SMS body. A chat window can send more,
+ * but nothing past this is a ticket request, and cutting here bounds the work
+ * one pasted essay can cost a turn.
+ */
+const MAX_MESSAGE_CHARS = 1600;
 
-const PATTERNS = {
-  leave: /^(?:cancel|exit|never ?mind|nvm|forget (?:it|that)|abort|no thanks?)$/,
-  restart: /^(?:restart|start over|menu|main menu|begin again|reset)$/,
-  help: /^(?:help|info|\?+|what can (?:you|i) do\??|how does this work\??)$/,
-  greeting: /^(?:hi+|hello+|hey+|yo|hiya|howdy|good (?:morning|afternoon|evening)|sup|start)$/,
-  yes: /^(?:y|ya|yes+|yep|yeah|yup|sure|ok(?:ay)?|k|confirm|go|do it|sounds good|please|yes please)$/,
-  no: /^(?:n|no+|nope|nah)$/,
-  status: /\b(?:status|my (?:tickets?|order|orders|tix|seats)|where(?:'?s| are| is) my|did i (?:pay|buy|get))\b/,
-  upgrade: /\b(?:upgrade|better seats?|move (?:me )?(?:closer|up)|closer seats?)\b/,
-  buy: new RegExp(`\\b(?:buy|book|get|want|need|${TICKET_WORDS.slice(3, -1)})\\b`),
-  cheapest: /\b(?:cheapest|cheap|lowest|least expensive|budget|inexpensive)\b/,
-  best: /\b(?:best|closest|premium|front|nicest|good seats)\b/,
+// ---------------------------------------------------------------------------
+// Normalizing
+
+/** Emoji that carry a meaning worth keeping; every other symbol becomes a space. */
+const EMOJI_WORDS: Readonly<Record<string, string>> = {
+  '👍': 'yes', '👌': 'ok', '✅': 'yes', '👎': 'no', '🎟': 'ticket', '🎫': 'ticket', '❓': '?', '❔': '?',
 };
+const EMOJI = /👍|👌|✅|👎|🎟|🎫|❓|❔/gu;
+const APOSTROPHES = /['\u2018\u2019\u02bc`\u00b4]/g;
+const THOUSANDS_COMMA = /(\d),(?=\d{3}(?!\d))/g;
+const LESS_THAN = /[<\uff1c]/g;
+const TIMES_SIGN = /[\u00d7*]/g;
+const PLUS = /\+/g;
+const AMPERSAND = /&/g;
+const AT_SIGN = /@/g;
+/** Keeps letters, digits, "$", "?" and the joiners of numbers and words ("7:30", "12/5", "$9.99", "bx-7k2q"). */
+const SYMBOLS = /[^\p{L}\p{N}$?.:/\- ]+/gu;
+const LOOSE_NUMBER_PUNCTUATION = /(?<!\d)[.:/]|[.:/](?!\d)/g;
+const LOOSE_DASH = /(?<![\p{L}\p{N}])-|-(?![\p{L}\p{N}])/gu;
+const SPACES = /\s+/g;
 
 /**
- * Reads one customer message: intent, party size, event, section, price cap.
- * Deterministic and allocation-light: it runs on every inbound text.
+ * Lower case, no apostrophes ("where's" → "wheres"), thousands commas dropped
+ * ("$1,000" → "$1000"), emoji and stray symbols turned into spaces, single
+ * spaces. Dots, colons and slashes survive only inside numbers, so "$9.99",
+ * "7:30" and "12/5" stay one token and never read as a quantity.
  */
-export function recognize(text: string, lookup: EventLookup): Recognized {
-  const normalized = normalize(text);
-  const whole = matchWholeMessage(normalized);
-  if (whole) return whole;
-
-  const result: Recognized = { intent: 'unknown' };
-  const orderId = parseOrderId(text);
-  if (orderId) return { intent: 'status', orderId };
-  if (PATTERNS.status.test(normalized)) return { intent: 'status' };
-  if (PATTERNS.upgrade.test(normalized)) result.intent = 'upgrade';
-
-  const bare = bareNumber(normalized);
-  if (bare !== undefined) return { intent: 'unknown', bareNumber: bare };
-
-  result.quantity = quantityIn(normalized);
-  result.maxPrice = maxPriceIn(normalized);
-  if (PATTERNS.cheapest.test(normalized)) result.preference = 'cheapest';
-  else if (PATTERNS.best.test(normalized)) result.preference = 'best';
-
-  const event = lookup.find(normalized)[0]?.event;
-  if (event) {
-    result.event = event;
-    result.section = lookup.findSection(event, normalized);
-  }
-  if (result.intent === 'unknown' && (event || result.quantity || PATTERNS.buy.test(normalized))) result.intent = 'buy';
-  return prune(result);
-}
-
-/** Lower case, straight quotes, no emoji or stray symbols, single spaces. */
 export function normalize(text: string): string {
   return text
+    .slice(0, MAX_MESSAGE_CHARS)
     .normalize('NFKC')
     .toLowerCase()
-    .replace(/[\u2018\u2019]/g, "'")
-    .replace(/[^\p{L}\p{N}$'?.\- ]+/gu, ' ')
-    .replace(/(?<!\d)\.|\.(?!\d)/g, ' ')
-    .replace(/\s+/g, ' ')
+    .replace(EMOJI, (emoji) => ` ${EMOJI_WORDS[emoji] ?? ''} `)
+    .replace(APOSTROPHES, '')
+    .replace(THOUSANDS_COMMA, '$1')
+    .replace(LESS_THAN, ' under ')
+    .replace(TIMES_SIGN, ' x ')
+    .replace(PLUS, ' plus ')
+    .replace(AMPERSAND, ' and ')
+    .replace(AT_SIGN, ' at ')
+    .replace(SYMBOLS, ' ')
+    .replace(LOOSE_NUMBER_PUNCTUATION, ' ')
+    .replace(LOOSE_DASH, ' ')
+    .replace(SPACES, ' ')
     .trim();
 }
 
-function matchWholeMessage(normalized: string): Recognized | undefined {
-  const bare = normalized.replace(/[!?.]+$/, '').trim();
-  for (const intent of ['leave', 'restart', 'help', 'greeting', 'yes', 'no'] as const) {
-    if (PATTERNS[intent].test(bare) || (intent === 'help' && PATTERNS.help.test(normalized))) return { intent };
+/**
+ * The message without what does not change its meaning: question marks,
+ * "please"/"thanks" at the end, "ok"/"um" at the start. Used for the
+ * whole-message checks, so "cancel pls", "ok 2" and "yes please" read as
+ * "cancel", "2" and "yes".
+ */
+function stripFillers(normalized: string): string {
+  return normalized.replace(QUESTION_MARKS, ' ').replace(TRAILING_FILLER, '').replace(LEADING_FILLER, '').replace(SPACES, ' ').trim();
+}
+const QUESTION_MARKS = /\?+/g;
+const TRAILING_FILLER = /(?: +(?:please|pls|plz|pleas|thanks|thank you|thx|ty|lol|mate|bro|now))+ *$/;
+// The lookahead keeps "ok" itself: alone, it is a yes.
+const LEADING_FILLER = /^(?:(?:ok|okay|oh|um+|uh+|so|well|hm+|actually|just) +)+(?=\S)/;
+
+// ---------------------------------------------------------------------------
+// Intents
+
+const YES_WORDS =
+  'y|ya|yah|ye|yea|yeah|yes+|yep|yup|yas+|sure|sure thing|of course|ok|okay|k|kk|confirm|confirmed|go|go ahead|do it|' +
+  'sounds good|that works|perfect|great|absolutely|definitely|correct|right|please|book it|lets do it|lets go|deal|alright|affirmative';
+const NO_WORDS = 'n|no+|nope|nah+|no thanks|no thank you|not really|not now|not yet|negative|no way|nay|not interested|im good';
+
+/** Messages that are one command and nothing else, tested against the filler-free text. */
+const WHOLE_MESSAGE: ReadonlyArray<readonly [Intent, RegExp]> = [
+  ['leave', /^(?:cancel(?: (?:it|that|this|purchase|the purchase|order))?|exit|quit|stop|abort|leave|never ?mind|nvm|forget (?:it|that|about it)|im done)$/],
+  ['restart', /^(?:restart|start (?:over|again)|menu|main menu|reset|(?:go )?back to (?:the )?(?:menu|start))$/],
+  ['help', /^(?:help|help me|info|information|what can (?:you|i) do|what do you do|how does (?:this|it) work|how do i use (?:this|it)|commands|options|what are my options|huh|what)$/],
+  // "start" is Twilio's opt-in keyword: someone who sends it is saying hello again.
+  ['greeting', /^(?:h+i+|h+e+l+o+|hey+|hey there|hi there|hello there|yo|hiya|howdy|hola|sup|whats up|wassup|good (?:morning|afternoon|evening|day)|greetings|start)$/],
+  ['yes', new RegExp(`^(?:${YES_WORDS})(?: (?:${YES_WORDS}))*$`)],
+  ['no', new RegExp(`^(?:${NO_WORDS})(?: (?:${NO_WORDS}))*$`)],
+];
+const QUESTION_ONLY = /^\?+$/;
+
+// The same commands inside a longer message. Leaving and starting over win
+// over purchase details: "cancel, not doing lakers anymore" means leave.
+const LEAVE_ANYWHERE = /\b(?:cancel|exit|quit|never ?mind|nvm|forget (?:it|that|about it))\b/;
+const RESTART_ANYWHERE = /\b(?:restart|start (?:over|again)|main menu)\b/;
+// Help in a sentence loses to purchase details: "help me get 2 lakers tix" is a purchase.
+const HELP_ANYWHERE = /\b(?:help|how does (?:this|it) work|what can (?:you|i) do|talk to (?:a )?(?:human|person|someone))\b/;
+const GREETING_START = /^(?:hi+|hello+|hey+|yo|hiya|howdy|hola|good (?:morning|afternoon|evening))\b/;
+
+// "upgrade my tickets" names my tickets too, so upgrade is tested before status.
+const UPGRADE = /\b(?:upgrad\w*|upgarde|upgrde|better (?:seats?|spots?|view|section|place)|(?:move|moving) (?:me |us )?(?:closer|up|forward)|(?:sit|get|be) closer|closer (?:seats?|to the (?:stage|court|field|front))|(?:switch|change) (?:my |our )?seats)\b/;
+const STATUS = new RegExp(
+  '\\b(?:status|' +
+    'my (?:tickets?|tix|tkts?|order|orders|booking|bookings|purchase|receipt|confirmation|payment)|' +
+    'where (?:r |are |is )?(?:my|the) (?:tickets?|tix|order|seats)|wheres (?:my|the) (?:tickets?|tix|order|seats)|' +
+    'did (?:i|my) (?:pay|payment|order|card)|(?:payment|order) (?:go|went) through|track (?:my )?order|order (?:number|id))\\b',
+);
+/** Cheap gate in front of parseOrderId, which builds its patterns on every call. */
+const ORDER_ID_HINT = /(?<![a-z0-9])bx/i;
+
+const TICKET_NOUN =
+  '(?:tickets?|tickest|tikets?|tickts?|tiks|tix|tixs|tkts?|tckts?|tics|seats?|seets|spots?|places|passes|' +
+  'people|ppl|persons|adults|guests|pax|heads|of us)';
+const BUY = new RegExp(
+  `\\b(?:buy|book|purchase|reserve|${TICKET_NOUN}|ticket|section|sec|events|shows|concerts|games|whats on|whats playing|how much|prices?|cost)\\b|\\$\\d`,
+);
+
+const CHEAPEST = /\b(?:che+a?pe?st|cheap(?:er)?|lowest(?: price)?|least expensive|inexpensive|affordable|nosebleeds?|best (?:price|prices|deal|deals|value)|budgets?(?! (?:is |of |around |about )?\$?\d))\b/;
+const BEST = /\b(?:best|closest|front rows?|(?:1st|first) rows?|(?:good|great|nice|nicest|top) seats|premium|vip)\b/;
+
+// ---------------------------------------------------------------------------
+// Numbers
+
+const NUMBER_WORDS: Readonly<Record<string, number>> = {
+  one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12,
+  a: 1, an: 1, couple: 2, pair: 2,
+  first: 1, '1st': 1, second: 2, '2nd': 2, third: 3, '3rd': 3, fourth: 4, '4th': 4, fifth: 5, '5th': 5,
+  sixth: 6, '6th': 6, seventh: 7, '7th': 7, eighth: 8, '8th': 8, ninth: 9, '9th': 9, tenth: 10, '10th': 10,
+};
+const CARDINAL_WORDS = 'one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve';
+const ORDINAL_WORDS = 'first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|sixth|6th|seventh|7th|eighth|8th|ninth|9th|tenth|10th';
+
+/**
+ * "3", "three", "option 3", "#2" (the # is gone by now), "the second one".
+ * Up to four digits: a section number typed alone ("101") is still a bare
+ * number, and the dialog knows whether it asked for a section or a count.
+ */
+const BARE_NUMBER = new RegExp(
+  `^(?:(?:yes|yeah|yep|sure) )?(?:(?:option|opt|choice|number|num|pick|the|go with|i choose|ill take|ill go with) )?(\\d{1,4}|${CARDINAL_WORDS}|${ORDINAL_WORDS})(?: one)?$`,
+);
+
+/**
+ * A party size: one or two digits, or a number word. Never three digits, so
+ * no section number ("101 tickets" reads as section 101, as the EventFinder
+ * reads it) becomes a party of 101. Never right after a section/row word, a
+ * month, or inside a time, date or price ("sec 12", "dec 5", "7:30", "12/5", "$20").
+ */
+const NOT_A_COUNT_BEFORE =
+  '(?<!\\b(?:section|sect|sec|sc|s|row|rows|seat|number|option|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|' +
+  'january|february|march|april|june|july|august|september|october|november|december) )(?<![\\d/:.$-])';
+const COUNT = `\\b(\\d{1,2}|${CARDINAL_WORDS}|couple|pair)\\b`;
+// "50$" and "8 pm" are not parties; "2 $100 lakers" is (a price follows the count).
+const NOT_A_COUNT_AFTER = '(?![/:.]\\d)(?! ?(?:\\$(?!\\d)|(?:dollars?|bucks|usd|pm|am|k|oclock|per|each|apiece|ea)\\b))';
+const COUNTED = `${NOT_A_COUNT_BEFORE}${COUNT}${NOT_A_COUNT_AFTER}`;
+const TIME_UNITS = '(?:nights?|days?|hours?|hrs?|minutes?|mins?|weeks?|months?|years?)';
+
+/** "2 adults and a kid", "2 adults 1 child": the party is both. */
+const MIXED_PARTY = new RegExp(
+  `${COUNTED} (?:adults?|grown ups?|people|ppl)(?: and| plus)? (\\d{1,2}|a|an|${CARDINAL_WORDS}) (?:kids?|child|children|teens?|students?|seniors?)\\b`,
+);
+
+/** Party-size phrasings, most explicit first; each captures the number in group 1. */
+const QUANTITY_PATTERNS: readonly RegExp[] = [
+  // "2 tickets", "2 lakers tix", "4 of us", "a couple of seats", "3 more seats"
+  new RegExp(`${COUNTED} (?:x )?(?:more )?(?:[a-z]+ ){0,2}?${TICKET_NOUN}\\b`),
+  // "2tix", "4x", "2 x courtside", "x3", "lakers x 2"
+  new RegExp(`${NOT_A_COUNT_BEFORE}\\b(\\d{1,2}) ?(?:x|tix|tickets?|tkts?)\\b`),
+  new RegExp(`\\bx ?(\\d{1,2})\\b${NOT_A_COUNT_AFTER}`),
+  // "party of 4", "we are 4", "both of us"
+  new RegExp(`\\b(?:party|group|family|table) of ${COUNT}`),
+  new RegExp(`\\b(?:we are|were|there are|there will be|well be) ${COUNT}${NOT_A_COUNT_AFTER}(?! (?:of (?!us)|${TIME_UNITS})\\b)`),
+  // "two for lakers", "two in 102", "tickets for 2", "for the 4 of us"
+  new RegExp(`${COUNTED} (?:for|in|at)\\b`),
+  new RegExp(`\\bfor (?:the )?${COUNT}${NOT_A_COUNT_AFTER}(?! ${TIME_UNITS}\\b)`),
+  // "can i get 2", "i need three": a number you ask for at a box office is tickets.
+  new RegExp(
+    `\\b(?:can i (?:get|have|buy|book)|could i (?:get|have)|can we (?:get|have)|i (?:want|need|would like)|id like|get me|gimme|ill take|i will take) ${COUNTED}(?! ${TIME_UNITS}\\b)`,
+  ),
+];
+/** "a ticket", "a lakers ticket", "single seat", "just me": one. */
+const ONE_TICKET = /\b(?:a|an|one|single) (?:[a-z]+ )?(?:ticket|tix|tkt|seat|spot|pass)\b|\b(?:just|only) (?:me|myself)\b/;
+/** "me and my wife", "me plus one", "both of us", "a pair": two. */
+const TWO_OF_US =
+  /\bme (?:and|plus) (?:my (?:wife|husband|hubby|partner|gf|bf|girlfriend|boyfriend|fiance|fiancee|date|son|daughter|kid|mom|mum|dad|friend|mate|buddy|bro|brother|sister|sis)|a (?:friend|mate|date|buddy)|one|1)\b|\bboth of us\b|\b(?:a )?pair\b/;
+/**
+ * A number that opens or closes a message naming an event: "2 lakers",
+ * "6 total for hamilton", "hozier 4 pls". Read as a party size only when an
+ * event was found (alone, "2" is a bare number) and the number is not the
+ * section found ("lakers 12" in an arena with a section 12).
+ */
+const LEADING_COUNT = new RegExp(`^(?:(?:hi|hey|hello|yo|ok|okay|so|yes|yeah) )?${COUNT}${NOT_A_COUNT_AFTER} (?!x\\b)`);
+const TRAILING_COUNT = new RegExp(`${COUNTED}(?: (?:please|pls|plz|thanks|thx))? *$`);
+const NON_WORD = /[^a-z0-9]+/i;
+
+// ---------------------------------------------------------------------------
+// Prices
+
+const AMOUNT = '(\\$ ?)?(\\d{1,6}(?:\\.\\d{1,2})?)(k)?(?: ?(dollars?|bucks|usd|\\$))?';
+/** Words after a number that make it a count or a time, not money: "up to 4 tickets", "under 30 minutes". */
+const NOT_MONEY_AFTER = `(?![\\d.])(?! ?(?:${TICKET_NOUN}|pm|am|rows?|mins?|minutes|hours?|days?|weeks?|months?|years?|yrs?|yo|miles?)\\b)`;
+/** "under $100", "less than 80 bucks", "max 150", "budget 60", "<$100". "kids under 12" is an age. */
+const PRICE_CAP_BEFORE = new RegExp(
+  '(?<!\\b(?:kids?|child|children|ages?|aged|boys?|girls?|sons?|daughters?) )' +
+    `\\b(?:under|below|less than|lower than|cheaper than|max(?:imum)?(?: of)?|up to|upto|no more than|not more than|at most|` +
+    `budgets?(?: is| of| around| about)?|within|spend(?: up to)?) ${AMOUNT}${NOT_MONEY_AFTER}`,
+);
+/** The cap is for the whole party, not each ticket: "under $300 total", "$300 for both". */
+const TOTAL_WORDS = 'total|in total|all in|altogether|overall|combined|for (?:both|all of us|everyone|the lot)';
+const TOTAL_PRICE = new RegExp(`\\b(?:${TOTAL_WORDS})\\b`);
+/** "$150 max", "80 bucks tops", "100 or less", "$300 total"; group 5 is the word after the amount. */
+const PRICE_CAP_AFTER = new RegExp(
+  `(?<![\\p{L}\\p{N}.$])${AMOUNT} ?(max(?:imum)?|tops|or (?:less|under|below|cheaper)|at most|limit|${TOTAL_WORDS})\\b`,
+  'u',
+);
+
+// ---------------------------------------------------------------------------
+
+/**
+ * Reads one customer message: intent, party size, event, section, price cap.
+ * `now` decides which events are still on sale (default: the clock).
+ */
+export function recognize(text: string, lookup: EventLookup, now?: Date): Recognized {
+  const normalized = normalize(text);
+  if (normalized === '') return { intent: 'unknown' };
+  const core = stripFillers(normalized);
+  if (core === '' && QUESTION_ONLY.test(normalized)) return { intent: 'help' };
+  for (const [intent, pattern] of WHOLE_MESSAGE) if (pattern.test(core)) return { intent };
+
+  const bare = bareNumberIn(core);
+  if (bare !== undefined) return { intent: 'unknown', bareNumber: bare };
+
+  const orderId = ORDER_ID_HINT.test(text) ? parseOrderId(text.slice(0, MAX_MESSAGE_CHARS)) : undefined;
+  const upgrade = UPGRADE.test(normalized);
+  if (!upgrade) {
+    if (orderId || STATUS.test(normalized)) return prune({ intent: 'status', orderId });
+    if (LEAVE_ANYWHERE.test(normalized)) return { intent: 'leave' };
+    if (RESTART_ANYWHERE.test(normalized)) return { intent: 'restart' };
   }
-  return undefined;
+
+  const details = detailsIn(normalized, lookup, now);
+  const intent: Intent = upgrade
+    ? 'upgrade'
+    : Object.keys(details).length > 0 || BUY.test(normalized)
+      ? 'buy'
+      : HELP_ANYWHERE.test(normalized)
+        ? 'help'
+        : GREETING_START.test(normalized)
+          ? 'greeting'
+          : 'unknown';
+  return prune({ intent, orderId, ...details });
 }
 
-function bareNumber(normalized: string): number | undefined {
-  const match = /^(?:#|no\.? ?|number |option )?(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)$/.exec(normalized);
+type Details = Pick<Recognized, 'quantity' | 'event' | 'section' | 'preference' | 'maxPrice'>;
+
+function detailsIn(normalized: string, lookup: EventLookup, now: Date | undefined): Details {
+  const event = lookup.find(normalized, now)[0]?.event;
+  const price = priceCapIn(normalized);
+  // Neither the section nor a loose count may come from the price: "lakers under 101".
+  const rest = price ? `${normalized.slice(0, price.start)} ${normalized.slice(price.end)}`.trim() : normalized;
+  const section = event ? lookup.findSection(event, rest) : undefined;
+  const quantity = quantityIn(normalized, rest, event, section);
+  // A total is split over the party. Without a party size the total itself
+  // is still a true (if loose) per-ticket cap: no one ticket can cost more.
+  const maxPrice = price && quantity && price.total ? Math.floor(price.cents / quantity) : price?.cents;
+  return prune({
+    event,
+    section,
+    quantity,
+    maxPrice,
+    preference: CHEAPEST.test(normalized) ? 'cheapest' : BEST.test(normalized) ? 'best' : undefined,
+  });
+}
+
+function bareNumberIn(core: string): number | undefined {
+  const token = BARE_NUMBER.exec(core)?.[1];
+  return token === undefined ? undefined : toNumber(token);
+}
+
+/** Party size; `rest` is the message without its price, for the loosest readings. */
+function quantityIn(normalized: string, rest: string, event: CatalogEvent | undefined, section: Section | undefined): number | undefined {
+  const mixed = MIXED_PARTY.exec(normalized);
+  if (mixed) return (toNumber(mixed[1]) ?? 0) + (toNumber(mixed[2]) ?? 0);
+  for (const pattern of QUANTITY_PATTERNS) {
+    const value = toNumber(pattern.exec(normalized)?.[1]);
+    if (value !== undefined && value > 0) return value;
+  }
+  if (ONE_TICKET.test(normalized)) return 1;
+  if (TWO_OF_US.test(normalized)) return 2;
+  if (!event) return undefined;
+  const token = LEADING_COUNT.exec(rest)?.[1] ?? TRAILING_COUNT.exec(rest)?.[1];
+  const value = toNumber(token);
+  return value !== undefined && value > 0 && !isSectionNumber(section, token!) ? value : undefined;
+}
+
+/** Whether `token` is the found section's number: "12" of a "Section 12". */
+function isSectionNumber(section: Section | undefined, token: string): boolean {
+  return section !== undefined && (section.id === token || section.name.split(NON_WORD).includes(token));
+}
+
+/** The cap as said, in minor units, where it was said, and whether it is for the whole party. */
+function priceCapIn(normalized: string): { cents: number; start: number; end: number; total: boolean } | undefined {
+  let match = PRICE_CAP_BEFORE.exec(normalized);
+  if (!match) {
+    match = PRICE_CAP_AFTER.exec(normalized);
+    // "4 max" is four tickets at most and "6 total" six people: a number
+    // before these words is money only with a currency sign or word, or, for
+    // "max"-like words, when it is too big to be a party.
+    const currency = Boolean(match?.[1] || match?.[3] || match?.[4]);
+    if (match && !currency && (Number(match[2]) < 10 || TOTAL_PRICE.test(match[5] ?? ''))) return undefined;
+  }
   if (!match) return undefined;
-  return toNumber(match[1]!);
+  const [said, , digits, thousands] = match;
+  const cents = Math.round(Number(digits) * (thousands ? 1000 : 1) * 100);
+  if (cents <= 0) return undefined;
+  return { cents, start: match.index, end: match.index + said.length, total: TOTAL_PRICE.test(normalized) };
 }
 
-function quantityIn(normalized: string): number | undefined {
-  const patterns = [
-    new RegExp(`\\b${NUMBER} (?:more |x )?(?:\\w+ )?${TICKET_WORDS}\\b`),
-    new RegExp(`\\b(?:a |the )?(pair|couple)\\b`),
-    new RegExp(`\\b(?:x ?|party of |for )(\\d{1,3}|${Object.keys(NUMBER_WORDS).filter((w) => w.length > 2).join('|')})\\b(?! ?(?:pm|am|dollars|bucks|\\$))`),
-    new RegExp(`^${NUMBER} (?:for|to|at|in)\\b`),
-  ];
-  for (const pattern of patterns) {
-    const match = pattern.exec(normalized);
-    if (match && !isSectionNumber(normalized, match.index)) {
-      const value = toNumber(match[1]!);
-      if (value !== undefined && value > 0) return value;
-    }
-  }
-  return undefined;
-}
+const DIGITS = /^\d+$/;
 
-/** "sec 101 2 seats": the 101 belongs to the section, not the party. */
-function isSectionNumber(normalized: string, index: number): boolean {
-  return /\b(?:sec|section|sect|row)\s*$/.test(normalized.slice(0, index));
-}
-
-function maxPriceIn(normalized: string): number | undefined {
-  const match =
-    /\b(?:under|below|less than|max(?:imum)?|up to|no more than|<)\s*\$?\s*(\d{1,6}(?:\.\d{1,2})?)/.exec(normalized) ??
-    /\$\s*(\d{1,6}(?:\.\d{1,2})?)\s*(?:max|or less|tops)\b/.exec(normalized) ??
-    /\b(\d{1,6})\s*(?:dollars|bucks)\s*(?:max|or less|tops)\b/.exec(normalized);
-  return match ? Math.round(Number(match[1]) * 100) : undefined;
-}
-
-function toNumber(token: string): number | undefined {
-  if (/^\d+$/.test(token)) return Number(token);
+function toNumber(token: string | undefined): number | undefined {
+  if (token === undefined) return undefined;
+  if (DIGITS.test(token)) return Number(token);
   return NUMBER_WORDS[token];
 }
 
-function prune(result: Recognized): Recognized {
-  for (const key of Object.keys(result) as Array<keyof Recognized>) {
+/** Drops undefined fields, so results compare cleanly and spread without noise. */
+function prune<T extends object>(result: T): T {
+  for (const key of Object.keys(result) as Array<keyof T>) {
     if (result[key] === undefined) delete result[key];
   }
   return result;

@@ -2,11 +2,12 @@
 // `all` (the default, what `npm start` runs) serves HTTP and does the
 // background work in one process; docker-compose runs `web` and `worker` apart.
 import { loadCatalog } from './catalog/catalog.loader.js';
-import { createCommerce } from './commerce.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
-import { connectRedis, locateRedis } from './redis/redis.connection.js';
-import { startWebRole } from './web.role.js';
+import { locateRedis } from './redis/redis.connection.js';
+import { createFoundation } from './roles/foundation.js';
+import { startWebRole } from './roles/web.role.js';
+import { startWorkerRole } from './roles/worker.role.js';
 
 type Role = 'all' | 'web' | 'worker';
 
@@ -15,17 +16,24 @@ async function main(role: Role): Promise<void> {
   const log = createLogger(config.logLevel);
   const catalog = loadCatalog(config.catalogPath);
   const location = await locateRedis(config.redisUrl, log);
-  const redis = connectRedis(location.url);
-  redis.on('error', (err) => log.warn({ component: 'redis', err: err.message }, 'redis connection error'));
-  const commerce = createCommerce(redis, catalog, config);
+  const foundation = createFoundation({ config, log, catalog, redisUrl: location.url });
 
+  // Stopped in reverse order: first no new requests, then no new jobs.
   const stops: Array<() => Promise<void>> = [];
-  if (role === 'all' || role === 'web') {
-    const web = await startWebRole({ config, log, redis, commerce });
-    stops.push(() => web.close());
-    log.info({ component: 'web', port: config.port, publicBaseUrl: config.publicBaseUrl, demoCheckout: config.stripe.demo }, `box office listening on ${web.url}`);
+  if (role === 'all' || role === 'worker') {
+    const worker = startWorkerRole(foundation);
+    stops.unshift(() => worker.close());
+    log.info({ component: 'worker' }, 'worker started: payment events and notifications');
   }
-  if (!config.staff.apiToken) log.warn({ component: 'staff' }, 'STAFF_API_TOKEN is not set: the staff API refuses every request');
+  if (role === 'all' || role === 'web') {
+    const web = await startWebRole(foundation);
+    stops.unshift(() => web.close());
+    log.info(
+      { component: 'web', publicBaseUrl: config.publicBaseUrl, demoCheckout: config.stripe.demo },
+      `box office listening on ${web.url} (chat: npm run chat)`,
+    );
+    if (!config.staff.apiToken) log.warn({ component: 'staff' }, 'STAFF_API_TOKEN is not set: the staff API refuses every request');
+  }
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -33,7 +41,7 @@ async function main(role: Role): Promise<void> {
     stopping = true;
     log.info({ component: 'process', signal }, 'shutting down: finishing in-flight work');
     for (const stop of stops) await stop();
-    await redis.quit().catch(() => redis.disconnect());
+    await foundation.close();
     await location.privateServer?.stop();
     log.info({ component: 'process' }, 'stopped');
   };
@@ -55,9 +63,12 @@ function parseRole(arg: string | undefined): Role {
   throw new ConfigError(`Unknown role "${arg}": use all, web or worker.`);
 }
 
-main(parseRole(process.argv[2])).catch((err: Error) => {
+try {
+  await main(parseRole(process.argv[2]));
+} catch (err) {
   // Start-up errors (configuration, catalog, Redis) are one clear line, not a stack.
-  const expected = ['ConfigError', 'CatalogError', 'RedisServerMissingError'].includes(err.name);
-  console.error(expected ? err.message : err);
+  const error = err as Error;
+  const expected = ['ConfigError', 'CatalogError', 'RedisServerMissingError'].includes(error.name);
+  console.error(expected ? error.message : error);
   process.exit(1);
-});
+}

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { catalogSchema, type Section } from '../src/catalog/catalog.schema.js';
 import { EventCatalog } from '../src/catalog/event-catalog.js';
-import { SeatKeys, rowField } from '../src/seats/seat.keys.js';
+import { SeatKeys, layoutField } from '../src/seats/seat.keys.js';
 import { SeatStore, type HoldRequest, type SeatStoreOptions } from '../src/seats/seat.store.js';
 import { testRedis, uniquePrefix } from './support/redis.js';
 
@@ -48,6 +48,17 @@ describe('SeatStore', () => {
     const result = await store.hold(req(sectionId, quantity, over));
     if (!result.ok) throw new Error(`hold refused: ${result.reason}`);
     return result.allocation;
+  }
+
+  /**
+   * Puts a section's seats in a given state ('.' free, 'H' held, 'S' sold), in
+   * the stored seat-map format described in seat.keys.ts, for layouts that
+   * holds alone cannot produce.
+   */
+  async function seedSeats(sectionId: string, rows: Record<string, string>) {
+    const map = Object.entries(rows).map(([row, seats]) => `|${row}:${seats}`).join('');
+    const layout = Object.entries(rows).map(([row, seats]) => `${row}:${seats.length}`).join('|');
+    await redis.hset(new SeatKeys(prefix).event(EVENT).seats, sectionId, map, layoutField(sectionId), layout);
   }
 
   async function counts(sectionId: string) {
@@ -167,8 +178,7 @@ describe('SeatStore', () => {
 
     it.each(cases)('takes $name', async ({ rows, quantity, seats, refused }) => {
       useStore([{ id: 's', name: 'S', tier: 1, price: 100, rows: Object.fromEntries(Object.entries(rows).map(([r, s]) => [r, s.length])) }]);
-      const seatsKey = new SeatKeys(prefix).event(EVENT).seats;
-      for (const [row, seed] of Object.entries(rows)) await redis.hset(seatsKey, rowField('s', row), seed);
+      await seedSeats('s', rows);
 
       const result = await store.hold(req('s', quantity));
       if (seats) expect(result).toMatchObject({ ok: true, allocation: { seats } });
@@ -375,11 +385,39 @@ describe('SeatStore', () => {
     });
   });
 
+  describe('catalog changes', () => {
+    const section = (rows: Record<string, number>): Section[] => [{ id: 's', name: 'S', tier: 1, price: 100, rows }];
+
+    it('keeps held and sold seats by row and number when rows are reordered, added or shortened', async () => {
+      useStore(section({ A: 4 }));
+      const sold = await holdOk('s', 2);
+      await store.sell(EVENT, sold.holdId);
+      const held = await holdOk('s', 2);
+      expect([sold.seats, held.seats]).toEqual([['A-1', 'A-2'], ['A-3', 'A-4']]);
+
+      useStore(section({ B: 3, A: 3 }));
+      expect(await store.seatMap(EVENT, 's')).toEqual({ B: '...', A: 'SSH' });
+      expect(await store.hold(req('s', 3))).toMatchObject({ ok: true, allocation: { seats: ['B-1', 'B-2', 'B-3'] } });
+      // A-4 is past row A's new end: its hold still releases, and the seat is never offered again.
+      expect(await store.release(EVENT, held.holdId)).toMatchObject({ ok: true, allocation: { seats: ['A-3', 'A-4'] } });
+      expect(await store.hold(req('s', 2))).toMatchObject({ ok: false, reason: 'not_enough_seats', available: 1, largestBlock: 1 });
+      expect(await store.hold(req('s', 1))).toMatchObject({ ok: true, allocation: { seats: ['A-3'] } });
+    });
+
+    it('still sells a hold in a row the catalog dropped, and never offers that row', async () => {
+      useStore(section({ A: 2, B: 2 }));
+      const held = await holdOk('s', 2);
+      useStore(section({ B: 2 }));
+      expect(await store.hold(req('s', 1))).toMatchObject({ ok: true, allocation: { seats: ['B-1'] } });
+      expect(await store.sell(EVENT, held.holdId)).toMatchObject({ ok: true, allocation: { seats: ['A-1', 'A-2'], state: 'sold' } });
+      expect(await store.hold(req('s', 2))).toMatchObject({ ok: false, reason: 'not_enough_seats', available: 1 });
+    });
+  });
+
   describe('safety', () => {
     it('refuses to sell seats whose stored state disagrees, changing nothing', async () => {
       const { holdId } = await holdOk('101', 2);
-      const seatsKey = new SeatKeys(prefix).event(EVENT).seats;
-      await redis.hset(seatsKey, rowField('101', 'A'), 'H...');
+      await seedSeats('101', { A: 'H...', B: '....' });
       await expect(store.sell(EVENT, holdId)).rejects.toThrow(/seat state/);
       expect(await store.seatMap(EVENT, '101')).toEqual({ A: 'H...', B: '....' });
       expect((await store.allocation(EVENT, holdId))?.state).toBe('held');

@@ -14,7 +14,13 @@ export const HOLDER_SEPARATOR = '\0';
 
 /** The keys of one event's seat state. */
 export interface EventSeatKeys {
-  /** Hash: field `<sectionId>/<row>`, value one char per seat ('.' free, 'H' held, 'S' sold). */
+  /**
+   * Hash: field `<sectionId>` holds the section's seat map, `|A:..HH|B:SS..`
+   * (rows best first, one char per seat: '.' free, 'H' held, 'S' sold);
+   * field `<sectionId>#layout` the catalog layout it was built from, 'A:4|B:4'.
+   * One string per section keeps a hold to a single small read and write
+   * (see lua/seat.lib.lua).
+   */
   seats: string;
   /** Hash: fields `<sectionId>:held`, `<sectionId>:sold`, exact counts. */
   counts: string;
@@ -48,9 +54,9 @@ export class SeatKeys {
   }
 }
 
-/** Field of a row in the `seats` hash. Section ids never contain '/'. */
-export function rowField(sectionId: string, row: string): string {
-  return `${sectionId}/${row}`;
+/** Field of a section's layout in the `seats` hash. Section ids never contain '#'. */
+export function layoutField(sectionId: string): string {
+  return `${sectionId}#layout`;
 }
 
 /** Fields of a section's counters in the `counts` hash. */

@@ -5,7 +5,7 @@
 import type { Redis } from 'ioredis';
 import { isSeated, sectionCapacity, type Section } from '../catalog/catalog.schema.js';
 import type { EventCatalog } from '../catalog/event-catalog.js';
-import { HOLDER_SEPARATOR, SeatKeys, countFields, rowField } from './seat.keys.js';
+import { HOLDER_SEPARATOR, SeatKeys, countFields } from './seat.keys.js';
 import { decodeReply, loadSeatScripts, type SeatScripts } from './seat.scripts.js';
 
 export interface SeatStoreOptions {
@@ -213,8 +213,8 @@ export class SeatStore {
   async inventory(eventId: string): Promise<EventInventory | undefined> {
     const event = this.catalog.event(eventId);
     if (!event) return undefined;
-    const { counts, rows } = await this.readEventState(eventId);
-    return { event: eventId, sections: event.sections.map((section) => sectionInventory(section, counts, rows)) };
+    const { counts, maps } = await this.readEventState(eventId);
+    return { event: eventId, sections: event.sections.map((section) => sectionInventory(section, counts, maps)) };
   }
 
   /**
@@ -224,8 +224,8 @@ export class SeatStore {
   async seatMap(eventId: string, sectionId: string): Promise<Record<string, string> | undefined> {
     const section = this.catalog.section(eventId, sectionId);
     if (!section || !isSeated(section)) return undefined;
-    const rows = await this.redis.hgetall(this.keys.event(eventId).seats);
-    return Object.fromEntries(Object.entries(section.rows).map(([row, size]) => [row, rowState(rows[rowField(sectionId, row)], size)]));
+    const stored = parseSeatMap(await this.redis.hget(this.keys.event(eventId).seats, sectionId));
+    return Object.fromEntries(Object.entries(section.rows).map(([row, size]) => [row, rowState(stored.get(row), size)]));
   }
 
   /**
@@ -250,21 +250,23 @@ export class SeatStore {
     return { ok: true, allocation: toAllocation(reply.fields), already: reply.already };
   }
 
-  private async readEventState(eventId: string): Promise<{ counts: Record<string, string>; rows: Record<string, string> }> {
+  private async readEventState(eventId: string): Promise<{ counts: Record<string, string>; maps: Record<string, string> }> {
     const keys = this.keys.event(eventId);
     const results = await this.redis.multi().hgetall(keys.counts).hgetall(keys.seats).exec();
-    const [counts, rows] = (results ?? []).map(([err, value]) => {
+    const [counts, maps] = (results ?? []).map(([err, value]) => {
       if (err) throw err;
       return value as Record<string, string>;
     });
-    return { counts: counts ?? {}, rows: rows ?? {} };
+    return { counts: counts ?? {}, maps: maps ?? {} };
   }
 
-  /** hold.lua's ARGV[9..]: GA capacity, or 0 then row name/size pairs best row first. */
+  /** hold.lua's ARGV[9..]: GA capacity; or 0 and the layout, rows best first, 'A:20|B:20'. */
   private layout(section: Section): Array<string | number> {
     let args = this.layouts.get(section);
     if (!args) {
-      args = isSeated(section) ? [0, ...Object.entries(section.rows).flat()] : [section.capacity];
+      args = isSeated(section)
+        ? [0, Object.entries(section.rows).map(([row, size]) => `${row}:${size}`).join('|')]
+        : [section.capacity];
       this.layouts.set(section, args);
     }
     return args;
@@ -303,7 +305,14 @@ function toAllocation(fields: Record<string, string>): Allocation {
   return allocation;
 }
 
-/** A stored row, or all free when never held from, cut or padded to the catalog's size. */
+/** Rows of a stored seat map ('|A:..HH|B:SS..'); empty when the section was never held from. */
+function parseSeatMap(map: string | null | undefined): Map<string, string> {
+  const rows = new Map<string, string>();
+  for (const [, name, seats] of (map ?? '').matchAll(/\|([^:|]+):([^|]*)/g)) rows.set(name!, seats!);
+  return rows;
+}
+
+/** A stored row as the catalog has it now: cut or padded to its size; all free when never held from. */
 function rowState(stored: string | undefined, size: number): string {
   return (stored ?? '').padEnd(size, '.').slice(0, size);
 }
@@ -312,7 +321,7 @@ function longestFreeRun(row: string): number {
   return Math.max(0, ...(row.match(/\.+/g) ?? []).map((run) => run.length));
 }
 
-function sectionInventory(section: Section, counts: Record<string, string>, rows: Record<string, string>): SectionInventory {
+function sectionInventory(section: Section, counts: Record<string, string>, maps: Record<string, string>): SectionInventory {
   const fields = countFields(section.id);
   const held = Number(counts[fields.held] ?? 0);
   const sold = Number(counts[fields.sold] ?? 0);
@@ -321,9 +330,10 @@ function sectionInventory(section: Section, counts: Record<string, string>, rows
     id: section.id, name: section.name, tier: section.tier, capacity, held, sold, available: capacity - held - sold,
   };
   if (isSeated(section)) {
+    const stored = parseSeatMap(maps[section.id]);
     inventory.largestBlock = Math.max(
       0,
-      ...Object.entries(section.rows).map(([row, size]) => longestFreeRun(rowState(rows[rowField(section.id, row)], size))),
+      ...Object.entries(section.rows).map(([row, size]) => longestFreeRun(rowState(stored.get(row), size))),
     );
   }
   return inventory;

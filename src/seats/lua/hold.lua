@@ -8,7 +8,7 @@
     KEYS[2] counts    hash <sectionId>:held / <sectionId>:sold
     KEYS[3] expiring  zset holdId -> expiresAt, held allocations only
     KEYS[4] holders   zset (scores 0) '<customerKey>\0<holdId>', held allocations only
-    KEYS[5] seats     hash <sectionId>/<row> -> seat string
+    KEYS[5] seats     hash <sectionId> -> seat map, <sectionId>#layout -> its layout
 
     ARGV[1] holdId
     ARGV[2] eventId
@@ -19,12 +19,12 @@
     ARGV[7] customerKey
     ARGV[8] open holds one customer may have
     ARGV[9] GA capacity, or 0 for a seated section
-    ARGV[10..] seated only: row name, row size, row name, row size, ... best row first.
-               The catalog is the source of truth for the layout: a row never
-               held from is not stored, and is created here, all free.
+    ARGV[10] seated only: the catalog layout, rows best first, 'A:20|B:20|…'.
+             The catalog is the source of truth: the seat map is created from
+             it on the first hold, and refitted when the catalog changes.
 
   Output:
-    {'ok', '0', <allocation as HGETALL pairs>}
+    {'ok', '0', <allocation as field, value pairs>}
     {'err', reason, available, largestBlock}
       reason: hold_exists | too_many_holds | not_enough_seats | no_adjacent_block
 
@@ -41,7 +41,8 @@ local now = tonumber(ARGV[6])
 local customerKey = ARGV[7]
 local maxOpenHolds = tonumber(ARGV[8])
 local capacity = tonumber(ARGV[9])
-local FIRST_ROW_ARG = 10
+local layout = ARGV[10]
+local layoutField = sectionId .. '#layout'
 
 -- The customer's held allocations in this event that have not expired yet.
 local function openHolds()
@@ -60,25 +61,51 @@ local function gaAvailable()
   return capacity - (tonumber(c[1]) or 0) - (tonumber(c[2]) or 0)
 end
 
--- The section's rows best first: { name, field, seats (stored string), view (catalog length) }.
-local function loadRows()
-  local fields, rows = {}, {}
-  for i = FIRST_ROW_ARG, #ARGV, 2 do
-    table.insert(fields, sectionId .. '/' .. ARGV[i])
+-- Rebuilds a seat map for a changed catalog layout, keeping every seat by row
+-- name and number: rows in the new order, new or longer rows padded with free
+-- seats. Seats past a shortened row's end, and rows the catalog dropped (kept
+-- at the end), stay in the map so their allocations still sell and release;
+-- catalogRows never offers them.
+local function refitMap(map)
+  local old, order, parts, listed = {}, {}, {}, {}
+  for name, seats in string.gmatch(map, '|([^:|]+):([^|]*)') do
+    old[name] = seats
+    table.insert(order, name)
   end
-  local stored = redis.call('HMGET', seatsKey, unpack(fields))
-  for k, field in ipairs(fields) do
-    local name = ARGV[FIRST_ROW_ARG + 2 * (k - 1)]
-    local size = tonumber(ARGV[FIRST_ROW_ARG + 2 * (k - 1) + 1])
-    local s = stored[k] or ''
-    -- A row seen for the first time, or lengthened in the catalog, gets free seats.
-    if #s < size then s = s .. string.rep('.', size - #s) end
-    -- A row shortened in the catalog keeps its stored seats, but sells no more past the end.
-    local view = s
-    if #s > size then view = string.sub(s, 1, size) end
-    rows[k] = { name = name, field = field, seats = s, view = view }
+  for name, size in string.gmatch(layout, '([^:|]+):(%d+)') do
+    local seats = old[name] or ''
+    size = tonumber(size)
+    if #seats < size then seats = seats .. string.rep('.', size - #seats) end
+    listed[name] = true
+    table.insert(parts, '|' .. name .. ':' .. seats)
   end
-  return rows
+  for _, name in ipairs(order) do
+    if not listed[name] then table.insert(parts, '|' .. name .. ':' .. old[name]) end
+  end
+  return table.concat(parts)
+end
+
+-- The section's seat map, created all free from the layout on first use.
+local function loadMap()
+  local stored = redis.call('HMGET', seatsKey, sectionId, layoutField)
+  if stored[1] and stored[2] == layout then return stored[1] end
+  return refitMap(stored[1] or '')
+end
+
+-- Iterates the rows the catalog lists, best first: row name, map position of
+-- its seat 1, and its seats up to the catalog's row size. A map from loadMap
+-- starts with exactly these rows, in this order.
+local function catalogRows(map)
+  local sizes = string.gmatch(layout, ':(%d+)')
+  local rows = string.gmatch(map, '|([^:|]+):()([^|]*)')
+  return function()
+    local size = sizes()
+    if not size then return nil end
+    local name, start, seats = rows()
+    size = tonumber(size)
+    if #seats > size then seats = string.sub(seats, 1, size) end
+    return name, start, seats
+  end
 end
 
 --[[
@@ -88,33 +115,34 @@ end
     L == n      exactly: strands nothing (preferred within a row);
     L >= n + 2  flush against the run's low-numbered end: leaves >= 2 together;
     L == n + 1  anywhere: always strands one seat, so only if nothing else fits.
-  Returns row index, first seat number; or nil when no row has n adjacent free seats.
+  Returns the map position of the block's first seat, its row name and seat
+  number; nil when no row has n adjacent free seats.
 ]]
-local function placeBlock(rows, n)
+local function placeBlock(map, n)
   local stranding
-  for i, row in ipairs(rows) do
+  for name, rowStart, seats in catalogRows(map) do
     local flush
     local pos = 1
     while true do
-      local first, last = string.find(row.view, '%.+', pos)
+      local first, last = string.find(seats, '%.+', pos)
       if not first then break end
       local len = last - first + 1
-      if len == n then return i, first end
+      if len == n then return rowStart + first - 1, name, first end
       if len >= n + 2 and not flush then flush = first end
-      if len == n + 1 and not stranding then stranding = { i, first } end
+      if len == n + 1 and not stranding then stranding = { rowStart + first - 1, name, first } end
       pos = last + 1
     end
-    if flush then return i, flush end
+    if flush then return rowStart + flush - 1, name, flush end
   end
-  if stranding then return stranding[1], stranding[2] end
+  if stranding then return stranding[1], stranding[2], stranding[3] end
   return nil
 end
 
--- Free seats and the longest free run across the section.
-local function seatStats(rows)
+-- Free seats and the longest run of adjacent free seats in one row.
+local function seatStats(map)
   local free, largest = 0, 0
-  for _, row in ipairs(rows) do
-    for run in string.gmatch(row.view, '%.+') do
+  for _, _, seats in catalogRows(map) do
+    for run in string.gmatch(seats, '%.+') do
       free = free + #run
       if #run > largest then largest = #run end
     end
@@ -128,17 +156,17 @@ local function refuse(reason)
     available = math.max(gaAvailable(), 0)
     largest = available
   else
-    available, largest = seatStats(loadRows())
+    available, largest = seatStats(loadMap())
   end
   return { 'err', reason, available, largest }
 end
 
--- Marks the block held and returns its seat names as a comma list.
-local function holdBlock(row, first, n)
-  row.seats = string.sub(row.seats, 1, first - 1) .. string.rep('H', n) .. string.sub(row.seats, first + n)
-  redis.call('HSET', seatsKey, row.field, row.seats)
+-- Marks the block held in the map and returns its seat names as a comma list.
+local function holdBlock(map, position, row, first)
+  map = string.sub(map, 1, position - 1) .. string.rep('H', quantity) .. string.sub(map, position + quantity)
+  redis.call('HSET', seatsKey, sectionId, map, layoutField, layout)
   local names = {}
-  for k = 0, n - 1 do table.insert(names, row.name .. '-' .. (first + k)) end
+  for k = 0, quantity - 1 do table.insert(names, row .. '-' .. (first + k)) end
   return table.concat(names, ',')
 end
 
@@ -152,20 +180,22 @@ local seats = ''
 if capacity > 0 then
   if gaAvailable() < quantity then return refuse('not_enough_seats') end
 else
-  local rows = loadRows()
-  local rowIndex, first = placeBlock(rows, quantity)
-  if not rowIndex then
-    local free, largest = seatStats(rows)
+  local map = loadMap()
+  local position, row, first = placeBlock(map, quantity)
+  if not position then
+    local free, largest = seatStats(map)
     return { 'err', free < quantity and 'not_enough_seats' or 'no_adjacent_block', free, largest }
   end
-  seats = holdBlock(rows[rowIndex], first, quantity)
+  seats = holdBlock(map, position, row, first)
 end
 
-redis.call('HSET', allocKey,
+local alloc = {}
+updateAlloc(allocKey, alloc, {
   'holdId', holdId, 'eventId', eventId, 'sectionId', sectionId, 'seats', seats,
-  'quantity', quantity, 'state', 'held', 'expiresAt', ARGV[5],
-  'customerKey', customerKey, 'createdAt', ARGV[6])
+  'quantity', ARGV[4], 'state', 'held', 'expiresAt', ARGV[5],
+  'customerKey', customerKey, 'createdAt', ARGV[6],
+})
 redis.call('ZADD', expiringKey, ARGV[5], holdId)
 redis.call('ZADD', holdersKey, 0, customerKey .. HOLDER_SEPARATOR .. holdId)
 addCount(countsKey, sectionId, 'held', quantity)
-return okReply(allocKey, '0')
+return okReply(alloc, '0')

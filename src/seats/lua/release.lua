@@ -9,13 +9,13 @@
     KEYS[2] counts    hash <sectionId>:held / <sectionId>:sold
     KEYS[3] expiring  zset holdId -> expiresAt, held allocations only
     KEYS[4] holders   zset '<customerKey>\0<holdId>', held allocations only
-    KEYS[5] seats     hash <sectionId>/<row> -> seat string
+    KEYS[5] seats     hash <sectionId> -> seat map
 
     ARGV[1] holdId
     ARGV[2] now, epoch ms
 
   Output:
-    {'ok', already ('0' | '1'), <allocation as HGETALL pairs>}
+    {'ok', already ('0' | '1'), <allocation as field, value pairs>}
     {'err', reason}   reason: unknown_hold | sold | swapped
 
   Concurrency: the state check and the change are one script, so a release
@@ -28,14 +28,17 @@ local holdId, now = ARGV[1], ARGV[2]
 local alloc = readAlloc(allocKey)
 if not alloc then return { 'err', 'unknown_hold' } end
 if alloc.swappedInto then return { 'err', 'swapped' } end
-if alloc.state == 'released' then return okReply(allocKey, '1') end
+if alloc.state == 'released' then return okReply(alloc, '1') end
 if alloc.state ~= 'held' then return { 'err', 'sold' } end
 
-local seats = seatsByRow(alloc.sectionId, alloc.seats)
-assertSeats(seatsKey, seats, 'H')
-setSeats(seatsKey, seats, '.')
-addCount(countsKey, alloc.sectionId, 'held', -alloc.quantity)
+if alloc.seats ~= '' then
+  local map = redis.call('HGET', seatsKey, alloc.sectionId) or ''
+  local positions = seatPositions(map, alloc.seats)
+  assertSeats(map, positions, 'H', alloc.sectionId)
+  redis.call('HSET', seatsKey, alloc.sectionId, markSeats(map, positions, '.'))
+end
+addCount(countsKey, alloc.sectionId, 'held', -tonumber(alloc.quantity))
 forgetHold(expiringKey, holdersKey, holdId, alloc.customerKey)
-redis.call('HSET', allocKey, 'state', 'released', 'releasedAt', now)
+updateAlloc(allocKey, alloc, { 'state', 'released', 'releasedAt', now })
 redis.call('PEXPIRE', allocKey, TOMBSTONE_MS)
-return okReply(allocKey, '0')
+return okReply(alloc, '0')

@@ -9,13 +9,13 @@
     KEYS[2] counts    hash <sectionId>:held / <sectionId>:sold
     KEYS[3] expiring  zset holdId -> expiresAt, held allocations only
     KEYS[4] holders   zset '<customerKey>\0<holdId>', held allocations only
-    KEYS[5] seats     hash <sectionId>/<row> -> seat string
+    KEYS[5] seats     hash <sectionId> -> seat map
 
     ARGV[1] holdId
     ARGV[2] now, epoch ms
 
   Output:
-    {'ok', already ('0' | '1'), <allocation as HGETALL pairs>}
+    {'ok', already ('0' | '1'), <allocation as field, value pairs>}
     {'err', reason}   reason: unknown_hold | released | swapped
 
   Concurrency: the state check and the change are one script, so a sell racing
@@ -27,15 +27,19 @@ local holdId, now = ARGV[1], ARGV[2]
 
 local alloc = readAlloc(allocKey)
 if not alloc then return { 'err', 'unknown_hold' } end
-if alloc.state == 'sold' then return okReply(allocKey, '1') end
+if alloc.state == 'sold' then return okReply(alloc, '1') end
 if alloc.swappedInto then return { 'err', 'swapped' } end
 if alloc.state ~= 'held' then return { 'err', 'released' } end
 
-local seats = seatsByRow(alloc.sectionId, alloc.seats)
-assertSeats(seatsKey, seats, 'H')
-setSeats(seatsKey, seats, 'S')
-addCount(countsKey, alloc.sectionId, 'held', -alloc.quantity)
-addCount(countsKey, alloc.sectionId, 'sold', alloc.quantity)
+local quantity = tonumber(alloc.quantity)
+if alloc.seats ~= '' then
+  local map = redis.call('HGET', seatsKey, alloc.sectionId) or ''
+  local positions = seatPositions(map, alloc.seats)
+  assertSeats(map, positions, 'H', alloc.sectionId)
+  redis.call('HSET', seatsKey, alloc.sectionId, markSeats(map, positions, 'S'))
+end
+addCount(countsKey, alloc.sectionId, 'held', -quantity)
+addCount(countsKey, alloc.sectionId, 'sold', quantity)
 forgetHold(expiringKey, holdersKey, holdId, alloc.customerKey)
-redis.call('HSET', allocKey, 'state', 'sold', 'soldAt', now)
-return okReply(allocKey, '0')
+updateAlloc(allocKey, alloc, { 'state', 'sold', 'soldAt', now })
+return okReply(alloc, '0')

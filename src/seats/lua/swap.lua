@@ -11,7 +11,7 @@
     KEYS[3] counts      hash <sectionId>:held / <sectionId>:sold
     KEYS[4] expiring    zset holdId -> expiresAt, held allocations only
     KEYS[5] holders     zset '<customerKey>\0<holdId>', held allocations only
-    KEYS[6] seats       hash <sectionId>/<row> -> seat string
+    KEYS[6] seats       hash <sectionId> -> seat map
 
     ARGV[1] soldId
     ARGV[2] heldId
@@ -19,7 +19,7 @@
 
   Output:
     {'ok', already ('0' | '1'), freedSectionId, freedSeats (comma list),
-           <sold allocation as HGETALL pairs, now on the new seats>}
+           <sold allocation as field, value pairs, now on the new seats>}
     {'err', reason}
       reason: unknown_sold | not_sold | unknown_hold | released | not_held
               | swapped | quantity_mismatch
@@ -34,8 +34,8 @@ local soldId, heldId, now = ARGV[1], ARGV[2], ARGV[3]
 
 local sold = readAlloc(soldKey)
 local held = readAlloc(heldKey)
-if held and held.swappedInto == soldId then
-  return okReply(soldKey, '1', { held.freedSectionId, held.freedSeats })
+if sold and held and held.swappedInto == soldId then
+  return okReply(sold, '1', { held.freedSectionId, held.freedSeats })
 end
 if not sold then return { 'err', 'unknown_sold' } end
 if sold.state ~= 'sold' then return { 'err', 'not_sold' } end
@@ -45,24 +45,39 @@ if held.state == 'released' then return { 'err', 'released' } end
 if held.state ~= 'held' then return { 'err', 'not_held' } end
 if held.quantity ~= sold.quantity then return { 'err', 'quantity_mismatch' } end
 
-local oldSeats = seatsByRow(sold.sectionId, sold.seats)
-local newSeats = seatsByRow(held.sectionId, held.seats)
-assertSeats(seatsKey, oldSeats, 'S')
-assertSeats(seatsKey, newSeats, 'H')
-setSeats(seatsKey, oldSeats, '.')
-setSeats(seatsKey, newSeats, 'S')
+-- Both seat maps are read and checked before anything is written. The two
+-- sections may be one map; marking never moves a position, so the second
+-- mark composes with the first.
+local maps = {}
+local function map(sectionId)
+  maps[sectionId] = maps[sectionId] or redis.call('HGET', seatsKey, sectionId) or ''
+  return maps[sectionId]
+end
+local oldPositions = seatPositions(map(sold.sectionId), sold.seats)
+local newPositions = seatPositions(map(held.sectionId), held.seats)
+assertSeats(map(sold.sectionId), oldPositions, 'S', sold.sectionId)
+assertSeats(map(held.sectionId), newPositions, 'H', held.sectionId)
+maps[sold.sectionId] = markSeats(map(sold.sectionId), oldPositions, '.')
+maps[held.sectionId] = markSeats(map(held.sectionId), newPositions, 'S')
+for sectionId, seats in pairs(maps) do
+  if seats ~= '' then redis.call('HSET', seatsKey, sectionId, seats) end
+end
 
-addCount(countsKey, sold.sectionId, 'sold', -sold.quantity)
-addCount(countsKey, held.sectionId, 'held', -held.quantity)
-addCount(countsKey, held.sectionId, 'sold', held.quantity)
+local quantity = tonumber(held.quantity)
+addCount(countsKey, sold.sectionId, 'sold', -quantity)
+addCount(countsKey, held.sectionId, 'held', -quantity)
+addCount(countsKey, held.sectionId, 'sold', quantity)
 forgetHold(expiringKey, holdersKey, heldId, held.customerKey)
 
-redis.call('HSET', soldKey,
-  'sectionId', held.sectionId, 'seats', held.seats, 'quantity', held.quantity,
-  'previousSectionId', sold.sectionId, 'previousSeats', sold.seats,
-  'swappedFrom', heldId, 'swappedAt', now)
-redis.call('HSET', heldKey,
+local freedSectionId, freedSeats = sold.sectionId, sold.seats
+updateAlloc(soldKey, sold, {
+  'sectionId', held.sectionId, 'seats', held.seats,
+  'previousSectionId', freedSectionId, 'previousSeats', freedSeats,
+  'swappedFrom', heldId, 'swappedAt', now,
+})
+updateAlloc(heldKey, held, {
   'state', 'released', 'swappedInto', soldId,
-  'freedSectionId', sold.sectionId, 'freedSeats', sold.seats, 'releasedAt', now)
+  'freedSectionId', freedSectionId, 'freedSeats', freedSeats, 'releasedAt', now,
+})
 redis.call('PEXPIRE', heldKey, TOMBSTONE_MS)
-return okReply(soldKey, '0', { sold.sectionId, sold.seats })
+return okReply(sold, '0', { freedSectionId, freedSeats })

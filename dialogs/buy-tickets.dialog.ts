@@ -1,0 +1,260 @@
+import { Dialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { linkMessage } from '../src/bot/activities.js';
+import { customerOf, isSms } from '../src/bot/customer.js';
+import type { CatalogEvent, Section } from '../src/catalog/catalog.schema.js';
+import type { SectionInventory } from '../src/seats/seat.store.js';
+import { choiceMessage, pickChoice, type Choice } from './choices.js';
+import type { DialogDeps } from './dialog.deps.js';
+import { InterruptibleDialog } from './interruptible.dialog.js';
+import { recognize, type Recognized } from './message.recognizer.js';
+import { eventTitle, replies, sectionTitle } from './replies.js';
+
+export const BUY_TICKETS_DIALOG = 'buy-tickets';
+const WATERFALL = 'buy-tickets.questions';
+
+/** A section and party size offered when the first choice cannot seat the party. */
+interface Alternative {
+  sectionId: string;
+  quantity: number;
+}
+
+/** What the customer has told us so far; each question fills one gap. */
+export interface PurchaseDraft {
+  eventId?: string;
+  sectionId?: string;
+  quantity?: number;
+  preference?: 'cheapest' | 'best';
+  maxPrice?: number;
+  /** Open with a greeting (the customer said hi). */
+  greet?: boolean;
+  asking?: 'event' | 'section' | 'quantity' | 'alternative';
+  offered?: Choice<string | Alternative>[];
+  misses?: number;
+}
+
+export interface BuyTicketsResult {
+  orderId?: string;
+}
+
+const MAX_MISSES = 3;
+const EVENTS_LISTED = 5;
+const ALTERNATIVES_LISTED = 3;
+
+/**
+ * Buying tickets: event → section → quantity → held seats and a pay link.
+ * Every question the first message already answered is skipped, and any
+ * answer may also change earlier ones ("actually 3 tickets").
+ */
+export class BuyTicketsDialog extends InterruptibleDialog {
+  constructor(deps: DialogDeps) {
+    super(BUY_TICKETS_DIALOG, deps);
+    this.addDialog(new WaterfallDialog(WATERFALL, [this.nextQuestionStep.bind(this), this.answerStep.bind(this)]));
+    this.initialDialogId = WATERFALL;
+  }
+
+  /** Fills a draft from what one message said. */
+  static draftFrom(recognized: Recognized): PurchaseDraft {
+    return {
+      eventId: recognized.event?.id,
+      sectionId: recognized.section?.id,
+      quantity: recognized.quantity,
+      preference: recognized.preference,
+      maxPrice: recognized.maxPrice,
+    };
+  }
+
+  private async nextQuestionStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const draft = (step.options ?? {}) as PurchaseDraft;
+    const event = draft.eventId ? this.deps.catalog.event(draft.eventId) : undefined;
+    if (!event) return this.eventStep(step, draft);
+    if (!draft.sectionId) return this.sectionStep(step, draft, event);
+    if (!draft.quantity) return this.quantityStep(step, draft);
+    return this.holdStep(step, draft, event);
+  }
+
+  private async answerStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const draft: PurchaseDraft = { ...(step.options as PurchaseDraft), greet: false };
+    if (this.absorb(draft, step.context.activity.text ?? '')) {
+      draft.misses = 0;
+    } else {
+      draft.misses = (draft.misses ?? 0) + 1;
+      if (draft.misses >= MAX_MISSES) {
+        await step.context.sendActivity(replies.help(step.context));
+        return step.endDialog({});
+      }
+      await step.context.sendActivity(replies.notUnderstood);
+    }
+    return step.replaceDialog(WATERFALL, draft);
+  }
+
+  /** Which event? A short list of upcoming ones. */
+  private async eventStep(step: WaterfallStepContext, draft: PurchaseDraft): Promise<DialogTurnResult> {
+    const events = this.deps.catalog.upcoming(this.now()).slice(0, EVENTS_LISTED);
+    if (events.length === 0) {
+      await step.context.sendActivity(replies.noEvents);
+      return step.endDialog({});
+    }
+    draft.asking = 'event';
+    draft.offered = events.map((event) => ({ title: eventTitle(event), value: event.id }));
+    await step.context.sendActivity(choiceMessage(step.context, draft.greet ? replies.welcome : replies.whichEvent, draft.offered));
+    return Dialog.EndOfTurn;
+  }
+
+  /** Which section? Skipped for "cheapest" and "best", which pick one. */
+  private async sectionStep(step: WaterfallStepContext, draft: PurchaseDraft, event: CatalogEvent): Promise<DialogTurnResult> {
+    const available = await this.availability(event.id);
+    const open = event.sections.filter((section) => (available.get(section.id)?.available ?? 0) >= (draft.quantity ?? 1));
+    if (open.length === 0) {
+      await step.context.sendActivity(replies.nothingFits(draft.quantity ?? 1));
+      return step.endDialog({});
+    }
+    const affordable = draft.maxPrice === undefined ? open : open.filter((section) => section.price <= draft.maxPrice!);
+    const candidates = affordable.length > 0 ? affordable : open;
+    if (draft.preference) {
+      draft.sectionId = pickByPreference(candidates, draft.preference).id;
+      return step.replaceDialog(WATERFALL, draft);
+    }
+    const intro = affordable.length === 0 ? `${replies.nothingUnder(draft.maxPrice!, event.currency)} ` : '';
+    draft.asking = 'section';
+    draft.offered = candidates.map((section) => ({
+      title: sectionTitle(section, event.currency, available.get(section.id)?.available),
+      value: section.id,
+    }));
+    await step.context.sendActivity(choiceMessage(step.context, intro + replies.sectionQuestion(event), draft.offered));
+    return Dialog.EndOfTurn;
+  }
+
+  /** How many tickets? */
+  private async quantityStep(step: WaterfallStepContext, draft: PurchaseDraft): Promise<DialogTurnResult> {
+    draft.asking = 'quantity';
+    draft.offered = undefined;
+    await step.context.sendActivity(replies.howMany(this.deps.limits.maxPartySize));
+    return Dialog.EndOfTurn;
+  }
+
+  /** Everything is known: hold the seats and send the link, or offer what is possible. */
+  private async holdStep(step: WaterfallStepContext, draft: PurchaseDraft, event: CatalogEvent): Promise<DialogTurnResult> {
+    const section = this.deps.catalog.section(event.id, draft.sectionId!)!;
+    const result = await this.deps.purchase.start({
+      customer: customerOf(step.context),
+      eventId: event.id,
+      sectionId: section.id,
+      quantity: draft.quantity!,
+    });
+    if (result.ok) {
+      const { order, payUrl } = result;
+      const text = replies.held(event, section, order, this.deps.limits.holdMinutes);
+      await step.context.sendActivity(
+        isSms(step.context) ? `${text}: ${payUrl}` : linkMessage(`${text}.`, { title: replies.payButton(order), url: order.checkoutUrl ?? payUrl }),
+      );
+      return step.endDialog({ orderId: order.id } satisfies BuyTicketsResult);
+    }
+    switch (result.reason) {
+      case 'checkout_failed':
+        await step.context.sendActivity(replies.checkoutFailed);
+        return step.endDialog({});
+      case 'too_many_holds': {
+        const open = result.openOrder;
+        await step.context.sendActivity(
+          open ? replies.openHold(open, this.deps.purchase.payLink(open.id), step.context) : replies.help(step.context),
+        );
+        return step.endDialog({});
+      }
+      case 'party_too_large':
+      case 'bad_quantity':
+        await step.context.sendActivity(replies.tooMany(this.deps.limits.maxPartySize));
+        return step.replaceDialog(WATERFALL, { ...draft, quantity: undefined });
+      case 'unknown_section':
+        return step.replaceDialog(WATERFALL, { ...draft, sectionId: undefined });
+      case 'not_enough_seats':
+      case 'no_adjacent_block':
+        return this.alternativeStep(step, draft, event, section, { ...result, reason: result.reason });
+    }
+  }
+
+  /** The section cannot seat the party together: offer fewer seats there, or the nearest sections that can. */
+  private async alternativeStep(
+    step: WaterfallStepContext,
+    draft: PurchaseDraft,
+    event: CatalogEvent,
+    section: Section,
+    refusal: { reason: 'not_enough_seats' | 'no_adjacent_block'; available: number; largestBlock: number },
+  ): Promise<DialogTurnResult> {
+    const quantity = draft.quantity!;
+    const available = await this.availability(event.id);
+    const others = event.sections
+      .filter((other) => other.id !== section.id && fits(available.get(other.id), quantity))
+      .sort((a, b) => Math.abs(a.price - section.price) - Math.abs(b.price - section.price))
+      .slice(0, ALTERNATIVES_LISTED);
+    const offered: Choice<Alternative>[] = others.map((other) => ({
+      title: sectionTitle(other, event.currency, available.get(other.id)?.available),
+      value: { sectionId: other.id, quantity },
+    }));
+    const together = refusal.reason === 'no_adjacent_block' ? refusal.largestBlock : refusal.available;
+    if (together > 0) offered.unshift({ title: `${together} in ${section.name}`, value: { sectionId: section.id, quantity: together } });
+    const why =
+      refusal.available === 0
+        ? replies.soldOut(section)
+        : refusal.reason === 'not_enough_seats'
+          ? replies.notEnough(section, refusal.available)
+          : replies.notTogether(section, refusal.largestBlock);
+    if (offered.length === 0) {
+      await step.context.sendActivity(`${why} ${replies.nothingFits(quantity)}`);
+      return step.endDialog({});
+    }
+    Object.assign(draft, { sectionId: undefined, asking: 'alternative', offered });
+    await step.context.sendActivity(choiceMessage(step.context, `${why} ${replies.pickAlternative}`, offered));
+    return Dialog.EndOfTurn;
+  }
+
+  /**
+   * Reads an answer into the draft. True if it told us anything new. A
+   * numbered or button answer picks from what was offered; otherwise the
+   * message is read as free text, so any step accepts any detail.
+   */
+  private absorb(draft: PurchaseDraft, text: string): boolean {
+    const said = recognize(text, this.deps.finder, this.now());
+    const picked = draft.asking && draft.asking !== 'quantity' ? pickChoice(text, said.bareNumber, draft.offered) : undefined;
+    const before = JSON.stringify([draft.eventId, draft.sectionId, draft.quantity, draft.preference, draft.maxPrice]);
+    if (picked !== undefined) {
+      if (draft.asking === 'event') draft.eventId = picked as string;
+      if (draft.asking === 'section') draft.sectionId = picked as string;
+      if (draft.asking === 'alternative') Object.assign(draft, picked as Alternative);
+    } else {
+      this.absorbFreeText(draft, said, text);
+    }
+    return JSON.stringify([draft.eventId, draft.sectionId, draft.quantity, draft.preference, draft.maxPrice]) !== before;
+  }
+
+  private absorbFreeText(draft: PurchaseDraft, said: Recognized, text: string): void {
+    if (said.event && said.event.id !== draft.eventId) {
+      draft.eventId = said.event.id;
+      draft.sectionId = undefined;
+    }
+    const event = draft.eventId ? this.deps.catalog.event(draft.eventId) : undefined;
+    const section = said.section ?? (event && said.bareNumber === undefined && said.quantity === undefined ? this.deps.finder.findSection(event, text) : undefined);
+    if (section && event?.sections.includes(section)) draft.sectionId = section.id;
+    const quantity = said.quantity ?? (draft.asking === 'quantity' ? said.bareNumber : undefined);
+    if (quantity !== undefined && quantity > 0) draft.quantity = quantity;
+    if (said.preference) draft.preference = said.preference;
+    if (said.maxPrice !== undefined) draft.maxPrice = said.maxPrice;
+  }
+
+  private async availability(eventId: string): Promise<Map<string, SectionInventory>> {
+    const inventory = await this.deps.seats.inventory(eventId);
+    return new Map((inventory?.sections ?? []).map((section) => [section.id, section]));
+  }
+
+  private now(): Date {
+    return this.deps.now?.() ?? new Date();
+  }
+}
+
+function fits(inventory: SectionInventory | undefined, quantity: number): boolean {
+  return (inventory?.largestBlock ?? inventory?.available ?? 0) >= quantity;
+}
+
+function pickByPreference(sections: Section[], preference: 'cheapest' | 'best'): Section {
+  const sorted = [...sections].sort((a, b) => (preference === 'cheapest' ? a.price - b.price || b.tier - a.tier : b.tier - a.tier || a.price - b.price));
+  return sorted[0]!;
+}

@@ -1,0 +1,17 @@
+import type { EventCatalog } from '../src/catalog/event-catalog.js';
+import type { EventFinder } from '../src/catalog/event-finder.js';
+import type { OrderStore } from '../src/orders/order.store.js';
+import type { PurchaseService } from '../src/orders/purchase.service.js';
+import type { SeatStore } from '../src/seats/seat.store.js';
+
+/** The commerce services the dialogs are given; they never call an SDK themselves. */
+export interface DialogDeps {
+  catalog: EventCatalog;
+  finder: EventFinder;
+  seats: SeatStore;
+  orders: OrderStore;
+  purchase: PurchaseService;
+  limits: { maxPartySize: number; holdMinutes: number };
+  /** The clock, for "upcoming" events. Default: now. */
+  now?: () => Date;
+}

@@ -1,0 +1,60 @@
+// Every sentence the bot says, in one place. Short and plain: each fits an SMS
+// segment or two, and uses only characters SMS carries without switching to
+// UCS-2 (which would cut a segment from 160 characters to 70).
+import type { TurnContext } from 'botbuilder';
+import { describeEvent, describeSeats, formatEventTime, formatPrice } from '../src/catalog/describe.js';
+import type { CatalogEvent, Section } from '../src/catalog/catalog.schema.js';
+import { isSms } from '../src/bot/customer.js';
+import type { Order } from '../src/orders/order.js';
+
+/** The word that leaves a purchase. On SMS, CANCEL is a carrier opt-out word that Twilio acts on. */
+export function leaveWord(context: TurnContext): string {
+  return isSms(context) ? 'EXIT' : 'cancel';
+}
+
+export const BOX_OFFICE_NAME = 'the Box Office';
+
+export const replies = {
+  welcome: `Hi! This is ${BOX_OFFICE_NAME}. Which event would you like tickets for?`,
+  whichEvent: 'Which event would you like tickets for?',
+  noEvents: 'There are no events on sale right now. Please check back soon.',
+  notUnderstood: "Sorry, I didn't catch that.",
+  howMany: (max: number) => `How many tickets? (1-${max})`,
+  tooMany: (max: number) => `We can hold up to ${max} tickets per order. How many would you like?`,
+  mediaOnly: 'I can only read text. Tell me the event and how many tickets, e.g. "2 tickets lakers".',
+  help: (context: TurnContext) =>
+    `${BOX_OFFICE_NAME}: tell me the event and how many tickets, e.g. "2 tickets lakers section 101". ` +
+    `STATUS shows your orders. ${leaveWord(context).toUpperCase()} leaves a purchase. ` +
+    (isSms(context) ? 'Reply STOP to opt out.' : ''),
+  left: 'Okay, stopped. Nothing is held. Message me any time to start again.',
+  restarted: "Okay, let's start over.",
+  nothingToCancel: 'You have nothing waiting for payment.',
+  orderCancelled: (orderId: string) => `Order ${orderId} is cancelled and the seats are released. No payment was taken.`,
+  alreadyPaid: (orderId: string) => `Order ${orderId} is already paid, so it can't be cancelled here. Text STATUS to see it.`,
+  checkoutFailed: "Sorry, the payment page couldn't be opened just now, so I let the seats go. Please try again in a minute.",
+  soldOut: (section: Section) => `${section.name} is sold out.`,
+  notEnough: (section: Section, available: number) => `Only ${available} left in ${section.name}.`,
+  notTogether: (section: Section, largest: number) =>
+    `${section.name} can't seat your party together right now (${largest} together at most).`,
+  pickAlternative: 'Would one of these work?',
+  nothingFits: (quantity: number) => `Sorry, no section has ${quantity} seats together right now. Try fewer tickets, or text STATUS for your orders.`,
+  nothingUnder: (max: number, currency: string) => `Nothing is under ${formatPrice(max, currency)} per ticket. Here is everything:`,
+  openHold: (order: Order, payUrl: string, context: TurnContext) =>
+    `You already have seats held for this event (order ${order.id}). Pay here: ${payUrl} or text ${leaveWord(context).toUpperCase()} to let them go.`,
+  held: (event: CatalogEvent, section: Section, order: Order, holdMinutes: number) =>
+    `Holding ${describeSeats(section, order.seats, order.quantity)} for ${describeEvent(event)}: ` +
+    `${formatPrice(order.amount, order.currency)} for ${order.quantity}. Pay within ${holdMinutes} min`,
+  payButton: (order: Order) => `Pay ${formatPrice(order.amount, order.currency)}`,
+  sectionQuestion: (event: CatalogEvent) => `${event.name}: which section?`,
+};
+
+/** "Section 101 - $200 (38 left)" */
+export function sectionTitle(section: Section, currency: string, available?: number): string {
+  const left = available === undefined ? '' : available === 0 ? ' (sold out)' : ` (${available} left)`;
+  return `${section.name} - ${formatPrice(section.price, currency)}${left}`;
+}
+
+/** "Lakers vs Warriors - Sat Dec 5, 7:30pm" */
+export function eventTitle(event: CatalogEvent): string {
+  return `${event.name} - ${formatEventTime(event.startsAt)}`;
+}

@@ -1,0 +1,84 @@
+import express, { Router } from 'express';
+import twilio from 'twilio';
+import { z } from 'zod';
+import type { Logger } from 'pino';
+import type { BoxOfficeBot } from '../../bot/box-office.bot.js';
+import { maskPhone } from '../../logger.js';
+import { SmsAdapter } from './sms.adapter.js';
+import { requireTwilioSignature } from './twilio-signature.js';
+
+export const SMS_INBOUND_PATH = '/sms/inbound';
+export const SMS_STATUS_PATH = '/sms/status';
+
+/** Twilio allows at most 10 <Message> elements in one TwiML reply (error 14109). */
+const MAX_TWIML_MESSAGES = 10;
+const SORRY = 'Sorry, something went wrong on our side. Please try again in a minute.';
+
+const inboundSchema = z.object({
+  From: z.string().min(1).max(64),
+  To: z.string().max(64).default(''),
+  Body: z.string().default(''),
+  MessageSid: z.string().max(64).default(''),
+  NumMedia: z.coerce.number().int().min(0).max(10).catch(0),
+});
+
+const statusSchema = z.object({
+  MessageSid: z.string().min(1).max(64),
+  MessageStatus: z.string().min(1).max(32),
+  ErrorCode: z.string().max(16).optional(),
+});
+
+export interface SmsRouteDeps {
+  bot: BoxOfficeBot;
+  adapter: SmsAdapter;
+  authToken: string | undefined;
+  publicBaseUrl: string;
+  log: Logger;
+}
+
+/** Twilio's webhooks: inbound texts answered with TwiML, and delivery status callbacks. */
+export function smsRoutes(deps: SmsRouteDeps): Router {
+  const router = Router();
+  const form = express.urlencoded({ extended: false, limit: '64kb' });
+  const signed = requireTwilioSignature(deps.authToken, deps.publicBaseUrl);
+
+  router.post(SMS_INBOUND_PATH, form, signed, async (req, res) => {
+    const parsed = inboundSchema.safeParse(req.body);
+    if (!parsed.success) {
+      res.status(400).type('text/plain').send('Malformed Twilio request: From is required.');
+      return;
+    }
+    const sms = parsed.data;
+    let texts: string[];
+    try {
+      texts = await deps.adapter.processInbound(
+        { from: sms.From, to: sms.To, body: sms.Body, messageSid: sms.MessageSid, mediaCount: sms.NumMedia },
+        (context) => deps.bot.run(context),
+      );
+    } catch (err) {
+      deps.log.error({ component: 'sms', from: maskPhone(sms.From), messageSid: sms.MessageSid, err }, 'inbound SMS turn failed');
+      texts = [SORRY];
+    }
+    res.type('text/xml').send(twiml(texts));
+  });
+
+  router.post(SMS_STATUS_PATH, form, signed, (req, res) => {
+    const parsed = statusSchema.safeParse(req.body);
+    if (!parsed.success) {
+      res.status(400).type('text/plain').send('Malformed status callback.');
+      return;
+    }
+    const { MessageSid, MessageStatus, ErrorCode } = parsed.data;
+    deps.log.info({ component: 'sms', messageSid: MessageSid, status: MessageStatus, errorCode: ErrorCode }, 'SMS delivery status');
+    res.status(204).end();
+  });
+
+  return router;
+}
+
+function twiml(texts: string[]): string {
+  const response = new twilio.twiml.MessagingResponse();
+  const fitted = texts.length > MAX_TWIML_MESSAGES ? [...texts.slice(0, MAX_TWIML_MESSAGES - 1), texts.slice(MAX_TWIML_MESSAGES - 1).join('\n\n')] : texts;
+  for (const text of fitted) response.message(text);
+  return response.toString();
+}

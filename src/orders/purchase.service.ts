@@ -1,0 +1,171 @@
+import type { Logger } from 'pino';
+import type { EventCatalog } from '../catalog/event-catalog.js';
+import type { CheckoutGateway } from '../payments/checkout.gateway.js';
+import type { HoldRefusal, SeatStore } from '../seats/seat.store.js';
+import type { Customer, Order } from './order.js';
+import { newOrderId } from './order-id.js';
+import { customerKey, OrderIdTakenError, type OrderStore } from './order.store.js';
+
+export interface PurchaseRequest {
+  customer: Customer;
+  eventId: string;
+  sectionId: string;
+  quantity: number;
+}
+
+export type PurchaseResult =
+  | { ok: true; order: Order; payUrl: string }
+  | { ok: false; reason: Exclude<HoldRefusal, 'hold_exists'>; available: number; largestBlock: number; openOrder?: Order }
+  | { ok: false; reason: 'checkout_failed' };
+
+export type CancelResult = 'cancelled' | 'already_paid' | 'already_ended' | 'unknown_order';
+
+export interface PurchaseOptions {
+  /** How long seats are held, which is also the Checkout Session's lifetime. */
+  holdMinutes: number;
+  /** Base of the short pay links and of Stripe's success and cancel URLs. */
+  publicBaseUrl: string;
+}
+
+/**
+ * Stripe refuses an `expires_at` less than 30 minutes ahead; the request takes
+ * a moment to arrive, so sessions get this much on top of the hold time.
+ */
+const EXPIRY_MARGIN_SECONDS = 120;
+const ID_ATTEMPTS = 20;
+
+/**
+ * The customer side of buying: hold the best seats, record the order, open a
+ * Checkout Session, hand back the link; and leaving a purchase, which expires
+ * the session before the seats are freed.
+ */
+export class PurchaseService {
+  constructor(
+    private readonly deps: {
+      catalog: EventCatalog;
+      seats: SeatStore;
+      orders: OrderStore;
+      checkout: CheckoutGateway;
+      log: Logger;
+      options: PurchaseOptions;
+    },
+  ) {}
+
+  /** The short link a customer is sent: /p/BX-7K2Q redirects to the checkout page. */
+  payLink(orderId: string): string {
+    return `${this.deps.options.publicBaseUrl}/p/${orderId}`;
+  }
+
+  async start(request: PurchaseRequest, now = Date.now()): Promise<PurchaseResult> {
+    const event = this.deps.catalog.event(request.eventId);
+    const section = this.deps.catalog.section(request.eventId, request.sectionId);
+    if (!event || !section) return { ok: false, reason: 'unknown_section', available: 0, largestBlock: 0 };
+    const expiresAtSeconds = Math.floor(now / 1000) + this.deps.options.holdMinutes * 60 + EXPIRY_MARGIN_SECONDS;
+    const held = await this.holdUnderFreshId(request, expiresAtSeconds * 1000, now);
+    if (!held.ok) return held;
+
+    const order = held.order;
+    try {
+      const session = await this.deps.checkout.create({
+        reference: order.id,
+        kind: 'tickets',
+        currency: event.currency,
+        lineItems: [{ name: `${event.name}: ${section.name}`, description: order.seats.join(', ') || undefined, unitAmount: section.price, quantity: order.quantity }],
+        expiresAt: expiresAtSeconds,
+        successUrl: `${this.payLink(order.id)}?paid=1`,
+        cancelUrl: `${this.payLink(order.id)}?back=1`,
+        idempotencyKey: `checkout-${order.id}`,
+      });
+      const moved = await this.deps.orders.transition(order.id, {
+        to: 'awaiting_payment',
+        cause: 'checkout-created',
+        patch: { stripeSessionId: session.id, checkoutUrl: session.url ?? undefined },
+      });
+      const current = moved.order ?? order;
+      return { ok: true, order: current, payUrl: this.payLink(order.id) };
+    } catch (err) {
+      this.deps.log.error({ component: 'purchase', orderId: order.id, err: (err as Error).message }, 'checkout session could not be created: hold released');
+      await this.deps.orders.transition(order.id, { to: 'cancelled', cause: 'checkout-failed', note: 'the payment page could not be created' });
+      await this.deps.seats.release(order.eventId, order.id);
+      return { ok: false, reason: 'checkout_failed' };
+    }
+  }
+
+  /**
+   * The customer leaves a purchase: expire the Checkout Session first, so it
+   * can no longer be paid, and only then free the seats (DESIGN "Hold").
+   */
+  async cancel(orderId: string, cause: string): Promise<CancelResult> {
+    const order = await this.deps.orders.get(orderId);
+    if (!order) return 'unknown_order';
+    if (order.state !== 'held' && order.state !== 'awaiting_payment') {
+      return order.state === 'paid' || order.state === 'fulfilled' ? 'already_paid' : 'already_ended';
+    }
+    if (order.stripeSessionId) {
+      const session = await this.deps.checkout.expire(order.stripeSessionId);
+      // Paid in the meantime: the payment wins and the worker fulfils it.
+      if (session.paymentStatus === 'paid' || session.status === 'complete') return 'already_paid';
+    }
+    const result = await this.deps.orders.transition(orderId, { to: 'cancelled', cause });
+    if (result.order?.state !== 'cancelled') return result.order?.state === 'paid' ? 'already_paid' : 'already_ended';
+    await this.deps.seats.release(order.eventId, orderId);
+    return 'cancelled';
+  }
+
+  /** The customer's orders still waiting for payment, newest first. */
+  async openOrders(customer: Customer, eventId?: string): Promise<Order[]> {
+    const orders = await this.deps.orders.listByCustomer(customer.channel, customer.address);
+    return orders.filter((order) => order.state === 'awaiting_payment' && (eventId === undefined || order.eventId === eventId));
+  }
+
+  /**
+   * Holds seats under a new order id, then records the order under the same
+   * id. The id is drawn before the hold so a refused hold (sold out, no block)
+   * leaves no order behind; a clash on either side draws again.
+   */
+  private async holdUnderFreshId(
+    request: PurchaseRequest,
+    expiresAt: number,
+    now: number,
+  ): Promise<{ ok: true; order: Order } | Extract<PurchaseResult, { ok: false }>> {
+    const section = this.deps.catalog.section(request.eventId, request.sectionId)!;
+    for (let attempt = 0; attempt < ID_ATTEMPTS; attempt += 1) {
+      const id = newOrderId(attempt < 8 ? 4 : attempt < 14 ? 5 : 6);
+      const hold = await this.deps.seats.hold({
+        eventId: request.eventId,
+        sectionId: request.sectionId,
+        quantity: request.quantity,
+        holdId: id,
+        customerKey: customerKey(request.customer.channel, request.customer.address),
+        expiresAt,
+        now,
+      });
+      if (!hold.ok) {
+        const reason = hold.reason;
+        if (reason === 'hold_exists') continue;
+        const openOrder = reason === 'too_many_holds' ? (await this.openOrders(request.customer, request.eventId))[0] : undefined;
+        return { ok: false, reason, available: hold.available, largestBlock: hold.largestBlock, openOrder };
+      }
+      try {
+        const order = await this.deps.orders.create(
+          {
+            customer: request.customer,
+            eventId: request.eventId,
+            sectionId: request.sectionId,
+            quantity: request.quantity,
+            seats: hold.allocation.seats,
+            unitAmount: section.price,
+            currency: this.deps.catalog.event(request.eventId)!.currency,
+            holdExpiresAt: expiresAt,
+          },
+          { id },
+        );
+        return { ok: true, order };
+      } catch (err) {
+        await this.deps.seats.release(request.eventId, id);
+        if (!(err instanceof OrderIdTakenError)) throw err;
+      }
+    }
+    throw new Error('could not find a free order id');
+  }
+}

@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import express, { Router } from 'express';
+import Stripe from 'stripe';
+import type { Logger } from 'pino';
+import { formatPrice } from '../catalog/describe.js';
+import { escapeHtml, page } from '../http/html.js';
+import { DemoSessionNotFoundError, type DemoCheckoutGateway, type DemoSessionRecord } from './demo-checkout.gateway.js';
+
+export const DEMO_CHECKOUT_PATH = '/demo/checkout/:sessionId';
+
+export interface DemoCheckoutDeps {
+  gateway: DemoCheckoutGateway;
+  /** Signs the event exactly as Stripe would, with the secret the webhook route checks. */
+  webhookSecret: string;
+  /** Our own webhook route, reached over loopback: the demo goes through the real path. */
+  webhookUrl: () => string;
+  log: Logger;
+}
+
+const DEMO_BANNER = '<p class="banner">DEMO CHECKOUT: no card, no money. This page stands in for Stripe because STRIPE_SECRET_KEY is not set.</p>';
+
+/**
+ * The stand-in for Stripe's hosted page. "Pay (demo)" marks the session paid
+ * and posts a signed checkout.session.completed event to our own webhook, so
+ * queue, worker, seats and tickets all run for real.
+ */
+export function demoCheckoutRoutes(deps: DemoCheckoutDeps): Router {
+  const router = Router();
+
+  router.get(DEMO_CHECKOUT_PATH, async (req, res) => {
+    const session = await findSession(deps.gateway, req.params.sessionId);
+    if (!session) {
+      res.status(404).send(page('Checkout not found', `${DEMO_BANNER}<h1>No such checkout</h1>`));
+      return;
+    }
+    res.set('Cache-Control', 'no-store').send(page('Demo checkout', checkoutHtml(session)));
+  });
+
+  router.post(`${DEMO_CHECKOUT_PATH}/pay`, express.urlencoded({ extended: false, limit: '1kb' }), async (req, res) => {
+    const before = await findSession(deps.gateway, req.params.sessionId);
+    if (!before) {
+      res.status(404).send(page('Checkout not found', `${DEMO_BANNER}<h1>No such checkout</h1>`));
+      return;
+    }
+    if (before.status === 'expired') {
+      res.status(410).send(page('Checkout expired', `${DEMO_BANNER}<h1>This checkout has expired</h1><p>Nothing was charged.</p>`));
+      return;
+    }
+    const session = await deps.gateway.pay(before.id);
+    // Paying twice sends the event again, as Stripe may: the worker takes it once.
+    const delivered = await deliverCompletedEvent(deps, session);
+    if (!delivered) {
+      res.status(502).send(page('Try again', `${DEMO_BANNER}<h1>Payment recorded, confirmation delayed</h1><p>Please press Pay again in a moment.</p>`));
+      return;
+    }
+    res.redirect(303, session.success_url);
+  });
+
+  return router;
+}
+
+async function findSession(gateway: DemoCheckoutGateway, sessionId: string): Promise<DemoSessionRecord | undefined> {
+  try {
+    return await gateway.record(sessionId);
+  } catch (err) {
+    if (err instanceof DemoSessionNotFoundError) return undefined;
+    throw err;
+  }
+}
+
+async function deliverCompletedEvent(deps: DemoCheckoutDeps, session: DemoSessionRecord): Promise<boolean> {
+  const event = {
+    id: `evt_demo_${randomBytes(12).toString('hex')}`,
+    object: 'event',
+    api_version: '2026-01-28.clover',
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
+    pending_webhooks: 1,
+    request: { id: null, idempotency_key: null },
+    type: 'checkout.session.completed',
+    data: { object: session },
+  };
+  const payload = JSON.stringify(event);
+  const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: deps.webhookSecret });
+  try {
+    const response = await fetch(deps.webhookUrl(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+      body: payload,
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (!response.ok) deps.log.warn({ component: 'demo-checkout', status: response.status, sessionId: session.id }, 'own webhook refused the demo event');
+    return response.ok;
+  } catch (err) {
+    deps.log.warn({ component: 'demo-checkout', sessionId: session.id, err: (err as Error).message }, 'could not reach our own webhook');
+    return false;
+  }
+}
+
+function checkoutHtml(session: DemoSessionRecord): string {
+  const rows = session.line_items
+    .map((item) => `<tr><td>${escapeHtml(item.name)}${item.description ? `<br><span class="muted">${escapeHtml(item.description)}</span>` : ''} × ${item.quantity}</td><td class="r">${formatPrice(item.unitAmount * item.quantity, session.currency)}</td></tr>`)
+    .join('');
+  const total = `<tr><td><b>Total</b></td><td class="r"><b>${formatPrice(session.amount_total, session.currency)}</b></td></tr>`;
+  const action =
+    session.status === 'open'
+      ? `<form method="post" action="/demo/checkout/${escapeHtml(session.id)}/pay"><button type="submit">Pay (demo)</button></form>
+         <p><a href="${escapeHtml(session.cancel_url)}">Back</a></p>`
+      : `<p><b>This checkout is ${session.status === 'complete' ? 'paid' : 'expired'}.</b></p>`;
+  return `${DEMO_BANNER}<h1>Order ${escapeHtml(session.client_reference_id)}</h1><table>${rows}${total}</table>${action}`;
+}

@@ -1,0 +1,75 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { EventCatalog } from '../catalog/event-catalog.js';
+import { createCommerce, KEY_PREFIX, type Commerce } from '../commerce.js';
+import type { Config } from '../config.js';
+import type { CheckoutGateway } from '../payments/checkout.gateway.js';
+import { DemoCheckoutGateway } from '../payments/demo-checkout.gateway.js';
+import { createStripeClient } from '../payments/stripe.client.js';
+import { StripeCheckoutGateway } from '../payments/stripe-checkout.gateway.js';
+import { createQueues, QUEUE_PREFIX, type Queues } from '../queue/queues.js';
+import { connectRedis } from '../redis/redis.connection.js';
+
+/** What both roles stand on: config, Redis, the commerce layer, checkout and the queues. */
+export interface Foundation {
+  config: Config;
+  log: Logger;
+  redisUrl: string;
+  redis: Redis;
+  commerce: Commerce;
+  checkout: CheckoutGateway;
+  queues: Queues;
+  keyPrefix: string;
+  queuePrefix: string;
+  /** A new connection for a BullMQ worker (blocking commands need their own, with no retry cap). */
+  workerConnection(): Redis;
+  close(): Promise<void>;
+}
+
+export interface FoundationOptions {
+  config: Config;
+  log: Logger;
+  catalog: EventCatalog;
+  redisUrl: string;
+  /** Prefix of every data key. Default 'bx:'; tests use their own. */
+  keyPrefix?: string;
+  /** BullMQ prefix, a hash tag. Default '{bx}'. */
+  queuePrefix?: string;
+}
+
+export function createFoundation(options: FoundationOptions): Foundation {
+  const { config, log } = options;
+  const keyPrefix = options.keyPrefix ?? KEY_PREFIX;
+  const queuePrefix = options.queuePrefix ?? QUEUE_PREFIX;
+  const redis = connectRedis(options.redisUrl);
+  redis.on('error', (err) => log.warn({ component: 'redis', err: err.message }, 'redis connection error'));
+  const workerConnections: Redis[] = [];
+  const queues = createQueues(redis, queuePrefix);
+  return {
+    config,
+    log,
+    redisUrl: options.redisUrl,
+    redis,
+    commerce: createCommerce(redis, options.catalog, config, keyPrefix),
+    checkout: createCheckoutGateway(config, redis, keyPrefix),
+    queues,
+    keyPrefix,
+    queuePrefix,
+    workerConnection() {
+      const connection = connectRedis(options.redisUrl, { maxRetriesPerRequest: null });
+      connection.on('error', (err) => log.warn({ component: 'redis', err: err.message }, 'worker redis connection error'));
+      workerConnections.push(connection);
+      return connection;
+    },
+    async close() {
+      await queues.close();
+      // Connections handed to BullMQ are not closed by it: quit them here.
+      await Promise.all([redis, ...workerConnections].map((connection) => connection.quit().catch(() => connection.disconnect())));
+    },
+  };
+}
+
+function createCheckoutGateway(config: Config, redis: Redis, keyPrefix: string): CheckoutGateway {
+  if (config.stripe.demo) return new DemoCheckoutGateway(redis, { prefix: keyPrefix, publicBaseUrl: config.publicBaseUrl });
+  return new StripeCheckoutGateway(createStripeClient({ secretKey: config.stripe.secretKey!, apiUrl: config.stripe.apiUrl }));
+}

@@ -1,0 +1,65 @@
+import { Worker, type Job } from 'bullmq';
+import { ChannelSender, type MessageSender } from '../channels/message.sender.js';
+import { createCloudAdapter } from '../channels/chat/chat.route.js';
+import { ProactiveChatSender } from '../channels/chat/chat.sender.js';
+import { LoggedSmsSender, TwilioSmsSender } from '../channels/sms/sms.sender.js';
+import { SMS_STATUS_PATH } from '../channels/sms/sms.route.js';
+import { createTwilioClient } from '../channels/sms/twilio.client.js';
+import { processNotification, QueuedNotices, type NotificationJob } from '../jobs/notification.job.js';
+import { processPaymentEvent, ProcessedEvents, type PaymentEventJob } from '../jobs/payment-event.job.js';
+import { FulfilmentService } from '../orders/fulfilment.service.js';
+import { QUEUE_NAMES } from '../queue/queues.js';
+import type { Foundation } from './foundation.js';
+
+export interface RunningWorker {
+  /** Stops taking jobs and waits for the active ones to finish. */
+  close(): Promise<void>;
+}
+
+/** Composition root of the worker role: payment events in, tickets and notices out. */
+export function startWorkerRole(foundation: Foundation, options: { sender?: MessageSender } = {}): RunningWorker {
+  const { config, log, commerce, queues, queuePrefix } = foundation;
+  const fulfilment = new FulfilmentService({ orders: commerce.orders, seats: commerce.seats, notices: new QueuedNotices(queues.notifications), log });
+  const processed = new ProcessedEvents(foundation.redis, foundation.keyPrefix);
+  const sender = options.sender ?? customerSender(foundation);
+
+  const payments = new Worker<PaymentEventJob>(
+    QUEUE_NAMES.payments,
+    (job) => processPaymentEvent(job.data, { checkout: foundation.checkout, fulfilment, processed, log }),
+    { connection: foundation.workerConnection(), prefix: queuePrefix, concurrency: 16 },
+  );
+  const notifications = new Worker<NotificationJob>(
+    QUEUE_NAMES.notifications,
+    (job) => processNotification(job.data, { orders: commerce.orders, catalog: commerce.catalog, sender, log }),
+    { connection: foundation.workerConnection(), prefix: queuePrefix, concurrency: 16 },
+  );
+  for (const worker of [payments, notifications]) {
+    worker.on('failed', (job: Job | undefined, err: Error) => {
+      log.warn({ component: 'worker', queue: worker.name, jobId: job?.id, attempt: job?.attemptsMade, err: err.message }, 'job failed');
+    });
+    worker.on('error', (err) => log.error({ component: 'worker', queue: worker.name, err: err.message }, 'worker error'));
+  }
+  if (!config.twilio.accountSid) log.warn({ component: 'sms' }, 'Twilio is not configured: outbound SMS are written to this log instead of sent');
+
+  return {
+    async close() {
+      await Promise.all([payments.close(), notifications.close()]);
+    },
+  };
+}
+
+/** Twilio for SMS (or the log, when Twilio is not configured); proactive Bot Framework messages for chat. */
+function customerSender(foundation: Foundation): MessageSender {
+  const { config, log } = foundation;
+  const { accountSid, authToken, apiUrl, fromNumber, messagingServiceSid } = config.twilio;
+  const sms =
+    accountSid && authToken
+      ? new TwilioSmsSender(createTwilioClient({ accountSid, authToken, apiUrl }), {
+          from: fromNumber,
+          messagingServiceSid,
+          statusCallback: `${config.publicBaseUrl}${SMS_STATUS_PATH}`,
+        })
+      : new LoggedSmsSender(log);
+  const chat = new ProactiveChatSender(createCloudAdapter(config.botFramework, log), config.botFramework.appId);
+  return new ChannelSender({ sms, chat });
+}

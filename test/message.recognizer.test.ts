@@ -1,0 +1,220 @@
+import { describe, expect, it } from 'vitest';
+import { loadCatalog } from '../src/catalog/catalog.loader.js';
+import { EventFinder } from '../src/catalog/event-finder.js';
+import { normalize, recognize, type Recognized } from '../dialogs/message.recognizer.js';
+
+// The sample catalog that ships with the project, seen a few weeks before its
+// first event.
+const catalog = loadCatalog('catalog/sample-events.json');
+const finder = new EventFinder(catalog);
+const NOW = new Date('2026-11-23T12:00:00-08:00');
+
+const LAKERS = 'lakers-warriors-2026-12-05';
+const HOZIER = 'hozier-2027-01-22';
+const HAMILTON = 'hamilton-2027-02-13';
+const LAFC = 'lafc-galaxy-2027-04-18';
+
+/** What a customer would notice of a reading: ids instead of catalog objects, nothing unset. */
+interface Noticed {
+  intent: Recognized['intent'];
+  quantity?: number;
+  bareNumber?: number;
+  event?: string;
+  section?: string;
+  preference?: Recognized['preference'];
+  maxPrice?: number;
+  orderId?: string;
+}
+
+function noticed(text: string): Noticed {
+  const said = recognize(text, finder, NOW);
+  const fields: Noticed = {
+    intent: said.intent,
+    quantity: said.quantity,
+    bareNumber: said.bareNumber,
+    event: said.event?.id,
+    section: said.section?.id,
+    preference: said.preference,
+    maxPrice: said.maxPrice,
+    orderId: said.orderId,
+  };
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as unknown as Noticed;
+}
+
+// Each row is the whole reading: a field left out must come back unset, so a
+// section number read as a party size, or a price read as a section, fails.
+type Row = [customerSays: string, expected: Noticed];
+
+describe('recognize: buying tickets', () => {
+  const rows: Row[] = [
+    ['2 tickets for the lakers game section 101', { intent: 'buy', quantity: 2, event: LAKERS, section: '101' }],
+    ['2 tix lakers sec 101', { intent: 'buy', quantity: 2, event: LAKERS, section: '101' }],
+    ['lakers sat', { intent: 'buy', event: LAKERS }],
+    ['lakrs', { intent: 'buy', event: LAKERS }],
+    ['warriers game saturday', { intent: 'buy', event: LAKERS }],
+    ['LAKERS TICKETS!!!', { intent: 'buy', event: LAKERS }],
+    ['Can I get 2 tickets to the Lakers game?', { intent: 'buy', quantity: 2, event: LAKERS }],
+    ['4 tickets hozier cheapest', { intent: 'buy', quantity: 4, event: HOZIER, preference: 'cheapest' }],
+    ['HOZIER 2 TIX CHEAPEST', { intent: 'buy', quantity: 2, event: HOZIER, preference: 'cheapest' }],
+    ['best seats for hamilton', { intent: 'buy', event: HAMILTON, preference: 'best' }],
+    ['hamilton under $150', { intent: 'buy', event: HAMILTON, maxPrice: 15000 }],
+    ['2 x courtside lakers', { intent: 'buy', quantity: 2, event: LAKERS, section: 'courtside' }],
+    ['can i get two seats for the galaxy game', { intent: 'buy', quantity: 2, event: LAFC }],
+    ['🎟️🎟️ 2 lakers tix pls 🙏', { intent: 'buy', quantity: 2, event: LAKERS }],
+    ['“2 tickets” for ‘hozier’', { intent: 'buy', quantity: 2, event: HOZIER }],
+    ['a pair for hozier', { intent: 'buy', quantity: 2, event: HOZIER }],
+    ['couple of seats for hamilton', { intent: 'buy', quantity: 2, event: HAMILTON }],
+    ['lakers x3', { intent: 'buy', quantity: 3, event: LAKERS }],
+    ['hozier floor x2', { intent: 'buy', quantity: 2, event: HOZIER, section: 'ga' }],
+    ['party of 4 hamilton', { intent: 'buy', quantity: 4, event: HAMILTON }],
+    ['4 of us for the galaxy game', { intent: 'buy', quantity: 4, event: LAFC }],
+    ['two for lakers', { intent: 'buy', quantity: 2, event: LAKERS }],
+    ['2 lakers', { intent: 'buy', quantity: 2, event: LAKERS }],
+    ['me and my wife want to see hozier', { intent: 'buy', quantity: 2, event: HOZIER }],
+    ['i need 3 hamilton tickets for my family', { intent: 'buy', quantity: 3, event: HAMILTON }],
+    ['can i get a ticket for hamilton', { intent: 'buy', quantity: 1, event: HAMILTON }],
+    ['hozier tickets less than 80 bucks', { intent: 'buy', event: HOZIER, maxPrice: 8000 }],
+    ['hamilton $150 max', { intent: 'buy', event: HAMILTON, maxPrice: 15000 }],
+    ['lakers budget 60', { intent: 'buy', event: LAKERS, maxPrice: 6000 }],
+    ['hamilton tix for 2 under $1,000', { intent: 'buy', quantity: 2, event: HAMILTON, maxPrice: 100000 }],
+    ['2 hamilton tickets, $300 total', { intent: 'buy', quantity: 2, event: HAMILTON, maxPrice: 15000 }],
+    ['Hamilton – 2 tix, mezz, under $200 pls', { intent: 'buy', quantity: 2, event: HAMILTON, section: 'mezzanine', maxPrice: 20000 }],
+    ['up to 4 tickets for lakers', { intent: 'buy', quantity: 4, event: LAKERS }],
+    ['lakers 4 max', { intent: 'buy', event: LAKERS }],
+    ['cheap seats for the lakers', { intent: 'buy', event: LAKERS, preference: 'cheapest' }],
+    ['lowest price hamilton tix', { intent: 'buy', event: HAMILTON, preference: 'cheapest' }],
+    ['budget seats for the galaxy', { intent: 'buy', event: LAFC, preference: 'cheapest' }],
+    ['front row hozier', { intent: 'buy', event: HOZIER, section: 'vip', preference: 'best' }],
+    ['closest seats to the court for lakers', { intent: 'buy', event: LAKERS, preference: 'best' }],
+    ['sec 101 lakers', { intent: 'buy', event: LAKERS, section: '101' }],
+    ['lakers section 102 3 tix', { intent: 'buy', quantity: 3, event: LAKERS, section: '102' }],
+    ['pair of floor seats lakers', { intent: 'buy', quantity: 2, event: LAKERS, section: 'courtside' }],
+    ['el trafico 5 tickets supporters section', { intent: 'buy', quantity: 5, event: LAFC, section: 'ga' }],
+    ['lakers 12/5, 2 tix', { intent: 'buy', quantity: 2, event: LAKERS }],
+    ['lakers at 7:30 2 seats', { intent: 'buy', quantity: 2, event: LAKERS }],
+    ['hi can i get 2 lakers tix', { intent: 'buy', quantity: 2, event: LAKERS }],
+    ['2 tickets', { intent: 'buy', quantity: 2 }],
+    ['tickets', { intent: 'buy' }],
+    ['i wanna buy tickets', { intent: 'buy' }],
+    ['what shows are on?', { intent: 'buy' }],
+    // A section means nothing without its event, so none is read here. The
+    // word "section" still says the customer wants seats: buy, and the buy
+    // dialog asks which event. 101 is not a party size, nor a bare number.
+    ['section 101', { intent: 'buy' }],
+  ];
+
+  it.each(rows)('%j → %o', (text, expected) => {
+    expect(noticed(text)).toEqual(expected);
+  });
+});
+
+describe('recognize: numbers on their own', () => {
+  // The dialog knows whether it asked "how many?" or "which one?".
+  const rows: Row[] = [
+    ['3', { intent: 'unknown', bareNumber: 3 }],
+    ['three', { intent: 'unknown', bareNumber: 3 }],
+    ['Three.', { intent: 'unknown', bareNumber: 3 }],
+    ['#2', { intent: 'unknown', bareNumber: 2 }],
+    ['2️⃣', { intent: 'unknown', bareNumber: 2 }],
+    ['option 3', { intent: 'unknown', bareNumber: 3 }],
+    ['the second one', { intent: 'unknown', bareNumber: 2 }],
+    ['ok 2 pls', { intent: 'unknown', bareNumber: 2 }],
+    // A section number typed alone: a bare number, never a party of 101.
+    ['101', { intent: 'unknown', bareNumber: 101 }],
+  ];
+
+  it.each(rows)('%j → %o', (text, expected) => {
+    expect(noticed(text)).toEqual(expected);
+  });
+});
+
+describe('recognize: orders, upgrades and getting around', () => {
+  const rows: Row[] = [
+    ['status', { intent: 'status' }],
+    ['order status pls', { intent: 'status' }],
+    ['where r my tickets', { intent: 'status' }],
+    ['wheres my tix??', { intent: 'status' }],
+    ['did i pay?', { intent: 'status' }],
+    ['did my payment go through', { intent: 'status' }],
+    ['bx-7k2q', { intent: 'status', orderId: 'BX-7K2Q' }],
+    ['my order is BX 7K2Q?', { intent: 'status', orderId: 'BX-7K2Q' }],
+    ['cancel BX-7K2Q', { intent: 'status', orderId: 'BX-7K2Q' }],
+    ['upgrade please', { intent: 'upgrade' }],
+    ['can I move closer?', { intent: 'upgrade' }],
+    ['any better seats?', { intent: 'upgrade' }],
+    ['upgrade my lakers tickets to courtside', { intent: 'upgrade', event: LAKERS, section: 'courtside' }],
+    ['upgrade BX-7K2Q', { intent: 'upgrade', orderId: 'BX-7K2Q' }],
+    ['hi', { intent: 'greeting' }],
+    ['Hello!', { intent: 'greeting' }],
+    ['hey there', { intent: 'greeting' }],
+    ['heyyy bot', { intent: 'greeting' }],
+    ['HELP!', { intent: 'help' }],
+    ['?', { intent: 'help' }],
+    ['what can you do?', { intent: 'help' }],
+    ['info', { intent: 'help' }],
+    ['i need help', { intent: 'help' }],
+    ['cancel', { intent: 'leave' }],
+    ['Cancel.', { intent: 'leave' }],
+    ['EXIT', { intent: 'leave' }],
+    ['never mind', { intent: 'leave' }],
+    ['nvm', { intent: 'leave' }],
+    ['forget it', { intent: 'leave' }],
+    ['ok cancel that pls', { intent: 'leave' }],
+    ['actually cancel, not doing lakers anymore', { intent: 'leave' }],
+    ['start over', { intent: 'restart' }],
+    ['restart', { intent: 'restart' }],
+    ['MAIN MENU', { intent: 'restart' }],
+    ['can we start over', { intent: 'restart' }],
+    ['yes', { intent: 'yes' }],
+    ['YES', { intent: 'yes' }],
+    ['Yep!', { intent: 'yes' }],
+    ['yes please', { intent: 'yes' }],
+    ['ok', { intent: 'yes' }],
+    ['👍', { intent: 'yes' }],
+    ['nope', { intent: 'no' }],
+    ['no', { intent: 'no' }],
+    ['nah', { intent: 'no' }],
+    ['no thanks', { intent: 'no' }],
+    ['no, 3 tickets', { intent: 'buy', quantity: 3 }],
+    ['', { intent: 'unknown' }],
+    ['   ', { intent: 'unknown' }],
+    ['🙂', { intent: 'unknown' }],
+    ['asdfghjkl', { intent: 'unknown' }],
+    ['lol', { intent: 'unknown' }],
+  ];
+
+  it.each(rows)('%j → %o', (text, expected) => {
+    expect(noticed(text)).toEqual(expected);
+  });
+});
+
+describe('recognize: long messages', () => {
+  // Twilio joins a long SMS into one body of up to 1,600 characters.
+  const rambling = 'honestly i just really want to see the lakers this season '.repeat(40).slice(0, 1600);
+  const noise = 'blah '.repeat(320);
+
+  it('reads a 1,600-character message quickly', () => {
+    expect(rambling).toHaveLength(1600);
+    noticed(rambling); // warm up the JIT so the timing measures the code, not the compiler
+    const started = performance.now();
+    expect(noticed(rambling)).toEqual({ intent: 'buy', event: LAKERS });
+    expect(noticed(noise)).toEqual({ intent: 'unknown' });
+    expect(performance.now() - started).toBeLessThan(100);
+  });
+
+  it('reads only the first 1,600 characters of anything longer, without throwing', () => {
+    expect(noticed(`${noise}${'x'.repeat(50_000)} lakers`)).toEqual({ intent: 'unknown' });
+    expect(noticed('9'.repeat(5000))).toEqual({ intent: 'unknown' });
+  });
+});
+
+describe('normalize', () => {
+  it.each([
+    ['  Where’s   MY tickets?! ', 'wheres my tickets?'],
+    ['Lakers & Warriors — 2 tix', 'lakers and warriors 2 tix'],
+    ['$1,000.50 at 7:30 on 12/5.', '$1000.50 at 7:30 on 12/5'],
+    ['<$100 👍', 'under $100 yes'],
+  ])('%j → %j', (text, expected) => {
+    expect(normalize(text)).toBe(expected);
+  });
+});
