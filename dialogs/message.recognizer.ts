@@ -50,7 +50,7 @@ const EMOJI = /👍|👌|✅|👎|🎟|🎫|❓|❔/gu;
 const APOSTROPHES = /['\u2018\u2019\u02bc`\u00b4]/g;
 const THOUSANDS_COMMA = /(\d),(?=\d{3}(?!\d))/g;
 const LESS_THAN = /[<\uff1c]/g;
-const TIMES_SIGN = /[\u00d7*]/g;
+const TIMES_SIGN = /\u00d7/g;
 const PLUS = /\+/g;
 const AMPERSAND = /&/g;
 const AT_SIGN = /@/g;
@@ -110,6 +110,8 @@ const NO_WORDS = 'n|no+|nope|nah+|no thanks|no thank you|not really|not now|not 
 
 /** Messages that are one command and nothing else, tested against the filler-free text. */
 const WHOLE_MESSAGE: ReadonlyArray<readonly [Intent, RegExp]> = [
+  // On SMS, Twilio acts on STOP/QUIT/CANCEL itself (opt-out); a "stop" that
+  // reaches us from chat means leave this purchase.
   ['leave', /^(?:cancel(?: (?:it|that|this|purchase|the purchase|order))?|exit|quit|stop|abort|leave|never ?mind|nvm|forget (?:it|that|about it)|im done)$/],
   ['restart', /^(?:restart|start (?:over|again)|menu|main menu|reset|(?:go )?back to (?:the )?(?:menu|start))$/],
   ['help', /^(?:help|help me|info|information|what can (?:you|i) do|what do you do|how does (?:this|it) work|how do i use (?:this|it)|commands|options|what are my options|huh|what)$/],
@@ -131,7 +133,7 @@ const GREETING_START = /^(?:hi+|hello+|hey+|yo|hiya|howdy|hola|good (?:morning|a
 // "upgrade my tickets" names my tickets too, so upgrade is tested before status.
 const UPGRADE = /\b(?:upgrad\w*|upgarde|upgrde|better (?:seats?|spots?|view|section|place)|(?:move|moving) (?:me |us )?(?:closer|up|forward)|(?:sit|get|be) closer|closer (?:seats?|to the (?:stage|court|field|front))|(?:switch|change) (?:my |our )?seats)\b/;
 const STATUS = new RegExp(
-  '\\b(?:status|' +
+  '\\b(?:status|refund(?! policy)|refunds|resend|re send|receipt|' +
     'my (?:tickets?|tix|tkts?|order|orders|booking|bookings|purchase|receipt|confirmation|payment)|' +
     'where (?:r |are |is )?(?:my|the) (?:tickets?|tix|order|seats)|wheres (?:my|the) (?:tickets?|tix|order|seats)|' +
     'did (?:i|my) (?:pay|payment|order|card)|(?:payment|order) (?:go|went) through|track (?:my )?order|order (?:number|id))\\b',
@@ -197,7 +199,7 @@ const QUANTITY_PATTERNS: readonly RegExp[] = [
   // "2tix", "4x", "2 x courtside", "x3", "lakers x 2"
   new RegExp(`${NOT_A_COUNT_BEFORE}\\b(\\d{1,2}) ?(?:x|tix|tickets?|tkts?)\\b`),
   new RegExp(`\\bx ?(\\d{1,2})\\b${NOT_A_COUNT_AFTER}`),
-  // "party of 4", "we are 4", "both of us"
+  // "party of 4", "we are 4"
   new RegExp(`\\b(?:party|group|family|table) of ${COUNT}`),
   new RegExp(`\\b(?:we are|were|there are|there will be|well be) ${COUNT}${NOT_A_COUNT_AFTER}(?! (?:of (?!us)|${TIME_UNITS})\\b)`),
   // "two for lakers", "two in 102", "tickets for 2", "for the 4 of us"
@@ -220,7 +222,8 @@ const TWO_OF_US =
  * section found ("lakers 12" in an arena with a section 12).
  */
 const LEADING_COUNT = new RegExp(`^(?:(?:hi|hey|hello|yo|ok|okay|so|yes|yeah) )?${COUNT}${NOT_A_COUNT_AFTER} (?!x\\b)`);
-const TRAILING_COUNT = new RegExp(`${COUNTED}(?: (?:please|pls|plz|thanks|thx))? *$`);
+// Not "one" at the end: "the lakers one" picks the event, it does not count people.
+const TRAILING_COUNT = new RegExp(`${NOT_A_COUNT_BEFORE}\\b(?!one\\b)${COUNT}${NOT_A_COUNT_AFTER}(?: (?:please|pls|plz|thanks|thx))? *$`);
 const NON_WORD = /[^a-z0-9]+/i;
 
 // ---------------------------------------------------------------------------
@@ -269,16 +272,15 @@ export function recognize(text: string, lookup: EventLookup, now?: Date): Recogn
   }
 
   const details = detailsIn(normalized, lookup, now);
-  const intent: Intent = upgrade
-    ? 'upgrade'
-    : Object.keys(details).length > 0 || BUY.test(normalized)
-      ? 'buy'
-      : HELP_ANYWHERE.test(normalized)
-        ? 'help'
-        : GREETING_START.test(normalized)
-          ? 'greeting'
-          : 'unknown';
-  return prune({ intent, orderId, ...details });
+  return prune({ intent: upgrade ? 'upgrade' : intentOfSentence(normalized, details), orderId, ...details });
+}
+
+/** A sentence with no command in it: any purchase detail makes it a purchase. */
+function intentOfSentence(normalized: string, details: Details): Intent {
+  if (Object.keys(details).length > 0 || BUY.test(normalized)) return 'buy';
+  if (HELP_ANYWHERE.test(normalized)) return 'help';
+  if (GREETING_START.test(normalized)) return 'greeting';
+  return 'unknown';
 }
 
 type Details = Pick<Recognized, 'quantity' | 'event' | 'section' | 'preference' | 'maxPrice'>;
@@ -319,8 +321,9 @@ function quantityIn(normalized: string, rest: string, event: CatalogEvent | unde
   if (TWO_OF_US.test(normalized)) return 2;
   if (!event) return undefined;
   const token = LEADING_COUNT.exec(rest)?.[1] ?? TRAILING_COUNT.exec(rest)?.[1];
+  if (token === undefined || isSectionNumber(section, token)) return undefined;
   const value = toNumber(token);
-  return value !== undefined && value > 0 && !isSectionNumber(section, token!) ? value : undefined;
+  return value !== undefined && value > 0 ? value : undefined;
 }
 
 /** Whether `token` is the found section's number: "12" of a "Section 12". */

@@ -260,13 +260,20 @@ export class SeatStore {
     return { counts: counts ?? {}, maps: maps ?? {} };
   }
 
-  /** hold.lua's ARGV[9..]: GA capacity; or 0 and the layout, rows best first, 'A:20|B:20'. */
+  /**
+   * hold.lua's ARGV[9..]: GA capacity; or 0, the layout ('A:20|B:20', rows
+   * best first) and the length of a seat map with that layout ('|A:' + 20 seats…).
+   */
   private layout(section: Section): Array<string | number> {
     let args = this.layouts.get(section);
     if (!args) {
-      args = isSeated(section)
-        ? [0, Object.entries(section.rows).map(([row, size]) => `${row}:${size}`).join('|')]
-        : [section.capacity];
+      if (isSeated(section)) {
+        const rows = Object.entries(section.rows);
+        const mapLength = rows.reduce((sum, [row, size]) => sum + row.length + 2 + size, 0);
+        args = [0, rows.map(([row, size]) => `${row}:${size}`).join('|'), mapLength];
+      } else {
+        args = [section.capacity];
+      }
       this.layouts.set(section, args);
     }
     return args;

@@ -22,6 +22,7 @@
     ARGV[10] seated only: the catalog layout, rows best first, 'A:20|B:20|…'.
              The catalog is the source of truth: the seat map is created from
              it on the first hold, and refitted when the catalog changes.
+    ARGV[11] seated only: the length of a seat map with exactly that layout.
 
   Output:
     {'ok', '0', <allocation as field, value pairs>}
@@ -42,6 +43,7 @@ local customerKey = ARGV[7]
 local maxOpenHolds = tonumber(ARGV[8])
 local capacity = tonumber(ARGV[9])
 local layout = ARGV[10]
+local mapLength = tonumber(ARGV[11])
 local layoutField = sectionId .. '#layout'
 
 -- The customer's held allocations in this event that have not expired yet.
@@ -65,7 +67,7 @@ end
 -- name and number: rows in the new order, new or longer rows padded with free
 -- seats. Seats past a shortened row's end, and rows the catalog dropped (kept
 -- at the end), stay in the map so their allocations still sell and release;
--- catalogRows never offers them.
+-- forSale hides them from placement.
 local function refitMap(map)
   local old, order, parts, listed = {}, {}, {}, {}
   for name, seats in string.gmatch(map, '|([^:|]+):([^|]*)') do
@@ -85,27 +87,34 @@ local function refitMap(map)
   return table.concat(parts)
 end
 
--- The section's seat map, created all free from the layout on first use.
-local function loadMap()
-  local stored = redis.call('HMGET', seatsKey, sectionId, layoutField)
-  if stored[1] and stored[2] == layout then return stored[1] end
-  return refitMap(stored[1] or '')
+-- The map as placement sees it: seats the catalog no longer lists read 'X'.
+-- Same length and positions as the map, so a block found here is marked there.
+local function forSale(map)
+  local parts = {}
+  local sizes = string.gmatch(layout, ':(%d+)')
+  for header, seats in string.gmatch(map, '(|[^:|]+:)([^|]*)') do
+    local size = tonumber(sizes() or 0)
+    if #seats > size then seats = string.sub(seats, 1, size) .. string.rep('X', #seats - size) end
+    table.insert(parts, header .. seats)
+  end
+  return table.concat(parts)
 end
 
--- Iterates the rows the catalog lists, best first: row name, map position of
--- its seat 1, and its seats up to the catalog's row size. A map from loadMap
--- starts with exactly these rows, in this order.
-local function catalogRows(map)
-  local sizes = string.gmatch(layout, ':(%d+)')
-  local rows = string.gmatch(map, '|([^:|]+):()([^|]*)')
-  return function()
-    local size = sizes()
-    if not size then return nil end
-    local name, start, seats = rows()
-    size = tonumber(size)
-    if #seats > size then seats = string.sub(seats, 1, size) end
-    return name, start, seats
-  end
+-- The section's seat map (created all free from the layout on first use) and
+-- its view for placement. A map exactly as long as the layout has nothing
+-- past the catalog, which is every map until the catalog shrinks a section.
+local function loadMap()
+  local stored = redis.call('HMGET', seatsKey, sectionId, layoutField)
+  local map = stored[1]
+  if not map or stored[2] ~= layout then map = refitMap(map or '') end
+  if #map == mapLength then return map, map end
+  return map, forSale(map)
+end
+
+-- Row name and seat number of a map position: the last row header before it.
+local function seatAt(map, position)
+  local name, seatOne = string.match(string.sub(map, 1, position), '.*|([^:|]+):()')
+  return name, position - seatOne + 1
 end
 
 --[[
@@ -115,37 +124,35 @@ end
     L == n      exactly: strands nothing (preferred within a row);
     L >= n + 2  flush against the run's low-numbered end: leaves >= 2 together;
     L == n + 1  anywhere: always strands one seat, so only if nothing else fits.
-  Returns the map position of the block's first seat, its row name and seat
-  number; nil when no row has n adjacent free seats.
+  Runs never cross rows (a '|name:' header separates them), so one pass over
+  the whole view visits them row by row with plain finds, no per-row strings.
+  Returns the view position of the block's first seat, or nil when no row has
+  n adjacent free seats.
 ]]
-local function placeBlock(map, n)
-  local stranding
-  for name, rowStart, seats in catalogRows(map) do
-    local flush
-    local pos = 1
-    while true do
-      local first, last = string.find(seats, '%.+', pos)
-      if not first then break end
-      local len = last - first + 1
-      if len == n then return rowStart + first - 1, name, first end
-      if len >= n + 2 and not flush then flush = first end
-      if len == n + 1 and not stranding then stranding = { rowStart + first - 1, name, first } end
-      pos = last + 1
-    end
-    if flush then return rowStart + flush - 1, name, flush end
+local function placeBlock(view, n)
+  local flush, stranding
+  local pos = 1
+  while true do
+    local first = string.find(view, '.', pos, true)
+    if not first then break end
+    -- A flush placement found earlier is in a better row than this run: take it.
+    if flush and (string.find(view, '|', flush, true) or first) < first then return flush end
+    local last = (string.find(view, '[^.]', first) or (#view + 1)) - 1
+    local len = last - first + 1
+    if len == n then return first end
+    if len >= n + 2 and not flush then flush = first end
+    if len == n + 1 and not stranding then stranding = first end
+    pos = last + 1
   end
-  if stranding then return stranding[1], stranding[2], stranding[3] end
-  return nil
+  return flush or stranding
 end
 
--- Free seats and the longest run of adjacent free seats in one row.
-local function seatStats(map)
+-- Free seats for sale and the longest run of adjacent free seats in one row.
+local function seatStats(view)
   local free, largest = 0, 0
-  for _, _, seats in catalogRows(map) do
-    for run in string.gmatch(seats, '%.+') do
-      free = free + #run
-      if #run > largest then largest = #run end
-    end
+  for run in string.gmatch(view, '%.+') do
+    free = free + #run
+    if #run > largest then largest = #run end
   end
   return free, largest
 end
@@ -156,15 +163,17 @@ local function refuse(reason)
     available = math.max(gaAvailable(), 0)
     largest = available
   else
-    available, largest = seatStats(loadMap())
+    local _, view = loadMap()
+    available, largest = seatStats(view)
   end
   return { 'err', reason, available, largest }
 end
 
 -- Marks the block held in the map and returns its seat names as a comma list.
-local function holdBlock(map, position, row, first)
+local function holdBlock(map, position)
   map = string.sub(map, 1, position - 1) .. string.rep('H', quantity) .. string.sub(map, position + quantity)
   redis.call('HSET', seatsKey, sectionId, map, layoutField, layout)
+  local row, first = seatAt(map, position)
   local names = {}
   for k = 0, quantity - 1 do table.insert(names, row .. '-' .. (first + k)) end
   return table.concat(names, ',')
@@ -180,13 +189,13 @@ local seats = ''
 if capacity > 0 then
   if gaAvailable() < quantity then return refuse('not_enough_seats') end
 else
-  local map = loadMap()
-  local position, row, first = placeBlock(map, quantity)
+  local map, view = loadMap()
+  local position = placeBlock(view, quantity)
   if not position then
-    local free, largest = seatStats(map)
+    local free, largest = seatStats(view)
     return { 'err', free < quantity and 'not_enough_seats' or 'no_adjacent_block', free, largest }
   end
-  seats = holdBlock(map, position, row, first)
+  seats = holdBlock(map, position)
 end
 
 local alloc = {}

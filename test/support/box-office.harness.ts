@@ -1,0 +1,96 @@
+// Runs the whole box office in the test process, as `npm start` does (web and
+// worker roles), against the test run's Redis under a key prefix of its own,
+// with Stripe and Twilio calls going to local recording servers through
+// STRIPE_API_URL and TWILIO_API_URL.
+import { randomUUID } from 'node:crypto';
+import { pino } from 'pino';
+import { loadCatalog } from '../../src/catalog/catalog.loader.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { createFoundation, type Foundation } from '../../src/roles/foundation.js';
+import { startWebRole } from '../../src/roles/web.role.js';
+import { startWorkerRole } from '../../src/roles/worker.role.js';
+import { startStripeApiServer, type StripeApiServer } from './stripe-api.server.js';
+import { startTwilioApiServer, type TwilioApiServer } from './twilio-api.server.js';
+import { testRedisUrl } from './redis.js';
+
+export const TEST_TWILIO = {
+  accountSid: `AC${'0123456789abcdef'.repeat(2)}`,
+  authToken: 'test-twilio-auth-token',
+  fromNumber: '+15550000000',
+};
+export const TEST_STRIPE = { secretKey: 'sk_test_box_office', webhookSecret: 'whsec_test_box_office' };
+export const TEST_STAFF_TOKEN = 'staff-token-for-tests-0123456789';
+/** Base URL Twilio and Stripe "see"; signatures are computed on it, not on the local address. */
+export const TEST_PUBLIC_BASE_URL = 'https://tickets.example.test';
+
+export interface BoxOffice {
+  /** Where the web role listens, e.g. http://127.0.0.1:51234. */
+  url: string;
+  config: Config;
+  foundation: Foundation;
+  /** Present unless started with demo: true. */
+  stripe?: StripeApiServer;
+  twilio: TwilioApiServer;
+  stop(): Promise<void>;
+}
+
+export interface BoxOfficeOptions {
+  /** No Stripe key: the demo checkout, as a newcomer's `npm start`. */
+  demo?: boolean;
+  /** Extra environment variables (they win). */
+  env?: Record<string, string>;
+  /** Run the worker role too (default true). */
+  worker?: boolean;
+}
+
+export async function startBoxOffice(options: BoxOfficeOptions = {}): Promise<BoxOffice> {
+  const stripe = options.demo ? undefined : await startStripeApiServer();
+  const twilio = await startTwilioApiServer();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    PUBLIC_BASE_URL: TEST_PUBLIC_BASE_URL,
+    ...(stripe ? { STRIPE_SECRET_KEY: TEST_STRIPE.secretKey, STRIPE_WEBHOOK_SECRET: TEST_STRIPE.webhookSecret, STRIPE_API_URL: stripe.url } : {}),
+    TWILIO_ACCOUNT_SID: TEST_TWILIO.accountSid,
+    TWILIO_AUTH_TOKEN: TEST_TWILIO.authToken,
+    TWILIO_FROM_NUMBER: TEST_TWILIO.fromNumber,
+    TWILIO_API_URL: twilio.url,
+    STAFF_API_TOKEN: TEST_STAFF_TOKEN,
+    ...options.env,
+  });
+  const run = randomUUID().slice(0, 8);
+  const foundation = createFoundation({
+    config,
+    log: pino({ level: 'silent' }),
+    catalog: loadCatalog(config.catalogPath),
+    redisUrl: testRedisUrl(),
+    keyPrefix: `t-${run}:`,
+    queuePrefix: `{t-${run}}`,
+  });
+  const worker = options.worker === false ? undefined : startWorkerRole(foundation);
+  const web = await startWebRole(foundation, 0);
+  return {
+    url: web.url,
+    config,
+    foundation,
+    stripe,
+    twilio,
+    async stop() {
+      await web.close(1_000);
+      await worker?.close();
+      await foundation.close();
+      await Promise.all([stripe?.close(), twilio.close()]);
+    },
+  };
+}
+
+/** Polls until check() returns a value other than undefined, or fails after timeoutMs. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
