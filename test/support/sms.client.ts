@@ -1,0 +1,194 @@
+// What a customer's phone and Stripe look like to the box office in end-to-end
+// tests: inbound texts signed as Twilio signs them, Stripe events signed as
+// Stripe signs them, and the staff API to see orders and seats as staff would.
+import { randomBytes, randomInt } from 'node:crypto';
+import Stripe from 'stripe';
+import twilio from 'twilio';
+import type { Order } from '../../src/orders/order.js';
+import type { EventInventory, SectionInventory } from '../../src/seats/seat.store.js';
+import { TEST_PUBLIC_BASE_URL, TEST_STAFF_TOKEN, TEST_STRIPE, TEST_TWILIO, type BoxOffice } from './box-office.harness.js';
+
+export const SMS_INBOUND_PATH = '/sms/inbound';
+export const STRIPE_WEBHOOK_PATH = '/webhooks/stripe';
+export const LAKERS = 'lakers-warriors-2026-12-05';
+
+/** The box office's reply to one inbound text. */
+export interface SmsReply {
+  status: number;
+  /** The raw response body (TwiML when the request was accepted). */
+  twiml: string;
+  /** The text of each `<Message>`, XML entities decoded. */
+  messages: string[];
+}
+
+/** A phone number no other test uses (E.164, in the 555 range). */
+export function newPhone(): string {
+  return `+1555${String(randomInt(1_000_000, 9_999_999))}`;
+}
+
+/** The form fields Twilio posts for an inbound SMS. */
+export function inboundSmsParams(from: string, body: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    ToCountry: 'US',
+    SmsMessageSid: `SM${randomBytes(16).toString('hex')}`,
+    NumMedia: '0',
+    SmsSid: `SM${randomBytes(16).toString('hex')}`,
+    SmsStatus: 'received',
+    Body: body,
+    To: TEST_TWILIO.fromNumber,
+    NumSegments: '1',
+    MessageSid: `SM${randomBytes(16).toString('hex')}`,
+    AccountSid: TEST_TWILIO.accountSid,
+    From: from,
+    ApiVersion: '2010-04-01',
+    ...extra,
+  };
+}
+
+/** X-Twilio-Signature for `params` posted to `url` (by default the public inbound URL). */
+export function twilioSignature(params: Record<string, string>, url = TEST_PUBLIC_BASE_URL + SMS_INBOUND_PATH): string {
+  return twilio.getExpectedTwilioSignature(TEST_TWILIO.authToken, url, params);
+}
+
+/**
+ * Posts a form to the box office as Twilio would. `signature: null` leaves the
+ * header out; a string is sent as given; by default the right one is computed.
+ */
+export async function postTwilioForm(
+  office: BoxOffice,
+  params: Record<string, string>,
+  options: { path?: string; signature?: string | null } = {},
+): Promise<SmsReply> {
+  const path = options.path ?? SMS_INBOUND_PATH;
+  const signature = options.signature === undefined ? twilioSignature(params, TEST_PUBLIC_BASE_URL + path) : options.signature;
+  const response = await fetch(office.url + path, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      ...(signature === null ? {} : { 'x-twilio-signature': signature }),
+    },
+    body: new URLSearchParams(params).toString(),
+  });
+  const twiml = await response.text();
+  return { status: response.status, twiml, messages: twimlMessages(twiml) };
+}
+
+/** A customer texts the box office: a signed Twilio webhook, answered with TwiML. */
+export function textBoxOffice(office: BoxOffice, from: string, body: string, extra: Record<string, string> = {}): Promise<SmsReply> {
+  return postTwilioForm(office, inboundSmsParams(from, body, extra));
+}
+
+/** The texts of the `<Message>` elements of a TwiML document. */
+export function twimlMessages(twiml: string): string[] {
+  return [...twiml.matchAll(/<Message(?:\s[^>]*)?>([\s\S]*?)<\/Message>/g)].map((match) => decodeXml(match[1]!));
+}
+
+function decodeXml(text: string): string {
+  return text
+    .replace(/&#x([0-9a-f]+);/gi, (_, hex: string) => String.fromCodePoint(parseInt(hex, 16)))
+    .replace(/&#(\d+);/g, (_, dec: string) => String.fromCodePoint(Number(dec)))
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
+}
+
+/** The short pay link in a reply, e.g. `https://tickets.example.test/p/BX-7K2Q`, and its order id. */
+export function payLinkIn(text: string): { url: string; orderId: string } | undefined {
+  const escaped = TEST_PUBLIC_BASE_URL.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const match = new RegExp(`${escaped}/p/(BX-[A-Z0-9]{4,6})\\b`).exec(text);
+  return match ? { url: match[0], orderId: match[1]! } : undefined;
+}
+
+// ---- Stripe ---------------------------------------------------------------------
+
+export interface StripeTestEvent {
+  id: string;
+  object: 'event';
+  type: string;
+  created: number;
+  livemode: false;
+  api_version: string;
+  pending_webhooks: number;
+  data: { object: Record<string, unknown> };
+}
+
+/** A Stripe event wrapping `object` (for checkout events, a session object). */
+export function stripeEvent(type: string, object: Record<string, unknown>, id = `evt_${randomBytes(12).toString('hex')}`): StripeTestEvent {
+  return {
+    id,
+    object: 'event',
+    type,
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
+    api_version: '2026-01-28.clover',
+    pending_webhooks: 1,
+    data: { object },
+  };
+}
+
+/**
+ * Posts an event to the Stripe webhook route. By default it is signed as
+ * Stripe signs it; `signature: null` leaves the header out, a string is sent
+ * as given, `{ timestamp }` signs with that (epoch seconds) timestamp.
+ */
+export async function postStripeEvent(
+  office: BoxOffice,
+  event: StripeTestEvent | string,
+  options: { signature?: string | null; timestamp?: number; secret?: string } = {},
+): Promise<{ status: number; body: string }> {
+  const payload = typeof event === 'string' ? event : JSON.stringify(event);
+  const signature =
+    options.signature === undefined
+      ? Stripe.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? TEST_STRIPE.webhookSecret, timestamp: options.timestamp })
+      : options.signature;
+  const response = await fetch(office.url + STRIPE_WEBHOOK_PATH, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(signature === null ? {} : { 'stripe-signature': signature }) },
+    body: payload,
+  });
+  return { status: response.status, body: await response.text() };
+}
+
+// ---- Staff API --------------------------------------------------------------------
+
+async function staffGet<T>(office: BoxOffice, path: string): Promise<T> {
+  const response = await fetch(office.url + path, { headers: { authorization: `Bearer ${TEST_STAFF_TOKEN}` } });
+  if (!response.ok) throw new Error(`GET ${path} answered ${response.status}: ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+/** The order as staff see it. */
+export async function staffOrder(office: BoxOffice, orderId: string): Promise<Order> {
+  return (await staffGet<{ order: Order }>(office, `/staff/orders/${orderId}`)).order;
+}
+
+/** One section's counts as staff see them. */
+export async function sectionInventory(office: BoxOffice, sectionId: string, eventId = LAKERS): Promise<SectionInventory> {
+  const inventory = await staffGet<EventInventory>(office, `/staff/events/${eventId}/inventory`);
+  const section = inventory.sections.find((s) => s.id === sectionId);
+  if (!section) throw new Error(`no section ${sectionId} in the inventory of ${eventId}`);
+  return section;
+}
+
+/** Held, sold and available counts of every section, for "nothing changed" checks. */
+export async function allCounts(office: BoxOffice, eventId = LAKERS): Promise<Record<string, { held: number; sold: number; available: number }>> {
+  const inventory = await staffGet<EventInventory>(office, `/staff/events/${eventId}/inventory`);
+  return Object.fromEntries(inventory.sections.map((s) => [s.id, { held: s.held, sold: s.sold, available: s.available }]));
+}
+
+/** Outbound SMS the Twilio server accepted for one number. */
+export function smsTo(office: BoxOffice, to: string): string[] {
+  return office.twilio.messages.filter((message) => message.to === to).map((message) => message.body);
+}
+
+/** Requests to Twilio's Messages endpoint for one number, accepted or not. */
+export function twilioRequestsFor(office: BoxOffice, to: string): number {
+  return office.twilio.requests.filter((request) => request.method === 'POST' && request.body.To === to).length;
+}
+
+/** Lets queued work run before checking that something did NOT happen. */
+export function settle(ms = 300): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
