@@ -9,7 +9,7 @@
 // two-thirds held, so the run never sells out and every hold scans a venue
 // that is partly full, as on a real on-sale.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
@@ -17,6 +17,7 @@ import { catalogSchema } from '../src/catalog/catalog.schema.js';
 import { EventCatalog } from '../src/catalog/event-catalog.js';
 import { startRedisServer } from '../src/redis/redis-server.process.js';
 import { SeatStore } from '../src/seats/seat.store.js';
+import { atConcurrency, TABLE_HEADER, tableRow, type Measured } from './support/measure.js';
 
 const SECTIONS = 40;
 const ROWS = 20;
@@ -28,13 +29,6 @@ const OPERATIONS = 20_000;
 /** Holds kept open before the oldest is released: two-thirds of the venue. */
 const RECYCLE_AT = Math.floor((SECTIONS * ROWS * SEATS_PER_ROW * 2) / 3 / PARTY);
 const EVENT = 'bench-2026-12-31';
-
-interface Measured {
-  name: string;
-  count: number;
-  seconds: number;
-  latenciesMs: number[];
-}
 
 function bigCatalog(): EventCatalog {
   const rowNames = Array.from({ length: ROWS }, (_, i) => String.fromCharCode(65 + i));
@@ -49,42 +43,22 @@ function bigCatalog(): EventCatalog {
   );
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
-/** Runs `op(n)` for n = 0..count-1 with IN_FLIGHT calls outstanding at any time; times each call. */
-async function atConcurrency(name: string, count: number, op: (n: number) => Promise<unknown>): Promise<Measured> {
-  const latenciesMs: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  const worker = async () => {
-    while (next < count) {
-      const n = next++;
-      const t0 = performance.now();
-      await op(n);
-      latenciesMs.push(performance.now() - t0);
-    }
-  };
-  await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
-  return { name, count, seconds: (performance.now() - started) / 1000, latenciesMs };
-}
-
-async function benchHolds(clients: Redis[]): Promise<{ holds: Measured; releases: number; refused: number }> {
+async function benchHolds(clients: Redis[]): Promise<{ holds: Measured; releases: Measured; refused: number }> {
   const catalog = bigCatalog();
   const stores = clients.map((redis) => new SeatStore(redis, catalog, { prefix: 'bench:' }));
   const sectionIds = catalog.event(EVENT)!.sections.map((s) => s.id);
   const open: string[] = [];
-  let releases = 0;
   let refused = 0;
   const expiresAt = Date.now() + 3600_000;
-  // Only the hold is timed for latency; the recycling release runs outside it but inside the wall clock.
+  // Holds and the releases that recycle seats share the wall clock; each is timed on its own.
   const holdLatencies: number[] = [];
-  const measured = await atConcurrency('hold', OPERATIONS, async (n) => {
+  const releaseLatencies: number[] = [];
+  const measured = await atConcurrency('hold', OPERATIONS, IN_FLIGHT, async (n) => {
     const store = stores[n % stores.length]!;
     if (open.length >= RECYCLE_AT) {
+      const t0 = performance.now();
       await store.release(EVENT, open.shift()!);
-      releases += 1;
+      releaseLatencies.push(performance.now() - t0);
     }
     const t0 = performance.now();
     const result = await store.hold({
@@ -95,22 +69,17 @@ async function benchHolds(clients: Redis[]): Promise<{ holds: Measured; releases
     if (result.ok) open.push(result.allocation.holdId);
     else refused += 1;
   });
-  return { holds: { ...measured, latenciesMs: holdLatencies }, releases, refused };
+  return {
+    holds: { ...measured, latenciesMs: holdLatencies },
+    releases: { name: 'release (recycling)', count: releaseLatencies.length, seconds: measured.seconds, latenciesMs: releaseLatencies },
+    refused,
+  };
 }
 
-async function benchBaseline(clients: Redis[]): Promise<Measured> {
+async function benchBaseline(clients: Redis[], name: string): Promise<Measured> {
   const sha = (await clients[0]!.script('LOAD', 'return 1')) as string;
-  await atConcurrency('warm-up', 2_000, (n) => clients[n % clients.length]!.evalsha(sha, 0));
-  return atConcurrency('EVALSHA return 1', OPERATIONS, (n) => clients[n % clients.length]!.evalsha(sha, 0));
-}
-
-function row(m: Measured, extra = ''): string {
-  const sorted = [...m.latenciesMs].sort((a, b) => a - b);
-  const perSecond = m.count / m.seconds;
-  return [
-    m.name.padEnd(22), String(m.count).padStart(7), perSecond.toFixed(0).padStart(9),
-    percentile(sorted, 50).toFixed(2).padStart(8), percentile(sorted, 99).toFixed(2).padStart(8), `  ${extra}`,
-  ].join('');
+  await atConcurrency('warm-up', 2_000, IN_FLIGHT, (n) => clients[n % clients.length]!.evalsha(sha, 0));
+  return atConcurrency(name, OPERATIONS, IN_FLIGHT, (n) => clients[n % clients.length]!.evalsha(sha, 0));
 }
 
 async function main(): Promise<void> {
@@ -118,20 +87,26 @@ async function main(): Promise<void> {
   const server = await startRedisServer({ dir, appendOnly: true });
   const clients = Array.from({ length: CONNECTIONS }, () => new Redis(server.url, { maxRetriesPerRequest: null }));
   try {
-    const baseline = await benchBaseline(clients);
+    // The baseline runs before and after the holds, so a busy neighbour on a
+    // shared machine shows up as a gap between the two rather than a skewed ratio.
+    const before = await benchBaseline(clients, 'EVALSHA return 1 (pre)');
     const { holds, releases, refused } = await benchHolds(clients);
+    const after = await benchBaseline(clients, 'EVALSHA return 1 (post)');
     const holdRate = holds.count / holds.seconds;
-    const baseRate = baseline.count / baseline.seconds;
+    const baseRate = (before.count + after.count) / (before.seconds + after.seconds);
     console.log(
       `seat engine bench: ${SECTIONS} sections x ${ROWS} rows x ${SEATS_PER_ROW} seats, ` +
-        `party of ${PARTY}, ${IN_FLIGHT} in flight over ${CONNECTIONS} connections, append-only on`,
+        `party of ${PARTY}, ${IN_FLIGHT} in flight over ${CONNECTIONS} connections, append-only on, ` +
+        `load average ${loadavg()[0]!.toFixed(1)}`,
     );
-    console.log(`${'operation'.padEnd(22)}${'ops'.padStart(7)}${'ops/s'.padStart(9)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}`);
-    console.log(row(holds, `(+${releases} releases to recycle, ${refused} refused)`));
-    console.log(row(baseline));
+    console.log(`${'operation'.padEnd(25)}${'ops'.padStart(7)}${'ops/s'.padStart(9)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}`);
+    console.log(tableRow(holds, refused ? `(${refused} refused)` : ''));
+    console.log(tableRow(releases, '(same run as the holds)'));
+    console.log(tableRow(before));
+    console.log(tableRow(after));
     console.log(
-      `holds/s vs baseline: ${(holdRate / baseRate).toFixed(2)}   ` +
-        `script calls/s (holds + releases) vs baseline: ${((holds.count + releases) / holds.seconds / baseRate).toFixed(2)}`,
+      `holds/s vs baseline (pre and post together): ${(holdRate / baseRate).toFixed(2)}   ` +
+        `script calls/s (holds + releases) vs baseline: ${((holds.count + releases.count) / holds.seconds / baseRate).toFixed(2)}`,
     );
   } finally {
     await Promise.all(clients.map((c) => c.quit()));

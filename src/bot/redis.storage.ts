@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Storage, StoreItems } from 'botbuilder';
 import type { Redis } from 'ioredis';
-import { BotScript } from './lua/bot.scripts.js';
+import { LuaScript } from '../redis/lua-script.js';
 
 export interface RedisStorageOptions {
   /** The connection to use; the caller owns it (and quits it). */
@@ -44,7 +44,7 @@ export class RedisStorage implements Storage {
   readonly #redis: Redis;
   readonly #prefix: string;
   readonly #ttlMs: number;
-  readonly #write = new BotScript('storage-write');
+  readonly #write = LuaScript.load(new URL('./lua/storage-write.lua', import.meta.url));
 
   constructor(options: RedisStorageOptions) {
     const ttlSeconds = options.ttlSeconds ?? DEFAULT_TTL_SECONDS;

@@ -5,7 +5,7 @@
 // eTag check or, with '*', silently undo the first. So turns queue up.
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { BotScript } from './lua/bot.scripts.js';
+import { LuaScript } from '../redis/lua-script.js';
 
 /** The part of a pino logger this uses. */
 export interface TurnLockLogger {
@@ -66,8 +66,8 @@ export class TurnLock {
   readonly #log: TurnLockLogger | undefined;
   /** Per conversation, a promise that settles when its last queued turn is done. */
   readonly #tails = new Map<string, Promise<void>>();
-  readonly #release = new BotScript('turn-lock-release');
-  readonly #extend = new BotScript('turn-lock-extend');
+  readonly #release = LuaScript.load(new URL('./lua/turn-lock-release.lua', import.meta.url));
+  readonly #extend = LuaScript.load(new URL('./lua/turn-lock-extend.lua', import.meta.url));
 
   constructor(options: TurnLockOptions) {
     this.#redis = options.redis;

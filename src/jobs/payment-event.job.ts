@@ -79,7 +79,9 @@ async function act(
     case 'checkout_completed':
     case 'async_payment_succeeded':
       if (session.paymentStatus === 'paid' || session.paymentStatus === 'no_payment_required') return fulfilment.paid(orderId, cause);
-      return fulfilment.paymentPending(orderId, cause);
+      // Only a completed checkout can have a payment on its way; if Stripe says
+      // the session is still open (or expired), the event body is not the truth.
+      return session.status === 'complete' ? fulfilment.paymentPending(orderId, cause) : 'ignored';
     case 'async_payment_failed':
       return session.paymentStatus === 'paid' ? fulfilment.paid(orderId, cause) : fulfilment.paymentFailed(orderId, cause);
     case 'checkout_expired':

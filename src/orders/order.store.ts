@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { LuaScript } from './lua-script.js';
+import { LuaScript } from '../redis/lua-script.js';
 import {
   newOrderSchema,
   orderStateSchema,
@@ -52,9 +52,9 @@ export function customerKey(channel: Channel, address: string): string {
 }
 
 const scripts = {
-  create: LuaScript.load('create-order.lua'),
-  transition: LuaScript.load('transition-order.lua'),
-  note: LuaScript.load('note-order.lua'),
+  create: LuaScript.load(new URL('./lua/create-order.lua', import.meta.url)),
+  transition: LuaScript.load(new URL('./lua/transition-order.lua', import.meta.url)),
+  note: LuaScript.load(new URL('./lua/note-order.lua', import.meta.url)),
 };
 
 /** Orders in Redis: create, read, move through the state machine, list. */

@@ -1,36 +1,7 @@
-// Loads the seat engine's Lua scripts and runs them by SHA.
-//
-// EVALSHA with an EVAL fallback on NOSCRIPT (rather than ioredis defineCommand)
-// keeps the caller's shared Redis client untouched and typed: a restarted or
-// failed-over Redis has an empty script cache, and EVAL reloads it.
-import { createHash } from 'node:crypto';
+// Loads the seat engine's Lua scripts (each with the shared seat.lib.lua in
+// front) and decodes what they answer.
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
-
-/** One Lua script: its source and SHA1, as Redis computes it. */
-export class LuaScript {
-  readonly sha: string;
-
-  constructor(
-    readonly name: string,
-    readonly source: string,
-  ) {
-    this.sha = createHash('sha1').update(source).digest('hex');
-  }
-
-  async run(redis: Redis, keys: readonly string[], args: ReadonlyArray<string | number>): Promise<unknown> {
-    try {
-      return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
-    } catch (err) {
-      if (!isNoScript(err)) throw err;
-      return redis.eval(this.source, keys.length, ...keys, ...args);
-    }
-  }
-}
-
-function isNoScript(err: unknown): boolean {
-  return err instanceof Error && err.message.startsWith('NOSCRIPT');
-}
+import { LuaScript } from '../redis/lua-script.js';
 
 function readLua(file: string): string {
   return readFileSync(new URL(`./lua/${file}`, import.meta.url), 'utf8');
@@ -46,7 +17,7 @@ export interface SeatScripts {
 /** Reads the scripts from `lua/`, each with seat.lib.lua in front (Redis scripts cannot include files). */
 export function loadSeatScripts(): SeatScripts {
   const lib = readLua('seat.lib.lua');
-  const script = (name: keyof SeatScripts) => new LuaScript(name, `${lib}\n${readLua(`${name}.lua`)}`);
+  const script = (name: keyof SeatScripts) => LuaScript.load(new URL(`./lua/${name}.lua`, import.meta.url), lib);
   return { hold: script('hold'), sell: script('sell'), release: script('release'), swap: script('swap') };
 }
 
