@@ -7,6 +7,7 @@ import twilio from 'twilio';
 import type { Order } from '../../src/orders/order.js';
 import type { EventInventory, SectionInventory } from '../../src/seats/seat.store.js';
 import { TEST_PUBLIC_BASE_URL, TEST_STAFF_TOKEN, TEST_STRIPE, TEST_TWILIO, type BoxOffice } from './box-office.harness.js';
+import type { FakeCheckoutSession } from './stripe-api.server.js';
 
 export const SMS_INBOUND_PATH = '/sms/inbound';
 export const STRIPE_WEBHOOK_PATH = '/webhooks/stripe';
@@ -188,7 +189,51 @@ export function twilioRequestsFor(office: BoxOffice, to: string): number {
   return office.twilio.requests.filter((request) => request.method === 'POST' && request.body.To === to).length;
 }
 
-/** Lets queued work run before checking that something did NOT happen. */
-export function settle(ms = 300): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** How a queued job ended: it finished, or failed with no attempt left. */
+export interface JobEnd {
+  state: 'completed' | 'failed';
+  attemptsMade: number;
+  returnvalue: unknown;
+  failedReason: string | undefined;
+}
+
+/**
+ * Waits until the job `jobId` of `queue` has finished for good: completed, or
+ * failed with no retry scheduled (a job waiting to retry is 'delayed'). A
+ * payment job's id is the Stripe event id and a notice's is `<notice>-<order>`,
+ * so this is how a test knows the worker is done with work that must change
+ * nothing, without guessing at timing.
+ */
+export async function jobEnd(
+  office: BoxOffice,
+  queue: 'payments' | 'notifications',
+  jobId: string,
+  timeoutMs = 10_000,
+): Promise<JobEnd> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const state = await office.foundation.queues[queue].getJobState(jobId);
+    if (state === 'completed' || state === 'failed') {
+      // Read the job after its state: a copy read before it finished would be stale.
+      const job = await office.foundation.queues[queue].getJob(jobId);
+      if (job) return { state, attemptsMade: job.attemptsMade, returnvalue: job.returnvalue, failedReason: job.failedReason };
+    }
+    if (Date.now() > deadline) throw new Error(`job ${jobId} of the ${queue} queue did not finish (state: ${state})`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** The Checkout Session behind an order, as the Stripe server holds it now. */
+export async function sessionOf(office: BoxOffice, orderId: string): Promise<FakeCheckoutSession> {
+  const order = await staffOrder(office, orderId);
+  const session = order.stripeSessionId ? office.stripe?.sessions.get(order.stripeSessionId) : undefined;
+  if (!session) throw new Error(`order ${orderId} has no checkout session on the Stripe server`);
+  return session;
+}
+
+/** A checkout.session.* event carrying the session as the Stripe server holds it now. */
+export function sessionEvent(office: BoxOffice, type: string, sessionId: string, eventId?: string): StripeTestEvent {
+  const session = office.stripe?.sessions.get(sessionId);
+  if (!session) throw new Error(`no session ${sessionId} on the Stripe server`);
+  return stripeEvent(type, { ...session }, eventId);
 }
