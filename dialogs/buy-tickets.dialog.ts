@@ -232,7 +232,10 @@ export class BuyTicketsDialog extends InterruptibleDialog {
       draft.sectionId = undefined;
     }
     const event = draft.eventId ? this.deps.catalog.event(draft.eventId) : undefined;
-    const section = said.section ?? (event && said.bareNumber === undefined && said.quantity === undefined ? this.deps.finder.findSection(event, text) : undefined);
+    // A bare number is a section only when a section was asked for and it is
+    // not one of the numbered options: "101" in answer to "which section?".
+    const sectionWords = said.quantity === undefined && (said.bareNumber === undefined || draft.asking === 'section');
+    const section = said.section ?? (event && sectionWords ? this.deps.finder.findSection(event, text) : undefined);
     if (section && event?.sections.includes(section)) draft.sectionId = section.id;
     const quantity = said.quantity ?? (draft.asking === 'quantity' ? said.bareNumber : undefined);
     if (quantity !== undefined && quantity > 0) draft.quantity = quantity;

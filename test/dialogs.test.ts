@@ -1,0 +1,403 @@
+// The conversations, as tables of [customer says, bot answers], played with
+// botbuilder-testing's DialogTestClient against MainDialog and the real
+// commerce layer (seats and orders in the test Redis, the demo checkout), on a
+// chat channel ('test': buttons) and on SMS ('sms': numbered lines).
+import { fileURLToPath } from 'node:url';
+import type { Activity } from 'botbuilder';
+import { DialogTestClient } from 'botbuilder-testing';
+import type { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { MainDialog } from '../dialogs/main.dialog.js';
+import { loadCatalog } from '../src/catalog/catalog.loader.js';
+import type { EventCatalog } from '../src/catalog/event-catalog.js';
+import { EventFinder } from '../src/catalog/event-finder.js';
+import { createCommerce, type Commerce } from '../src/commerce.js';
+import type { Order } from '../src/orders/order.js';
+import { PurchaseService } from '../src/orders/purchase.service.js';
+import { DemoCheckoutGateway } from '../src/payments/demo-checkout.gateway.js';
+import { testRedis, uniquePrefix } from './support/redis.js';
+
+const LAKERS = 'lakers-warriors-2026-12-05';
+const PUBLIC_BASE_URL = 'https://tickets.example.test';
+/** Every sample event is still on sale on this day. */
+const NOW = new Date('2026-11-01T12:00:00Z');
+const LIMITS = { maxPartySize: 8, maxOpenHoldsPerCustomer: 2, holdMinutes: 30 };
+const CATALOG_PATH = fileURLToPath(new URL('../catalog/sample-events.json', import.meta.url));
+
+type Channel = 'test' | 'sms';
+/** A substring of what the customer sees, a pattern it must match, or something it must not show. */
+type Expected = string | RegExp | { not: string | RegExp };
+/** One exchange: what the customer says, and what the bot's answer shows (all of them). */
+type Turn = readonly [says: string, answers: Expected | readonly Expected[]];
+
+const not = (expected: string | RegExp): Expected => ({ not: expected });
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+// What the customer sees of the bot's standard sentences.
+const WHICH_EVENT = 'Which event would you like tickets for?';
+const LAKERS_SECTIONS = 'Lakers vs Warriors: which section?';
+const HOW_MANY = 'How many tickets? (1-8)';
+const NOT_UNDERSTOOD = "Sorry, I didn't catch that.";
+const LEFT = 'Okay, stopped. Nothing is held.';
+const HELP = /tell me the event and how many tickets, e\.g\. "2 tickets lakers section 101"\. STATUS shows your orders\./;
+/** The chat pay button: a card button opening the demo checkout. */
+const PAY_BUTTON = (amount: string) => new RegExp(`\\[Pay ${escape(amount)}\\]\\(${escape(PUBLIC_BASE_URL)}/demo/checkout/cs_demo_[0-9a-f]{24}\\)`);
+/** The SMS pay link: the short /p/ link at the end of the text. */
+const SMS_PAY_LINK = new RegExp(`Pay within 30 min: ${escape(PUBLIC_BASE_URL)}/p/BX-[A-Z0-9]{4,6}$`);
+
+let redis: Redis;
+let catalog: EventCatalog;
+let finder: EventFinder;
+let commerce: Commerce;
+let purchase: PurchaseService;
+let dialog: MainDialog;
+
+beforeAll(() => {
+  redis = testRedis();
+  catalog = loadCatalog(CATALOG_PATH);
+  finder = new EventFinder(catalog);
+});
+
+afterAll(async () => {
+  await redis.quit();
+});
+
+// Each test gets empty seats and no orders: commerce under a key prefix of its own.
+beforeEach(() => {
+  const prefix = uniquePrefix();
+  commerce = createCommerce(redis, catalog, { limits: LIMITS }, prefix);
+  const checkout = new DemoCheckoutGateway(redis, { prefix, publicBaseUrl: PUBLIC_BASE_URL });
+  purchase = new PurchaseService({
+    ...commerce,
+    checkout,
+    log: pino({ level: 'silent' }),
+    options: { holdMinutes: LIMITS.holdMinutes, publicBaseUrl: PUBLIC_BASE_URL },
+  });
+  dialog = new MainDialog({ ...commerce, finder, purchase, limits: LIMITS, now: () => NOW });
+});
+
+/** What a customer sees of one reply: its text, then chat buttons as [title] and link buttons as [title](url). */
+function shown(activity: Partial<Activity>): string {
+  const lines = activity.text ? [activity.text] : [];
+  for (const action of activity.suggestedActions?.actions ?? []) lines.push(`[${action.title}]`);
+  for (const attachment of activity.attachments ?? []) {
+    const buttons = (attachment.content as { buttons?: Array<{ type: string; title: string; value: unknown }> } | undefined)?.buttons ?? [];
+    for (const button of buttons) lines.push(button.type === 'openUrl' ? `[${button.title}](${String(button.value)})` : `[${button.title}]`);
+  }
+  return lines.join('\n');
+}
+
+interface Conversation {
+  /** Plays the table in order; fails at the first answer that does not show what it should. */
+  play(turns: readonly Turn[]): Promise<void>;
+  /** Says one thing and returns everything the bot answered, as the customer sees it. */
+  say(text: string): Promise<string>;
+  /** Every reply so far. */
+  replies: Partial<Activity>[];
+}
+
+function conversation(channel: Channel): Conversation {
+  const client = new DialogTestClient(channel, dialog);
+  const replies: Partial<Activity>[] = [];
+  const transcript: string[] = [];
+  const say = async (text: string): Promise<string> => {
+    const answers: Partial<Activity>[] = [];
+    for (let reply = await client.sendActivity(text); reply; reply = client.getNextReply()) answers.push(reply);
+    replies.push(...answers);
+    const seen = answers.map(shown).join('\n');
+    transcript.push(`> ${text}`, seen.replace(/^/gm, '  '));
+    return seen;
+  };
+  return {
+    replies,
+    say,
+    async play(turns) {
+      for (const [says, answers] of turns) {
+        const seen = await say(says);
+        const where = `after "${says}" in:\n${transcript.join('\n')}\n`;
+        for (const expected of [answers].flat() as Expected[]) {
+          if (typeof expected === 'string') expect(seen, where).toContain(expected);
+          else if (expected instanceof RegExp) expect(seen, where).toMatch(expected);
+          else if (typeof expected.not === 'string') expect(seen, where).not.toContain(expected.not);
+          else expect(seen, where).not.toMatch(expected.not);
+        }
+      }
+    },
+  };
+}
+
+/** The test adapter's user id: the phone number on SMS, the chat user on chat. */
+const TEST_USER = 'user1';
+
+/** The test user's orders, newest first. */
+async function ordersOf(channel: Channel): Promise<Order[]> {
+  return channel === 'sms' ? commerce.orders.listByCustomer('sms', TEST_USER) : commerce.orders.listByCustomer('chat', `${channel}:${TEST_USER}`);
+}
+
+async function onlyOrder(channel: Channel): Promise<Order> {
+  const orders = await ordersOf(channel);
+  expect(orders).toHaveLength(1);
+  return orders[0]!;
+}
+
+/**
+ * Leaves only scattered pairs free in a section: other customers hold every
+ * pair of seats, then every other pair is let go (rows read "..HH..HH..").
+ */
+async function scatterPairs(eventId: string, sectionId: string, pairs: number): Promise<void> {
+  for (let i = 0; i < pairs; i++) {
+    const held = await commerce.seats.hold({ eventId, sectionId, quantity: 2, holdId: `BX-F${i}`, customerKey: `filler-${i}`, expiresAt: Date.now() + 3_600_000 });
+    expect(held.ok).toBe(true);
+  }
+  for (let i = 0; i < pairs; i += 2) await commerce.seats.release(eventId, `BX-F${i}`);
+}
+
+describe('buying on chat (buttons)', () => {
+  it('takes the whole purchase from one message', async () => {
+    await conversation('test').play([
+      [
+        '2 tickets for the lakers game section 101',
+        [
+          'Holding Section 101, row A, seats 1-2 for Lakers vs Warriors, Sat Dec 5, 7:30pm, Crypto.com Arena, Los Angeles: $400 for 2. Pay within 30 min.',
+          PAY_BUTTON('$400'),
+        ],
+      ],
+    ]);
+    const order = await onlyOrder('test');
+    expect(order).toMatchObject({ state: 'awaiting_payment', sectionId: '101', seats: ['A-1', 'A-2'], amount: 40_000 });
+    expect(await commerce.seats.seatMap(LAKERS, '101')).toMatchObject({ A: `HH${'.'.repeat(18)}` });
+  });
+
+  it('asks for what is missing, one question at a time, and takes button titles as answers', async () => {
+    await conversation('test').play([
+      ['hi', [`Hi! This is the Box Office. ${WHICH_EVENT}`, '[Lakers vs Warriors - Sat Dec 5, 7:30pm]', '[Hamilton - Sat Feb 13, 7:30pm]']],
+      ['Lakers vs Warriors - Sat Dec 5, 7:30pm', [LAKERS_SECTIONS, '[Courtside - $1500 (10 left)]', '[Section 101 - $200 (40 left)]', '[Standing - $50 (200 left)]']],
+      ['Section 101 - $200 (40 left)', HOW_MANY],
+      ['2', ['Holding Section 101, row A, seats 1-2', PAY_BUTTON('$400')]],
+    ]);
+    expect(await onlyOrder('test')).toMatchObject({ quantity: 2, sectionId: '101' });
+  });
+
+  it('forgives misspellings and shorthand', async () => {
+    await conversation('test').play([
+      ['lakrs', LAKERS_SECTIONS],
+      // The count is kept; the question stays the section.
+      ['2 tix', LAKERS_SECTIONS],
+      ['sectoin 102', ['Holding Section 102, row A, seats 1-2', '$400 for 2']],
+    ]);
+  });
+
+  it('reads a section typed by its number when asked which section', async () => {
+    await conversation('test').play([
+      ['2 tix lakers', LAKERS_SECTIONS],
+      ['101', ['Holding Section 101, row A, seats 1-2', not(NOT_UNDERSTOOD)]],
+    ]);
+  });
+
+  it('picks the section for "cheapest" and "best"', async () => {
+    await conversation('test').play([
+      ['2 cheapest lakers', ['Holding Standing, 2 places for Lakers vs Warriors', '$100 for 2', PAY_BUTTON('$100')]],
+      ['best 2 seats hamilton', ['Holding Premium Orchestra, row A, seats 1-2 for Hamilton', '$798 for 2']],
+    ]);
+    await conversation('test').play([
+      ['lakers 2 tix', LAKERS_SECTIONS],
+      ['cheapest', 'Holding Standing, 2 places'],
+    ]);
+  });
+
+  it('offers only the sections under a price cap, and says so when none is', async () => {
+    await conversation('test').play([
+      ['2 lakers under $300', [LAKERS_SECTIONS, '[Section 101 - $200 (40 left)]', '[Standing - $50 (200 left)]', not('Courtside'), not('Premier Club')]],
+      ['Section 102 - $200 (40 left)', 'Holding Section 102, row A, seats 1-2'],
+    ]);
+    await conversation('test').play([
+      ['2 lakers under $20', ['Nothing is under $20 per ticket. Here is everything:', '[Courtside - $1500 (10 left)]', '[Standing - $50 (200 left)]']],
+    ]);
+  });
+
+  it('offers alternatives when a section cannot seat the party together, and holds the one picked', async () => {
+    await scatterPairs(LAKERS, '101', 20);
+    await conversation('test').play([
+      [
+        '4 tickets lakers section 101',
+        [
+          "Section 101 can't seat your party together right now (2 together at most). Would one of these work?",
+          '[2 in Section 101]',
+          '[Section 102 - $200 (40 left)]',
+          not('Holding'),
+        ],
+      ],
+      ['2 in Section 101', ['Holding Section 101, row A, seats 1-2', '$400 for 2']],
+    ]);
+    expect(await onlyOrder('test')).toMatchObject({ sectionId: '101', quantity: 2, seats: ['A-1', 'A-2'] });
+
+    await conversation('test').play([
+      ['4 tickets lakers section 101', '[Section 102 - $200 (40 left)]'],
+      ['Section 102 - $200 (40 left)', 'Holding Section 102, row A, seats 1-4'],
+    ]);
+  });
+
+  it('answers "help" mid-purchase and keeps the question open', async () => {
+    await conversation('test').play([
+      ['lakers', LAKERS_SECTIONS],
+      ['help', [HELP, 'CANCEL leaves a purchase', not('STOP')]],
+      ['Section 102 - $200 (40 left)', HOW_MANY],
+      ['2', 'Holding Section 102, row A, seats 1-2'],
+    ]);
+  });
+
+  it('leaves the purchase on "cancel" and "exit", holding nothing', async () => {
+    await conversation('test').play([
+      ['lakers', LAKERS_SECTIONS],
+      ['Section 101 - $200 (40 left)', HOW_MANY],
+      ['cancel', LEFT],
+      // The next message starts afresh: "2" is not an answer to the old question.
+      ['2', [WHICH_EVENT, not('Holding')]],
+      ['exit', LEFT],
+    ]);
+    expect(await ordersOf('test')).toEqual([]);
+    expect((await commerce.seats.inventory(LAKERS))?.sections.every((s) => s.held === 0)).toBe(true);
+  });
+
+  it('starts over on "start over"', async () => {
+    await conversation('test').play([
+      ['2 tix lakers', LAKERS_SECTIONS],
+      ['start over', ["Okay, let's start over.", WHICH_EVENT, '[Hamilton - Sat Feb 13, 7:30pm]']],
+      ['Hamilton - Sat Feb 13, 7:30pm', 'Hamilton: which section?'],
+      // The 2 tickets from before were forgotten.
+      ['Mezzanine - $139 (100 left)', HOW_MANY],
+      ['1', 'Holding Mezzanine, row A, seat 1 for Hamilton'],
+    ]);
+  });
+
+  it('shows the order status: none yet, then the one held', async () => {
+    const chat = conversation('test');
+    await chat.play([
+      ['status', 'You have no orders yet. Tell me an event to get tickets.'],
+      ['2 tickets lakers section 101', 'Holding Section 101, row A, seats 1-2'],
+    ]);
+    const order = await onlyOrder('test');
+    await chat.play([
+      [
+        'status',
+        `${order.id}: Lakers vs Warriors, Sat Dec 5, 7:30pm. Section 101, row A, seats 1-2. Waiting for payment: ${PUBLIC_BASE_URL}/p/${order.id}`,
+      ],
+      [order.id.toLowerCase(), `${order.id}: Lakers vs Warriors`],
+    ]);
+  });
+
+  it("does not show someone else's order", async () => {
+    const theirs = await purchase.start({ customer: { channel: 'sms', address: '+15550001111' }, eventId: LAKERS, sectionId: '101', quantity: 2 });
+    expect(theirs.ok).toBe(true);
+    const id = theirs.ok ? theirs.order.id : '';
+    await conversation('test').play([[`where is my order ${id}`, [`I can't find order ${id} for you.`, not('Section 101')]]]);
+  });
+
+  it('gives help and lets go after three answers it cannot read', async () => {
+    await conversation('test').play([
+      ['lakers', LAKERS_SECTIONS],
+      ['blah', [NOT_UNDERSTOOD, LAKERS_SECTIONS]],
+      ['qwerty', [NOT_UNDERSTOOD, LAKERS_SECTIONS]],
+      ['zzz', [HELP, not(LAKERS_SECTIONS)]],
+      // Out of the purchase: a new message is a new start.
+      ['status', 'You have no orders yet.'],
+    ]);
+  });
+
+  it('tells the party-size limit for 9 tickets and asks again', async () => {
+    await conversation('test').play([
+      ['lakers section 101', HOW_MANY],
+      ['9', ['We can hold up to 8 tickets per order.', HOW_MANY, not('Holding')]],
+      ['3', 'Holding Section 101, row A, seats 1-3'],
+    ]);
+    await conversation('test').play([['9 tickets lakers section 101', ['We can hold up to 8 tickets per order.', HOW_MANY]]]);
+  });
+});
+
+describe('buying by SMS (numbered lines)', () => {
+  it('takes the whole purchase from one text and answers with the short pay link', async () => {
+    const sms = conversation('sms');
+    await sms.play([['2 tickets for the lakers game section 101', ['Holding Section 101, row A, seats 1-2 for Lakers vs Warriors', '$400 for 2', SMS_PAY_LINK]]]);
+    const order = await onlyOrder('sms');
+    expect(sms.replies.at(-1)?.text).toContain(`${PUBLIC_BASE_URL}/p/${order.id}`);
+  });
+
+  it('numbers the choices and takes the number as the answer', async () => {
+    const sms = conversation('sms');
+    await sms.play([
+      ['hi', [WHICH_EVENT, '\n1) Lakers vs Warriors - Sat Dec 5, 7:30pm\n2) Hozier: Unreal Unearth Tour - Fri Jan 22, 8pm\n3) Hamilton']],
+      ['1', [LAKERS_SECTIONS, '\n1) Courtside - $1500 (10 left)', '\n3) Section 101 - $200 (40 left)', '\n5) Standing - $50 (200 left)']],
+      ['3', HOW_MANY],
+      ['2', ['Holding Section 101, row A, seats 1-2', SMS_PAY_LINK]],
+    ]);
+    // No buttons or cards on SMS: everything is in the text.
+    expect(sms.replies.filter((reply) => reply.suggestedActions || reply.attachments?.length)).toEqual([]);
+  });
+
+  it('forgives misspellings and reads "cheapest" and a price cap', async () => {
+    await conversation('sms').play([
+      ['lakrs', [LAKERS_SECTIONS, '1) Courtside']],
+      ['2 tix', LAKERS_SECTIONS],
+      ['cheapest', ['Holding Standing, 2 places', '$100 for 2', SMS_PAY_LINK]],
+    ]);
+    await conversation('sms').play([
+      ['2 hozier under $100', ['Hozier: Unreal Unearth Tour: which section?', '1) Section 201 (Upper Bowl) - $89', '2) Floor (General Admission) - $59', not('VIP')]],
+      ['1', 'Holding Section 201 (Upper Bowl), row A, seats 1-2'],
+    ]);
+  });
+
+  it('numbers the alternatives when a section cannot seat the party together', async () => {
+    await scatterPairs(LAKERS, '101', 20);
+    await conversation('sms').play([
+      ['4 tickets lakers section 101', ["Section 101 can't seat your party together right now (2 together at most).", '\n1) 2 in Section 101', '\n2) Section 102']],
+      ['1', ['Holding Section 101, row A, seats 1-2', SMS_PAY_LINK]],
+    ]);
+  });
+
+  it('says EXIT rather than CANCEL (a carrier opt-out word) and leaves on "exit"', async () => {
+    await conversation('sms').play([
+      ['lakers', LAKERS_SECTIONS],
+      ['help', [HELP, 'EXIT leaves a purchase', 'Reply STOP to opt out.', not('CANCEL')]],
+      ['4', HOW_MANY],
+      ['exit', LEFT],
+      ['exit', 'You have nothing waiting for payment.'],
+    ]);
+    expect(await ordersOf('sms')).toEqual([]);
+  });
+
+  it('starts over, and tells the limit for 9 tickets', async () => {
+    await conversation('sms').play([
+      ['hamilton', 'Hamilton: which section?'],
+      ['start over', ["Okay, let's start over.", '1) Lakers vs Warriors']],
+      ['1', LAKERS_SECTIONS],
+      ['3', HOW_MANY],
+      ['9', ['We can hold up to 8 tickets per order.', HOW_MANY]],
+      ['nine', ['We can hold up to 8 tickets per order.', HOW_MANY]],
+      ['4', 'Holding Section 101, row A, seats 1-4'],
+    ]);
+  });
+
+  it('answers STATUS and an order id, and only with its own orders', async () => {
+    const sms = conversation('sms');
+    await sms.play([['status', 'You have no orders yet.']]);
+    const theirs = await purchase.start({ customer: { channel: 'sms', address: '+15550002222' }, eventId: LAKERS, sectionId: '102', quantity: 1 });
+    const theirId = theirs.ok ? theirs.order.id : 'BX-2345';
+    await sms.play([
+      ['2 tix lakers sec 101', 'Holding Section 101, row A, seats 1-2'],
+      [theirId, [`I can't find order ${theirId} for you. Text STATUS to see your orders.`]],
+    ]);
+    const mine = await onlyOrder('sms');
+    await sms.play([['STATUS', [`${mine.id}: Lakers vs Warriors, Sat Dec 5, 7:30pm. Section 101, row A, seats 1-2. Waiting for payment`, not(theirId)]]]);
+  });
+
+  it('lets go after three answers it cannot read', async () => {
+    await conversation('sms').play([
+      ['2 tix lakers', LAKERS_SECTIONS],
+      ['asdf', NOT_UNDERSTOOD],
+      ['qwerty', NOT_UNDERSTOOD],
+      ['zzz', [HELP, 'Reply STOP to opt out.', not(LAKERS_SECTIONS)]],
+      ['3', [WHICH_EVENT, not('Holding')]],
+    ]);
+  });
+});
