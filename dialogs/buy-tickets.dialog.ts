@@ -30,6 +30,8 @@ export interface PurchaseDraft {
   asking?: 'event' | 'section' | 'quantity' | 'alternative';
   offered?: Choice<string | Alternative>[];
   misses?: number;
+  /** Said in front of the next question ("Sorry, I didn't catch that."), so one reply carries both. */
+  notice?: string;
 }
 
 export interface BuyTicketsResult {
@@ -73,8 +75,8 @@ export class BuyTicketsDialog extends InterruptibleDialog {
   }
 
   private async answerStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const draft: PurchaseDraft = { ...(step.options as PurchaseDraft), greet: false };
-    if (this.absorb(draft, step.context.activity.text ?? '')) {
+    const draft: PurchaseDraft = { ...(step.options as PurchaseDraft), greet: false, notice: undefined };
+    if (this.absorb(draft, step.context.activity.text ?? '', isSms(step.context))) {
       draft.misses = 0;
     } else {
       draft.misses = (draft.misses ?? 0) + 1;
@@ -82,7 +84,7 @@ export class BuyTicketsDialog extends InterruptibleDialog {
         await step.context.sendActivity(replies.help(step.context));
         return step.endDialog({});
       }
-      await step.context.sendActivity(replies.notUnderstood);
+      draft.notice = replies.notUnderstood;
     }
     return step.replaceDialog(WATERFALL, draft);
   }
@@ -96,7 +98,7 @@ export class BuyTicketsDialog extends InterruptibleDialog {
     }
     draft.asking = 'event';
     draft.offered = events.map((event) => ({ title: eventTitle(event), value: event.id }));
-    await step.context.sendActivity(choiceMessage(step.context, draft.greet ? replies.welcome : replies.whichEvent, draft.offered));
+    await step.context.sendActivity(choiceMessage(step.context, withNotice(draft, draft.greet ? replies.welcome : replies.whichEvent), draft.offered));
     return Dialog.EndOfTurn;
   }
 
@@ -120,7 +122,7 @@ export class BuyTicketsDialog extends InterruptibleDialog {
       title: sectionTitle(section, event.currency, available.get(section.id)?.available),
       value: section.id,
     }));
-    await step.context.sendActivity(choiceMessage(step.context, intro + replies.sectionQuestion(event), draft.offered));
+    await step.context.sendActivity(choiceMessage(step.context, withNotice(draft, intro + replies.sectionQuestion(event)), draft.offered));
     return Dialog.EndOfTurn;
   }
 
@@ -128,7 +130,7 @@ export class BuyTicketsDialog extends InterruptibleDialog {
   private async quantityStep(step: WaterfallStepContext, draft: PurchaseDraft): Promise<DialogTurnResult> {
     draft.asking = 'quantity';
     draft.offered = undefined;
-    await step.context.sendActivity(replies.howMany(this.deps.limits.maxPartySize));
+    await step.context.sendActivity(withNotice(draft, replies.howMany(this.deps.limits.maxPartySize)));
     return Dialog.EndOfTurn;
   }
 
@@ -162,8 +164,7 @@ export class BuyTicketsDialog extends InterruptibleDialog {
       }
       case 'party_too_large':
       case 'bad_quantity':
-        await step.context.sendActivity(replies.tooMany(this.deps.limits.maxPartySize));
-        return step.replaceDialog(WATERFALL, { ...draft, quantity: undefined });
+        return step.replaceDialog(WATERFALL, { ...draft, quantity: undefined, notice: replies.tooMany(this.deps.limits.maxPartySize) });
       case 'unknown_section':
         return step.replaceDialog(WATERFALL, { ...draft, sectionId: undefined });
       case 'not_enough_seats':
@@ -212,21 +213,23 @@ export class BuyTicketsDialog extends InterruptibleDialog {
    * numbered or button answer picks from what was offered; otherwise the
    * message is read as free text, so any step accepts any detail.
    */
-  private absorb(draft: PurchaseDraft, text: string): boolean {
+  private absorb(draft: PurchaseDraft, text: string, numbered: boolean): boolean {
     const said = recognize(text, this.deps.finder, this.now());
-    const picked = draft.asking && draft.asking !== 'quantity' ? pickChoice(text, said.bareNumber, draft.offered) : undefined;
+    // Options are numbered only on SMS; chat shows buttons, which send their title.
+    const position = numbered ? said.bareNumber : undefined;
+    const picked = draft.asking && draft.asking !== 'quantity' ? pickChoice(text, position, draft.offered) : undefined;
     const before = JSON.stringify([draft.eventId, draft.sectionId, draft.quantity, draft.preference, draft.maxPrice]);
     if (picked !== undefined) {
       if (draft.asking === 'event') draft.eventId = picked as string;
       if (draft.asking === 'section') draft.sectionId = picked as string;
       if (draft.asking === 'alternative') Object.assign(draft, picked as Alternative);
     } else {
-      this.absorbFreeText(draft, said, text);
+      this.absorbFreeText(draft, said, text, numbered);
     }
     return JSON.stringify([draft.eventId, draft.sectionId, draft.quantity, draft.preference, draft.maxPrice]) !== before;
   }
 
-  private absorbFreeText(draft: PurchaseDraft, said: Recognized, text: string): void {
+  private absorbFreeText(draft: PurchaseDraft, said: Recognized, text: string, numbered: boolean): void {
     if (said.event && said.event.id !== draft.eventId) {
       draft.eventId = said.event.id;
       draft.sectionId = undefined;
@@ -237,7 +240,10 @@ export class BuyTicketsDialog extends InterruptibleDialog {
     const sectionWords = said.quantity === undefined && (said.bareNumber === undefined || draft.asking === 'section');
     const section = said.section ?? (event && sectionWords ? this.deps.finder.findSection(event, text) : undefined);
     if (section && event?.sections.includes(section)) draft.sectionId = section.id;
-    const quantity = said.quantity ?? (draft.asking === 'quantity' ? said.bareNumber : undefined);
+    // On chat a lone number that names no section is a party size ("2"), since
+    // the buttons carry no numbers; on SMS it was a numbered option, or nothing.
+    const numberIsQuantity = draft.asking === 'quantity' || (!numbered && !section && draft.quantity === undefined);
+    const quantity = said.quantity ?? (numberIsQuantity ? said.bareNumber : undefined);
     if (quantity !== undefined && quantity > 0) draft.quantity = quantity;
     if (said.preference) draft.preference = said.preference;
     if (said.maxPrice !== undefined) draft.maxPrice = said.maxPrice;
@@ -251,6 +257,10 @@ export class BuyTicketsDialog extends InterruptibleDialog {
   private now(): Date {
     return this.deps.now?.() ?? new Date();
   }
+}
+
+function withNotice(draft: PurchaseDraft, question: string): string {
+  return draft.notice ? `${draft.notice} ${question}` : question;
 }
 
 function fits(inventory: SectionInventory | undefined, quantity: number): boolean {

@@ -20,12 +20,14 @@ export const replies = {
   noEvents: 'There are no events on sale right now. Please check back soon.',
   notUnderstood: "Sorry, I didn't catch that.",
   howMany: (max: number) => `How many tickets? (1-${max})`,
-  tooMany: (max: number) => `We can hold up to ${max} tickets per order. How many would you like?`,
+  tooMany: (max: number) => `We can hold up to ${max} tickets per order.`,
   mediaOnly: 'I can only read text. Tell me the event and how many tickets, e.g. "2 tickets lakers".',
   help: (context: TurnContext) =>
-    `${BOX_OFFICE_NAME}: tell me the event and how many tickets, e.g. "2 tickets lakers section 101". ` +
-    `STATUS shows your orders. ${leaveWord(context).toUpperCase()} leaves a purchase. ` +
-    (isSms(context) ? 'Reply STOP to opt out.' : ''),
+    [
+      `This is ${BOX_OFFICE_NAME}. Tell me the event and how many tickets, e.g. "2 tickets lakers section 101".`,
+      `STATUS shows your orders. ${leaveWord(context).toUpperCase()} leaves a purchase.`,
+      ...(isSms(context) ? ['Reply STOP to opt out.'] : []),
+    ].join(' '),
   left: 'Okay, stopped. Nothing is held. Message me any time to start again.',
   restarted: "Okay, let's start over.",
   nothingToCancel: 'You have nothing waiting for payment.',

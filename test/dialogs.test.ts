@@ -40,7 +40,7 @@ const LAKERS_SECTIONS = 'Lakers vs Warriors: which section?';
 const HOW_MANY = 'How many tickets? (1-8)';
 const NOT_UNDERSTOOD = "Sorry, I didn't catch that.";
 const LEFT = 'Okay, stopped. Nothing is held.';
-const HELP = /tell me the event and how many tickets, e\.g\. "2 tickets lakers section 101"\. STATUS shows your orders\./;
+const HELP = /Tell me the event and how many tickets, e\.g\. "2 tickets lakers section 101"\. STATUS shows your orders\./;
 /** The chat pay button: a card button opening the demo checkout. */
 const PAY_BUTTON = (amount: string) => new RegExp(`\\[Pay ${escape(amount)}\\]\\(${escape(PUBLIC_BASE_URL)}/demo/checkout/cs_demo_[0-9a-f]{24}\\)`);
 /** The SMS pay link: the short /p/ link at the end of the text. */
@@ -302,6 +302,22 @@ describe('buying on chat (buttons)', () => {
       ['zzz', [HELP, not(LAKERS_SECTIONS)]],
       // Out of the purchase: a new message is a new start.
       ['status', 'You have no orders yet.'],
+    ]);
+  });
+
+  it('says "not understood" and the question again in one reply', async () => {
+    const chat = conversation('test');
+    await chat.play([['lakers', LAKERS_SECTIONS]]);
+    const before = chat.replies.length;
+    await chat.play([['blah', [NOT_UNDERSTOOD, LAKERS_SECTIONS]]]);
+    expect(chat.replies.length - before).toBe(1);
+  });
+
+  it('reads a lone number on chat, where buttons carry no numbers, as the party size', async () => {
+    await conversation('test').play([
+      ['lakers', LAKERS_SECTIONS],
+      ['2', [LAKERS_SECTIONS, not(NOT_UNDERSTOOD)]],
+      ['Section 101 - $200 (40 left)', 'Holding Section 101, row A, seats 1-2'],
     ]);
   });
 
