@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHAT_WELCOME } from '../src/bot/box-office.bot.js';
 import type { Order } from '../src/orders/order.js';
 import { startBotConnector, type BotConnectorServer } from './support/bot-connector.server.js';
-import { startBoxOffice, TEST_STRIPE, type BoxOffice } from './support/box-office.harness.js';
+import { startBoxOffice, type BoxOffice } from './support/box-office.harness.js';
 import { buttonTitles, chatUser, openUrlButtons, seatWords, type ChatUser } from './support/chat-user.js';
-import { postStripeEvent } from './support/stripe-events.js';
+import { postStripeEvent, stripeEvent } from './support/stripe-events.js';
 
 const LAKERS = 'lakers-warriors-2026-12-05';
 
@@ -77,7 +77,7 @@ describe('buying tickets by chat, through the real /api/messages', () => {
 
     // The customer pays; Stripe tells the webhook.
     office.stripe!.markPaid(session!.id);
-    const delivered = await postStripeEvent(office.url, TEST_STRIPE.webhookSecret, 'checkout.session.completed', office.stripe!.sessions.get(session!.id)!);
+    const delivered = await postStripeEvent(office, stripeEvent('checkout.session.completed', office.stripe!.sessions.get(session!.id)!));
     expect(delivered.status).toBe(200);
 
     // The tickets arrive later, on their own, in the same conversation.

@@ -8,13 +8,12 @@ import {
   jobEnd,
   newPhone,
   payLinkIn,
-  postStripeEvent,
   sectionInventory,
-  sessionEvent,
   smsTo,
   staffOrder,
   textBoxOffice,
 } from './support/sms.client.js';
+import { postStripeEvent, sessionEvent } from './support/stripe-events.js';
 
 let office: BoxOffice;
 

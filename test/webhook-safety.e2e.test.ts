@@ -12,17 +12,15 @@ import {
   jobEnd,
   newPhone,
   payLinkIn,
-  postStripeEvent,
   postTwilioForm,
   sectionInventory,
-  sessionEvent,
   smsTo,
   staffOrder,
-  stripeEvent,
   textBoxOffice,
   twilioRequestsFor,
   twilioSignature,
 } from './support/sms.client.js';
+import { postStripeEvent, sessionEvent, stripeEvent } from './support/stripe-events.js';
 
 let office: BoxOffice;
 

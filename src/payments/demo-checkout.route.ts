@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import express, { Router } from 'express';
 import Stripe from 'stripe';
 import type { Logger } from 'pino';
 import { formatPrice } from '../catalog/describe.js';
 import { escapeHtml, page } from '../http/html.js';
+import { stripeEventFor } from './stripe-event.build.js';
 import { DemoSessionNotFoundError, type DemoCheckoutGateway, type DemoSessionRecord } from './demo-checkout.gateway.js';
 
 export const DEMO_CHECKOUT_PATH = '/demo/checkout/:sessionId';
@@ -69,17 +69,7 @@ async function findSession(gateway: DemoCheckoutGateway, sessionId: string): Pro
 }
 
 async function deliverCompletedEvent(deps: DemoCheckoutDeps, session: DemoSessionRecord): Promise<boolean> {
-  const event = {
-    id: `evt_demo_${randomBytes(12).toString('hex')}`,
-    object: 'event',
-    api_version: '2026-01-28.clover',
-    created: Math.floor(Date.now() / 1000),
-    livemode: false,
-    pending_webhooks: 1,
-    request: { id: null, idempotency_key: null },
-    type: 'checkout.session.completed',
-    data: { object: session },
-  };
+  const event = stripeEventFor('checkout.session.completed', session);
   const payload = JSON.stringify(event);
   const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: deps.webhookSecret });
   try {

@@ -13,6 +13,8 @@ export interface RedisServerOptions {
   appendOnly?: boolean;
   /** How long to wait for the server to answer PING. Default: 10 000 ms. */
   startTimeoutMs?: number;
+  /** The executable to run, looked up on the PATH. Default: 'redis-server'. Tests name a missing one. */
+  binary?: string;
 }
 
 /** A running private Redis: its URL and a way to stop it. */
@@ -89,7 +91,7 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Red
     '--daemonize', 'no',
     '--loglevel', 'warning',
   ];
-  const child: ChildProcess = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn(options.binary ?? 'redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   const spawnFailure = new Promise<never>((_, reject) => {
     child.once('error', (err: NodeJS.ErrnoException) => {
       reject(err.code === 'ENOENT' ? new RedisServerMissingError() : err);

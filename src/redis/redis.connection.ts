@@ -13,19 +13,37 @@ export interface RedisLocation {
   privateServer?: RedisServerHandle;
 }
 
+/** Where locateRedis looks when REDIS_URL is unset, and where a private server keeps its files. */
+export interface LocateRedisOptions {
+  /** The Redis to try first. Default: redis://127.0.0.1:6379. */
+  localUrl?: string;
+  /** Folder for a private server's files (append-only file). Default: `<project>/.data/redis`. */
+  dataDir?: string;
+}
+
 /**
  * REDIS_URL when set; otherwise a Redis on 127.0.0.1:6379; otherwise a private
  * redis-server with its append-only file under .data/redis, so a laptop needs
- * no set-up and loses nothing on restart.
+ * no set-up and loses nothing on restart. The private server listens on the
+ * local URL's port when that port is free, else on a free one. `options`
+ * exists so tests can look at a port where nothing answers and use a
+ * throw-away folder.
  */
-export async function locateRedis(configuredUrl: string | undefined, log: Logger): Promise<RedisLocation> {
+export async function locateRedis(
+  configuredUrl: string | undefined,
+  log: Logger,
+  options: LocateRedisOptions = {},
+): Promise<RedisLocation> {
   if (configuredUrl) return { url: configuredUrl };
-  if (await redisAnswers(LOCAL_REDIS_URL)) {
-    log.info({ component: 'redis' }, 'using the Redis on 127.0.0.1:6379');
-    return { url: LOCAL_REDIS_URL };
+  const localUrl = options.localUrl ?? LOCAL_REDIS_URL;
+  const local = new URL(localUrl);
+  if (await redisAnswers(localUrl)) {
+    log.info({ component: 'redis' }, `using the Redis on ${local.host}`);
+    return { url: localUrl };
   }
-  const dir = join(PROJECT_ROOT, '.data', 'redis');
-  const port = (await portIsFree(6379)) ? 6379 : await freePort();
+  const dir = options.dataDir ?? join(PROJECT_ROOT, '.data', 'redis');
+  const localPort = Number(local.port || 6379);
+  const port = (await portIsFree(localPort)) ? localPort : await freePort();
   const privateServer = await startRedisServer({ dir, port, appendOnly: true });
   log.info({ component: 'redis', dir, port }, 'no Redis was answering: started a private redis-server (append-only file on)');
   return { url: privateServer.url, privateServer };

@@ -2,15 +2,13 @@
 // tests: inbound texts signed as Twilio signs them, Stripe events signed as
 // Stripe signs them, and the staff API to see orders and seats as staff would.
 import { randomBytes, randomInt } from 'node:crypto';
-import Stripe from 'stripe';
 import twilio from 'twilio';
 import type { Order } from '../../src/orders/order.js';
 import type { EventInventory, SectionInventory } from '../../src/seats/seat.store.js';
-import { TEST_PUBLIC_BASE_URL, TEST_STAFF_TOKEN, TEST_STRIPE, TEST_TWILIO, type BoxOffice } from './box-office.harness.js';
+import { SMS_INBOUND_PATH } from '../../src/channels/sms/sms.route.js';
+import { TEST_PUBLIC_BASE_URL, TEST_STAFF_TOKEN, TEST_TWILIO, type BoxOffice } from './box-office.harness.js';
 import type { FakeCheckoutSession } from './stripe-api.server.js';
 
-export const SMS_INBOUND_PATH = '/sms/inbound';
-export const STRIPE_WEBHOOK_PATH = '/webhooks/stripe';
 export const LAKERS = 'lakers-warriors-2026-12-05';
 
 /** The box office's reply to one inbound text. */
@@ -102,56 +100,6 @@ export function payLinkIn(text: string): { url: string; orderId: string } | unde
   return match ? { url: match[0], orderId: match[1]! } : undefined;
 }
 
-// ---- Stripe ---------------------------------------------------------------------
-
-export interface StripeTestEvent {
-  id: string;
-  object: 'event';
-  type: string;
-  created: number;
-  livemode: false;
-  api_version: string;
-  pending_webhooks: number;
-  data: { object: Record<string, unknown> };
-}
-
-/** A Stripe event wrapping `object` (for checkout events, a session object). */
-export function stripeEvent(type: string, object: Record<string, unknown>, id = `evt_${randomBytes(12).toString('hex')}`): StripeTestEvent {
-  return {
-    id,
-    object: 'event',
-    type,
-    created: Math.floor(Date.now() / 1000),
-    livemode: false,
-    api_version: '2026-01-28.clover',
-    pending_webhooks: 1,
-    data: { object },
-  };
-}
-
-/**
- * Posts an event to the Stripe webhook route. By default it is signed as
- * Stripe signs it; `signature: null` leaves the header out, a string is sent
- * as given, `{ timestamp }` signs with that (epoch seconds) timestamp.
- */
-export async function postStripeEvent(
-  office: BoxOffice,
-  event: StripeTestEvent | string,
-  options: { signature?: string | null; timestamp?: number; secret?: string } = {},
-): Promise<{ status: number; body: string }> {
-  const payload = typeof event === 'string' ? event : JSON.stringify(event);
-  const signature =
-    options.signature === undefined
-      ? Stripe.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? TEST_STRIPE.webhookSecret, timestamp: options.timestamp })
-      : options.signature;
-  const response = await fetch(office.url + STRIPE_WEBHOOK_PATH, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(signature === null ? {} : { 'stripe-signature': signature }) },
-    body: payload,
-  });
-  return { status: response.status, body: await response.text() };
-}
-
 // ---- Staff API --------------------------------------------------------------------
 
 async function staffGet<T>(office: BoxOffice, path: string): Promise<T> {
@@ -229,11 +177,4 @@ export async function sessionOf(office: BoxOffice, orderId: string): Promise<Fak
   const session = order.stripeSessionId ? office.stripe?.sessions.get(order.stripeSessionId) : undefined;
   if (!session) throw new Error(`order ${orderId} has no checkout session on the Stripe server`);
   return session;
-}
-
-/** A checkout.session.* event carrying the session as the Stripe server holds it now. */
-export function sessionEvent(office: BoxOffice, type: string, sessionId: string, eventId?: string): StripeTestEvent {
-  const session = office.stripe?.sessions.get(sessionId);
-  if (!session) throw new Error(`no session ${sessionId} on the Stripe server`);
-  return stripeEvent(type, { ...session }, eventId);
 }

@@ -1,0 +1,204 @@
+// The real entry point, run as an operator runs it: a child process with an
+// environment built from scratch. A bad setting or a bad catalog stops it with
+// one clear line; a good start answers /healthz and /readyz; SIGTERM and SIGINT
+// stop it cleanly; with Redis unreachable it still starts and says "not ready".
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '../src/redis/redis-server.process.js';
+import { testRedisUrl } from './support/redis.js';
+
+const PROJECT = fileURLToPath(new URL('..', import.meta.url));
+/** Long enough for tsx to load the whole stack on a busy 2-core machine; only there to avoid hangs. */
+const START_TIMEOUT_MS = 45_000;
+const STOP_TIMEOUT_MS = 15_000;
+const TEST_TIMEOUT_MS = START_TIMEOUT_MS + STOP_TIMEOUT_MS + 15_000;
+
+interface BoxOfficeProcess {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  /** Resolves with the exit code (or the signal name) when the process ends. */
+  exited: Promise<number | string>;
+}
+
+const running: BoxOfficeProcess[] = [];
+const tempDirs: string[] = [];
+
+afterEach(() => {
+  // A test that failed half-way must not leave a box office running.
+  for (const proc of running.splice(0)) {
+    if (proc.child.exitCode === null && proc.child.signalCode === null) proc.child.kill('SIGKILL');
+  }
+});
+
+afterAll(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** `node --import tsx src/main.ts` with only PATH, HOME and `env`. */
+function runBoxOffice(env: Record<string, string>): BoxOfficeProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: PROJECT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+  const exited = new Promise<number | string>((resolve) => {
+    child.once('close', (code, signal) => resolve(code ?? signal ?? 'unknown'));
+  });
+  const proc = { child, stdout: () => out, stderr: () => err, exited };
+  running.push(proc);
+  return proc;
+}
+
+/** Waits for the process to end; fails (and kills it) if it is still running after `ms`. */
+async function exitOf(proc: BoxOfficeProcess, ms: number): Promise<number | string> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'still running'>((resolve) => {
+    timer = setTimeout(() => resolve('still running'), ms);
+  });
+  const result = await Promise.race([proc.exited, timeout]);
+  clearTimeout(timer);
+  if (result === 'still running') {
+    proc.child.kill('SIGKILL');
+    throw new Error(`the box office was still running ${ms} ms later.\nlog tail:\n${proc.stdout().slice(-2_000)}\nstderr tail:\n${proc.stderr().slice(-1_000)}`);
+  }
+  return result;
+}
+
+/** The JSON log lines written so far. */
+function logLines(proc: BoxOfficeProcess): Array<{ level: number; msg: string; [field: string]: unknown }> {
+  return proc
+    .stdout()
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { level: number; msg: string });
+}
+
+/** Waits until the log says the web role is listening. */
+async function listening(proc: BoxOfficeProcess): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (!logLines(proc).some((line) => line.msg.startsWith('box office listening on'))) {
+    if (proc.child.exitCode !== null) throw new Error(`the box office exited with ${proc.child.exitCode}:\n${proc.stderr()}`);
+    if (Date.now() > deadline) throw new Error(`the box office did not start:\n${proc.stdout()}\n${proc.stderr()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The lines a failed start printed on stderr (without the trailing newline). */
+function stderrLines(proc: BoxOfficeProcess): string[] {
+  return proc.stderr().replace(/\n$/, '').split('\n');
+}
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'box-office-startup-'));
+  tempDirs.push(dir);
+  return dir;
+}
+
+async function baseEnv(): Promise<Record<string, string>> {
+  return { REDIS_URL: testRedisUrl(), PORT: String(await freePort()), LOG_LEVEL: 'info' };
+}
+
+describe('a start-up that cannot work stops with one clear line', { timeout: TEST_TIMEOUT_MS }, () => {
+  it('PORT=abc: exit code 1 and one line naming PORT', async () => {
+    const proc = runBoxOffice({ ...(await baseEnv()), PORT: 'abc' });
+
+    expect(await exitOf(proc, START_TIMEOUT_MS)).toBe(1);
+    const lines = stderrLines(proc);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^Configuration error: PORT must be a whole number between 1 and 65535$/);
+    expect(proc.stdout()).toBe('');
+  });
+
+  it('a catalog with a bad price: exit code 1 and one line naming the file and the field', async () => {
+    const sample = JSON.parse(readFileSync(join(PROJECT, 'catalog', 'sample-events.json'), 'utf8')) as {
+      events: Array<{ sections: Array<{ price: unknown }> }>;
+    };
+    sample.events[0]!.sections[0]!.price = '1500.00';
+    const catalogPath = join(tempDir(), 'events.json');
+    writeFileSync(catalogPath, JSON.stringify(sample, null, 2));
+
+    const proc = runBoxOffice({ ...(await baseEnv()), CATALOG_PATH: catalogPath });
+
+    expect(await exitOf(proc, START_TIMEOUT_MS)).toBe(1);
+    const lines = stderrLines(proc);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(catalogPath);
+    expect(lines[0]).toContain('events[0].sections[0].price');
+    expect(lines[0]).not.toMatch(/\bat \S+:\d+:\d+/); // no stack frame
+  });
+
+  it('NODE_ENV=production without a Stripe key: exit code 1 and one line naming STRIPE_SECRET_KEY', async () => {
+    const proc = runBoxOffice({ ...(await baseEnv()), NODE_ENV: 'production' });
+
+    expect(await exitOf(proc, START_TIMEOUT_MS)).toBe(1);
+    const lines = stderrLines(proc);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^Configuration error: STRIPE_SECRET_KEY /);
+    expect(lines[0]).toContain('NODE_ENV=production');
+  });
+});
+
+describe('a good start', { timeout: TEST_TIMEOUT_MS }, () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)('answers /healthz and /readyz, and on %s stops with exit code 0', async (signal) => {
+    const env = await baseEnv();
+    const proc = runBoxOffice(env);
+    await listening(proc);
+    const base = `http://127.0.0.1:${env.PORT}`;
+
+    const health = await fetch(`${base}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready' });
+
+    proc.child.kill(signal);
+
+    expect(await exitOf(proc, STOP_TIMEOUT_MS)).toBe(0);
+    const messages = logLines(proc).map((line) => line.msg);
+    expect(logLines(proc).find((line) => line.msg.startsWith('shutting down'))).toMatchObject({ signal });
+    expect(messages.at(-1)).toBe('stopped');
+    expect(proc.stderr()).toBe('');
+    // It no longer takes requests.
+    await expect(fetch(`${base}/healthz`)).rejects.toThrow();
+  });
+});
+
+describe('Redis unreachable (REDIS_URL points where nothing listens)', { timeout: TEST_TIMEOUT_MS }, () => {
+  it('still starts: /healthz says up, /readyz answers 503 and names Redis', async () => {
+    const env = { ...(await baseEnv()), REDIS_URL: `redis://127.0.0.1:${await freePort()}` };
+    const proc = runBoxOffice(env);
+    await listening(proc);
+    const base = `http://127.0.0.1:${env.PORT}`;
+
+    const health = await fetch(`${base}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toEqual({ status: 'unavailable', redis: 'down' });
+    // The log says why.
+    expect(logLines(proc).some((line) => line.component === 'redis' && /ECONNREFUSED/.test(String(line.err)))).toBe(true);
+  });
+
+  it('still stops on SIGTERM with exit code 0', async () => {
+    const env = { ...(await baseEnv()), REDIS_URL: `redis://127.0.0.1:${await freePort()}` };
+    const proc = runBoxOffice(env);
+    await listening(proc);
+
+    proc.child.kill('SIGTERM');
+
+    // A process manager waits ~10 s before SIGKILL; shutting down must not wait for a Redis that is not there.
+    expect(await exitOf(proc, STOP_TIMEOUT_MS)).toBe(0);
+    expect(logLines(proc).at(-1)?.msg).toBe('stopped');
+  });
+});
