@@ -48,6 +48,9 @@ export function createQueues(connection: Redis, prefix = QUEUE_PREFIX): Queues {
     prefix,
     defaultJobOptions: NOTIFICATION_JOB_OPTIONS,
   });
+  // Without a listener BullMQ prints every connection error to stderr; the
+  // shared connection's own listener already logs them (roles/foundation.ts).
+  for (const queue of [payments, notifications]) queue.on('error', () => {});
   return {
     payments,
     notifications,

@@ -41,6 +41,8 @@ export interface BoxOfficeOptions {
   env?: Record<string, string>;
   /** Run the worker role too (default true). */
   worker?: boolean;
+  /** A Redis of the test's own (default: the test run's shared one). */
+  redisUrl?: string;
 }
 
 export async function startBoxOffice(options: BoxOfficeOptions = {}): Promise<BoxOffice> {
@@ -63,7 +65,7 @@ export async function startBoxOffice(options: BoxOfficeOptions = {}): Promise<Bo
     config,
     log: pino({ level: 'silent' }),
     catalog: loadCatalog(config.catalogPath),
-    redisUrl: testRedisUrl(),
+    redisUrl: options.redisUrl ?? testRedisUrl(),
     keyPrefix: `t-${run}:`,
     queuePrefix: `{t-${run}}`,
   });
