@@ -103,7 +103,7 @@ function tempDir(): string {
   return dir;
 }
 
-async function baseEnv(): Promise<Record<string, string>> {
+async function baseEnv(): Promise<{ REDIS_URL: string; PORT: string; LOG_LEVEL: string }> {
   return { REDIS_URL: testRedisUrl(), PORT: String(await freePort()), LOG_LEVEL: 'info' };
 }
 

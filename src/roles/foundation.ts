@@ -62,9 +62,15 @@ export function createFoundation(options: FoundationOptions): Foundation {
       return connection;
     },
     async close() {
-      await queues.close();
-      // Connections handed to BullMQ are not closed by it: quit them here.
-      await Promise.all([redis, ...workerConnections].map((connection) => connection.quit().catch(() => connection.disconnect())));
+      // With Redis unreachable a graceful QUIT would wait for it forever.
+      const reachable = redis.status === 'ready';
+      if (reachable) await queues.close();
+      // Connections handed to BullMQ are not closed by it: close them here.
+      await Promise.all(
+        [redis, ...workerConnections].map((connection) =>
+          connection.status === 'ready' ? connection.quit().catch(() => connection.disconnect()) : connection.disconnect(),
+        ),
+      );
     },
   };
 }

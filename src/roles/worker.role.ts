@@ -12,8 +12,13 @@ import { QUEUE_NAMES } from '../queue/queues.js';
 import type { Foundation } from './foundation.js';
 
 export interface RunningWorker {
-  /** Stops taking jobs and waits for the active ones to finish. */
-  close(): Promise<void>;
+  /**
+   * Stops taking jobs and waits up to `graceMs` (default 10 s) for the active
+   * ones to finish; with Redis unreachable it closes at once (a graceful close
+   * would wait for Redis forever). A job cut short is not lost: BullMQ hands
+   * a stalled job to the next worker.
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 /** Composition root of the worker role: payment events in, tickets and notices out. */
@@ -42,8 +47,20 @@ export function startWorkerRole(foundation: Foundation, options: { sender?: Mess
   if (!config.twilio.accountSid) log.warn({ component: 'sms' }, 'Twilio is not configured: outbound SMS are written to this log instead of sent');
 
   return {
-    async close() {
-      await Promise.all([payments.close(), notifications.close()]);
+    async close(graceMs = 10_000) {
+      const workers = [payments, notifications];
+      if (foundation.redis.status !== 'ready') {
+        // A graceful close waits for Redis; once begun it cannot be forced.
+        await Promise.all(workers.map((worker) => worker.close(true)));
+        return;
+      }
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), graceMs);
+      });
+      const outcome = await Promise.race([Promise.all(workers.map((worker) => worker.close())), timedOut]);
+      clearTimeout(timer);
+      if (outcome === 'timeout') log.warn({ component: 'worker', graceMs }, 'jobs still running at shutdown: left to stalled-job recovery');
     },
   };
 }
