@@ -50,6 +50,8 @@ describe('when Redis goes away', () => {
       return current.state === 'fulfilled' ? current : undefined;
     }, 15_000, 'fulfilment');
     expect(order.tickets).toHaveLength(2);
-    expect(office.twilio.messages.filter((message) => message.body.includes(orderId))).toHaveLength(1);
+    const ticketTexts = () => office.twilio.messages.filter((message) => message.body.includes(orderId));
+    await eventually(async () => (ticketTexts().length > 0 ? true : undefined), 15_000, 'the ticket SMS');
+    expect(ticketTexts()).toHaveLength(1);
   });
 });
