@@ -172,7 +172,7 @@ describe('buying on chat (buttons)', () => {
   it('asks for what is missing, one question at a time, and takes button titles as answers', async () => {
     await conversation('test').play([
       ['hi', [`Hi! This is the Box Office. ${WHICH_EVENT}`, '[Lakers vs Warriors - Sat Dec 5, 7:30pm]', '[Hamilton - Sat Feb 13, 7:30pm]']],
-      ['Lakers vs Warriors - Sat Dec 5, 7:30pm', [LAKERS_SECTIONS, '[Courtside - $1500 (10 left)]', '[Section 101 - $200 (40 left)]', '[Standing - $50 (200 left)]']],
+      ['Lakers vs Warriors - Sat Dec 5, 7:30pm', [LAKERS_SECTIONS, '[Courtside - $1,500 (10 left)]', '[Section 101 - $200 (40 left)]', '[Standing - $50 (200 left)]']],
       ['Section 101 - $200 (40 left)', HOW_MANY],
       ['2', ['Holding Section 101, row A, seats 1-2', PAY_BUTTON('$400')]],
     ]);
@@ -212,7 +212,7 @@ describe('buying on chat (buttons)', () => {
       ['Section 102 - $200 (40 left)', 'Holding Section 102, row A, seats 1-2'],
     ]);
     await conversation('test').play([
-      ['2 lakers under $20', ['Nothing is under $20 per ticket. Here is everything:', '[Courtside - $1500 (10 left)]', '[Standing - $50 (200 left)]']],
+      ['2 lakers under $20', ['Nothing is under $20 per ticket. Here is everything:', '[Courtside - $1,500 (10 left)]', '[Standing - $50 (200 left)]']],
     ]);
   });
 
@@ -343,7 +343,7 @@ describe('buying by SMS (numbered lines)', () => {
     const sms = conversation('sms');
     await sms.play([
       ['hi', [WHICH_EVENT, '\n1) Lakers vs Warriors - Sat Dec 5, 7:30pm\n2) Hozier: Unreal Unearth Tour - Fri Jan 22, 8pm\n3) Hamilton']],
-      ['1', [LAKERS_SECTIONS, '\n1) Courtside - $1500 (10 left)', '\n3) Section 101 - $200 (40 left)', '\n5) Standing - $50 (200 left)']],
+      ['1', [LAKERS_SECTIONS, '\n1) Courtside - $1,500 (10 left)', '\n3) Section 101 - $200 (40 left)', '\n5) Standing - $50 (200 left)']],
       ['3', HOW_MANY],
       ['2', ['Holding Section 101, row A, seats 1-2', SMS_PAY_LINK]],
     ]);

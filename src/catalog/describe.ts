@@ -1,11 +1,12 @@
 import type { CatalogEvent, Section } from './catalog.schema.js';
 import { isSeated } from './catalog.schema.js';
 
-/** 20000, 'usd' → "$200"; 2550 → "$25.50". */
+/** 20000, 'usd' → "$200"; 2550 → "$25.50"; 150000 → "$1,500". */
 export function formatPrice(minor: number, currency: string): string {
   const major = minor / 100;
   const symbol = currency.toLowerCase() === 'usd' ? '$' : `${currency.toUpperCase()} `;
-  return `${symbol}${Number.isInteger(major) ? major.toString() : major.toFixed(2)}`;
+  const digits = Number.isInteger(major) ? 0 : 2;
+  return `${symbol}${major.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
 }
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
