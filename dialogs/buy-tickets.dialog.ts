@@ -155,10 +155,11 @@ export class BuyTicketsDialog extends InterruptibleDialog {
       case 'checkout_failed':
         await step.context.sendActivity(replies.checkoutFailed);
         return step.endDialog({});
+      case 'already_holding':
       case 'too_many_holds': {
         const open = result.openOrder;
         await step.context.sendActivity(
-          open ? replies.openHold(open, this.deps.purchase.payLink(open.id), step.context) : replies.help(step.context),
+          open ? replies.openHold(open, this.deps.catalog.section(open.eventId, open.sectionId), this.deps.purchase.payLink(open.id), step.context) : replies.help(step.context),
         );
         return step.endDialog({});
       }

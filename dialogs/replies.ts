@@ -41,8 +41,9 @@ export const replies = {
   pickAlternative: 'Would one of these work?',
   nothingFits: (quantity: number) => `Sorry, no section has ${quantity} seats together right now. Try fewer tickets, or text STATUS for your orders.`,
   nothingUnder: (max: number, currency: string) => `Nothing is under ${formatPrice(max, currency)} per ticket. Here is everything:`,
-  openHold: (order: Order, payUrl: string, context: TurnContext) =>
-    `You already have seats held for this event (order ${order.id}). Pay here: ${payUrl} or text ${leaveWord(context).toUpperCase()} to let them go.`,
+  openHold: (order: Order, section: Section | undefined, payUrl: string, context: TurnContext) =>
+    `You already have seats held for this event: ${describeSeats(section, order.seats, order.quantity)}, order ${order.id}. ` +
+    `Pay here: ${payUrl} or text ${leaveWord(context).toUpperCase()} to let them go.`,
   held: (event: CatalogEvent, section: Section, order: Order, holdMinutes: number) =>
     `Holding ${describeSeats(section, order.seats, order.quantity)} for ${describeEvent(event)}: ` +
     `${formatPrice(order.amount, order.currency)} for ${order.quantity}. Pay within ${holdMinutes} min`,

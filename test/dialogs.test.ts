@@ -201,8 +201,8 @@ describe('buying on chat (buttons)', () => {
       ['best 2 seats hamilton', ['Holding Premium Orchestra, row A, seats 1-2 for Hamilton', '$798 for 2']],
     ]);
     await conversation('test').play([
-      ['lakers 2 tix', LAKERS_SECTIONS],
-      ['cheapest', 'Holding Standing, 2 places'],
+      ['hozier 2 tix', 'Hozier: Unreal Unearth Tour: which section?'],
+      ['cheapest', 'Holding Floor (General Admission), 2 places'],
     ]);
   });
 
@@ -233,6 +233,7 @@ describe('buying on chat (buttons)', () => {
     expect(await onlyOrder('test')).toMatchObject({ sectionId: '101', quantity: 2, seats: ['A-1', 'A-2'] });
 
     await conversation('test').play([
+      ['cancel', 'is cancelled and the seats are released'],
       ['4 tickets lakers section 101', '[Section 102 - $200 (40 left)]'],
       ['Section 102 - $200 (40 left)', 'Holding Section 102, row A, seats 1-4'],
     ]);
@@ -321,13 +322,24 @@ describe('buying on chat (buttons)', () => {
     ]);
   });
 
+  it('gives a customer who asks again their existing hold and link, not a second hold', async () => {
+    await conversation('test').play([['2 tickets lakers section 101', 'Holding Section 101, row A, seats 1-2']]);
+    const [held] = await ordersOf('test');
+    await conversation('test').play([
+      ['3 tickets lakers courtside', [`You already have seats held for this event: Section 101, row A, seats 1-2, order ${held!.id}.`, `/p/${held!.id}`, 'CANCEL to let them go']],
+    ]);
+    expect(await ordersOf('test')).toHaveLength(1);
+    await conversation('test').play([['2 tickets hamilton mezzanine', 'Holding Mezzanine, row A, seats 1-2']]);
+    expect(await ordersOf('test')).toHaveLength(2);
+  });
+
   it('tells the party-size limit for 9 tickets and asks again', async () => {
     await conversation('test').play([
       ['lakers section 101', HOW_MANY],
       ['9', ['We can hold up to 8 tickets per order.', HOW_MANY, not('Holding')]],
       ['3', 'Holding Section 101, row A, seats 1-3'],
     ]);
-    await conversation('test').play([['9 tickets lakers section 101', ['We can hold up to 8 tickets per order.', HOW_MANY]]]);
+    await conversation('test').play([['9 tickets hozier section 101', ['We can hold up to 8 tickets per order.', HOW_MANY]]]);
   });
 });
 

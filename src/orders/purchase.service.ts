@@ -15,6 +15,8 @@ export interface PurchaseRequest {
 
 export type PurchaseResult =
   | { ok: true; order: Order; payUrl: string }
+  /** The customer already holds seats for this event: their existing order, not a second hold. */
+  | { ok: false; reason: 'already_holding'; openOrder: Order }
   | { ok: false; reason: Exclude<HoldRefusal, 'hold_exists'>; available: number; largestBlock: number; openOrder?: Order }
   | { ok: false; reason: 'checkout_failed' };
 
@@ -60,6 +62,8 @@ export class PurchaseService {
     const event = this.deps.catalog.event(request.eventId);
     const section = this.deps.catalog.section(request.eventId, request.sectionId);
     if (!event || !section) return { ok: false, reason: 'unknown_section', available: 0, largestBlock: 0 };
+    const [existing] = await this.openOrders(request.customer, request.eventId, now);
+    if (existing) return { ok: false, reason: 'already_holding', openOrder: existing };
     const expiresAtSeconds = Math.floor(now / 1000) + this.deps.options.holdMinutes * 60 + EXPIRY_MARGIN_SECONDS;
     const held = await this.holdUnderFreshId(request, expiresAtSeconds * 1000, now);
     if (!held.ok) return held;
@@ -112,10 +116,12 @@ export class PurchaseService {
     return 'cancelled';
   }
 
-  /** The customer's orders still waiting for payment, newest first. */
-  async openOrders(customer: Customer, eventId?: string): Promise<Order[]> {
+  /** The customer's orders still waiting for payment (hold not yet over), newest first. */
+  async openOrders(customer: Customer, eventId?: string, now = Date.now()): Promise<Order[]> {
     const orders = await this.deps.orders.listByCustomer(customer.channel, customer.address);
-    return orders.filter((order) => order.state === 'awaiting_payment' && (eventId === undefined || order.eventId === eventId));
+    return orders.filter(
+      (order) => order.state === 'awaiting_payment' && order.holdExpiresAt > now && (eventId === undefined || order.eventId === eventId),
+    );
   }
 
   /**
@@ -143,7 +149,7 @@ export class PurchaseService {
       if (!hold.ok) {
         const reason = hold.reason;
         if (reason === 'hold_exists') continue;
-        const openOrder = reason === 'too_many_holds' ? (await this.openOrders(request.customer, request.eventId))[0] : undefined;
+        const openOrder = reason === 'too_many_holds' ? (await this.openOrders(request.customer, request.eventId, now))[0] : undefined;
         return { ok: false, reason, available: hold.available, largestBlock: hold.largestBlock, openOrder };
       }
       try {
