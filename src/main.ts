@@ -11,6 +11,26 @@ import { startWorkerRole } from './roles/worker.role.js';
 
 type Role = 'all' | 'web' | 'worker';
 
+/** Longest wait for one shutdown step, so a hung close never keeps the process from exiting. */
+const STEP_TIMEOUT_MS = 9_000;
+
+/**
+ * Settles with the promise, or 'timeout' after `ms`. The timer is not
+ * unref'd on purpose: while a step is pending it keeps the process alive, so
+ * a close that leaves no handle behind cannot let it exit half-way, unlogged.
+ */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 async function main(role: Role): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
@@ -40,9 +60,9 @@ async function main(role: Role): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ component: 'process', signal }, 'shutting down: finishing in-flight work');
-    for (const stop of stops) await stop();
-    await foundation.close();
-    await location.privateServer?.stop();
+    for (const stop of [...stops, () => foundation.close(), async () => location.privateServer?.stop()]) {
+      if ((await within(stop(), STEP_TIMEOUT_MS)) === 'timeout') log.warn({ component: 'process' }, 'a shutdown step did not finish in time: moving on');
+    }
     log.info({ component: 'process' }, 'stopped');
   };
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
