@@ -351,6 +351,15 @@ describe('buying by SMS (numbered lines)', () => {
     expect(sms.replies.at(-1)?.text).toContain(`${PUBLIC_BASE_URL}/p/${order.id}`);
   });
 
+  it('writes only GSM-7 characters, so a reply is never split into 70-character UCS-2 segments', async () => {
+    // The GSM 03.38 basic set plus the extension table characters used in English text.
+    const GSM7 = /^[@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&'()*+,\-./0-9:;<=>?¡A-ZÄÖÑÜ§¿a-zäöñüà^{}\\[~\]|€]*$/;
+    const sms = conversation('sms');
+    for (const text of ['hi', '1', '3', '9', '2', 'status', 'help', 'blah', 'exit', '4 tickets hamilton mezzanine']) await sms.say(text);
+    expect(sms.replies.length).toBeGreaterThan(8);
+    for (const reply of sms.replies) expect(reply.text ?? '').toMatch(GSM7);
+  });
+
   it('numbers the choices and takes the number as the answer', async () => {
     const sms = conversation('sms');
     await sms.play([
