@@ -2,6 +2,7 @@ import type { EventCatalog } from '../src/catalog/event-catalog.js';
 import type { EventFinder } from '../src/catalog/event-finder.js';
 import type { OrderStore } from '../src/orders/order.store.js';
 import type { PurchaseService } from '../src/orders/purchase.service.js';
+import type { RefundService } from '../src/orders/refund.service.js';
 import type { SeatStore } from '../src/seats/seat.store.js';
 
 /** The commerce services the dialogs are given; they never call an SDK themselves. */
@@ -11,6 +12,8 @@ export interface DialogDeps {
   seats: SeatStore;
   orders: OrderStore;
   purchase: PurchaseService;
+  /** Customers cancelling a paid order (within the event's refund policy). */
+  refunds: RefundService;
   limits: { maxPartySize: number; holdMinutes: number };
   /** The clock, for "upcoming" events. Default: now. */
   now?: () => Date;

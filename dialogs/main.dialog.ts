@@ -1,6 +1,7 @@
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { customerOf } from '../src/bot/customer.js';
 import { BUY_TICKETS_DIALOG, BuyTicketsDialog, type PurchaseDraft } from './buy-tickets.dialog.js';
+import { CANCEL_ORDER_DIALOG, CancelOrderDialog, type CancelOrderOptions } from './cancel-order.dialog.js';
 import type { DialogDeps } from './dialog.deps.js';
 import { recognize } from './message.recognizer.js';
 import { ORDER_STATUS_DIALOG, OrderStatusDialog, type OrderStatusOptions } from './order-status.dialog.js';
@@ -18,6 +19,7 @@ export class MainDialog extends ComponentDialog {
     super(MAIN_DIALOG);
     this.addDialog(new BuyTicketsDialog(deps));
     this.addDialog(new OrderStatusDialog(deps));
+    this.addDialog(new CancelOrderDialog(deps));
     this.addDialog(new WaterfallDialog(WATERFALL, [this.routeStep.bind(this), this.doneStep.bind(this)]));
     this.initialDialogId = WATERFALL;
   }
@@ -32,6 +34,8 @@ export class MainDialog extends ComponentDialog {
     switch (said.intent) {
       case 'status':
         return step.beginDialog(ORDER_STATUS_DIALOG, { orderId: said.orderId } satisfies OrderStatusOptions);
+      case 'cancel_order':
+        return step.beginDialog(CANCEL_ORDER_DIALOG, { orderId: said.orderId } satisfies CancelOrderOptions);
       case 'help':
         await step.context.sendActivity(replies.help(step.context));
         return step.endDialog();

@@ -8,7 +8,8 @@ import type { CatalogEvent, Section } from '../src/catalog/catalog.schema.js';
 import { parseOrderId } from '../src/orders/order-id.js';
 
 /** What a customer's message is about, as far as one message can tell. */
-export type Intent = 'buy' | 'status' | 'help' | 'leave' | 'restart' | 'upgrade' | 'greeting' | 'yes' | 'no' | 'unknown';
+/** 'cancel_order': give back an order, paid or not ("cancel BX-7K2Q", "i want a refund"). */
+export type Intent = 'buy' | 'status' | 'cancel_order' | 'help' | 'leave' | 'restart' | 'upgrade' | 'greeting' | 'yes' | 'no' | 'unknown';
 
 export interface Recognized {
   intent: Intent;
@@ -138,6 +139,17 @@ const STATUS = new RegExp(
     'where (?:r |are |is )?(?:my|the) (?:tickets?|tix|order|seats)|wheres (?:my|the) (?:tickets?|tix|order|seats)|' +
     'did (?:i|my) (?:pay|payment|order|card)|(?:payment|order) (?:go|went) through|track (?:my )?order|order (?:number|id))\\b',
 );
+/**
+ * Giving an order back. With an order id any cancel/refund word will do
+ * ("cancel BX-7K2Q", "refund bx 7k2q"); without one the words must say it is
+ * an order or a refund that is wanted ("cancel my tickets", "i want a
+ * refund"), since a bare "cancel" leaves a purchase. Asking about a refund
+ * ("where is my refund", "refund status") stays a status question.
+ */
+const CANCEL_WORD = /\b(?:cancel|refund|money back)\b/;
+const CANCEL_ORDER =
+  /\b(?:cancel(?:l?ing)? (?:my|our|the|this|that) (?:order|orders|tickets?|tix|tkts?|booking|purchase|seats)|refund (?:my|our|the|me|this|that|it)|(?:want|need|get|like|have|request|requesting) (?:a |my |our )?refund|money back|(?:can|could|may) (?:i|we) (?:get |have )?(?:a )?refund)\b/;
+const ABOUT_A_REFUND = /\b(?:status|where|wheres|did|has|track|when|receipt)\b/;
 /** Cheap gate in front of parseOrderId, which builds its patterns on every call. */
 const ORDER_ID_HINT = /(?<![a-z0-9])bx/i;
 
@@ -266,6 +278,8 @@ export function recognize(text: string, lookup: EventLookup, now?: Date): Recogn
   const orderId = ORDER_ID_HINT.test(text) ? parseOrderId(text.slice(0, MAX_MESSAGE_CHARS)) : undefined;
   const upgrade = UPGRADE.test(normalized);
   if (!upgrade) {
+    const cancelling = orderId ? CANCEL_WORD.test(normalized) : CANCEL_ORDER.test(normalized);
+    if (cancelling && !ABOUT_A_REFUND.test(normalized)) return prune({ intent: 'cancel_order', orderId });
     if (orderId || STATUS.test(normalized)) return prune({ intent: 'status', orderId });
     if (LEAVE_ANYWHERE.test(normalized)) return { intent: 'leave' };
     if (RESTART_ANYWHERE.test(normalized)) return { intent: 'restart' };

@@ -1,7 +1,8 @@
 import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { customerOf } from '../src/bot/customer.js';
-import { describeSeats, formatEventTime } from '../src/catalog/describe.js';
+import { describeSeats, formatEventTime, formatPrice } from '../src/catalog/describe.js';
 import type { Order } from '../src/orders/order.js';
+import { activeTickets } from '../src/orders/refund.js';
 import type { DialogDeps } from './dialog.deps.js';
 import { InterruptibleDialog } from './interruptible.dialog.js';
 
@@ -51,8 +52,11 @@ export class OrderStatusDialog extends InterruptibleDialog {
         return `Waiting for payment: ${this.deps.purchase.payLink(order.id)}`;
       case 'paid':
         return 'Paid; your tickets are on their way.';
-      case 'fulfilled':
-        return `Paid. Tickets: ${order.tickets.join(', ')}`;
+      case 'fulfilled': {
+        const refunded = order.refundedTickets.length;
+        const note = refunded > 0 ? ` (${refunded} refunded, ${formatPrice(order.refundedAmount, order.currency)})` : '';
+        return `Paid. Tickets: ${activeTickets(order).join(', ')}${note}`;
+      }
       case 'expired':
         return 'The hold expired; nothing was charged.';
       case 'cancelled':
@@ -60,7 +64,7 @@ export class OrderStatusDialog extends InterruptibleDialog {
       case 'payment_failed':
         return 'The payment did not go through; nothing was charged.';
       case 'refunded':
-        return 'Refunded.';
+        return `Refunded, ${formatPrice(order.refundedAmount, order.currency)}.`;
     }
   }
 }

@@ -49,6 +49,25 @@ export const replies = {
     `${formatPrice(order.amount, order.currency)} for ${order.quantity}. Pay within ${holdMinutes} min`,
   payButton: (order: Order) => `Pay ${formatPrice(order.amount, order.currency)}`,
   sectionQuestion: (event: CatalogEvent) => `${event.name}: which section?`,
+  // Cancelling a paid order (a refund).
+  noOrderToCancel: 'You have no paid orders to cancel. Text STATUS to see your orders.',
+  whichOrderToCancel: (orderIds: string[]) =>
+    `Which order? Send CANCEL and the order number, e.g. CANCEL ${orderIds[0]}. Your paid orders: ${orderIds.join(', ')}.`,
+  orderNotYours: (orderId: string) => `I can't find order ${orderId} for you. Text STATUS to see your orders.`,
+  orderAlreadyEnded: (orderId: string) => `Order ${orderId} was never paid, so there is nothing to cancel or refund.`,
+  orderAlreadyRefunded: (orderId: string) => `Order ${orderId} is already refunded.`,
+  refundUnderway: (orderId: string) => `A refund for order ${orderId} is already on its way. I'll message you when it's through.`,
+  refundNotAllowed: (orderId: string, policy: string) => `Order ${orderId} can't be cancelled for a refund now. The policy for this event: ${policy}`,
+  confirmRefund: (order: Order, tickets: number, amount: number) =>
+    `Cancel order ${order.id} and refund ${formatPrice(amount, order.currency)} for ${tickets === 1 ? '1 ticket' : `${tickets} tickets`}? ` +
+    'Reply YES to cancel it, or NO to keep your tickets.',
+  refundRequested: (orderId: string, amount: number, currency: string) =>
+    `Done: order ${orderId} is cancelled and ${formatPrice(amount, currency)} is being refunded to your card. I'll message you when the refund is through.`,
+  refundKept: (orderId: string) => `Okay, nothing changed: order ${orderId} and its tickets stay as they are.`,
+  refundUnsure: (orderId: string) =>
+    `Sorry, I couldn't confirm the refund of order ${orderId} just now. Please send CANCEL ${orderId} again in a few minutes.`,
+  refundFailed: (orderId: string) =>
+    `Sorry, the refund of order ${orderId} couldn't be made just now, so nothing changed and your tickets still count. Please try again later.`,
 };
 
 /** "Section 101 - $200 (38 left)" */

@@ -14,7 +14,12 @@ export interface Commerce {
   orders: OrderStore;
 }
 
-export function createCommerce(redis: Redis, catalog: EventCatalog, config: Pick<Config, 'limits'>, prefix = KEY_PREFIX): Commerce {
+export function createCommerce(
+  redis: Redis,
+  catalog: EventCatalog,
+  config: Pick<Config, 'limits'> & Partial<Pick<Config, 'reconcile'>>,
+  prefix = KEY_PREFIX,
+): Commerce {
   return {
     catalog,
     seats: new SeatStore(redis, catalog, {
@@ -22,6 +27,9 @@ export function createCommerce(redis: Redis, catalog: EventCatalog, config: Pick
       maxPartySize: config.limits.maxPartySize,
       maxOpenHoldsPerCustomer: config.limits.maxOpenHoldsPerCustomer,
     }),
-    orders: new OrderStore(redis, { prefix }),
+    orders: new OrderStore(redis, {
+      prefix,
+      reconcileAfterMs: config.reconcile ? config.reconcile.afterMinutes * 60_000 : undefined,
+    }),
   };
 }

@@ -49,6 +49,8 @@ const envSchema = z
     TWILIO_FROM_NUMBER: optionalText.pipe(z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +15551234567').optional()),
     TWILIO_MESSAGING_SERVICE_SID: optionalText.pipe(z.string().regex(/^MG[0-9a-fA-F]{32}$/, 'must look like MG followed by 32 hex digits').optional()),
     TWILIO_API_URL: optionalUrl,
+    /** Outbound SMS per second from our sender: 1 suits one US long code; raise it for a toll-free number, short code or Messaging Service pool. */
+    SMS_PER_SECOND: wholeNumber(1, 10_000, 1),
     MicrosoftAppId: optionalText,
     MicrosoftAppPassword: optionalText,
     MicrosoftAppType: optionalText.pipe(z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional()),
@@ -59,6 +61,16 @@ const envSchema = z
     MAX_OPEN_HOLDS_PER_CUSTOMER: wholeNumber(1, 20, 2),
     /** Minutes a hold lasts; it is also the Checkout Session's lifetime, which Stripe allows from 30 minutes to 24 hours. */
     HOLD_MINUTES: wholeNumber(30, 1440, 30),
+    /** Minutes between reconciliation runs (the maintenance job scheduler). */
+    RECONCILE_EVERY_MINUTES: wholeNumber(1, 1440, 5),
+    /** Minutes an unsettled order is left to the webhook path before reconciliation asks Stripe about it. */
+    RECONCILE_AFTER_MINUTES: wholeNumber(1, 1440, 10),
+    /** Minutes after a hold's end before reconciliation releases it (Stripe's own expiry webhook usually comes first). */
+    RECONCILE_GRACE_MINUTES: wholeNumber(1, 1440, 5),
+    /** BullMQ lockDuration of the workers: a job whose worker died is taken back after at most this long. */
+    WORKER_LOCK_DURATION_MS: wholeNumber(1_000, 3_600_000, 30_000),
+    /** BullMQ stalledInterval: how often workers look for jobs whose worker died. */
+    WORKER_STALLED_INTERVAL_MS: wholeNumber(1_000, 3_600_000, 30_000),
   })
   .superRefine((env, ctx) => {
     const twilioParts = [env.TWILIO_ACCOUNT_SID, env.TWILIO_AUTH_TOKEN];
@@ -89,10 +101,12 @@ export interface Config {
   redisUrl?: string;
   catalogPath: string;
   stripe: { secretKey?: string; webhookSecret?: string; apiUrl?: string; demo: boolean };
-  twilio: { accountSid?: string; authToken?: string; fromNumber?: string; messagingServiceSid?: string; apiUrl?: string };
+  twilio: { accountSid?: string; authToken?: string; fromNumber?: string; messagingServiceSid?: string; apiUrl?: string; smsPerSecond: number };
   botFramework: { appId: string; appPassword: string; appType: string; tenantId: string };
   staff: { apiToken?: string; ids: string[] };
   limits: { maxPartySize: number; maxOpenHoldsPerCustomer: number; holdMinutes: number };
+  reconcile: { everyMinutes: number; afterMinutes: number; graceMinutes: number };
+  worker: { lockDurationMs: number; stalledIntervalMs: number };
 }
 
 /** Raised when the environment cannot be used; its message is one line naming the variable. */
@@ -131,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       fromNumber: e.TWILIO_FROM_NUMBER,
       messagingServiceSid: e.TWILIO_MESSAGING_SERVICE_SID,
       apiUrl: e.TWILIO_API_URL,
+      smsPerSecond: e.SMS_PER_SECOND,
     },
     botFramework: {
       appId: e.MicrosoftAppId ?? '',
@@ -147,5 +162,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxOpenHoldsPerCustomer: e.MAX_OPEN_HOLDS_PER_CUSTOMER,
       holdMinutes: e.HOLD_MINUTES,
     },
+    reconcile: {
+      everyMinutes: e.RECONCILE_EVERY_MINUTES,
+      afterMinutes: e.RECONCILE_AFTER_MINUTES,
+      graceMinutes: e.RECONCILE_GRACE_MINUTES,
+    },
+    worker: { lockDurationMs: e.WORKER_LOCK_DURATION_MS, stalledIntervalMs: e.WORKER_STALLED_INTERVAL_MS },
   };
 }

@@ -129,6 +129,9 @@ describe('a bad catalog stops start-up with one line naming the file and the fie
     ['empty name', (c) => (c.events[1].name = '  '), 'events[1].name: must not be empty'],
     ['id with spaces', (c) => (c.events[0].id = 'lakers warriors'), 'events[0].id: must be letters, digits, "-" and "_" only'],
     ['aliases as one string', (c) => (c.events[0].aliases = 'lakers, warriors'), 'events[0].aliases: must be a list of words'],
+    ['refund window in days, "2d"', (c) => (c.events[0].refundableUntilHours = '2d'), 'events[0].refundableUntilHours: must be a whole number of hours, e.g. 48 (got "2d")'],
+    ['refund window of half an hour', (c) => (c.events[0].refundableUntilHours = 0.5), 'events[0].refundableUntilHours: must be a whole number of hours'],
+    ['negative refund window', (c) => (c.events[1].refundableUntilHours = -48), 'events[1].refundableUntilHours: must be 0 or more hours'],
     ['no events', (c) => (c.events = []), 'events: the catalog needs at least one event'],
     ['"event" for "events"', (c) => ((c.event = c.events), delete c.events), 'events: is required'],
   ];

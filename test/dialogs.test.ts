@@ -14,7 +14,10 @@ import type { EventCatalog } from '../src/catalog/event-catalog.js';
 import { EventFinder } from '../src/catalog/event-finder.js';
 import { createCommerce, type Commerce } from '../src/commerce.js';
 import type { Order } from '../src/orders/order.js';
+import { FulfilmentService } from '../src/orders/fulfilment.service.js';
 import { PurchaseService } from '../src/orders/purchase.service.js';
+import { RefundService } from '../src/orders/refund.service.js';
+import { RefundStore } from '../src/orders/refund.store.js';
 import { DemoCheckoutGateway } from '../src/payments/demo-checkout.gateway.js';
 import { testRedis, uniquePrefix } from './support/redis.js';
 
@@ -51,6 +54,8 @@ let catalog: EventCatalog;
 let finder: EventFinder;
 let commerce: Commerce;
 let purchase: PurchaseService;
+let checkout: DemoCheckoutGateway;
+let refunds: RefundService;
 let dialog: MainDialog;
 
 beforeAll(() => {
@@ -67,14 +72,21 @@ afterAll(async () => {
 beforeEach(() => {
   const prefix = uniquePrefix();
   commerce = createCommerce(redis, catalog, { limits: LIMITS }, prefix);
-  const checkout = new DemoCheckoutGateway(redis, { prefix, publicBaseUrl: PUBLIC_BASE_URL });
+  checkout = new DemoCheckoutGateway(redis, { prefix, publicBaseUrl: PUBLIC_BASE_URL });
   purchase = new PurchaseService({
     ...commerce,
     checkout,
     log: pino({ level: 'silent' }),
     options: { holdMinutes: LIMITS.holdMinutes, publicBaseUrl: PUBLIC_BASE_URL },
   });
-  dialog = new MainDialog({ ...commerce, finder, purchase, limits: LIMITS, now: () => NOW });
+  refunds = new RefundService({
+    ...commerce,
+    refunds: new RefundStore(redis, commerce.orders),
+    checkout,
+    notices: { enqueue: async () => {} },
+    log: pino({ level: 'silent' }),
+  });
+  dialog = new MainDialog({ ...commerce, finder, purchase, refunds, limits: LIMITS, now: () => NOW });
 });
 
 /** What a customer sees of one reply: its text, then chat buttons as [title] and link buttons as [title](url). */
@@ -436,5 +448,81 @@ describe('buying by SMS (numbered lines)', () => {
       ['zzz', [HELP, 'Reply STOP to opt out.', not(LAKERS_SECTIONS)]],
       ['3', [WHICH_EVENT, not('Holding')]],
     ]);
+  });
+});
+
+describe('cancelling a paid order', () => {
+  /** A paid order with tickets for the test user, as the worker leaves it. */
+  async function paidOrder(channel: Channel, eventId: string, sectionId: string, quantity: number): Promise<Order> {
+    const customer = channel === 'sms' ? { channel: 'sms' as const, address: TEST_USER } : { channel: 'chat' as const, address: `${channel}:${TEST_USER}` };
+    const started = await purchase.start({ customer, eventId, sectionId, quantity });
+    if (!started.ok) throw new Error(`purchase refused: ${started.reason}`);
+    await checkout.pay(started.order.stripeSessionId!);
+    const fulfilment = new FulfilmentService({ ...commerce, notices: { enqueue: async () => {} }, log: pino({ level: 'silent' }) });
+    expect(await fulfilment.paid(started.order.id, 'test:paid')).toBe('fulfilled');
+    return (await commerce.orders.get(started.order.id))!;
+  }
+
+  it('refunds the whole order within the policy once the customer says yes', async () => {
+    const order = await paidOrder('test', LAKERS, '101', 2);
+    await conversation('test').play([
+      [`cancel my order ${order.id}`, [`Cancel order ${order.id} and refund $400 for 2 tickets? Reply YES to cancel it, or NO to keep your tickets.`, '[Yes]', '[No]']],
+      ['Yes', `Done: order ${order.id} is cancelled and $400 is being refunded to your card. I'll message you when the refund is through.`],
+      // Until Stripe confirms, asking again says it is on its way.
+      ['cancel my order', `A refund for order ${order.id} is already on its way.`],
+    ]);
+    expect(await refunds.list(order.id)).toEqual([expect.objectContaining({ status: 'requested', by: 'customer', amount: 40_000, tickets: order.tickets })]);
+  });
+
+  it('takes "yes, cancel it" as a yes, not as leaving', async () => {
+    const order = await paidOrder('sms', LAKERS, 'ga', 1);
+    await conversation('sms').play([
+      ['i want a refund', `Cancel order ${order.id} and refund $50 for 1 ticket?`],
+      ['yes cancel it', `Done: order ${order.id} is cancelled`],
+    ]);
+    expect((await refunds.list(order.id)).map((refund) => refund.status)).toEqual(['requested']);
+  });
+
+  it('keeps the order on no, and on anything but yes', async () => {
+    const order = await paidOrder('test', LAKERS, '101', 2);
+    await conversation('test').play([
+      [`refund ${order.id}`, 'Reply YES to cancel it'],
+      ['no', `Okay, nothing changed: order ${order.id} and its tickets stay as they are.`],
+      [`refund ${order.id}`, 'Reply YES to cancel it'],
+      ['what time are the doors', 'Okay, nothing changed'],
+    ]);
+    expect(await refunds.list(order.id)).toEqual([]);
+  });
+
+  it("explains the event's policy when customers may not cancel, and changes nothing", async () => {
+    const order = await paidOrder('sms', 'hamilton-2027-02-13', 'mezzanine', 2);
+    await conversation('sms').play([
+      [`cancel ${order.id}`, `Order ${order.id} can't be cancelled for a refund now. The policy for this event: No refunds; tickets can be upgraded up to the interval.`],
+      ['yes', not('Done')],
+    ]);
+    expect(await refunds.list(order.id)).toEqual([]);
+    expect((await commerce.orders.get(order.id))?.state).toBe('fulfilled');
+  });
+
+  it('asks which order when there are several, and never touches another customer’s', async () => {
+    const first = await paidOrder('test', LAKERS, '101', 2);
+    const second = await paidOrder('test', 'hozier-2027-01-22', '201', 2);
+    const theirs = await purchase.start({ customer: { channel: 'sms', address: '+15550003333' }, eventId: LAKERS, sectionId: '102', quantity: 1 });
+    const theirId = theirs.ok ? theirs.order.id : 'BX-2345';
+    await conversation('test').play([
+      ['cancel my tickets', [`Which order? Send CANCEL and the order number`, first.id, second.id]],
+      [`cancel ${theirId}`, `I can't find order ${theirId} for you.`],
+    ]);
+    expect((await commerce.orders.get(theirId))?.state).toBe('awaiting_payment');
+  });
+
+  it('cancels an unpaid order at once, and says so when there is nothing to cancel', async () => {
+    await conversation('sms').play([
+      ['cancel my order', 'You have no paid orders to cancel.'],
+      ['2 tickets lakers section 101', 'Holding Section 101, row A, seats 1-2'],
+    ]);
+    const held = await onlyOrder('sms');
+    await conversation('sms').play([['cancel my order', `Order ${held.id} is cancelled and the seats are released. No payment was taken.`]]);
+    expect((await commerce.orders.get(held.id))?.state).toBe('cancelled');
   });
 });

@@ -130,6 +130,17 @@ export const eventSchema = z
       description: text(500).optional(),
       /** Shown before payment, e.g. "Refunds up to 48 hours before the event." */
       refundPolicy: text(300).optional(),
+      /**
+       * Customers may cancel a paid order and be refunded until this many hours
+       * before `startsAt` (0: until the start). Absent: customers cannot cancel
+       * a paid order themselves (staff still can). Keep `refundPolicy` saying the same.
+       */
+      refundableUntilHours: z
+        .number(must('must be a whole number of hours, e.g. 48'))
+        .int('must be a whole number of hours, e.g. 48')
+        .min(0, 'must be 0 or more hours')
+        .max(8760, 'must be at most 8760 hours (a year)')
+        .optional(),
       sections: z.array(sectionSchema, must('must be a list of sections')).min(1, 'an event needs at least one section'),
     },
     must('must be an object'),

@@ -7,9 +7,15 @@ export interface OutboundMessage {
   link?: { title: string; url: string };
 }
 
+/** What a channel says about a message it accepted. */
+export interface SentMessage {
+  /** The provider's id for the message (Twilio's message SID), when it has one: delivery status callbacks name it. */
+  messageId?: string;
+}
+
 /** Sends one message to one customer on their own channel. */
 export interface MessageSender {
-  send(customer: Customer, message: OutboundMessage): Promise<void>;
+  send(customer: Customer, message: OutboundMessage): Promise<SentMessage | void>;
 }
 
 /**
@@ -30,7 +36,7 @@ export class PermanentDeliveryError extends Error {
 export class ChannelSender implements MessageSender {
   constructor(private readonly senders: Record<Customer['channel'], MessageSender>) {}
 
-  send(customer: Customer, message: OutboundMessage): Promise<void> {
+  send(customer: Customer, message: OutboundMessage): Promise<SentMessage | void> {
     return this.senders[customer.channel].send(customer, message);
   }
 }

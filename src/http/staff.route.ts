@@ -1,6 +1,8 @@
-import { Router } from 'express';
+import express, { Router } from 'express';
+import { z } from 'zod';
 import type { OrderStore } from '../orders/order.store.js';
 import { parseOrderId } from '../orders/order-id.js';
+import type { RefundRefusal, RefundService } from '../orders/refund.service.js';
 import type { SeatStore } from '../seats/seat.store.js';
 import { HttpError } from './errors.js';
 import { requireStaffToken } from './staff-auth.js';
@@ -9,7 +11,28 @@ export interface StaffRouteDeps {
   staffApiToken: string | undefined;
   orders: OrderStore;
   seats: SeatStore;
+  refunds: RefundService;
 }
+
+/** POST /staff/orders/:id/refund body: no `tickets` refunds every ticket still valid. */
+const refundBodySchema = z.strictObject({
+  tickets: z.number().int().min(1).max(1000).optional(),
+  reason: z.string().trim().min(1).max(200).optional(),
+});
+
+/** The HTTP status of each refusal: 404 no such order, 400 a bad count, 502 Stripe unreachable, else 409 (the order's or the payment's state). */
+const REFUSAL_STATUS: Record<RefundRefusal, number> = {
+  unknown_order: 404,
+  bad_ticket_count: 400,
+  not_paid: 409,
+  already_refunded: 409,
+  fulfilment_pending: 409,
+  too_many_tickets: 409,
+  refund_in_progress: 409,
+  no_payment: 409,
+  rejected: 409,
+  stripe_unavailable: 502,
+};
 
 /** The staff API under /staff, behind the bearer token. */
 export function staffRoutes(deps: StaffRouteDeps): Router {
@@ -20,7 +43,36 @@ export function staffRoutes(deps: StaffRouteDeps): Router {
     const id = parseOrderId(req.params.id);
     const order = id ? await deps.orders.get(id) : undefined;
     if (!order) throw new HttpError(404, `No order ${JSON.stringify(req.params.id)}.`, 'unknown_order');
-    res.json({ order });
+    res.json({ order, refunds: await deps.refunds.list(order.id) });
+  });
+
+  /**
+   * Refunds the whole order, or `tickets` of it. Answers 202 with the refund
+   * `requested`: seats and tickets change when Stripe confirms it through the
+   * webhook. The same request again (while it waits, or after a timeout) is
+   * the same refund with the same Stripe idempotency key.
+   */
+  router.post('/staff/orders/:id/refund', express.json({ limit: '2kb' }), async (req, res) => {
+    // A body that is not JSON must not read as "no tickets given", which means refund everything.
+    if (req.body === undefined && hasBody(req.headers)) throw new HttpError(415, 'Send the body as application/json.', 'unsupported_media_type');
+    const body = refundBodySchema.safeParse(req.body ?? {});
+    if (!body.success) {
+      const issue = body.error.issues[0];
+      throw new HttpError(400, `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`, 'bad_request');
+    }
+    const id = parseOrderId(req.params.id);
+    if (!id) throw new HttpError(404, `No order ${JSON.stringify(req.params.id)}.`, 'unknown_order');
+    const result = await deps.refunds.request({ orderId: id, tickets: body.data.tickets, reason: body.data.reason, by: 'staff' });
+    if (!result.ok) {
+      res.status(REFUSAL_STATUS[result.reason]).json({
+        error: result.reason === 'rejected' ? 'refund_rejected' : result.reason,
+        message: result.message,
+        ...(result.refund ? { refund: result.refund } : {}),
+        ...(result.stripeCode ? { stripe: { code: result.stripeCode } } : {}),
+      });
+      return;
+    }
+    res.status(202).json({ refund: result.refund, replay: result.replay, order: result.order });
   });
 
   router.get('/staff/events/:id/inventory', async (req, res) => {
@@ -30,4 +82,8 @@ export function staffRoutes(deps: StaffRouteDeps): Router {
   });
 
   return router;
+}
+
+function hasBody(headers: { 'transfer-encoding'?: string; 'content-length'?: string }): boolean {
+  return headers['transfer-encoding'] !== undefined || Number(headers['content-length'] ?? 0) > 0;
 }

@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import { ForeignSessionError, type CheckoutGateway, type CheckoutSession } from '../payments/checkout.gateway.js';
 import { translateStripeEvent } from '../payments/stripe-event.translate.js';
 import { UnknownOrderError, type FulfilmentOutcome, type FulfilmentService } from '../orders/fulfilment.service.js';
+import type { RefundService } from '../orders/refund.service.js';
+import { processRefundEvent } from './refund-event.job.js';
 
 /** A verified Stripe event as the webhook route queues it: only what the worker needs. */
 export interface PaymentEventJob {
@@ -16,6 +18,8 @@ export interface PaymentEventJob {
 export interface PaymentEventDeps {
   checkout: CheckoutGateway;
   fulfilment: FulfilmentService;
+  /** Confirms refunds (refund.* and charge.refunded events); see refund-event.job.ts. */
+  refunds: RefundService;
   processed: ProcessedEvents;
   log: Logger;
 }
@@ -55,6 +59,11 @@ export async function processPaymentEvent(job: PaymentEventJob, deps: PaymentEve
   if (fact.kind === 'ignored') {
     await deps.processed.mark(job.id, 'ignored');
     return 'ignored';
+  }
+  if (fact.kind === 'refund_changed' || fact.kind === 'charge_refunded') {
+    const outcome = await processRefundEvent(fact, job.id, deps);
+    await deps.processed.mark(job.id, outcome);
+    return outcome;
   }
   const session = await retrieve(deps.checkout, fact.sessionId);
   const cause = `stripe:${job.id}`;

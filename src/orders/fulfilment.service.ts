@@ -4,8 +4,19 @@ import type { Order, OrderState } from './order.js';
 import type { OrderStore } from './order.store.js';
 import { issueTickets } from './tickets.js';
 
+/**
+ * A partial refund's notice names the refund, so that each of several partial
+ * refunds of one order is told once (notices are sent once per order and
+ * notice). Not ':' as the separator: BullMQ job ids may not contain it.
+ */
+export type PartialRefundNotice = `refund_partial.${string}`;
+
 /** What the customer should be told, queued for the notification worker. */
-export type CustomerNotice = 'tickets' | 'hold_expired' | 'payment_failed' | 'payment_pending';
+export type CustomerNotice = 'tickets' | 'hold_expired' | 'payment_failed' | 'payment_pending' | 'refunded' | PartialRefundNotice;
+
+export function partialRefundNotice(refundId: string): PartialRefundNotice {
+  return `refund_partial.${refundId}`;
+}
 
 /** Where notices go: the notification queue in production, a list in unit tests. */
 export interface NoticeQueue {

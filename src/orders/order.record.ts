@@ -34,6 +34,8 @@ export function encodeOrderFields(order: Omit<Order, 'timeline'>): string[] {
     checkoutUrl: order.checkoutUrl,
     holdExpiresAt: String(order.holdExpiresAt),
     tickets: JSON.stringify(order.tickets),
+    refundedTickets: JSON.stringify(order.refundedTickets),
+    refundedAmount: String(order.refundedAmount),
     createdAt: order.createdAt,
     updatedAt: order.updatedAt,
   };
@@ -72,6 +74,9 @@ export function decodeOrder(id: string, hash: Record<string, string>, timeline: 
     checkoutUrl: hash.checkoutUrl,
     holdExpiresAt: toNumber(hash.holdExpiresAt),
     tickets: parseJson(hash.tickets),
+    // Absent on orders written before refunds existed: the schema defaults them.
+    refundedTickets: parseJson(hash.refundedTickets),
+    refundedAmount: toNumber(hash.refundedAmount),
     createdAt: hash.createdAt,
     updatedAt: hash.updatedAt,
     timeline: timeline.map(parseJson),

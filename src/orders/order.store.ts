@@ -25,7 +25,17 @@ export interface OrderStoreOptions {
   newId?: (attempt: number) => string;
   /** Draws before create() gives up on finding a free id. Default: 20. */
   maxIdAttempts?: number;
+  /**
+   * How long a new (or newly paid) order is left to the webhook path before
+   * reconciliation first looks at it; see {@link OrderStore.unsettledDue}.
+   * Default: 10 minutes (`RECONCILE_AFTER_MINUTES`).
+   */
+  reconcileAfterMs?: number;
 }
+
+/** States reconciliation still has to see end: open, or paid but not yet fulfilled. */
+const UNSETTLED: ReadonlySet<OrderState> = new Set(['held', 'awaiting_payment', 'paid']);
+const DEFAULT_RECONCILE_AFTER_MS = 10 * 60_000;
 
 /** Raised when create() cannot find a free order id: the id space is nearly full. */
 export class OrderIdsExhaustedError extends Error {
@@ -63,6 +73,7 @@ export class OrderStore {
   private readonly now: () => number;
   private readonly newId: (attempt: number) => string;
   private readonly maxIdAttempts: number;
+  private readonly reconcileAfterMs: number;
 
   constructor(
     private readonly redis: Redis,
@@ -72,6 +83,7 @@ export class OrderStore {
     this.now = options.now ?? Date.now;
     this.newId = options.newId ?? ((attempt) => newOrderId(attempt < 8 ? 4 : attempt < 14 ? 5 : 6));
     this.maxIdAttempts = options.maxIdAttempts ?? 20;
+    this.reconcileAfterMs = options.reconcileAfterMs ?? DEFAULT_RECONCILE_AFTER_MS;
   }
 
   /**
@@ -89,6 +101,8 @@ export class OrderStore {
       amount: data.amount ?? data.unitAmount * data.quantity,
       state: 'held',
       tickets: [],
+      refundedTickets: [],
+      refundedAmount: 0,
       createdAt: at,
       updatedAt: at,
       timeline: [{ at, to: 'held', cause: 'created' }],
@@ -134,7 +148,48 @@ export class OrderStore {
     ])) as [TransitionOutcome, string[]?, string[]?];
     const [outcome, hash, timeline] = reply;
     if (outcome === 'unknown_order' || !hash || !timeline) return { outcome: 'unknown_order' };
-    return { outcome, order: decodeOrder(id, pairsToHash(hash), timeline) };
+    const order = decodeOrder(id, pairsToHash(hash), timeline);
+    await this.trackUnsettled(order, outcome);
+    return { outcome, order };
+  }
+
+  /**
+   * Ids of unsettled orders whose next reconciliation check is due (score ≤
+   * now), most overdue first. An id may name an order that has since ended
+   * or never came to be: the index is kept beside the orders, not with them.
+   */
+  async unsettledDue(now: number, limit: number, offset = 0): Promise<string[]> {
+    return this.redis.zrangebyscore(this.unsettledKey(), '-inf', now, 'LIMIT', offset, limit);
+  }
+
+  /**
+   * Puts off the next reconciliation check of an order still in the index.
+   * XX: an order that ended (and left the index) meanwhile is not put back.
+   */
+  async recheckAt(id: string, at: number): Promise<void> {
+    await this.redis.zadd(this.unsettledKey(), 'XX', at, id);
+  }
+
+  /** Takes an order out of the reconciliation index: it has ended, or staff must look at it. */
+  async markSettled(id: string): Promise<void> {
+    await this.redis.zrem(this.unsettledKey(), id);
+  }
+
+  /**
+   * Keeps the unsettled index in step with a transition. Not part of the
+   * transition script: the index is one key for all orders, in another
+   * Cluster slot than the order's {id} keys (DESIGN rule 7). A crash between
+   * the two leaves an ended order in the index, which reconciliation drops
+   * when it reads the order; it never leaves an open order out, because
+   * create() indexes an order before it exists.
+   */
+  private async trackUnsettled(order: Order, outcome: TransitionOutcome): Promise<void> {
+    if (!UNSETTLED.has(order.state)) {
+      await this.markSettled(order.id);
+    } else if (order.state === 'paid' && outcome === 'applied') {
+      // Paid, fulfilment under way: give the payment job (and its retries) time first.
+      await this.redis.zadd(this.unsettledKey(), this.now() + this.reconcileAfterMs, order.id);
+    }
   }
 
   /**
@@ -182,6 +237,12 @@ export class OrderStore {
 
   private async tryClaim(order: Order): Promise<boolean> {
     const { timeline, ...fields } = order;
+    // Indexed for reconciliation before the order exists, so a crash right
+    // after the claim cannot leave an open order that nothing looks at. NX:
+    // if the id is taken, the other order's entry keeps its own schedule; an
+    // entry for an id that never became an order is dropped when it falls due.
+    const firstCheck = Math.min(Date.parse(order.createdAt) + this.reconcileAfterMs, order.holdExpiresAt);
+    await this.redis.zadd(this.unsettledKey(), 'NX', firstCheck, order.id);
     const claimed = await scripts.create.run(this.redis, this.orderKeys(order.id).slice(0, 2), [
       JSON.stringify(timeline[0]),
       ...encodeOrderFields(fields),
@@ -204,7 +265,12 @@ export class OrderStore {
     return `${this.orderKey(id)}:timeline`;
   }
 
-  private orderKeys(id: string): [string, string, string] {
+  /**
+   * The order's hash, timeline and causes keys, all under its {id} hash tag.
+   * Public for stores of order-scoped data whose scripts change the order in
+   * the same step (refund.store.ts).
+   */
+  orderKeys(id: string): [string, string, string] {
     return [this.orderKey(id), this.timelineKey(id), `${this.orderKey(id)}:causes`];
   }
 
@@ -214,5 +280,10 @@ export class OrderStore {
 
   private eventIndexKey(eventId: string): string {
     return `${this.prefix}event:${eventId}:orders`;
+  }
+
+  /** Sorted set: ids of unsettled orders (held, awaiting payment, paid), scored by when reconciliation next looks (epoch ms). */
+  private unsettledKey(): string {
+    return `${this.prefix}orders:unsettled`;
   }
 }

@@ -87,6 +87,10 @@ export const orderSchema = z.object({
   /** Epoch ms after which the hold may be released (on evidence; see DESIGN.md "Hold"). */
   holdExpiresAt: z.number().int(),
   tickets: z.array(z.string()),
+  /** Tickets voided by confirmed refunds (a subset of `tickets`); see refund.service.ts. */
+  refundedTickets: z.array(z.string()).default([]),
+  /** Minor units refunded so far, as Stripe confirmed them. */
+  refundedAmount: minorUnits.default(0),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   timeline: z.array(timelineEntrySchema),

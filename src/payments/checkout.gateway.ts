@@ -31,6 +31,50 @@ export interface CheckoutSession {
   paymentIntentId?: string;
 }
 
+/** What we ask the provider to pay back: part or all of one order's payment. */
+export interface RefundRequest {
+  /** The payment to refund (the Checkout Session's payment intent). */
+  paymentIntentId: string;
+  /** Minor units. */
+  amount: number;
+  /** Our ids; they travel in the refund's metadata and come back on its events. */
+  orderId: string;
+  refundId: string;
+  /** Stripe's reason code; the customer's own cancellations are 'requested_by_customer'. */
+  reason?: 'requested_by_customer' | 'duplicate' | 'fraudulent';
+  /** Staff's words, kept in metadata. */
+  note?: string;
+  /** Same key, same refund: a retried request never pays back twice. */
+  idempotencyKey: string;
+}
+
+export const REFUND_PROVIDER_STATUSES = ['pending', 'requires_action', 'succeeded', 'failed', 'canceled'] as const;
+
+/** The parts of a Stripe refund we act on, already validated. */
+export interface RefundInfo {
+  id: string;
+  status: (typeof REFUND_PROVIDER_STATUSES)[number];
+  amount: number;
+  currency: string | null;
+  paymentIntentId?: string;
+  /** Present only when the metadata carries our ids (a refund made in the Dashboard does not). */
+  ours?: { orderId: string; refundId: string };
+  /** Stripe's failure_reason, for a failed refund. */
+  failureReason?: string;
+}
+
+/** The provider refused a refund (already refunded, amount too large, …): nothing was paid back. */
+export class RefundRejectedError extends Error {
+  constructor(
+    message: string,
+    /** Stripe's error code, e.g. 'charge_already_refunded'. */
+    readonly code?: string,
+  ) {
+    super(message);
+    this.name = 'RefundRejectedError';
+  }
+}
+
 /** Stripe Checkout, or the demo checkout when no Stripe key is configured. */
 export interface CheckoutGateway {
   readonly demo: boolean;
@@ -39,6 +83,49 @@ export interface CheckoutGateway {
   retrieve(sessionId: string): Promise<CheckoutSession>;
   /** Stops the page taking payment; expiring an expired session is not an error. */
   expire(sessionId: string): Promise<CheckoutSession>;
+  /** Pays back part or all of a payment. Throws RefundRejectedError when the provider refuses. */
+  refund(request: RefundRequest): Promise<RefundInfo>;
+  /** The refund as the provider sees it now: the worker trusts this, not an event body. */
+  retrieveRefund(refundId: string): Promise<RefundInfo>;
+  /** Every refund of one charge (what a `charge.refunded` event points at). */
+  refundsOfCharge(chargeId: string): Promise<RefundInfo[]>;
+}
+
+/** Our ids in a refund's metadata; checked, not trusted. */
+export const refundMetadataSchema = z.object({
+  orderId: z.string().regex(/^BX-[A-Z0-9]{4,6}$/),
+  refundId: z.string().regex(/^RF-[A-Z0-9]{10}$/),
+});
+
+const stripeRefundSchema = z.object({
+  id: z.string().min(1),
+  status: z.enum(REFUND_PROVIDER_STATUSES),
+  amount: z.number().int().nonnegative(),
+  currency: z.string().nullable().optional(),
+  payment_intent: z.union([z.string(), z.object({ id: z.string() })]).nullable().optional(),
+  metadata: z.record(z.string(), z.string()).nullable().optional(),
+  failure_reason: z.string().nullable().optional(),
+});
+
+/** Validates a Stripe-shaped refund object (from the API or the demo store). */
+export function toRefundInfo(raw: unknown): RefundInfo {
+  const refund = stripeRefundSchema.parse(raw);
+  const ours = refundMetadataSchema.safeParse(refund.metadata ?? {});
+  const paymentIntent = refund.payment_intent;
+  return {
+    id: refund.id,
+    status: refund.status,
+    amount: refund.amount,
+    currency: refund.currency ?? null,
+    paymentIntentId: typeof paymentIntent === 'string' ? paymentIntent : paymentIntent?.id,
+    ...(ours.success ? { ours: ours.data } : {}),
+    ...(refund.failure_reason ? { failureReason: refund.failure_reason } : {}),
+  };
+}
+
+/** The metadata we put on a refund. */
+export function refundMetadata(request: RefundRequest): Record<string, string> {
+  return { orderId: request.orderId, refundId: request.refundId, ...(request.note ? { note: request.note.slice(0, 500) } : {}) };
 }
 
 /** Our ids come back from Stripe in metadata; they are checked, not trusted. */

@@ -1,6 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { toCheckoutSession, type CheckoutGateway, type CheckoutRequest, type CheckoutSession } from './checkout.gateway.js';
+import {
+  RefundRejectedError,
+  refundMetadata,
+  toCheckoutSession,
+  toRefundInfo,
+  type CheckoutGateway,
+  type CheckoutRequest,
+  type CheckoutSession,
+  type RefundInfo,
+  type RefundRequest,
+} from './checkout.gateway.js';
+import type { DeliverDemoEvent } from './demo-event.delivery.js';
 
 const SESSION_TTL_SECONDS = 7 * 24 * 3600;
 
@@ -20,7 +31,23 @@ export interface DemoSessionRecord {
   success_url: string;
   cancel_url: string;
   line_items: CheckoutRequest['lineItems'];
+  /** Set when the demo page is paid, as Stripe sets it: refunds name it. */
+  payment_intent?: string | null;
   livemode: false;
+}
+
+/** A Stripe-shaped refund as the demo checkout stores it. */
+export interface DemoRefundRecord {
+  id: string;
+  object: 'refund';
+  amount: number;
+  currency: string;
+  payment_intent: string;
+  charge: null;
+  status: 'succeeded';
+  reason: string | null;
+  metadata: Record<string, string>;
+  created: number;
 }
 
 /**
@@ -31,6 +58,7 @@ export interface DemoSessionRecord {
  */
 export class DemoCheckoutGateway implements CheckoutGateway {
   readonly demo = true;
+  private announce?: DeliverDemoEvent;
 
   constructor(
     private readonly redis: Redis,
@@ -93,8 +121,81 @@ export class DemoCheckoutGateway implements CheckoutGateway {
     if (record.status !== 'open') return record;
     record.status = 'complete';
     record.payment_status = 'paid';
+    record.payment_intent = `pi_demo_${randomBytes(12).toString('hex')}`;
     await this.save(record);
+    await this.redis.set(this.paymentKey(record.payment_intent), record.id, 'EX', SESSION_TTL_SECONDS);
     return record;
+  }
+
+  /**
+   * Set by the web role: how refunds are announced. Stripe tells our webhook
+   * about a refund; the demo posts a signed `refund.created` the same way, so
+   * confirming a refund runs the real path. Until set, refunds are recorded only.
+   */
+  announceWith(deliver: DeliverDemoEvent): void {
+    this.announce = deliver;
+  }
+
+  /**
+   * Pays back part or all of a demo payment, refusing what Stripe would
+   * (nothing left to refund, more than is left), and announces it. The same
+   * idempotency key returns the same refund and announces it again, which
+   * is how a refund whose announcement did not arrive is completed.
+   */
+  async refund(request: RefundRequest): Promise<RefundInfo> {
+    const idempotency = this.idempotencyKey(`refund:${request.idempotencyKey}`);
+    const existingId = await this.redis.get(idempotency);
+    const refund = existingId ? await this.refundRecord(existingId) : await this.newRefund(request, idempotency);
+    await this.announce?.('refund.created', refund);
+    return toRefundInfo(refund);
+  }
+
+  async retrieveRefund(refundId: string): Promise<RefundInfo> {
+    return toRefundInfo(await this.refundRecord(refundId));
+  }
+
+  /** The demo has no charges (it never sends charge.refunded): nothing to list. */
+  async refundsOfCharge(_chargeId: string): Promise<RefundInfo[]> {
+    return [];
+  }
+
+  private async newRefund(request: RefundRequest, idempotency: string): Promise<DemoRefundRecord> {
+    const sessionId = /^pi_demo_[0-9a-f]{24}$/.test(request.paymentIntentId) ? await this.redis.get(this.paymentKey(request.paymentIntentId)) : null;
+    const session = sessionId ? await this.record(sessionId) : undefined;
+    if (!session || session.payment_status !== 'paid') throw new RefundRejectedError(`No such payment_intent: '${request.paymentIntentId}'`, 'resource_missing');
+    const earlier = await this.redis.lrange(this.paymentRefundsKey(request.paymentIntentId), 0, -1);
+    const refunded = (await Promise.all(earlier.map((id) => this.refundRecord(id)))).reduce((sum, r) => sum + r.amount, 0);
+    const left = session.amount_total - refunded;
+    if (left <= 0) throw new RefundRejectedError(`Charge for payment_intent ${request.paymentIntentId} has already been refunded.`, 'charge_already_refunded');
+    if (request.amount > left) {
+      throw new RefundRejectedError(`Refund amount (${request.amount}) is greater than unrefunded amount on charge (${left}).`, 'amount_too_large');
+    }
+    const refund: DemoRefundRecord = {
+      id: `re_demo_${randomBytes(12).toString('hex')}`,
+      object: 'refund',
+      amount: request.amount,
+      currency: session.currency,
+      payment_intent: request.paymentIntentId,
+      charge: null,
+      status: 'succeeded',
+      reason: request.reason ?? null,
+      metadata: refundMetadata(request),
+      created: Math.floor(Date.now() / 1000),
+    };
+    await this.redis
+      .multi()
+      .set(this.refundKey(refund.id), JSON.stringify(refund), 'EX', SESSION_TTL_SECONDS)
+      .set(idempotency, refund.id, 'EX', SESSION_TTL_SECONDS)
+      .rpush(this.paymentRefundsKey(request.paymentIntentId), refund.id)
+      .expire(this.paymentRefundsKey(request.paymentIntentId), SESSION_TTL_SECONDS)
+      .exec();
+    return refund;
+  }
+
+  private async refundRecord(refundId: string): Promise<DemoRefundRecord> {
+    const raw = /^re_demo_[0-9a-f]{24}$/.test(refundId) ? await this.redis.get(this.refundKey(refundId)) : null;
+    if (!raw) throw new DemoSessionNotFoundError(refundId, 'refund');
+    return JSON.parse(raw) as DemoRefundRecord;
   }
 
   private async save(record: DemoSessionRecord): Promise<void> {
@@ -108,11 +209,24 @@ export class DemoCheckoutGateway implements CheckoutGateway {
   private idempotencyKey(key: string): string {
     return `${this.options.prefix}demo-checkout:idempotency:${key}`;
   }
+
+  private paymentKey(paymentIntentId: string): string {
+    return `${this.options.prefix}demo-checkout:payment:${paymentIntentId}`;
+  }
+
+  private paymentRefundsKey(paymentIntentId: string): string {
+    return `${this.options.prefix}demo-checkout:payment:${paymentIntentId}:refunds`;
+  }
+
+  private refundKey(refundId: string): string {
+    return `${this.options.prefix}demo-checkout:refund:${refundId}`;
+  }
 }
 
+/** No such demo session (or refund): the demo's answer where Stripe would say resource_missing. */
 export class DemoSessionNotFoundError extends Error {
-  constructor(sessionId: string) {
-    super(`No such checkout session: ${sessionId}`);
+  constructor(id: string, what: 'checkout session' | 'refund' = 'checkout session') {
+    super(`No such ${what}: ${id}`);
     this.name = 'DemoSessionNotFoundError';
   }
 }

@@ -1,9 +1,8 @@
 import express, { Router } from 'express';
-import Stripe from 'stripe';
 import type { Logger } from 'pino';
 import { formatPrice } from '../catalog/describe.js';
 import { escapeHtml, page } from '../http/html.js';
-import { stripeEventFor } from './stripe-event.build.js';
+import { demoEventDelivery } from './demo-event.delivery.js';
 import { DemoSessionNotFoundError, type DemoCheckoutGateway, type DemoSessionRecord } from './demo-checkout.gateway.js';
 
 export const DEMO_CHECKOUT_PATH = '/demo/checkout/:sessionId';
@@ -69,22 +68,7 @@ async function findSession(gateway: DemoCheckoutGateway, sessionId: string): Pro
 }
 
 async function deliverCompletedEvent(deps: DemoCheckoutDeps, session: DemoSessionRecord): Promise<boolean> {
-  const event = stripeEventFor('checkout.session.completed', session);
-  const payload = JSON.stringify(event);
-  const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: deps.webhookSecret });
-  try {
-    const response = await fetch(deps.webhookUrl(), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'stripe-signature': signature },
-      body: payload,
-      signal: AbortSignal.timeout(10_000),
-    });
-    if (!response.ok) deps.log.warn({ component: 'demo-checkout', status: response.status, sessionId: session.id }, 'own webhook refused the demo event');
-    return response.ok;
-  } catch (err) {
-    deps.log.warn({ component: 'demo-checkout', sessionId: session.id, err: (err as Error).message }, 'could not reach our own webhook');
-    return false;
-  }
+  return demoEventDelivery(deps)('checkout.session.completed', session);
 }
 
 function checkoutHtml(session: DemoSessionRecord): string {

@@ -1,5 +1,15 @@
 import Stripe from 'stripe';
-import { toCheckoutSession, type CheckoutGateway, type CheckoutRequest, type CheckoutSession } from './checkout.gateway.js';
+import {
+  refundMetadata,
+  RefundRejectedError,
+  toCheckoutSession,
+  toRefundInfo,
+  type CheckoutGateway,
+  type CheckoutRequest,
+  type CheckoutSession,
+  type RefundInfo,
+  type RefundRequest,
+} from './checkout.gateway.js';
 
 /** Stripe Checkout: a hosted page per order, paid by card or any method the account enables. */
 export class StripeCheckoutGateway implements CheckoutGateway {
@@ -52,4 +62,44 @@ export class StripeCheckoutGateway implements CheckoutGateway {
       throw err;
     }
   }
+
+  async refund(request: RefundRequest): Promise<RefundInfo> {
+    try {
+      const refund = await this.stripe.refunds.create(
+        {
+          payment_intent: request.paymentIntentId,
+          amount: request.amount,
+          ...(request.reason ? { reason: request.reason } : {}),
+          metadata: refundMetadata(request),
+        },
+        { idempotencyKey: request.idempotencyKey },
+      );
+      return toRefundInfo(refund);
+    } catch (err) {
+      // A 4xx about the payment (already refunded, amount too large, card
+      // declined) is Stripe's decision: say so. Everything else (network, 5xx,
+      // and idempotency errors, which include "another request with this key
+      // is still running") is left to the caller to retry under the same key.
+      if (isRefusal(err)) throw new RefundRejectedError(err.message, err.code);
+      throw err;
+    }
+  }
+
+  async retrieveRefund(refundId: string): Promise<RefundInfo> {
+    return toRefundInfo(await this.stripe.refunds.retrieve(refundId));
+  }
+
+  async refundsOfCharge(chargeId: string): Promise<RefundInfo[]> {
+    const refunds: RefundInfo[] = [];
+    for await (const refund of this.stripe.refunds.list({ charge: chargeId, limit: 100 })) refunds.push(toRefundInfo(refund));
+    return refunds;
+  }
+}
+
+function isRefusal(err: unknown): err is InstanceType<typeof Stripe.errors.StripeError> {
+  return (
+    err instanceof Stripe.errors.StripeInvalidRequestError ||
+    err instanceof Stripe.errors.StripeCardError ||
+    err instanceof Stripe.errors.StripePermissionError
+  );
 }

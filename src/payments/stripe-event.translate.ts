@@ -7,7 +7,17 @@ export type PaymentEvent =
   | { kind: 'async_payment_succeeded'; sessionId: string }
   | { kind: 'async_payment_failed'; sessionId: string }
   | { kind: 'checkout_expired'; sessionId: string }
+  /** A refund was created or changed: look it up and act on what Stripe says now. */
+  | { kind: 'refund_changed'; refundId: string }
+  /** A charge was (partly) refunded: look up its refunds. */
+  | { kind: 'charge_refunded'; chargeId: string }
   | { kind: 'ignored'; type: string };
+
+/**
+ * Refund events whose object is the refund. `refund.*` are the current names;
+ * `charge.refund.updated` is the older one, still sent to endpoints that ask for it.
+ */
+const REFUND_EVENTS = new Set(['refund.created', 'refund.updated', 'refund.failed', 'charge.refund.updated']);
 
 /** The slice of a Stripe event the translation reads. */
 export interface StripeEventLike {
@@ -18,6 +28,9 @@ export interface StripeEventLike {
 
 export function translateStripeEvent(event: StripeEventLike): PaymentEvent {
   const object = event.data.object;
+  const objectId = typeof object.id === 'string' && object.id !== '' ? object.id : undefined;
+  if (objectId && object.object === 'refund' && REFUND_EVENTS.has(event.type)) return { kind: 'refund_changed', refundId: objectId };
+  if (objectId && object.object === 'charge' && event.type === 'charge.refunded') return { kind: 'charge_refunded', chargeId: objectId };
   const sessionId = object.object === 'checkout.session' && typeof object.id === 'string' ? object.id : undefined;
   if (!sessionId) return { kind: 'ignored', type: event.type };
   switch (event.type) {

@@ -2,6 +2,7 @@ import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { NotificationJob } from '../jobs/notification.job.js';
 import type { PaymentEventJob } from '../jobs/payment-event.job.js';
+import type { ReconcileJob } from '../jobs/reconcile.job.js';
 
 /**
  * BullMQ key prefix. The braces make it a hash tag, so every key of a queue
@@ -14,6 +15,10 @@ export const QUEUE_NAMES = {
   payments: 'payment-events',
   /** Messages to customers: tickets, notices. */
   notifications: 'notifications',
+  /** SMS notices, sent at most SMS_PER_SECOND a second (one sender, one limiter). */
+  sms: 'sms-outbound',
+  /** Scheduled upkeep: reconciliation (src/queue/reconcile.schedule.ts). */
+  maintenance: 'maintenance',
 } as const;
 
 /** Keep finished jobs long enough that a duplicate jobId is still recognised (Stripe retries for 3 days). */
@@ -37,6 +42,8 @@ export const NOTIFICATION_JOB_OPTIONS: JobsOptions = {
 export interface Queues {
   payments: Queue<PaymentEventJob>;
   notifications: Queue<NotificationJob>;
+  sms: Queue<NotificationJob>;
+  maintenance: Queue<ReconcileJob>;
   close(): Promise<void>;
 }
 
@@ -50,12 +57,16 @@ export function createQueues(connection: Redis, prefix = QUEUE_PREFIX): Queues {
   });
   // Without a listener BullMQ prints every connection error to stderr; the
   // shared connection's own listener already logs them (roles/foundation.ts).
-  for (const queue of [payments, notifications]) queue.on('error', () => {});
+  const maintenance = new Queue<ReconcileJob>(QUEUE_NAMES.maintenance, { connection, prefix });
+  const sms = new Queue<NotificationJob>(QUEUE_NAMES.sms, { connection, prefix, defaultJobOptions: NOTIFICATION_JOB_OPTIONS });
+  for (const queue of [payments, notifications, maintenance, sms]) queue.on('error', () => {});
   return {
     payments,
     notifications,
+    maintenance,
+    sms,
     async close() {
-      await Promise.all([payments.close(), notifications.close()]);
+      await Promise.all([payments.close(), notifications.close(), maintenance.close(), sms.close()]);
     },
   };
 }

@@ -3,13 +3,20 @@ import { ChannelSender, type MessageSender } from '../channels/message.sender.js
 import { createCloudAdapter } from '../channels/chat/chat.route.js';
 import { ProactiveChatSender } from '../channels/chat/chat.sender.js';
 import { LoggedSmsSender, TwilioSmsSender } from '../channels/sms/sms.sender.js';
+import { OptOutCheckedSmsSender } from '../channels/sms/opt-out.sender.js';
+import { SmsOptOutStore } from '../channels/sms/opt-out.store.js';
 import { SMS_STATUS_PATH } from '../channels/sms/sms.route.js';
 import { createTwilioClient } from '../channels/sms/twilio.client.js';
-import { processNotification, QueuedNotices, type NotificationJob } from '../jobs/notification.job.js';
+import { processNotification, QueuedNotices, QueuedSmsNotices, type NotificationJob } from '../jobs/notification.job.js';
+import { DeliveryStore } from '../notifications/delivery.store.js';
 import { processPaymentEvent, ProcessedEvents, type PaymentEventJob } from '../jobs/payment-event.job.js';
+import { processReconcile, type ReconcileJob } from '../jobs/reconcile.job.js';
 import { FulfilmentService } from '../orders/fulfilment.service.js';
 import { QUEUE_NAMES } from '../queue/queues.js';
+import { scheduleReconciliation } from '../queue/reconcile.schedule.js';
 import type { Foundation } from './foundation.js';
+import { createRefundService } from './refunds.js';
+import { startSmsWorker } from './sms.worker.js';
 
 export interface RunningWorker {
   /**
@@ -21,24 +28,38 @@ export interface RunningWorker {
   close(graceMs?: number): Promise<void>;
 }
 
-/** Composition root of the worker role: payment events in, tickets and notices out. */
+/** Composition root of the worker role: payment events in, tickets and notices out; reconciliation on a schedule. */
 export function startWorkerRole(foundation: Foundation, options: { sender?: MessageSender } = {}): RunningWorker {
   const { config, log, commerce, queues, queuePrefix } = foundation;
   const fulfilment = new FulfilmentService({ orders: commerce.orders, seats: commerce.seats, notices: new QueuedNotices(queues.notifications), log });
   const processed = new ProcessedEvents(foundation.redis, foundation.keyPrefix);
+  const refunds = createRefundService(foundation);
   const sender = options.sender ?? customerSender(foundation);
+  const deliveries = new DeliveryStore(foundation.redis, { prefix: foundation.keyPrefix });
+  // How soon a job whose worker died is handed to another (WORKER_LOCK_DURATION_MS, WORKER_STALLED_INTERVAL_MS).
+  const stall = { lockDuration: config.worker.lockDurationMs, stalledInterval: config.worker.stalledIntervalMs };
 
   const payments = new Worker<PaymentEventJob>(
     QUEUE_NAMES.payments,
-    (job) => processPaymentEvent(job.data, { checkout: foundation.checkout, fulfilment, processed, log }),
-    { connection: foundation.workerConnection(), prefix: queuePrefix, concurrency: 16 },
+    (job) => processPaymentEvent(job.data, { checkout: foundation.checkout, fulfilment, refunds, processed, log }),
+    { connection: foundation.workerConnection(), prefix: queuePrefix, concurrency: 16, ...stall },
   );
   const notifications = new Worker<NotificationJob>(
     QUEUE_NAMES.notifications,
-    (job) => processNotification(job.data, { orders: commerce.orders, catalog: commerce.catalog, sender, log }),
-    { connection: foundation.workerConnection(), prefix: queuePrefix, concurrency: 16 },
+    (job) => processNotification(job.data, { orders: commerce.orders, catalog: commerce.catalog, sender, log, smsOutbox: new QueuedSmsNotices(queues.sms) }),
+    { connection: foundation.workerConnection(), prefix: queuePrefix, concurrency: 16, ...stall },
   );
-  for (const worker of [payments, notifications]) {
+  // SMS notices leave through their own queue, at SMS_PER_SECOND.
+  const sms = startSmsWorker(foundation, { orders: commerce.orders, catalog: commerce.catalog, sender, log, deliveries }, stall);
+  const { graceMinutes, afterMinutes, everyMinutes } = config.reconcile;
+  const reconcileDeps = { ...commerce, checkout: foundation.checkout, fulfilment, log, options: { graceMs: graceMinutes * 60_000, recheckMs: afterMinutes * 60_000 } };
+  const maintenance = new Worker<ReconcileJob>(
+    QUEUE_NAMES.maintenance,
+    (job) => processReconcile(job.data, reconcileDeps),
+    { connection: foundation.workerConnection(), prefix: queuePrefix, concurrency: 1, ...stall },
+  );
+  const reconcileSchedule = scheduleReconciliation(queues.maintenance, everyMinutes * 60_000, log);
+  for (const worker of [payments, notifications, maintenance, sms]) {
     worker.on('failed', (job: Job | undefined, err: Error) => {
       log.warn({ component: 'worker', queue: worker.name, jobId: job?.id, attempt: job?.attemptsMade, err: err.message }, 'job failed');
     });
@@ -48,7 +69,8 @@ export function startWorkerRole(foundation: Foundation, options: { sender?: Mess
 
   return {
     async close(graceMs = 10_000) {
-      const workers = [payments, notifications];
+      reconcileSchedule.stop();
+      const workers = [payments, notifications, maintenance, sms];
       if (foundation.redis.status !== 'ready') {
         // A graceful close waits for Redis; once begun it cannot be forced.
         await Promise.all(workers.map((worker) => worker.close(true)));
@@ -77,6 +99,7 @@ function customerSender(foundation: Foundation): MessageSender {
           statusCallback: `${config.publicBaseUrl}${SMS_STATUS_PATH}`,
         })
       : new LoggedSmsSender(log);
+  const optOuts = new SmsOptOutStore(foundation.redis, { prefix: foundation.keyPrefix });
   const chat = new ProactiveChatSender(createCloudAdapter(config.botFramework, log), config.botFramework.appId);
-  return new ChannelSender({ sms, chat });
+  return new ChannelSender({ sms: new OptOutCheckedSmsSender(sms, optOuts, log), chat });
 }

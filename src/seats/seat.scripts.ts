@@ -12,13 +12,15 @@ export interface SeatScripts {
   sell: LuaScript;
   release: LuaScript;
   swap: LuaScript;
+  /** return.lua: sold places back on sale (refunds). */
+  returnSold: LuaScript;
 }
 
 /** Reads the scripts from `lua/`, each with seat.lib.lua in front (Redis scripts cannot include files). */
 export function loadSeatScripts(): SeatScripts {
   const lib = readLua('seat.lib.lua');
-  const script = (name: keyof SeatScripts) => LuaScript.load(new URL(`./lua/${name}.lua`, import.meta.url), lib);
-  return { hold: script('hold'), sell: script('sell'), release: script('release'), swap: script('swap') };
+  const script = (file: string) => LuaScript.load(new URL(`./lua/${file}.lua`, import.meta.url), lib);
+  return { hold: script('hold'), sell: script('sell'), release: script('release'), swap: script('swap'), returnSold: script('return') };
 }
 
 /** What every seat script answers, decoded. */

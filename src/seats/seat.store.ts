@@ -1,4 +1,4 @@
-// The seat engine: holds, sells, releases and swaps seats of catalog events.
+// The seat engine: holds, sells, releases, swaps and returns (refunds) seats of catalog events.
 // Seat state lives in Redis and every change is one Lua script (./lua), so no
 // seat is ever held or sold twice whatever the concurrency. This class checks
 // what can be checked without Redis, builds the KEYS/ARGV and decodes replies.
@@ -31,7 +31,8 @@ export interface HoldRequest {
   now?: number;
 }
 
-export type AllocationState = 'held' | 'sold' | 'released';
+/** 'returned': every place of a sold allocation went back on sale (refunded); see returnSold. */
+export type AllocationState = 'held' | 'sold' | 'released' | 'returned';
 
 export interface Allocation {
   holdId: string;
@@ -104,6 +105,31 @@ export type SwapResult =
       freedSeats: string[];
     }
   | { ok: false; reason: SwapRefusal };
+
+/**
+ * Refusals of returnSold: 'unknown_hold', 'not_sold' (held, released, or
+ * already fully returned), 'not_in_allocation' (a seat that is not the
+ * allocation's, or a seat list that does not match the count), 'too_many'.
+ */
+export type ReturnRefusal = 'unknown_hold' | 'not_sold' | 'not_in_allocation' | 'too_many';
+
+export interface ReturnRequest {
+  eventId: string;
+  /** The sold allocation (the order id). */
+  holdId: string;
+  /** Names this return; a second return with the same id changes nothing (e.g. the refund id). */
+  returnId: string;
+  /** Seated: the seats to free, e.g. ['A-3', 'A-4']. General admission: leave empty and give `places`. */
+  seats: string[];
+  /** How many places; for a seated section it must equal seats.length. */
+  places: number;
+  /** Epoch ms; default Date.now(). */
+  now?: number;
+}
+
+export type ReturnResult =
+  | { ok: true; allocation: Allocation; already: boolean }
+  | { ok: false; reason: ReturnRefusal };
 
 export interface SectionInventory {
   id: string;
@@ -202,6 +228,27 @@ export class SeatStore {
     const allocation = toAllocation(reply.fields);
     const [freedSectionId = '', freedSeats = ''] = reply.head;
     return { ok: true, allocation, already: reply.already, seats: allocation.seats, freedSectionId, freedSeats: seatList(freedSeats) };
+  }
+
+  /**
+   * sold → free for some or all of an allocation's places (a refund), at most
+   * once per returnId; see return.lua. What is left stays sold under the same
+   * allocation; when nothing is left its state is 'returned'.
+   */
+  async returnSold(req: ReturnRequest): Promise<ReturnResult> {
+    if (!req.returnId) throw new TypeError('returnSold: returnId is required');
+    if (!Number.isInteger(req.places) || req.places < 1) throw new TypeError('returnSold: places must be a positive integer');
+    if (req.seats.length > 0 && req.seats.length !== req.places) throw new TypeError('returnSold: give one seat per place');
+    const keys = this.keys.event(req.eventId);
+    const reply = decodeReply(
+      await this.scripts.returnSold.run(
+        this.redis,
+        [this.keys.allocation(req.eventId, req.holdId), keys.counts, keys.seats],
+        [req.holdId, req.returnId, req.places, req.seats.join(','), req.now ?? Date.now()],
+      ),
+    );
+    if (!reply.ok) return { ok: false, reason: reply.reason as ReturnRefusal };
+    return { ok: true, allocation: toAllocation(reply.fields), already: reply.already };
   }
 
   async allocation(eventId: string, holdId: string): Promise<Allocation | undefined> {

@@ -6,6 +6,7 @@ import twilio from 'twilio';
 import type { Order } from '../../src/orders/order.js';
 import type { EventInventory, SectionInventory } from '../../src/seats/seat.store.js';
 import { SMS_INBOUND_PATH } from '../../src/channels/sms/sms.route.js';
+import { HANDED_TO_SMS } from '../../src/jobs/notification.job.js';
 import { TEST_PUBLIC_BASE_URL, TEST_STAFF_TOKEN, TEST_TWILIO, type BoxOffice } from './box-office.harness.js';
 import type { FakeCheckoutSession } from './stripe-api.server.js';
 
@@ -148,13 +149,13 @@ export interface JobEnd {
 /**
  * Waits until the job `jobId` of `queue` has finished for good: completed, or
  * failed with no retry scheduled (a job waiting to retry is 'delayed'). A
- * payment job's id is the Stripe event id and a notice's is `<notice>-<order>`,
- * so this is how a test knows the worker is done with work that must change
+ * payment job's id is the Stripe event id and a notice's is `<notice>-<order>`
+ * (an SMS notice is followed to the SMS queue, where it keeps that id), so this is how a test knows the worker is done with work that must change
  * nothing, without guessing at timing.
  */
 export async function jobEnd(
   office: BoxOffice,
-  queue: 'payments' | 'notifications',
+  queue: 'payments' | 'notifications' | 'sms',
   jobId: string,
   timeoutMs = 10_000,
 ): Promise<JobEnd> {
@@ -164,6 +165,8 @@ export async function jobEnd(
     if (state === 'completed' || state === 'failed') {
       // Read the job after its state: a copy read before it finished would be stale.
       const job = await office.foundation.queues[queue].getJob(jobId);
+      // An SMS notice is handed on to the rate-limited SMS queue under the same id: it ends there.
+      if (job && queue === 'notifications' && job.returnvalue === HANDED_TO_SMS) return jobEnd(office, 'sms', jobId, Math.max(deadline - Date.now(), 1_000));
       if (job) return { state, attemptsMade: job.attemptsMade, returnvalue: job.returnvalue, failedReason: job.failedReason };
     }
     if (Date.now() > deadline) throw new Error(`job ${jobId} of the ${queue} queue did not finish (state: ${state})`);

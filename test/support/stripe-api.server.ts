@@ -5,6 +5,7 @@
 // endpoints the box office uses, with Stripe's object and error shapes:
 //   POST /v1/checkout/sessions            GET  /v1/checkout/sessions/:id
 //   POST /v1/checkout/sessions/:id/expire POST /v1/refunds   GET /v1/refunds/:id
+//   GET  /v1/refunds?charge=…|payment_intent=…
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -98,6 +99,10 @@ export interface StripeApiServer {
   markPaid(sessionId: string): FakeCheckoutSession;
   /** Change what retrieve returns (shallow merge). */
   setSession(sessionId: string, patch: Partial<FakeCheckoutSession>): FakeCheckoutSession;
+  /** Change what a refund retrieve returns (shallow merge), e.g. `{ status: 'failed', failure_reason: 'expired_or_canceled_card' }`. */
+  setRefund(refundId: string, patch: Partial<FakeRefund>): FakeRefund;
+  /** The charge behind a paid session's payment intent (what `charge.refunded` names). */
+  chargeOf(paymentIntentId: string): string;
   /**
    * The next matching request fails with `status` and `{ error }`, before it
    * changes anything (queued: call twice to fail two requests). Failed
@@ -148,6 +153,8 @@ export async function startStripeApiServer(options: StripeApiServerOptions = {})
     refunds: state.refunds,
     markPaid: (id) => state.markPaid(id),
     setSession: (id, patch) => state.patchSession(id, patch),
+    setRefund: (id, patch) => state.patchRefund(id, patch),
+    chargeOf: (paymentIntentId) => state.chargeOf(paymentIntentId),
     failNext: (status, error, match = {}) => state.failures.push({ status, error, match }),
     setLatency: (ms) => {
       latencyMs = ms;
@@ -164,6 +171,8 @@ class FakeStripe {
   readonly failures: { status: number; error: StripeErrorBody; match: FailureMatch }[] = [];
   /** Line items by session id: Stripe returns them only when expanded. */
   readonly #lineItems = new Map<string, LineItem[]>();
+  /** Payment intent → its (one) charge, as Stripe makes one per successful payment. */
+  readonly #charges = new Map<string, string>();
   /** Idempotency-Key → the first answer and a hash of the parameters it came with. */
   readonly #idempotent = new Map<string, { paramsHash: string; reply: Reply }>();
 
@@ -186,6 +195,21 @@ class FakeStripe {
       url: null,
       payment_intent: session.payment_intent ?? fakeId('pi'),
     });
+  }
+
+  chargeOf(paymentIntentId: string): string {
+    let charge = this.#charges.get(paymentIntentId);
+    if (!charge) {
+      charge = fakeId('ch');
+      this.#charges.set(paymentIntentId, charge);
+    }
+    return charge;
+  }
+
+  patchRefund(id: string, patch: Partial<FakeRefund>): FakeRefund {
+    const updated = { ...this.#refund(id), ...patch } as FakeRefund;
+    this.refunds.set(id, updated);
+    return updated;
   }
 
   patchSession(id: string, patch: Partial<FakeCheckoutSession>): FakeCheckoutSession {
@@ -243,6 +267,7 @@ class FakeStripe {
     }
     if (method === 'POST' && path === '/v1/refunds') return ok(this.#createRefund(req.body));
     if (method === 'GET' && (m = path.match(/^\/v1\/refunds\/([^/]+)$/))) return ok(this.#refund(decodeURIComponent(m[1]!)));
+    if (method === 'GET' && path === '/v1/refunds') return ok(this.#listRefunds(req.query));
     throw new StripeHttpError(404, {
       type: 'invalid_request_error',
       message: `Unrecognized request URL (${method}: ${path}). This fake Stripe server answers only the endpoints the box office uses.`,
@@ -345,7 +370,7 @@ class FakeStripe {
       amount,
       currency: session.currency,
       payment_intent: session.payment_intent,
-      charge: null,
+      charge: session.payment_intent ? this.chargeOf(session.payment_intent) : null,
       status: 'succeeded',
       reason: stringParam(body, 'reason'),
       metadata: stringRecord(body.metadata),
@@ -353,6 +378,16 @@ class FakeStripe {
     };
     this.refunds.set(refund.id, refund);
     return refund;
+  }
+
+  /** Newest first, filtered by `charge` or `payment_intent`, as GET /v1/refunds lists them (one page). */
+  #listRefunds(query: FormObject): { object: 'list'; data: FakeRefund[]; has_more: false; url: string } {
+    const charge = typeof query.charge === 'string' ? query.charge : undefined;
+    const paymentIntent = typeof query.payment_intent === 'string' ? query.payment_intent : undefined;
+    const data = [...this.refunds.values()]
+      .filter((r) => (charge === undefined || r.charge === charge) && (paymentIntent === undefined || r.payment_intent === paymentIntent))
+      .reverse();
+    return { object: 'list', data, has_more: false, url: '/v1/refunds' };
   }
 
   #session(id: string): FakeCheckoutSession {

@@ -43,3 +43,33 @@ export function sessionEvent(office: BoxOffice, type: string, sessionId: string,
   if (!session) throw new Error(`no session ${sessionId} on the Stripe server`);
   return stripeEvent(type, { ...session }, eventId);
 }
+
+/** A refund.* (or charge.refund.updated) event carrying the refund as the Stripe server holds it now. */
+export function refundEvent(office: BoxOffice, type: string, refundId: string, eventId?: string): StripeTestEvent {
+  const refund = office.stripe?.refunds.get(refundId);
+  if (!refund) throw new Error(`no refund ${refundId} on the Stripe server`);
+  return stripeEvent(type, { ...refund }, eventId);
+}
+
+/** charge.refunded for the charge behind a refund: a charge object, as Stripe sends it (its refunds are not listed in it). */
+export function chargeRefundedEvent(office: BoxOffice, refundId: string, eventId?: string): StripeTestEvent {
+  const refund = office.stripe?.refunds.get(refundId);
+  if (!refund?.payment_intent) throw new Error(`no refund ${refundId} with a payment intent on the Stripe server`);
+  const refunded = [...office.stripe!.refunds.values()].filter((r) => r.payment_intent === refund.payment_intent);
+  const amountRefunded = refunded.reduce((sum, r) => sum + r.amount, 0);
+  const session = [...office.stripe!.sessions.values()].find((s) => s.payment_intent === refund.payment_intent);
+  return stripeEvent(
+    'charge.refunded',
+    {
+      id: office.stripe!.chargeOf(refund.payment_intent),
+      object: 'charge',
+      amount: session?.amount_total ?? amountRefunded,
+      amount_refunded: amountRefunded,
+      refunded: amountRefunded >= (session?.amount_total ?? 0),
+      payment_intent: refund.payment_intent,
+      currency: refund.currency,
+      metadata: {},
+    },
+    eventId,
+  );
+}

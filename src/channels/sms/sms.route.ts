@@ -4,7 +4,9 @@ import { z } from 'zod';
 import type { Logger } from 'pino';
 import type { BoxOfficeBot } from '../../bot/box-office.bot.js';
 import { maskPhone } from '../../logger.js';
+import type { DeliveryStatusService } from './delivery-status.service.js';
 import { SmsAdapter } from './sms.adapter.js';
+import type { SmsConsent } from './sms-consent.js';
 import { requireTwilioSignature } from './twilio-signature.js';
 
 export const SMS_INBOUND_PATH = '/sms/inbound';
@@ -20,6 +22,7 @@ const inboundSchema = z.object({
   Body: z.string().default(''),
   MessageSid: z.string().max(64).default(''),
   NumMedia: z.coerce.number().int().min(0).max(10).catch(0),
+  OptOutType: z.string().max(32).optional(),
 });
 
 const statusSchema = z.object({
@@ -31,6 +34,10 @@ const statusSchema = z.object({
 export interface SmsRouteDeps {
   bot: BoxOfficeBot;
   adapter: SmsAdapter;
+  /** STOP, START and HELP, answered before the bot sees the text. */
+  consent: SmsConsent;
+  /** Delivery reports of the messages we sent. */
+  statuses: DeliveryStatusService;
   authToken: string | undefined;
   publicBaseUrl: string;
   log: Logger;
@@ -51,10 +58,13 @@ export function smsRoutes(deps: SmsRouteDeps): Router {
     const sms = parsed.data;
     let texts: string[];
     try {
-      texts = await deps.adapter.processInbound(
-        { from: sms.From, to: sms.To, body: sms.Body, messageSid: sms.MessageSid, mediaCount: sms.NumMedia },
-        (context) => deps.bot.run(context),
-      );
+      // Consent words first: they are about the number, not the conversation (DESIGN rule 9).
+      texts =
+        (await deps.consent.answer({ from: sms.From, body: sms.Body, optOutType: sms.OptOutType })) ??
+        (await deps.adapter.processInbound(
+          { from: sms.From, to: sms.To, body: sms.Body, messageSid: sms.MessageSid, mediaCount: sms.NumMedia },
+          (context) => deps.bot.run(context),
+        ));
     } catch (err) {
       deps.log.error({ component: 'sms', from: maskPhone(sms.From), messageSid: sms.MessageSid, err }, 'inbound SMS turn failed');
       texts = [SORRY];
@@ -62,14 +72,16 @@ export function smsRoutes(deps: SmsRouteDeps): Router {
     res.type('text/xml').send(twiml(texts));
   });
 
-  router.post(SMS_STATUS_PATH, form, signed, (req, res) => {
+  router.post(SMS_STATUS_PATH, form, signed, async (req, res) => {
     const parsed = statusSchema.safeParse(req.body);
     if (!parsed.success) {
       res.status(400).type('text/plain').send('Malformed status callback.');
       return;
     }
     const { MessageSid, MessageStatus, ErrorCode } = parsed.data;
-    deps.log.info({ component: 'sms', messageSid: MessageSid, status: MessageStatus, errorCode: ErrorCode }, 'SMS delivery status');
+    // A 5xx on failure: Twilio can retry a callback, and recording one twice changes nothing.
+    const outcome = await deps.statuses.record({ messageId: MessageSid, status: MessageStatus, errorCode: ErrorCode || undefined });
+    deps.log.info({ component: 'sms', messageSid: MessageSid, status: MessageStatus, errorCode: ErrorCode, outcome }, 'SMS delivery status');
     res.status(204).end();
   });
 

@@ -2,7 +2,7 @@ import type { Twilio } from 'twilio';
 import type { Logger } from 'pino';
 import { maskPhone } from '../../logger.js';
 import type { Customer } from '../../orders/order.js';
-import { PermanentDeliveryError, type MessageSender, type OutboundMessage } from '../message.sender.js';
+import { PermanentDeliveryError, type MessageSender, type OutboundMessage, type SentMessage } from '../message.sender.js';
 
 /**
  * Twilio error codes that no retry can fix.
@@ -27,17 +27,19 @@ export class TwilioSmsSender implements MessageSender {
     private readonly options: TwilioSenderOptions,
   ) {}
 
-  async send(customer: Customer, message: OutboundMessage): Promise<void> {
+  /** Resolves with Twilio's message SID, which its status callbacks name. */
+  async send(customer: Customer, message: OutboundMessage): Promise<SentMessage> {
     const sender = this.options.messagingServiceSid
       ? { messagingServiceSid: this.options.messagingServiceSid }
       : { from: this.options.from! };
     try {
-      await this.client.messages.create({
+      const created = await this.client.messages.create({
         to: customer.address,
         body: message.text,
         ...sender,
         ...(this.options.statusCallback ? { statusCallback: this.options.statusCallback } : {}),
       });
+      return { messageId: created.sid };
     } catch (err) {
       const code = (err as { code?: unknown }).code;
       if (typeof code === 'number' && PERMANENT_TWILIO_CODES.has(code)) {

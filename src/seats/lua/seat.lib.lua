@@ -1,5 +1,5 @@
 --[[
-  Helpers shared by hold.lua, sell.lua, release.lua and swap.lua.
+  Helpers shared by hold.lua, sell.lua, release.lua, swap.lua and return.lua.
   seat.scripts.ts prepends this file to each of them before loading, so every
   script stays one self-contained EVALSHA (Redis scripts cannot include files).
   Only functions and constants: every key they touch is passed in by the

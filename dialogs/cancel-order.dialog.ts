@@ -1,0 +1,154 @@
+import { ActionTypes, MessageFactory } from 'botbuilder';
+import { Dialog, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { customerOf, isSms } from '../src/bot/customer.js';
+import { customerRefundDecision } from '../src/catalog/refund-policy.js';
+import type { Order } from '../src/orders/order.js';
+import { planRefund } from '../src/orders/refund.js';
+import type { DialogDeps } from './dialog.deps.js';
+import { InterruptibleDialog } from './interruptible.dialog.js';
+import { normalize, recognize } from './message.recognizer.js';
+import { replies } from './replies.js';
+
+export const CANCEL_ORDER_DIALOG = 'cancel-order';
+const WATERFALL = 'cancel-order.steps';
+
+export interface CancelOrderOptions {
+  /** An order id the customer typed; only their own orders are ever touched. */
+  orderId?: string;
+}
+
+/** Kept in the waterfall's step values once the customer has been asked to confirm. */
+interface Confirming {
+  orderId: string;
+}
+
+/** Answers that confirm, even when they also say "cancel" ("yes cancel it"), which would otherwise leave. */
+const CONFIRMS = /^(?:y|ya|yes+|yep|yup|yeah|yea|ok|okay|sure|confirm(?:ed)?|please do|do it|go ahead)\b/;
+
+/**
+ * "Cancel my order BX-7K2Q", "I want a refund": gives an order back. An
+ * unpaid order is simply cancelled (its seats freed). A paid one is refunded
+ * in full if the event's policy lets customers cancel now, after the
+ * customer confirms; otherwise the bot explains the policy and changes
+ * nothing. The refund itself completes when Stripe confirms it, and the
+ * customer is told then too.
+ */
+export class CancelOrderDialog extends InterruptibleDialog {
+  constructor(deps: DialogDeps) {
+    super(CANCEL_ORDER_DIALOG, deps);
+    this.addDialog(new WaterfallDialog(WATERFALL, [this.whichOrderStep.bind(this), this.confirmStep.bind(this)]));
+    this.initialDialogId = WATERFALL;
+  }
+
+  // A "yes" that also says cancel must reach confirmStep, not leave the dialog.
+  override async onContinueDialog(inner: DialogContext): Promise<DialogTurnResult> {
+    if (CONFIRMS.test(normalize(inner.context.activity.text ?? ''))) return inner.continueDialog();
+    return super.onContinueDialog(inner);
+  }
+
+  /** Which order, and may it be cancelled? Cancels an unpaid one at once; asks before refunding a paid one. */
+  private async whichOrderStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const state = (step.options ?? {}) as CancelOrderOptions;
+    const customer = customerOf(step.context);
+    if (!state.orderId) {
+      // Without an order id, a purchase still waiting for payment is what "cancel my order" means.
+      const [open] = await this.deps.purchase.openOrders(customer);
+      if (open) return this.cancelUnpaid(step, open);
+    }
+    const orders = await this.deps.orders.listByCustomer(customer.channel, customer.address);
+    let order: Order | undefined;
+    if (state.orderId) {
+      order = orders.find((candidate) => candidate.id === state.orderId);
+      if (!order) return this.say(step, replies.orderNotYours(state.orderId));
+    } else {
+      const paid = orders.filter((candidate) => candidate.state === 'paid' || candidate.state === 'fulfilled');
+      if (paid.length === 0) return this.say(step, replies.noOrderToCancel);
+      if (paid.length > 1) return this.say(step, replies.whichOrderToCancel(paid.map((candidate) => candidate.id)));
+      order = paid[0]!;
+    }
+    switch (order.state) {
+      case 'held':
+      case 'awaiting_payment':
+        return this.cancelUnpaid(step, order);
+      case 'refunded':
+        return this.say(step, replies.orderAlreadyRefunded(order.id));
+      case 'paid':
+      case 'fulfilled':
+        return this.offerRefund(step, order);
+      default:
+        return this.say(step, replies.orderAlreadyEnded(order.id));
+    }
+  }
+
+  /** The customer answered the question: refund on yes, leave everything as it is otherwise. */
+  private async confirmStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { confirming } = step.values as { confirming?: Confirming };
+    if (!confirming) return step.endDialog();
+    const text = step.context.activity.text ?? '';
+    const yes = CONFIRMS.test(normalize(text)) || recognize(text, this.deps.finder, this.now()).intent === 'yes';
+    if (!yes) return this.say(step, replies.refundKept(confirming.orderId));
+
+    // The clock may have passed the deadline while the customer thought about it.
+    const order = await this.deps.orders.get(confirming.orderId);
+    const event = order && this.deps.catalog.event(order.eventId);
+    if (order && event) {
+      const decision = customerRefundDecision(event, this.now());
+      if (!decision.allowed) return this.say(step, replies.refundNotAllowed(order.id, decision.policy));
+    }
+    const result = await this.deps.refunds.request({ orderId: confirming.orderId, by: 'customer' });
+    if (result.ok) return this.say(step, replies.refundRequested(confirming.orderId, result.refund.amount, result.refund.currency));
+    switch (result.reason) {
+      case 'already_refunded':
+        return this.say(step, replies.orderAlreadyRefunded(confirming.orderId));
+      case 'refund_in_progress':
+        return this.say(step, replies.refundUnderway(confirming.orderId));
+      case 'stripe_unavailable':
+        return this.say(step, replies.refundUnsure(confirming.orderId));
+      default:
+        return this.say(step, replies.refundFailed(confirming.orderId));
+    }
+  }
+
+  private async offerRefund(step: WaterfallStepContext, order: Order): Promise<DialogTurnResult> {
+    const event = this.deps.catalog.event(order.eventId);
+    if (!event) return this.say(step, replies.refundFailed(order.id));
+    const decision = customerRefundDecision(event, this.now());
+    if (!decision.allowed) return this.say(step, replies.refundNotAllowed(order.id, decision.policy));
+    const refunds = await this.deps.refunds.list(order.id);
+    if (refunds.some((refund) => refund.status === 'requested')) return this.say(step, replies.refundUnderway(order.id));
+    const planned = planRefund(order);
+    if (!planned.ok) return this.say(step, replies.orderAlreadyRefunded(order.id));
+
+    // A paid order whose seats were gone has no tickets: it is refunded for the places bought.
+    const question = replies.confirmRefund(order, planned.plan.tickets.length || order.quantity, planned.plan.amount);
+    (step.values as { confirming?: Confirming }).confirming = { orderId: order.id };
+    await step.context.sendActivity(
+      isSms(step.context)
+        ? question
+        : MessageFactory.suggestedActions(
+            [
+              { type: ActionTypes.ImBack, title: 'Yes', value: 'Yes' },
+              { type: ActionTypes.ImBack, title: 'No', value: 'No' },
+            ],
+            question,
+          ),
+    );
+    return Dialog.EndOfTurn;
+  }
+
+  private async cancelUnpaid(step: WaterfallStepContext, order: Order): Promise<DialogTurnResult> {
+    const outcome = await this.deps.purchase.cancel(order.id, `customer:${step.context.activity.id ?? 'cancel'}`);
+    if (outcome === 'already_paid') return this.say(step, replies.alreadyPaid(order.id));
+    if (outcome === 'cancelled') return this.say(step, replies.orderCancelled(order.id));
+    return this.say(step, replies.orderAlreadyEnded(order.id));
+  }
+
+  private async say(step: WaterfallStepContext, text: string): Promise<DialogTurnResult> {
+    await step.context.sendActivity(text);
+    return step.endDialog();
+  }
+
+  private now(): Date {
+    return this.deps.now?.() ?? new Date();
+  }
+}

@@ -1,0 +1,118 @@
+// Refund requests of an order, in a hash beside the order under its {id}
+// hash tag, so the scripts in ./lua can check and change the order and its
+// refunds in one step. Records are JSON built here and parsed with zod on
+// the way back.
+import type { Redis } from 'ioredis';
+import { LuaScript } from '../redis/lua-script.js';
+import type { Order } from './order.js';
+import { decodeOrder, OrderRecordError, pairsToHash } from './order.record.js';
+import type { OrderStore } from './order.store.js';
+import { refundRecordSchema, type RefundRecord, type RefundStatus } from './refund.js';
+
+const scripts = {
+  reserve: LuaScript.load(new URL('./lua/reserve-refund.lua', import.meta.url)),
+  update: LuaScript.load(new URL('./lua/update-refund.lua', import.meta.url)),
+  apply: LuaScript.load(new URL('./lua/apply-refund.lua', import.meta.url)),
+};
+
+export type ReserveOutcome =
+  | { outcome: 'ok' }
+  | { outcome: 'changed' }
+  | { outcome: 'busy'; other: RefundRecord }
+  | { outcome: 'not_refundable'; state: string }
+  | { outcome: 'unknown_order' };
+
+export type ApplyOutcome = 'applied' | 'duplicate' | 'illegal' | 'conflict' | 'unknown_order';
+
+export class RefundStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly orders: OrderStore,
+  ) {}
+
+  /** The order's refunds, oldest first. */
+  async list(orderId: string): Promise<RefundRecord[]> {
+    const raw = await this.redis.hgetall(this.refundsKey(orderId));
+    return Object.values(raw)
+      .map((json) => this.parse(orderId, json))
+      .sort((a, b) => a.requestedAt.localeCompare(b.requestedAt));
+  }
+
+  /** The record and its stored text (what reserve() compares against), if any. */
+  async get(orderId: string, refundId: string): Promise<{ record: RefundRecord; text: string } | undefined> {
+    const text = await this.redis.hget(this.refundsKey(orderId), refundId);
+    return text === null ? undefined : { record: this.parse(orderId, text), text };
+  }
+
+  /** Writes a `requested` record if nothing moved since `expectedText` was read; see lua/reserve-refund.lua. */
+  async reserve(record: RefundRecord, expectedText: string | undefined): Promise<ReserveOutcome> {
+    const [orderKey] = this.orders.orderKeys(record.orderId);
+    const reply = (await scripts.reserve.run(this.redis, [orderKey, this.refundsKey(record.orderId)], [
+      record.id,
+      expectedText ?? '',
+      JSON.stringify(refundRecordSchema.parse(record)),
+      ...record.tickets,
+    ])) as [string, string?];
+    switch (reply[0]) {
+      case 'ok':
+      case 'changed':
+      case 'unknown_order':
+        return { outcome: reply[0] };
+      case 'busy':
+        return { outcome: 'busy', other: this.parse(record.orderId, reply[1] ?? '') };
+      case 'not_refundable':
+        return { outcome: 'not_refundable', state: reply[1] ?? '' };
+      default:
+        throw new Error(`unexpected reserve-refund reply ${JSON.stringify(reply)}`);
+    }
+  }
+
+  /**
+   * Replaces a record if its stored status is one of `from`. Resolves the
+   * record as stored afterwards (undefined if there is none).
+   */
+  async update(record: RefundRecord, from: RefundStatus[]): Promise<{ written: boolean; record?: RefundRecord }> {
+    const [written, text] = (await scripts.update.run(this.redis, [this.refundsKey(record.orderId)], [
+      record.id,
+      JSON.stringify(refundRecordSchema.parse(record)),
+      ` ${from.join(' ')} `,
+    ])) as [number, string];
+    return { written: written === 1, record: text ? this.parse(record.orderId, text) : undefined };
+  }
+
+  /**
+   * Applies a confirmed refund to the order: tickets void, amount added, the
+   * record marked succeeded, `refunded` when nothing is left. Once per refund.
+   */
+  async apply(
+    record: RefundRecord,
+    confirmation: { amount: number; cause: string; note: string; now: Date },
+  ): Promise<{ outcome: ApplyOutcome; order?: Order }> {
+    const keys = [...this.orders.orderKeys(record.orderId), this.refundsKey(record.orderId)];
+    const succeeded: RefundRecord = { ...record, status: 'succeeded', updatedAt: confirmation.now.toISOString() };
+    const reply = (await scripts.apply.run(this.redis, keys, [
+      record.id,
+      confirmation.now.toISOString(),
+      confirmation.amount,
+      confirmation.cause,
+      confirmation.note,
+      JSON.stringify(refundRecordSchema.parse(succeeded)),
+      ...record.tickets,
+    ])) as [ApplyOutcome, string[]?, string[]?];
+    const [outcome, hash, timeline] = reply;
+    if (outcome === 'unknown_order' || !hash || !timeline) return { outcome: 'unknown_order' };
+    return { outcome, order: decodeOrder(record.orderId, pairsToHash(hash), timeline) };
+  }
+
+  private parse(orderId: string, json: string): RefundRecord {
+    try {
+      return refundRecordSchema.parse(JSON.parse(json));
+    } catch (err) {
+      throw new OrderRecordError(orderId, `a refund record does not parse: ${(err as Error).message.slice(0, 200)}`);
+    }
+  }
+
+  private refundsKey(orderId: string): string {
+    return `${this.orders.orderKeys(orderId)[0]}:refunds`;
+  }
+}

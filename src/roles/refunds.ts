@@ -1,0 +1,20 @@
+import { QueuedNotices } from '../jobs/notification.job.js';
+import { RefundService } from '../orders/refund.service.js';
+import { RefundStore } from '../orders/refund.store.js';
+import type { Foundation } from './foundation.js';
+
+/**
+ * The refund service both roles use: the web role to ask Stripe (staff API,
+ * customers in the bot), the worker to apply what Stripe confirms.
+ */
+export function createRefundService(foundation: Foundation): RefundService {
+  const { commerce, checkout, queues, log, redis } = foundation;
+  return new RefundService({
+    orders: commerce.orders,
+    seats: commerce.seats,
+    refunds: new RefundStore(redis, commerce.orders),
+    checkout,
+    notices: new QueuedNotices(queues.notifications),
+    log,
+  });
+}

@@ -1,0 +1,35 @@
+import { Worker, type RateLimiterOptions, type WorkerOptions } from 'bullmq';
+import { processNotification, type NotificationDeps, type NotificationJob } from '../jobs/notification.job.js';
+import { QUEUE_NAMES } from '../queue/queues.js';
+import type { Foundation } from './foundation.js';
+
+/**
+ * At most `perSecond` messages a second. BullMQ keeps the limiter's count in
+ * Redis per queue, so it holds across every worker process; one queue for our
+ * one sender makes it a per-sender limit. Twilio queues what goes over a
+ * sender's rate rather than refusing it, but only up to a few hours' worth,
+ * and an on-sale burst should reach phones in order, not be dropped (30001).
+ * https://docs.bullmq.io/guide/rate-limiting
+ * https://help.twilio.com/articles/115002943027-Understanding-Twilio-Rate-Limits-and-Message-Queues
+ */
+export function smsRateLimit(perSecond: number): RateLimiterOptions {
+  return { max: perSecond, duration: 1_000 };
+}
+
+/**
+ * The worker that sends SMS notices (handed over by the notifications worker,
+ * or a resend after a delivery report), at SMS_PER_SECOND.
+ */
+export function startSmsWorker(
+  foundation: Foundation,
+  deps: Omit<NotificationDeps, 'smsOutbox'>,
+  options: Partial<WorkerOptions> = {},
+): Worker<NotificationJob> {
+  return new Worker<NotificationJob>(QUEUE_NAMES.sms, (job) => processNotification(job.data, deps), {
+    connection: foundation.workerConnection(),
+    prefix: foundation.queuePrefix,
+    concurrency: 16,
+    ...options,
+    limiter: smsRateLimit(foundation.config.twilio.smsPerSecond),
+  });
+}

@@ -1,0 +1,142 @@
+// The worker process dies (SIGKILL: no shutdown, no cleanup) in the middle of
+// fulfilling a paid order, and a new one is started. The web role runs in
+// this process; each worker is the real entry point (`src/main.ts worker`) in
+// a child process. The run has a Redis of its own, because main.ts uses the
+// production prefixes (`bx:`, `{bx}`) and other test files start it too.
+// BullMQ's lock and stalled-job check are shortened through
+// WORKER_LOCK_DURATION_MS / WORKER_STALLED_INTERVAL_MS so the dead worker's
+// job is handed over in seconds instead of half a minute.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startRedisServer, type RedisServerHandle } from '../src/redis/redis-server.process.js';
+import { KEY_PREFIX } from '../src/commerce.js';
+import { QUEUE_PREFIX } from '../src/queue/queues.js';
+import { eventually, startBoxOffice, TEST_PUBLIC_BASE_URL, TEST_STRIPE, TEST_TWILIO, type BoxOffice } from './support/box-office.harness.js';
+import { jobEnd, newPhone, payLinkIn, sectionInventory, smsTo, staffOrder, textBoxOffice } from './support/sms.client.js';
+import { postStripeEvent, sessionEvent } from './support/stripe-events.js';
+
+const PROJECT = fileURLToPath(new URL('..', import.meta.url));
+/** Generous, only so a broken run fails instead of hanging: tsx loads the stack in seconds on a busy machine. */
+const START_TIMEOUT_MS = 45_000;
+const SETTLE_TIMEOUT_MS = 45_000;
+
+interface WorkerProcess {
+  child: ChildProcess;
+  log: () => string;
+  exited: Promise<number | string>;
+}
+
+const workers: WorkerProcess[] = [];
+let dir: string;
+let redis: RedisServerHandle;
+let office: BoxOffice;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'box-office-crash-'));
+  redis = await startRedisServer({ dir, appendOnly: false });
+  office = await startBoxOffice({ worker: false, redisUrl: redis.url, keyPrefix: KEY_PREFIX, queuePrefix: QUEUE_PREFIX });
+}, START_TIMEOUT_MS);
+
+afterEach(() => {
+  for (const worker of workers.splice(0)) {
+    if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');
+  }
+});
+
+afterAll(async () => {
+  await office?.stop();
+  await redis?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** `node --import tsx src/main.ts worker`, pointed at this test's Redis, Stripe and Twilio. */
+function startWorker(): WorkerProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'worker'], {
+    cwd: PROJECT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      REDIS_URL: redis.url,
+      PUBLIC_BASE_URL: TEST_PUBLIC_BASE_URL,
+      STRIPE_SECRET_KEY: TEST_STRIPE.secretKey,
+      STRIPE_WEBHOOK_SECRET: TEST_STRIPE.webhookSecret,
+      STRIPE_API_URL: office.stripe!.url,
+      TWILIO_ACCOUNT_SID: TEST_TWILIO.accountSid,
+      TWILIO_AUTH_TOKEN: TEST_TWILIO.authToken,
+      TWILIO_FROM_NUMBER: TEST_TWILIO.fromNumber,
+      TWILIO_API_URL: office.twilio.url,
+      WORKER_LOCK_DURATION_MS: '4000',
+      WORKER_STALLED_INTERVAL_MS: '1000',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
+  const exited = new Promise<number | string>((resolve) => child.once('close', (code, signal) => resolve(code ?? signal ?? 'unknown')));
+  const worker = { child, log: () => log, exited };
+  workers.push(worker);
+  return worker;
+}
+
+async function started(worker: WorkerProcess): Promise<void> {
+  await eventually(async () => {
+    if (worker.child.exitCode !== null) throw new Error(`the worker exited with ${worker.child.exitCode}:\n${worker.log()}`);
+    return worker.log().includes('"worker started') ? true : undefined;
+  }, START_TIMEOUT_MS, `the worker to start; log so far:\n${worker.log()}`);
+}
+
+describe('a worker killed in the middle of fulfilment', { timeout: START_TIMEOUT_MS * 2 + SETTLE_TIMEOUT_MS }, () => {
+  it('is replaced, and the order ends fulfilled once: seats sold once, one ticket SMS', async () => {
+    const first = startWorker();
+    await started(first);
+    const customer = newPhone();
+    const before = await sectionInventory(office, '101');
+    const reply = await textBoxOffice(office, customer, '2 tickets lakers section 101');
+    const orderId = payLinkIn(reply.messages[0] ?? '')!.orderId;
+    const sessionId = (await staffOrder(office, orderId)).stripeSessionId!;
+    const sessionPath = `/v1/checkout/sessions/${sessionId}`;
+    const retrievals = () => office.stripe!.requests.filter((r) => r.method === 'GET' && r.path === sessionPath).length;
+
+    // The customer pays; Stripe answers the worker slowly, so its job is caught half-way.
+    office.stripe!.setLatency(120_000);
+    office.stripe!.markPaid(sessionId);
+    const event = sessionEvent(office, 'checkout.session.completed', sessionId);
+    expect((await postStripeEvent(office, event)).status).toBe(200);
+    await eventually(async () => (retrievals() === 1 ? true : undefined), SETTLE_TIMEOUT_MS, 'the worker asking Stripe for the session');
+    expect(await office.foundation.queues.payments.getJobState(event.id)).toBe('active');
+
+    first.child.kill('SIGKILL');
+    expect(await first.exited).toBe('SIGKILL');
+    office.stripe!.setLatency(0);
+    const second = startWorker();
+    await started(second);
+
+    // The dead worker's job is found stalled and run again by the new one.
+    const payment = await jobEnd(office, 'payments', event.id, SETTLE_TIMEOUT_MS);
+    expect(payment.state).toBe('completed');
+    await jobEnd(office, 'notifications', `tickets-${orderId}`, SETTLE_TIMEOUT_MS);
+    expect(retrievals()).toBe(2);
+
+    const order = await staffOrder(office, orderId);
+    expect(order.state).toBe('fulfilled');
+    expect(order.tickets).toHaveLength(2);
+    expect(order.timeline.filter((entry) => entry.to === 'paid')).toHaveLength(1);
+    expect(order.timeline.filter((entry) => entry.to === 'fulfilled')).toHaveLength(1);
+    const after = await sectionInventory(office, '101');
+    expect(after.sold - before.sold).toBe(2);
+    expect(after.held - before.held).toBe(0);
+    const texts = smsTo(office, customer);
+    expect(texts).toHaveLength(1);
+    for (const code of order.tickets) expect(texts[0]).toContain(code);
+
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  });
+});
