@@ -197,6 +197,26 @@ describe('Twilio SDK against the local Twilio API server', () => {
     expect(error).toMatchObject({ status: 400, code: 21603 });
   });
 
+  it('lists messages the way the SDK asks: To, From and DateSent> filters, newest first, across pages', async () => {
+    const to = '+15551230005';
+    for (const body of ['one', 'two', 'three']) await client.messages.create({ to, from: '+15550001111', body });
+    await client.messages.create({ to, from: '+15550002222', body: 'other sender' });
+    await client.messages.create({ to: '+15551230006', from: '+15550001111', body: 'other recipient' });
+    const since = new Date(Date.now() - 60_000);
+
+    const listed = await client.messages.list({ to, from: '+15550001111', dateSentAfter: since, pageSize: 2 });
+
+    expect(listed.map((m) => m.body)).toEqual(['three', 'two', 'one']);
+    expect(listed[0]).toMatchObject({ to, from: '+15550001111', direction: 'outbound-api', status: 'sent' });
+    expect(listed[0]!.dateCreated).toBeInstanceOf(Date);
+    const gets = server.requests.filter((r) => r.method === 'GET');
+    expect(gets).toHaveLength(2); // two pages of two
+    expect(gets[0]!.query).toMatchObject({ To: to, From: '+15550001111', 'DateSent>': since.toISOString().replace(/\.\d{3}Z$/, 'Z'), PageSize: '2' });
+    // Twilio reads DateSent> as a date: tomorrow finds nothing, however early in the day.
+    const tomorrow = new Date(Date.now() + 24 * 3600_000);
+    expect(await client.messages.list({ to, dateSentAfter: tomorrow, limit: 10 })).toEqual([]);
+  });
+
   it('keeps the API path and query when rebasing onto another base URL', () => {
     const base = new URL('http://127.0.0.1:4020/twilio/');
     expect(rebase('https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json?PageSize=20', base)).toBe(

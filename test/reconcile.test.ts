@@ -14,6 +14,7 @@ import { FulfilmentService } from '../src/orders/fulfilment.service.js';
 import type { Order } from '../src/orders/order.js';
 import { newOrderId } from '../src/orders/order-id.js';
 import { RECONCILE_SCHEDULER_ID } from '../src/queue/reconcile.schedule.js';
+import { createRefundService } from '../src/roles/refunds.js';
 import { eventually, startBoxOffice, type BoxOffice } from './support/box-office.harness.js';
 import { testRedis, uniquePrefix } from './support/redis.js';
 import { jobEnd, LAKERS, newPhone, payLinkIn, sectionInventory, smsTo, textBoxOffice } from './support/sms.client.js';
@@ -38,7 +39,8 @@ function deps(now: number): ReconcileDeps {
   const { commerce, queues, checkout } = office.foundation;
   const log = pino({ level: 'silent' });
   const fulfilment = new FulfilmentService({ orders: commerce.orders, seats: commerce.seats, notices: new QueuedNotices(queues.notifications), log });
-  return { ...commerce, checkout, fulfilment, log, options: { graceMs: GRACE_MS, recheckMs: RECHECK_MS }, now: () => now };
+  const refunds = createRefundService(office.foundation);
+  return { ...commerce, checkout, fulfilment, refunds, log, options: { graceMs: GRACE_MS, recheckMs: RECHECK_MS }, now: () => now };
 }
 
 function reconcileAt(now: number): Promise<ReconcileSummary> {

@@ -215,6 +215,30 @@ describe('RefundStore', () => {
     expect(late).toMatchObject({ written: false, record: { status: 'succeeded' } });
   });
 
+  it('indexes a requested refund for reconciliation, due after the grace, until it settles', async () => {
+    const order = await fulfilledOrder();
+    const t0 = Date.parse(AT);
+    const indexed = new RefundStore(redis, orders, { reconcileAfterMs: 5 * 60_000, now: () => t0 });
+    const due = () => indexed.requestedDue(t0 + 5 * 60_000, 10);
+    const one = record(order, ['T-1']);
+    await indexed.reserve(one, undefined);
+    expect(await indexed.requestedDue(t0 + 5 * 60_000 - 1, 10)).toEqual([]);
+    expect(await due()).toEqual([{ orderId: order.id, refundId: one.id }]);
+    // Still requested once Stripe has it; out once applied.
+    await indexed.update({ ...one, stripeRefundId: 're_1' }, ['requested']);
+    expect(await due()).toHaveLength(1);
+    await indexed.apply(one, confirmation(`refund:${one.id}`));
+    expect(await due()).toEqual([]);
+    // Out once failed; a check put off stays put off, and nothing settled comes back.
+    const two = record(order, ['T-2']);
+    await indexed.reserve(two, undefined);
+    await indexed.recheckAt({ orderId: order.id, refundId: two.id }, t0 + 60 * 60_000);
+    expect(await due()).toEqual([]);
+    await indexed.update({ ...two, status: 'failed' }, ['requested']);
+    await indexed.recheckAt({ orderId: order.id, refundId: two.id }, t0);
+    expect(await indexed.requestedDue(Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
+  });
+
   it('refuses to reserve for an order that is not paid', async () => {
     const order = await orders.create({
       customer: { channel: 'sms', address: '+15550001234' }, eventId: 'lakers', sectionId: '101', quantity: 1,

@@ -1,5 +1,8 @@
 // The worker process dies (SIGKILL: no shutdown, no cleanup) in the middle of
-// fulfilling a paid order, and a new one is started. The web role runs in
+// fulfilling a paid order, and a new one is started: once while it waits on
+// Stripe, once while the ticket SMS is in flight to Twilio after Twilio has
+// taken it (Twilio's Messages API has no idempotency key, so the retry has to
+// ask Twilio what went out). The web role runs in
 // this process; each worker is the real entry point (`src/main.ts worker`) in
 // a child process. The run has a Redis of its own, because main.ts uses the
 // production prefixes (`bx:`, `{bx}`) and other test files start it too.
@@ -14,9 +17,11 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisServer, type RedisServerHandle } from '../src/redis/redis-server.process.js';
 import { KEY_PREFIX } from '../src/commerce.js';
+import { FOUND_SENT } from '../src/jobs/notification.job.js';
 import { QUEUE_PREFIX } from '../src/queue/queues.js';
 import { eventually, startBoxOffice, TEST_PUBLIC_BASE_URL, TEST_STRIPE, TEST_TWILIO, type BoxOffice } from './support/box-office.harness.js';
-import { jobEnd, newPhone, payLinkIn, sectionInventory, smsTo, staffOrder, textBoxOffice } from './support/sms.client.js';
+import { jobEnd, newPhone, payLinkIn, sectionInventory, smsTo, staffOrder, textBoxOffice, twilioRequestsFor } from './support/sms.client.js';
+import { postStatus, statusParams } from './support/sms-orders.js';
 import { postStripeEvent, sessionEvent } from './support/stripe-events.js';
 
 const PROJECT = fileURLToPath(new URL('..', import.meta.url));
@@ -135,6 +140,57 @@ describe('a worker killed in the middle of fulfilment', { timeout: START_TIMEOUT
     const texts = smsTo(office, customer);
     expect(texts).toHaveLength(1);
     for (const code of order.tickets) expect(texts[0]).toContain(code);
+
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  });
+
+  it('is replaced while the ticket SMS is in flight after Twilio took it: the retry finds it, and sends nothing more', async () => {
+    const first = startWorker();
+    await started(first);
+    const customer = newPhone();
+    const before = await sectionInventory(office, '101');
+    const reply = await textBoxOffice(office, customer, '2 tickets lakers section 101');
+    const orderId = payLinkIn(reply.messages[0] ?? '')!.orderId;
+    const sessionId = (await staffOrder(office, orderId)).stripeSessionId!;
+    const lookups = () => office.twilio.requests.filter((r) => r.method === 'GET' && r.query.To === customer).length;
+
+    // The customer pays; Twilio takes the ticket SMS but its answer is slow, so the worker dies waiting for it.
+    office.twilio.setLatency(120_000);
+    office.stripe!.markPaid(sessionId);
+    const event = sessionEvent(office, 'checkout.session.completed', sessionId);
+    expect((await postStripeEvent(office, event)).status).toBe(200);
+    await eventually(async () => (smsTo(office, customer).length === 1 ? true : undefined), SETTLE_TIMEOUT_MS, 'Twilio taking the ticket SMS');
+    expect(await office.foundation.queues.sms.getJobState(`tickets-${orderId}`)).toBe('active');
+    expect((await staffOrder(office, orderId)).timeline.some((entry) => entry.cause === 'notify:tickets')).toBe(false);
+
+    first.child.kill('SIGKILL');
+    expect(await first.exited).toBe('SIGKILL');
+    office.twilio.setLatency(0);
+    const second = startWorker();
+    await started(second);
+
+    // The dead worker's SMS job is found stalled; the new worker asks Twilio, finds the message and sends nothing.
+    const notice = await jobEnd(office, 'sms', `tickets-${orderId}`, SETTLE_TIMEOUT_MS);
+    expect(notice).toMatchObject({ state: 'completed', returnvalue: FOUND_SENT });
+    expect(lookups()).toBe(1);
+    expect(twilioRequestsFor(office, customer)).toBe(1);
+    const [sms] = office.twilio.messages.filter((message) => message.to === customer);
+
+    const order = await staffOrder(office, orderId);
+    expect(order.state).toBe('fulfilled');
+    expect(order.timeline.filter((entry) => entry.to === 'fulfilled')).toHaveLength(1);
+    expect(order.timeline.filter((entry) => entry.cause === 'notify:tickets')).toEqual([
+      expect.objectContaining({ note: `tickets sent by sms (${sms!.sid}), found after an interrupted attempt` }),
+    ]);
+    expect(order.timeline.filter((entry) => entry.cause === 'notify:tickets:attempt')).toHaveLength(1);
+    const after = await sectionInventory(office, '101');
+    expect(after.sold - before.sold).toBe(2);
+    expect(after.held - before.held).toBe(0);
+    for (const code of order.tickets) expect(sms!.body).toContain(code);
+    // The found message is known like one sent normally: its delivery report lands on the order.
+    expect((await postStatus(office, statusParams(sms!, 'delivered'))).status).toBe(204);
+    expect((await staffOrder(office, orderId)).timeline.some((entry) => entry.cause === `sms:${sms!.sid}:delivered`)).toBe(true);
 
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);

@@ -16,6 +16,16 @@ export interface SentMessage {
 /** Sends one message to one customer on their own channel. */
 export interface MessageSender {
   send(customer: Customer, message: OutboundMessage): Promise<SentMessage | void>;
+  /**
+   * Optional: the message with exactly this text that the provider accepted
+   * for this customer since `since` and has not reported failed, if there is
+   * one. A retried job asks before sending again, because an attempt can die
+   * after the provider accepted the message and before we recorded it, and
+   * providers without an idempotency key (Twilio's Messages API) would send it
+   * twice. Undefined when there is none, or when the channel cannot tell:
+   * either way the caller sends.
+   */
+  findSent?(customer: Customer, message: OutboundMessage, since: Date): Promise<SentMessage | undefined>;
 }
 
 /**
@@ -38,5 +48,9 @@ export class ChannelSender implements MessageSender {
 
   send(customer: Customer, message: OutboundMessage): Promise<SentMessage | void> {
     return this.senders[customer.channel].send(customer, message);
+  }
+
+  async findSent(customer: Customer, message: OutboundMessage, since: Date): Promise<SentMessage | undefined> {
+    return this.senders[customer.channel].findSent?.(customer, message, since);
   }
 }

@@ -1,8 +1,9 @@
 import { UnrecoverableError, type Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { EventCatalog } from '../catalog/event-catalog.js';
-import { PermanentDeliveryError, type MessageSender, type SentMessage } from '../channels/message.sender.js';
+import { PermanentDeliveryError, type MessageSender, type OutboundMessage, type SentMessage } from '../channels/message.sender.js';
 import type { CustomerNotice, NoticeQueue } from '../orders/fulfilment.service.js';
+import type { Order, TimelineEntry } from '../orders/order.js';
 import type { OrderStore } from '../orders/order.store.js';
 import { noticeMessage } from '../notifications/notice.messages.js';
 import type { DeliveryStore } from '../notifications/delivery.store.js';
@@ -21,6 +22,16 @@ export interface SmsOutbox {
 
 /** What a notifications job returns when it handed an SMS notice on to the SMS queue. */
 export const HANDED_TO_SMS = 'handed_to_sms';
+
+/** What a notifications job returns when an earlier, interrupted attempt turns out to have sent the notice. */
+export const FOUND_SENT = 'found_sent';
+
+/**
+ * How much earlier than an attempt's timeline entry the provider may date
+ * the message that attempt sent: our clock against Twilio's, and Twilio's
+ * whole-second dates.
+ */
+export const SENT_LOOKUP_MARGIN_MS = 5_000;
 
 export interface NotificationDeps {
   orders: OrderStore;
@@ -43,6 +54,11 @@ export interface NotificationDeps {
  * sent again. Permanent delivery failures end the job and are recorded too.
  * With an SMS outbox, an SMS customer's notice is handed to the SMS queue
  * instead, whose worker runs this again and sends it.
+ *
+ * A run that dies between the provider accepting the message and the
+ * timeline entry (SIGKILL, a timeout on the answer) leaves only its attempt
+ * entry; the retry asks the sender whether that message went out before
+ * sending it again (DESIGN rule 3: BullMQ runs a job at least once).
  */
 export async function processNotification(job: NotificationJob, deps: NotificationDeps): Promise<string> {
   const order = await deps.orders.get(job.orderId);
@@ -54,17 +70,24 @@ export async function processNotification(job: NotificationJob, deps: Notificati
     await deps.smsOutbox.enqueue(job);
     return HANDED_TO_SMS;
   }
-  let sent: SentMessage | void;
-  try {
-    sent = await deps.sender.send(order.customer, noticeMessage(job.notice, order, deps.catalog));
-  } catch (err) {
-    if (!(err instanceof PermanentDeliveryError)) throw err;
-    await deps.orders.note(order.id, `${cause}:undeliverable`, `${job.notice} not delivered: ${err.message}`);
-    deps.log.warn({ component: 'notifications', orderId: order.id, notice: job.notice, code: err.code }, 'notice undeliverable');
-    throw new UnrecoverableError(err.message);
+  const message = noticeMessage(job.notice, order, deps.catalog);
+  const earlier = await noteAttempt(order, cause, job.notice, deps.orders);
+  const found = earlier ? await findEarlierSend(earlier, order, message, job, deps) : undefined;
+  let sent: SentMessage | void = found;
+  if (!found) {
+    try {
+      sent = await deps.sender.send(order.customer, message);
+    } catch (err) {
+      if (!(err instanceof PermanentDeliveryError)) throw err;
+      await deps.orders.note(order.id, `${cause}:undeliverable`, `${job.notice} not delivered: ${err.message}`);
+      deps.log.warn({ component: 'notifications', orderId: order.id, notice: job.notice, code: err.code }, 'notice undeliverable');
+      throw new UnrecoverableError(err.message);
+    }
   }
   const messageId = sent?.messageId;
-  const how = `${resend > 0 ? 're-sent' : 'sent'} by ${order.customer.channel}${messageId ? ` (${messageId})` : ''}`;
+  const how =
+    `${resend > 0 ? 're-sent' : 'sent'} by ${order.customer.channel}${messageId ? ` (${messageId})` : ''}` +
+    (found ? ', found after an interrupted attempt' : '');
   await Promise.all([
     deps.orders.note(order.id, cause, `${job.notice} ${how}`),
     // Best effort: losing it loses only the delivery reports, while failing
@@ -75,8 +98,50 @@ export async function processNotification(job: NotificationJob, deps: Notificati
         })
       : undefined,
   ]);
+  if (found) {
+    deps.log.info({ component: 'notifications', orderId: order.id, notice: job.notice, channel: order.customer.channel, messageId, resend }, 'notice already sent by an interrupted attempt: not sent again');
+    return FOUND_SENT;
+  }
   deps.log.info({ component: 'notifications', orderId: order.id, notice: job.notice, channel: order.customer.channel, messageId, resend }, 'notice sent');
   return 'sent';
+}
+
+/**
+ * Notes on the timeline that this notice is being sent, before the send, and
+ * returns the entry of an earlier attempt if there was one. The note is made
+ * once per notice, so its time is the first attempt's: a message sent by any
+ * earlier attempt is dated after it.
+ */
+async function noteAttempt(order: Order, cause: string, notice: CustomerNotice, orders: OrderStore): Promise<TimelineEntry | undefined> {
+  const attempt = `${cause}:attempt`;
+  const seen = order.timeline.find((entry) => entry.cause === attempt);
+  if (seen) return seen;
+  if (await orders.note(order.id, attempt, `${notice} being sent by ${order.customer.channel}`)) return undefined;
+  // Another run of this job noted its attempt after we read the order.
+  return (await orders.get(order.id))?.timeline.find((entry) => entry.cause === attempt);
+}
+
+/**
+ * The message an earlier attempt sent, if the sender can look it up and
+ * finds it. A lookup that fails is logged and the notice sent again: the
+ * lookup only spares a duplicate, and failing the job on it (a Twilio API key
+ * without read access, say) would keep the customer from their tickets.
+ */
+async function findEarlierSend(
+  earlier: TimelineEntry,
+  order: Order,
+  message: OutboundMessage,
+  job: NotificationJob,
+  deps: NotificationDeps,
+): Promise<SentMessage | undefined> {
+  if (!deps.sender.findSent) return undefined;
+  const since = new Date(Date.parse(earlier.at) - SENT_LOOKUP_MARGIN_MS);
+  try {
+    return await deps.sender.findSent(order.customer, message, since);
+  } catch (err) {
+    deps.log.warn({ component: 'notifications', orderId: order.id, notice: job.notice, err: (err as Error).message }, 'could not look up an interrupted attempt: sending the notice again');
+    return undefined;
+  }
 }
 
 /** Queues SMS notices on the rate-limited SMS queue, under the notice's own job id (plus `-resend-1` for the resend). */

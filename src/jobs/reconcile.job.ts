@@ -5,6 +5,8 @@ import type { FulfilmentService } from '../orders/fulfilment.service.js';
 import { isFinal, type Order } from '../orders/order.js';
 import { isOrderId } from '../orders/order-id.js';
 import type { OrderStore } from '../orders/order.store.js';
+import type { RefundReconciliation, RefundService } from '../orders/refund.service.js';
+import type { RefundRef } from '../orders/refund.store.js';
 import type { SeatStore } from '../seats/seat.store.js';
 
 /**
@@ -12,8 +14,10 @@ import type { SeatStore } from '../seats/seat.store.js';
  * every order that has been unsettled for a while, asks Stripe for its
  * session and applies what Stripe says through the same FulfilmentService the
  * webhook path uses, so both paths end in the same states and either can run
- * first, twice, or at the same time. It then frees holds that no live order
- * owns. Seats are released only on evidence (DESIGN.md "Hold").
+ * first, twice, or at the same time. Refunds still waiting for Stripe's
+ * confirmation past the grace are settled the same way, through the
+ * RefundService the refund webhook uses. It then frees holds that no live
+ * order owns. Seats are released only on evidence (DESIGN.md "Hold").
  */
 
 /** Cause of every state change reconciliation makes (one per target state, so a second run is a no-op). */
@@ -23,6 +27,8 @@ export const RECONCILIATION_CAUSE = 'reconciliation';
 export interface ReconcileJob {
   /** Most orders looked at in one run; the rest wait for the next. Default 2,000. */
   maxOrders?: number;
+  /** Most requested refunds looked at in one run; the rest wait for the next. Default 500. */
+  maxRefunds?: number;
 }
 
 export interface ReconcileOptions {
@@ -30,9 +36,11 @@ export interface ReconcileOptions {
    * After a hold's end, how long Stripe's own `checkout.session.expired`
    * webhook gets before reconciliation acts (`RECONCILE_GRACE_MINUTES`). Also
    * the least age of a hold, past its end, before an orphan is released.
+   * (The same grace for a refund's webhook is set on the RefundStore, which
+   * schedules a refund's first check when it is requested.)
    */
   graceMs: number;
-  /** How long an open or processing session waits before it is asked about again (`RECONCILE_AFTER_MINUTES`). */
+  /** How long an open or processing session, or a refund still pending at Stripe, waits before it is asked about again (`RECONCILE_AFTER_MINUTES`). */
   recheckMs: number;
   /** Stripe calls in flight at once. Default 4. */
   concurrency?: number;
@@ -44,6 +52,7 @@ export interface ReconcileDeps {
   catalog: EventCatalog;
   checkout: CheckoutGateway;
   fulfilment: FulfilmentService;
+  refunds: RefundService;
   log: Logger;
   options: ReconcileOptions;
   /** Clock, epoch ms. Default `Date.now`. */
@@ -64,10 +73,18 @@ export interface ReconcileSummary {
   leftOpen: number;
   /** Index entries of orders that had already ended or moved on by another path, or never came to be. */
   dropped: number;
-  /** Needs staff: seats gone after payment, or a session Stripe does not know. Recorded on the order. */
+  /** Needs staff: seats gone after payment, a session or refund Stripe does not know, a refund that could not be applied. Recorded on the order. */
   flagged: number;
-  /** Orders that could not be checked this time (Stripe or Redis unreachable); tried again next run. */
+  /** Orders or refunds that could not be checked this time (Stripe or Redis unreachable); tried again next run. */
   errors: number;
+  /** Requested refunds whose check was due (their webhook is late or lost, or Stripe never got the request) and that were looked at. */
+  refundsChecked: number;
+  /** Stripe says succeeded: applied (seats returned, tickets void, customer told). */
+  refundsCompleted: number;
+  /** Stripe failed, cancelled or refused it: recorded failed, nothing else changed. */
+  refundsFailed: number;
+  /** Still on its way at Stripe: asked about again later. */
+  refundsPending: number;
   /** Held allocations past their end (plus the grace) that were looked at. */
   holdsChecked: number;
   /** Of those, released because no live order owns them. */
@@ -77,6 +94,7 @@ export interface ReconcileSummary {
 type OrderAction = 'fulfilled' | 'expired' | 'pending' | 'left_open' | 'dropped' | 'flagged' | 'error';
 
 const DEFAULT_MAX_ORDERS = 2_000;
+const DEFAULT_MAX_REFUNDS = 500;
 const PAGE_SIZE = 100;
 const DEFAULT_CONCURRENCY = 4;
 const COMPONENT = 'reconcile';
@@ -86,11 +104,15 @@ export async function processReconcile(job: ReconcileJob, deps: ReconcileDeps): 
   const now = (deps.now ?? Date.now)();
   const summary: ReconcileSummary = {
     ordersChecked: 0, fulfilled: 0, expired: 0, pending: 0, leftOpen: 0, dropped: 0, flagged: 0, errors: 0,
+    refundsChecked: 0, refundsCompleted: 0, refundsFailed: 0, refundsPending: 0,
     holdsChecked: 0, holdsReleased: 0,
   };
   await reconcileOrders(job.maxOrders ?? DEFAULT_MAX_ORDERS, now, deps, summary);
+  await reconcileRefunds(job.maxRefunds ?? DEFAULT_MAX_REFUNDS, now, deps, summary);
   await releaseOrphanHolds(now, deps, summary);
-  const acted = summary.fulfilled + summary.expired + summary.pending + summary.flagged + summary.holdsReleased + summary.errors;
+  const acted =
+    summary.fulfilled + summary.expired + summary.pending + summary.flagged + summary.holdsReleased + summary.errors +
+    summary.refundsCompleted + summary.refundsFailed;
   deps.log[acted > 0 ? 'info' : 'debug']({ component: COMPONENT, ...summary }, 'reconciliation run');
   return summary;
 }
@@ -213,6 +235,65 @@ async function retrieve(order: Order, now: number, deps: ReconcileDeps): Promise
   deps.log.error({ component: COMPONENT, orderId: order.id, sessionId, reason }, 'order whose checkout session cannot be checked');
   await deps.orders.recheckAt(order.id, now + deps.options.recheckMs);
   return undefined;
+}
+
+/**
+ * Pages through the due part of the requested-refunds index, as
+ * reconcileOrders does through the orders: every refund handled leaves the
+ * due range (settled and unindexed, or rescheduled) except those that failed.
+ */
+async function reconcileRefunds(maxRefunds: number, now: number, deps: ReconcileDeps, summary: ReconcileSummary): Promise<void> {
+  const seen = new Set<string>();
+  let failed = 0;
+  while (seen.size < maxRefunds) {
+    const page = await deps.refunds.requestedDue(now, Math.min(PAGE_SIZE, maxRefunds - seen.size), failed);
+    const fresh = page.filter((ref) => !seen.has(refKey(ref)));
+    if (fresh.length === 0) return;
+    for (const ref of fresh) seen.add(refKey(ref));
+    const actions = await inPool(fresh, deps.options.concurrency ?? DEFAULT_CONCURRENCY, (ref) => reconcileRefund(ref, now, deps));
+    for (const action of actions) {
+      summary.refundsChecked += 1;
+      if (action === 'error') failed += 1;
+      countRefund(summary, action);
+    }
+  }
+}
+
+async function reconcileRefund(ref: RefundRef, now: number, deps: ReconcileDeps): Promise<RefundReconciliation | 'error'> {
+  try {
+    const action = await deps.refunds.reconcile(ref, { now, recheckMs: deps.options.recheckMs, cause: RECONCILIATION_CAUSE });
+    if (action !== 'dropped') deps.log.info({ component: COMPONENT, ...ref, action }, 'requested refund reconciled');
+    return action;
+  } catch (err) {
+    deps.log.warn({ component: COMPONENT, ...ref, err: (err as Error).message }, 'refund not reconciled this run: will retry');
+    return 'error';
+  }
+}
+
+function countRefund(summary: ReconcileSummary, action: RefundReconciliation | 'error'): void {
+  switch (action) {
+    case 'completed':
+      summary.refundsCompleted += 1;
+      return;
+    case 'failed':
+      summary.refundsFailed += 1;
+      return;
+    case 'pending':
+      summary.refundsPending += 1;
+      return;
+    case 'flagged':
+      summary.flagged += 1;
+      return;
+    case 'error':
+      summary.errors += 1;
+      return;
+    case 'dropped':
+      return;
+  }
+}
+
+function refKey(ref: RefundRef): string {
+  return `${ref.orderId}/${ref.refundId}`;
 }
 
 /**

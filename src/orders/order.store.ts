@@ -274,6 +274,11 @@ export class OrderStore {
     return [this.orderKey(id), this.timelineKey(id), `${this.orderKey(id)}:causes`];
   }
 
+  /** Prefix of every key of this store; stores of data kept beside the orders (refund.store.ts) name their own keys with it. */
+  get keyPrefix(): string {
+    return this.prefix;
+  }
+
   private customerIndexKey(channel: Channel, address: string): string {
     return `${this.prefix}customer:${customerKey(channel, address)}:orders`;
   }

@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
 import { formatPrice } from '../catalog/describe.js';
-import { RefundRejectedError, type CheckoutGateway, type RefundInfo } from '../payments/checkout.gateway.js';
+import { RefundRejectedError, type CheckoutGateway, type RefundInfo, type RefundRequest } from '../payments/checkout.gateway.js';
 import type { SeatStore } from '../seats/seat.store.js';
 import { partialRefundNotice, UnknownOrderError, type NoticeQueue } from './fulfilment.service.js';
 import type { Order } from './order.js';
 import type { OrderStore } from './order.store.js';
 import { planRefund, refundIdempotencyKey, type RefundPlan, type RefundRecord } from './refund.js';
-import type { RefundStore } from './refund.store.js';
+import type { RefundRef, RefundStore } from './refund.store.js';
 
 /** Who asks for a refund, of what. */
 export interface RefundAsk {
@@ -49,6 +49,24 @@ export type RefundRequestResult =
 /** What the worker did with one refund Stripe told us about. */
 export type RefundSettlement = 'refunded' | 'partially_refunded' | 'duplicate' | 'pending' | 'refund_failed' | 'refund_conflict' | 'not_ours';
 
+/**
+ * What reconciliation did with one refund still `requested`: completed
+ * (Stripe says succeeded: applied), failed (Stripe failed or refused it),
+ * pending (still on its way at Stripe: asked again later), flagged (needs
+ * staff: Stripe does not know it, or it could not be applied), dropped (it
+ * had settled by another path, or was never recorded).
+ */
+export type RefundReconciliation = 'completed' | 'failed' | 'pending' | 'flagged' | 'dropped';
+
+/** When reconciliation acts and how long a refund still pending at Stripe waits before the next look. */
+export interface RefundReconcileContext {
+  /** Epoch ms. */
+  now: number;
+  recheckMs: number;
+  /** Prefix of every timeline cause it records, e.g. `reconciliation`. */
+  cause: string;
+}
+
 /** Raised for a refund whose metadata names a refund we never recorded: retrying will not help. */
 export class UnknownRefundError extends Error {
   constructor(
@@ -66,7 +84,9 @@ const RESERVE_TRIES = 3;
  * Refunds, from the request to the customer's notice. A request is recorded
  * (one in flight per order), then sent to Stripe under an idempotency key
  * derived from the refund, so asking twice refunds once. Nothing else changes
- * until Stripe confirms through the webhook; then, in the worker, the seats go
+ * until Stripe confirms, through the webhook or, if that never comes (or the
+ * request never reached Stripe), through reconciliation, which asks Stripe
+ * and applies its answer the same way; then, in the worker, the seats go
  * back on sale (once per refund), the tickets are voided and the amount
  * recorded (once per refund), the order ends `refunded` when nothing is left,
  * and the customer is told. A refund Stripe refuses changes nothing but its
@@ -136,9 +156,12 @@ export class RefundService {
 
   /**
    * Acts on a refund as Stripe reports it now (the worker calls this for
-   * every refund event, having fetched the refund from Stripe).
+   * every refund event, having fetched the refund from Stripe; reconciliation
+   * for refunds whose event never came). `via` prefixes the timeline causes
+   * (`reconciliation:refund:RF-…`); the effects are the same either way and
+   * happen once, whichever path comes first.
    */
-  async settle(refund: RefundInfo): Promise<RefundSettlement> {
+  async settle(refund: RefundInfo, via?: string): Promise<RefundSettlement> {
     if (!refund.ours) return 'not_ours';
     const { orderId, refundId } = refund.ours;
     const found = await this.deps.refunds.get(orderId, refundId);
@@ -148,12 +171,61 @@ export class RefundService {
     }
     switch (refund.status) {
       case 'succeeded':
-        return this.confirm(found.record, refund);
+        return this.confirm(found.record, refund, via);
       case 'failed':
       case 'canceled':
-        return this.failLate(found.record, refund);
+        return this.failLate(found.record, refund, via);
       default:
         return 'pending';
+    }
+  }
+
+  /** Refunds still `requested` whose reconciliation check is due, most overdue first. */
+  requestedDue(now: number, limit: number, offset = 0): Promise<RefundRef[]> {
+    return this.deps.refunds.requestedDue(now, limit, offset);
+  }
+
+  /**
+   * Reconciliation of one refund still `requested` (its confirmation never
+   * came, or the request never reached Stripe): asks Stripe for it, creating
+   * it first if no Stripe refund was ever recorded, and applies the answer
+   * through {@link settle}, as the webhook does. Errors reaching Stripe or
+   * Redis propagate: the refund stays indexed and the next run tries again.
+   */
+  async reconcile(ref: RefundRef, context: RefundReconcileContext): Promise<RefundReconciliation> {
+    const found = await this.deps.refunds.get(ref.orderId, ref.refundId);
+    if (found?.record.status !== 'requested') {
+      // Settled by the webhook meanwhile, or an index entry for a request that was never recorded.
+      await this.deps.refunds.unindex(ref);
+      return 'dropped';
+    }
+    const record = found.record;
+    const order = await this.deps.orders.get(record.orderId);
+    if (!order) {
+      await this.deps.refunds.unindex(ref);
+      return 'dropped';
+    }
+    const asked = record.stripeRefundId ? await this.lookUp(record, context) : await this.sendAgain(order, record, context);
+    if (asked === 'failed' || asked === 'flagged') return asked;
+    if (asked.ours?.orderId !== record.orderId || asked.ours.refundId !== record.id) {
+      return this.flag(record, context, `${context.cause}:refund-mismatch:${record.id}:${asked.id}`, `Stripe refund ${asked.id} does not carry this refund's ids`);
+    }
+    const outcome = await this.settle(asked, context.cause);
+    switch (outcome) {
+      case 'refunded':
+      case 'partially_refunded':
+        return 'completed';
+      case 'refund_failed':
+        return 'failed';
+      case 'pending':
+        await this.deps.refunds.recheckAt(ref, context.now + context.recheckMs);
+        return 'pending';
+      case 'refund_conflict':
+        // Recorded on the order by confirm(); staff decide.
+        await this.deps.refunds.unindex(ref);
+        return 'flagged';
+      default:
+        return 'dropped'; // 'duplicate': the webhook applied it between our read and our apply.
     }
   }
 
@@ -228,15 +300,7 @@ export class RefundService {
     const log = { component: 'refunds', orderId: order.id, refundId: record.id, attempt: record.attempt };
     let info: RefundInfo;
     try {
-      info = await this.deps.checkout.refund({
-        paymentIntentId,
-        amount: record.amount,
-        orderId: order.id,
-        refundId: record.id,
-        ...(record.by === 'customer' ? { reason: 'requested_by_customer' as const } : {}),
-        ...(record.reason ? { note: record.reason } : {}),
-        idempotencyKey: refundIdempotencyKey(record),
-      });
+      info = await this.deps.checkout.refund(refundRequest(record, paymentIntentId));
     } catch (err) {
       if (err instanceof RefundRejectedError) {
         return this.reject(order, record, 'rejected', `Stripe refused the refund${err.code ? ` (${err.code})` : ''}: ${err.message}`, err.code);
@@ -254,6 +318,71 @@ export class RefundService {
     return { ok: true, refund: updated.record ?? record, order, replay };
   }
 
+  /**
+   * Reconciliation's look at a refund Stripe has: its state now, or
+   * 'flagged' when Stripe does not know it (recorded for staff, looked at
+   * again later).
+   */
+  private async lookUp(record: RefundRecord, context: RefundReconcileContext): Promise<RefundInfo | 'flagged'> {
+    const stripeRefundId = record.stripeRefundId!;
+    try {
+      return await this.deps.checkout.retrieveRefund(stripeRefundId);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      return this.flag(record, context, `${context.cause}:refund-unknown:${record.id}`, `Stripe does not know refund ${stripeRefundId} (${(err as Error).message})`);
+    }
+  }
+
+  /**
+   * Reconciliation's try for a refund whose request never got an answer from
+   * Stripe. Stripe may have made it all the same (the answer was lost), so
+   * Stripe's refunds of the payment are looked through first: idempotency
+   * keys are kept for 24 hours only (https://docs.stripe.com/api/idempotent_requests),
+   * and past that the same key would make a second refund. If it is not there,
+   * it is asked for now with the same parameters and idempotency key as the
+   * request, so a request still in flight elsewhere is the same refund.
+   */
+  private async sendAgain(order: Order, record: RefundRecord, context: RefundReconcileContext): Promise<RefundInfo | 'failed' | 'flagged'> {
+    const payment = await this.paymentOf(order);
+    if (!payment.ok) {
+      if (payment.refusal.reason === 'stripe_unavailable') throw new Error(payment.refusal.message);
+      return this.flag(record, context, `${context.cause}:refund-no-payment:${record.id}`, payment.refusal.message);
+    }
+    const made = (await this.deps.checkout.refundsOfPayment(payment.paymentIntentId)).filter(
+      (refund) => refund.ours?.orderId === record.orderId && refund.ours.refundId === record.id,
+    );
+    // A failed one may be an earlier attempt's; for attempt 1 it can only be this one.
+    let info = made.find((refund) => refund.status !== 'failed' && refund.status !== 'canceled') ?? (record.attempt === 1 ? made[0] : undefined);
+    const found = info !== undefined;
+    if (!info) {
+      try {
+        info = await this.deps.checkout.refund(refundRequest(record, payment.paymentIntentId));
+      } catch (err) {
+        if (!(err instanceof RefundRejectedError)) throw err;
+        await this.reject(order, record, 'rejected', `Stripe refused the refund${err.code ? ` (${err.code})` : ''}: ${err.message}`, err.code, context.cause);
+        return 'failed';
+      }
+    }
+    await this.deps.refunds.update({ ...record, stripeRefundId: info.id, updatedAt: this.now().toISOString() }, ['requested']);
+    await this.deps.orders.note(
+      order.id,
+      `${context.cause}:refund-requested:${record.id}:${record.attempt}`,
+      found
+        ? `refund ${record.id} had no answer from Stripe; reconciliation found it at Stripe (${info.id}, ${info.status})`
+        : `refund ${record.id} had no answer from Stripe; asked again by reconciliation with the same idempotency key: ${describePlan(record)} (${info.id}, ${info.status})`,
+    );
+    this.deps.log.info({ component: 'refunds', orderId: order.id, refundId: record.id, stripeRefundId: info.id, found }, 'unanswered refund request sent again by reconciliation');
+    return info;
+  }
+
+  /** Needs staff: noted on the order once, and looked at again after the recheck interval. */
+  private async flag(record: RefundRecord, context: RefundReconcileContext, cause: string, why: string): Promise<'flagged'> {
+    await this.deps.orders.note(record.orderId, cause, `refund ${record.id} cannot be checked: ${why}; it stays requested`);
+    this.deps.log.error({ component: 'refunds', orderId: record.orderId, refundId: record.id, why }, 'requested refund that cannot be checked');
+    await this.deps.refunds.recheckAt({ orderId: record.orderId, refundId: record.id }, context.now + context.recheckMs);
+    return 'flagged';
+  }
+
   /** Stripe said no: the refund is recorded as failed with Stripe's words; seats and tickets are untouched. */
   private async reject(
     order: Order,
@@ -261,15 +390,16 @@ export class RefundService {
     reason: 'rejected',
     message: string,
     stripeCode?: string,
+    via?: string,
   ): Promise<Extract<RefundRequestResult, { ok: false }>> {
     const failed: RefundRecord = { ...record, status: 'failed', error: message, updatedAt: this.now().toISOString() };
     const updated = await this.deps.refunds.update(failed, ['requested']);
-    await this.deps.orders.note(order.id, `refund-refused:${record.id}:${record.attempt}`, `refund ${record.id} not made: ${message}`);
+    await this.deps.orders.note(order.id, causeVia(via, `refund-refused:${record.id}:${record.attempt}`), `refund ${record.id} not made: ${message}`);
     this.deps.log.warn({ component: 'refunds', orderId: order.id, refundId: record.id, stripeCode }, 'refund refused');
     return { ok: false, reason, message, refund: updated.record ?? failed, ...(stripeCode ? { stripeCode } : {}) };
   }
 
-  private async confirm(record: RefundRecord, refund: RefundInfo): Promise<RefundSettlement> {
+  private async confirm(record: RefundRecord, refund: RefundInfo, via?: string): Promise<RefundSettlement> {
     const order = await this.deps.orders.get(record.orderId);
     if (!order) throw new UnknownOrderError(record.orderId);
     const log = { component: 'refunds', orderId: order.id, refundId: record.id, stripeRefundId: refund.id };
@@ -284,24 +414,26 @@ export class RefundService {
         places: record.places,
       });
       if (!returned.ok) {
-        await this.deps.orders.note(order.id, `seats-not-returned:${record.id}`, `refund ${record.id}: seats not put back on sale (${returned.reason})`);
+        await this.deps.orders.note(order.id, causeVia(via, `seats-not-returned:${record.id}`), `refund ${record.id}: seats not put back on sale (${returned.reason})`);
         this.deps.log.error({ ...log, reason: returned.reason }, 'refunded seats could not be returned to sale');
       }
     }
-    const cause = `refund:${record.id}`;
+    const cause = causeVia(via, refundCause(record.id));
+    const confirmed = via ? `confirmed by Stripe when ${via} asked (no webhook came)` : 'confirmed by Stripe';
     const applied = await this.deps.refunds.apply(
       { ...record, stripeRefundId: refund.id },
-      { amount: refund.amount, cause, note: `refund ${record.id} confirmed by Stripe (${refund.id}): ${describePlan({ ...record, amount: refund.amount })}`, now: this.now() },
+      { amount: refund.amount, cause, note: `refund ${record.id} ${confirmed} (${refund.id}): ${describePlan({ ...record, amount: refund.amount })}`, now: this.now() },
     );
     if (applied.outcome !== 'applied' && applied.outcome !== 'duplicate') {
-      await this.deps.orders.note(order.id, `refund-conflict:${record.id}`, `refund ${record.id} confirmed by Stripe but not applied (${applied.outcome}): check the order`);
+      await this.deps.orders.note(order.id, causeVia(via, `refund-conflict:${record.id}`), `refund ${record.id} confirmed by Stripe but not applied (${applied.outcome}): check the order`);
       this.deps.log.error({ ...log, outcome: applied.outcome }, 'confirmed refund could not be applied');
       return 'refund_conflict';
     }
     const after = applied.order!;
     // Which notice follows from what this refund did, not from the state now:
-    // a retry after a later refund must still send this one's.
-    const ended = after.timeline.some((entry) => entry.cause === cause && entry.to === 'refunded');
+    // a retry after a later refund must still send this one's. Whichever path
+    // applied it (webhook or reconciliation), its cause ends the same way.
+    const ended = after.timeline.some((entry) => entry.to === 'refunded' && isRefundCause(entry.cause, record.id));
     // A paid order that ends here leaves reconciliation's index too (transition() does this for every other move).
     if (ended) await this.deps.orders.markSettled(order.id);
     await this.deps.notices.enqueue(order.id, ended ? 'refunded' : partialRefundNotice(record.id));
@@ -311,17 +443,50 @@ export class RefundService {
   }
 
   /** A refund Stripe accepted and then failed (rare: the card was closed, say). */
-  private async failLate(record: RefundRecord, refund: RefundInfo): Promise<RefundSettlement> {
+  private async failLate(record: RefundRecord, refund: RefundInfo, via?: string): Promise<RefundSettlement> {
     const why = `Stripe reports the refund ${refund.status}${refund.failureReason ? ` (${refund.failureReason})` : ''}`;
     const failed: RefundRecord = { ...record, status: 'failed', stripeRefundId: refund.id, error: why, updatedAt: this.now().toISOString() };
     const updated = await this.deps.refunds.update(failed, ['requested']);
+    // Recorded failed already (by the other path, or an earlier event): nothing more to say.
+    if (!updated.written && updated.record?.status !== 'succeeded') return 'duplicate';
     const note = updated.written
-      ? `refund ${record.id} failed: ${why}; nothing was changed`
+      ? `refund ${record.id} failed: ${why}; nothing was changed${via ? ` (found by ${via})` : ''}`
       : `refund ${record.id} failed after it was applied: ${why}. The tickets are void but the money did not go back: contact the customer`;
-    await this.deps.orders.note(record.orderId, `refund-failed:${record.id}:${refund.id}`, note);
+    await this.deps.orders.note(record.orderId, causeVia(via, `refund-failed:${record.id}:${refund.id}`), note);
     this.deps.log.error({ component: 'refunds', orderId: record.orderId, refundId: record.id, stripeRefundId: refund.id, status: refund.status }, 'refund failed');
     return 'refund_failed';
   }
+}
+
+/** What Stripe is asked for a recorded refund: always the same for one attempt, as Stripe's idempotency key requires. */
+function refundRequest(record: RefundRecord, paymentIntentId: string): RefundRequest {
+  return {
+    paymentIntentId,
+    amount: record.amount,
+    orderId: record.orderId,
+    refundId: record.id,
+    ...(record.by === 'customer' ? { reason: 'requested_by_customer' as const } : {}),
+    ...(record.reason ? { note: record.reason } : {}),
+    idempotencyKey: refundIdempotencyKey(record),
+  };
+}
+
+/** The timeline cause of applying a refund: `refund:RF-…` from the webhook, `<via>:refund:RF-…` otherwise. */
+function refundCause(refundId: string): string {
+  return `refund:${refundId}`;
+}
+
+function isRefundCause(cause: string, refundId: string): boolean {
+  return cause === refundCause(refundId) || cause.endsWith(`:${refundCause(refundId)}`);
+}
+
+function causeVia(via: string | undefined, cause: string): string {
+  return via ? `${via}:${cause}` : cause;
+}
+
+function isNotFound(err: unknown): boolean {
+  const e = err as { statusCode?: number; code?: string; name?: string };
+  return e.statusCode === 404 || e.code === 'resource_missing' || e.name === 'DemoSessionNotFoundError';
 }
 
 function refuse(reason: RefundRefusal, message: string, refund?: RefundRecord): Extract<RefundRequestResult, { ok: false }> {

@@ -1,7 +1,8 @@
 // Refund requests of an order, in a hash beside the order under its {id}
 // hash tag, so the scripts in ./lua can check and change the order and its
 // refunds in one step. Records are JSON built here and parsed with zod on
-// the way back.
+// the way back. Refunds still `requested` are also indexed for
+// reconciliation (a sorted set for all orders, like the unsettled orders).
 import type { Redis } from 'ioredis';
 import { LuaScript } from '../redis/lua-script.js';
 import type { Order } from './order.js';
@@ -24,11 +25,37 @@ export type ReserveOutcome =
 
 export type ApplyOutcome = 'applied' | 'duplicate' | 'illegal' | 'conflict' | 'unknown_order';
 
+/** One refund in the reconciliation index. */
+export interface RefundRef {
+  orderId: string;
+  refundId: string;
+}
+
+export interface RefundStoreOptions {
+  /**
+   * How long a requested refund is left to Stripe's refund webhook before
+   * reconciliation first asks Stripe about it; see {@link RefundStore.requestedDue}.
+   * Default: 5 minutes (`RECONCILE_GRACE_MINUTES`).
+   */
+  reconcileAfterMs?: number;
+  /** Clock, epoch ms. Default: `Date.now`. */
+  now?: () => number;
+}
+
+const DEFAULT_RECONCILE_AFTER_MS = 5 * 60_000;
+
 export class RefundStore {
+  private readonly reconcileAfterMs: number;
+  private readonly now: () => number;
+
   constructor(
     private readonly redis: Redis,
     private readonly orders: OrderStore,
-  ) {}
+    options: RefundStoreOptions = {},
+  ) {
+    this.reconcileAfterMs = options.reconcileAfterMs ?? DEFAULT_RECONCILE_AFTER_MS;
+    this.now = options.now ?? Date.now;
+  }
 
   /** The order's refunds, oldest first. */
   async list(orderId: string): Promise<RefundRecord[]> {
@@ -47,6 +74,11 @@ export class RefundStore {
   /** Writes a `requested` record if nothing moved since `expectedText` was read; see lua/reserve-refund.lua. */
   async reserve(record: RefundRecord, expectedText: string | undefined): Promise<ReserveOutcome> {
     const [orderKey] = this.orders.orderKeys(record.orderId);
+    // Indexed for reconciliation before the record is written, so a crash
+    // right after cannot leave a requested refund that nothing looks at. An
+    // entry whose refund was not written (busy, changed) or has since settled
+    // is dropped when it falls due.
+    await this.redis.zadd(this.requestedKey(), this.now() + this.reconcileAfterMs, indexMember(record));
     const reply = (await scripts.reserve.run(this.redis, [orderKey, this.refundsKey(record.orderId)], [
       record.id,
       expectedText ?? '',
@@ -77,7 +109,9 @@ export class RefundStore {
       JSON.stringify(refundRecordSchema.parse(record)),
       ` ${from.join(' ')} `,
     ])) as [number, string];
-    return { written: written === 1, record: text ? this.parse(record.orderId, text) : undefined };
+    const stored = text ? this.parse(record.orderId, text) : undefined;
+    if (stored?.status !== 'requested') await this.unindex(record);
+    return { written: written === 1, record: stored };
   }
 
   /**
@@ -101,7 +135,31 @@ export class RefundStore {
     ])) as [ApplyOutcome, string[]?, string[]?];
     const [outcome, hash, timeline] = reply;
     if (outcome === 'unknown_order' || !hash || !timeline) return { outcome: 'unknown_order' };
+    if (outcome === 'applied' || outcome === 'duplicate') await this.unindex(record);
     return { outcome, order: decodeOrder(record.orderId, pairsToHash(hash), timeline) };
+  }
+
+  /**
+   * Refunds whose reconciliation check is due (score ≤ now), most overdue
+   * first. An entry may name a refund that has since settled, or was never
+   * written: the index is kept beside the records, not with them.
+   */
+  async requestedDue(now: number, limit: number, offset = 0): Promise<RefundRef[]> {
+    const members = await this.redis.zrangebyscore(this.requestedKey(), '-inf', now, 'LIMIT', offset, limit);
+    return members.flatMap((member) => {
+      const [orderId, refundId] = member.split(INDEX_SEPARATOR);
+      return orderId && refundId ? [{ orderId, refundId }] : [];
+    });
+  }
+
+  /** Puts off the next check of a refund still in the index (XX: one that left it meanwhile is not put back). */
+  async recheckAt(ref: RefundRef, at: number): Promise<void> {
+    await this.redis.zadd(this.requestedKey(), 'XX', at, indexMember(ref));
+  }
+
+  /** Takes a refund out of the reconciliation index: it has settled, or staff must look at it. */
+  async unindex(ref: RefundRef | Pick<RefundRecord, 'orderId' | 'id'>): Promise<void> {
+    await this.redis.zrem(this.requestedKey(), indexMember(ref));
   }
 
   private parse(orderId: string, json: string): RefundRecord {
@@ -115,4 +173,20 @@ export class RefundStore {
   private refundsKey(orderId: string): string {
     return `${this.orders.orderKeys(orderId)[0]}:refunds`;
   }
+
+  /**
+   * Sorted set: `<order id>/<refund id>` of refunds still `requested`, scored
+   * by when reconciliation next asks Stripe about them (epoch ms). One key for
+   * all orders, in another Cluster slot than the orders' {id} keys, so it is
+   * written beside the scripts, never inside them (DESIGN rule 7).
+   */
+  private requestedKey(): string {
+    return `${this.orders.keyPrefix}refunds:requested`;
+  }
+}
+
+const INDEX_SEPARATOR = '/';
+
+function indexMember(ref: RefundRef | Pick<RefundRecord, 'orderId' | 'id'>): string {
+  return `${ref.orderId}${INDEX_SEPARATOR}${'refundId' in ref ? ref.refundId : ref.id}`;
 }

@@ -89,6 +89,8 @@ export interface CheckoutGateway {
   retrieveRefund(refundId: string): Promise<RefundInfo>;
   /** Every refund of one charge (what a `charge.refunded` event points at). */
   refundsOfCharge(chargeId: string): Promise<RefundInfo[]>;
+  /** Every refund of one payment intent: reconciliation looks there before asking for a refund again. */
+  refundsOfPayment(paymentIntentId: string): Promise<RefundInfo[]>;
 }
 
 /** Our ids in a refund's metadata; checked, not trusted. */

@@ -159,6 +159,11 @@ export class DemoCheckoutGateway implements CheckoutGateway {
     return [];
   }
 
+  async refundsOfPayment(paymentIntentId: string): Promise<RefundInfo[]> {
+    const ids = /^pi_demo_[0-9a-f]{24}$/.test(paymentIntentId) ? await this.redis.lrange(this.paymentRefundsKey(paymentIntentId), 0, -1) : [];
+    return Promise.all(ids.map(async (id) => toRefundInfo(await this.refundRecord(id))));
+  }
+
   private async newRefund(request: RefundRequest, idempotency: string): Promise<DemoRefundRecord> {
     const sessionId = /^pi_demo_[0-9a-f]{24}$/.test(request.paymentIntentId) ? await this.redis.get(this.paymentKey(request.paymentIntentId)) : null;
     const session = sessionId ? await this.record(sessionId) : undefined;

@@ -94,6 +94,12 @@ export class StripeCheckoutGateway implements CheckoutGateway {
     for await (const refund of this.stripe.refunds.list({ charge: chargeId, limit: 100 })) refunds.push(toRefundInfo(refund));
     return refunds;
   }
+
+  async refundsOfPayment(paymentIntentId: string): Promise<RefundInfo[]> {
+    const refunds: RefundInfo[] = [];
+    for await (const refund of this.stripe.refunds.list({ payment_intent: paymentIntentId, limit: 100 })) refunds.push(toRefundInfo(refund));
+    return refunds;
+  }
 }
 
 function isRefusal(err: unknown): err is InstanceType<typeof Stripe.errors.StripeError> {

@@ -8,11 +8,12 @@ import type { Foundation } from './foundation.js';
  * customers in the bot), the worker to apply what Stripe confirms.
  */
 export function createRefundService(foundation: Foundation): RefundService {
-  const { commerce, checkout, queues, log, redis } = foundation;
+  const { commerce, checkout, queues, log, redis, config } = foundation;
   return new RefundService({
     orders: commerce.orders,
     seats: commerce.seats,
-    refunds: new RefundStore(redis, commerce.orders),
+    // Stripe's refund webhook gets the grace before reconciliation asks Stripe itself.
+    refunds: new RefundStore(redis, commerce.orders, { reconcileAfterMs: config.reconcile.graceMinutes * 60_000 }),
     checkout,
     notices: new QueuedNotices(queues.notifications),
     log,

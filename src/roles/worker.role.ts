@@ -52,7 +52,7 @@ export function startWorkerRole(foundation: Foundation, options: { sender?: Mess
   // SMS notices leave through their own queue, at SMS_PER_SECOND.
   const sms = startSmsWorker(foundation, { orders: commerce.orders, catalog: commerce.catalog, sender, log, deliveries }, stall);
   const { graceMinutes, afterMinutes, everyMinutes } = config.reconcile;
-  const reconcileDeps = { ...commerce, checkout: foundation.checkout, fulfilment, log, options: { graceMs: graceMinutes * 60_000, recheckMs: afterMinutes * 60_000 } };
+  const reconcileDeps = { ...commerce, checkout: foundation.checkout, fulfilment, refunds, log, options: { graceMs: graceMinutes * 60_000, recheckMs: afterMinutes * 60_000 } };
   const maintenance = new Worker<ReconcileJob>(
     QUEUE_NAMES.maintenance,
     (job) => processReconcile(job.data, reconcileDeps),

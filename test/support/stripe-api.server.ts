@@ -345,8 +345,9 @@ class FakeStripe {
 
   #refundPayment(session: FakeCheckoutSession, body: FormObject): FakeRefund {
     const paid = session.amount_total ?? 0;
+    // A failed or canceled refund gave nothing back, so it leaves its amount refundable.
     const refunded = [...this.refunds.values()]
-      .filter((r) => r.payment_intent === session.payment_intent)
+      .filter((r) => r.payment_intent === session.payment_intent && r.status !== 'failed' && r.status !== 'canceled')
       .reduce((sum, r) => sum + r.amount, 0);
     if (refunded >= paid) {
       throw new StripeHttpError(400, {

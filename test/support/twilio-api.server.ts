@@ -2,8 +2,10 @@
 // pointed at it (createTwilioClient({ apiUrl })) so tests check what the SDK
 // really sends and how the code under test handles Twilio's real answers,
 // including its error shape. It records every request and answers
-//   POST /2010-04-01/Accounts/:sid/Messages.json
+//   POST /2010-04-01/Accounts/:sid/Messages.json   send a message
+//   GET  /2010-04-01/Accounts/:sid/Messages.json   list messages (To, From, DateSent filters; pages)
 // https://www.twilio.com/docs/messaging/api/message-resource#create-a-message-resource
+// https://www.twilio.com/docs/messaging/api/message-resource#read-multiple-message-resources
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +15,8 @@ export interface RecordedTwilioRequest {
   method: string;
   path: string;
   headers: IncomingHttpHeaders;
+  /** Query string fields (a GET's filters, e.g. `To`, `DateSent>`, `PageSize`). */
+  query: Record<string, string>;
   /** HTTP Basic credentials, or null when the request had none. */
   auth: { username: string; password: string } | null;
   /** Form fields; a repeated field (MediaUrl) becomes an array. */
@@ -55,7 +59,11 @@ export interface FakeTwilioMessage {
 }
 
 export interface TwilioApiServerOptions {
-  /** Delay every answer by this many milliseconds. @default 0 */
+  /**
+   * Delay every answer by this many milliseconds. The request has taken
+   * effect before the wait (a message is accepted and listed at once), as
+   * when Twilio's answer is slow on the way back. @default 0
+   */
   latencyMs?: number;
 }
 
@@ -74,7 +82,11 @@ export interface TwilioApiServer {
   url: string;
   /** Every request received, in arrival order. */
   requests: RecordedTwilioRequest[];
-  /** Messages Twilio accepted (201), in order. */
+  /**
+   * Messages Twilio accepted (201), in order. Each is handed to the carrier at
+   * once: status `sent` and a `date_sent` (the answer to the create still says
+   * `queued`, as Twilio's does).
+   */
   messages: FakeTwilioMessage[];
   /** Every message to `to` fails with Twilio's error, until clearFailures(). */
   failFor(to: string, failure: TwilioFailure): void;
@@ -128,8 +140,9 @@ export async function startTwilioApiServer(options: TwilioApiServerOptions = {})
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const recorded = await record(req);
     state.requests.push(recorded);
-    if (latencyMs > 0) await sleep(latencyMs);
+    // Answered before the wait: a slow answer does not mean Twilio has not acted.
     const reply = state.answer(recorded);
+    if (latencyMs > 0) await sleep(latencyMs);
     send(res, reply.status, reply.body);
   }
 
@@ -173,6 +186,7 @@ class FakeTwilio {
   #route(req: RecordedTwilioRequest): Reply {
     const m = req.path.match(/^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/);
     if (req.method === 'POST' && m) return { status: 201, body: this.#createMessage(decodeURIComponent(m[1]!), req.body) };
+    if (req.method === 'GET' && m) return { status: 200, body: this.#listMessages(decodeURIComponent(m[1]!), req) };
     const message = `The requested resource ${req.path} was not found`;
     return { status: 404, body: { status: 404, code: 20404, message, more_info: 'https://www.twilio.com/docs/errors/20404' } };
   }
@@ -188,9 +202,81 @@ class FakeTwilio {
     if (failure) throw new TwilioHttpError(failure);
     const message = newMessage({ accountSid, to, from: from ?? null, service: service ?? null, body });
     message.status_callback = field('StatusCallback') ?? null;
+    const answer = { ...message };
+    // Handed to the carrier at once, as Twilio does within a second when the
+    // sender is under its rate. Until then a message has no date_sent, and no
+    // DateSent filter finds it.
+    const sentAt = rfc2822(new Date());
+    Object.assign(message, { status: 'sent', date_sent: sentAt, date_updated: sentAt });
     this.messages.push(message);
-    return message;
+    return answer;
   }
+
+  /** Twilio's list page: the account's matching messages, newest first. */
+  #listMessages(accountSid: string, req: RecordedTwilioRequest): TwilioMessagePage {
+    const q = req.query;
+    const pageSize = Math.min(Math.max(Number(q.PageSize ?? 50) || 50, 1), 1000);
+    const page = Math.max(Number(q.Page ?? 0) || 0, 0);
+    const matching = this.messages
+      .filter((m) => m.account_sid === accountSid)
+      .filter((m) => q.To === undefined || m.to === q.To)
+      .filter((m) => q.From === undefined || m.from === q.From)
+      .filter((m) => sentOnDay(m, q.DateSent, 'on') && sentOnDay(m, q['DateSent>'], 'on or after') && sentOnDay(m, q['DateSent<'], 'on or before'))
+      .reverse();
+    const base = `/2010-04-01/Accounts/${accountSid}/Messages.json`;
+    const uriOf = (n: number) => {
+      const params = new URLSearchParams(Object.entries(q).filter(([name]) => name !== 'Page' && name !== 'PageToken'));
+      params.set('PageSize', String(pageSize));
+      params.set('Page', String(n));
+      return `${base}?${params.toString()}`;
+    };
+    const start = page * pageSize;
+    const messages = matching.slice(start, start + pageSize);
+    const more = start + pageSize < matching.length;
+    return {
+      messages,
+      page,
+      page_size: pageSize,
+      start,
+      end: start + Math.max(messages.length - 1, 0),
+      uri: uriOf(page),
+      first_page_uri: uriOf(0),
+      next_page_uri: more ? uriOf(page + 1) : null,
+      previous_page_uri: page > 0 ? uriOf(page - 1) : null,
+    };
+  }
+}
+
+/** A page of Twilio's Messages list, as on the wire. */
+export interface TwilioMessagePage {
+  messages: FakeTwilioMessage[];
+  page: number;
+  page_size: number;
+  start: number;
+  end: number;
+  uri: string;
+  first_page_uri: string;
+  next_page_uri: string | null;
+  previous_page_uri: string | null;
+}
+
+/**
+ * Twilio's DateSent filters, as documented: the value is read as a GMT date,
+ * so `DateSent>` means "sent on or after midnight of that day" whatever time
+ * of day the SDK sends with it (it sends `YYYY-MM-DDTHH:mm:ssZ`). A message
+ * not yet sent has no date_sent and matches no DateSent filter.
+ */
+function sentOnDay(message: FakeTwilioMessage, value: string | undefined, how: 'on' | 'on or after' | 'on or before'): boolean {
+  if (value === undefined) return true;
+  if (message.date_sent === null) return false;
+  const day = new Date(value);
+  if (Number.isNaN(day.getTime())) throw new TwilioHttpError({ code: 20001, message: `Invalid date value: ${value}` });
+  const midnight = Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate());
+  const sent = Date.parse(message.date_sent);
+  const DAY = 24 * 3600_000;
+  if (how === 'on or after') return sent >= midnight;
+  if (how === 'on or before') return sent < midnight + DAY;
+  return sent >= midnight && sent < midnight + DAY;
 }
 
 function newMessage(m: { accountSid: string; to: string; from: string | null; service: string | null; body: string }): FakeTwilioMessage {
@@ -229,10 +315,12 @@ async function record(req: IncomingMessage): Promise<RecordedTwilioRequest> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const rawBody = Buffer.concat(chunks).toString('utf8');
+  const url = new URL(req.url ?? '/', 'http://localhost');
   return {
     method: req.method ?? 'GET',
-    path: new URL(req.url ?? '/', 'http://localhost').pathname,
+    path: url.pathname,
     headers: req.headers,
+    query: Object.fromEntries(url.searchParams),
     auth: basicAuth(req.headers.authorization),
     body: parseRepeatedForm(rawBody),
     rawBody,

@@ -6,6 +6,10 @@ import { PermanentDeliveryError, type MessageSender, type OutboundMessage } from
 /**
  * Proactive chat messages: continue the customer's stored conversation
  * through the Bot Framework connector, as a reply in that conversation.
+ *
+ * No `findSent`: the connector has no way to list the activities a bot sent
+ * into a conversation (Teams and Web Chat keep no history the bot can read),
+ * so a notice whose attempt died mid-send is sent again on retry.
  */
 export class ProactiveChatSender implements MessageSender {
   constructor(

@@ -40,4 +40,9 @@ export class OptOutCheckedSmsSender implements MessageSender {
       throw err;
     }
   }
+
+  /** Looking up what was already sent needs no consent check: it sends nothing. */
+  async findSent(customer: Customer, message: OutboundMessage, since: Date): Promise<SentMessage | undefined> {
+    return this.sms.findSent?.(customer, message, since);
+  }
 }

@@ -12,6 +12,22 @@ import { PermanentDeliveryError, type MessageSender, type OutboundMessage, type 
  */
 const PERMANENT_TWILIO_CODES = new Set([21610, 21211, 21614, 21612, 21408, 21606]);
 
+/**
+ * Statuses of a message that never reached the phone: one found in one of
+ * these does not count as sent, so the notice goes out again. (It also keeps
+ * a resend from mistaking the undelivered first message, which has the same
+ * text, for itself.)
+ * https://www.twilio.com/docs/messaging/api/message-resource#message-status-values
+ */
+const NOT_DELIVERED = new Set<string>(['failed', 'undelivered', 'canceled']);
+
+/**
+ * One page of the customer's messages, newest first. A retry looks back
+ * minutes at most, and a customer gets a handful of messages from us a day
+ * (the TwiML replies count too), so the notice is on the first page.
+ */
+const LOOKUP_LIMIT = 50;
+
 export interface TwilioSenderOptions {
   /** Sender number (E.164) or, instead, a Messaging Service. */
   from?: string;
@@ -47,6 +63,40 @@ export class TwilioSmsSender implements MessageSender {
       }
       throw err;
     }
+  }
+
+  /**
+   * Our message to this customer with exactly this text that Twilio accepted
+   * since `since` and has not reported failed. Twilio's Messages API has no
+   * idempotency key, so this is how a retry learns that an attempt which died
+   * mid-request got through.
+   *
+   * Twilio documents the `DateSent>` filter as a GMT date (on or after that
+   * midnight), so the time of day is checked here, on `date_created`; the
+   * list has no Messaging Service filter, so that is checked here too. A
+   * message still in Twilio's own queue has no `date_sent` and no DateSent
+   * filter finds it; the SMS queue's rate limit keeps that queue short, so a
+   * message has left it long before a dead attempt's job is retried.
+   * https://www.twilio.com/docs/messaging/api/message-resource#read-multiple-message-resources
+   */
+  async findSent(customer: Customer, message: OutboundMessage, since: Date): Promise<SentMessage | undefined> {
+    const service = this.options.messagingServiceSid;
+    const messages = await this.client.messages.list({
+      to: customer.address,
+      // With a Messaging Service, Twilio picks the From number from its pool.
+      ...(service ? {} : { from: this.options.from! }),
+      dateSentAfter: since,
+      limit: LOOKUP_LIMIT,
+    });
+    const found = messages.find(
+      (m) =>
+        m.direction === 'outbound-api' &&
+        m.body === message.text &&
+        m.dateCreated instanceof Date && m.dateCreated.getTime() >= since.getTime() &&
+        !NOT_DELIVERED.has(m.status) &&
+        (!service || m.messagingServiceSid === service),
+    );
+    return found ? { messageId: found.sid } : undefined;
   }
 }
 
