@@ -16,8 +16,9 @@ import type { RefundRecord } from '../src/orders/refund.js';
 import { createStripeClient } from '../src/payments/stripe.client.js';
 import { createRefundService } from '../src/roles/refunds.js';
 import { startBoxOffice, TEST_STAFF_TOKEN, TEST_STRIPE, type BoxOffice } from './support/box-office.harness.js';
-import { allCounts, jobEnd, newPhone, payLinkIn, sectionInventory, smsTo, staffOrder, textBoxOffice } from './support/sms.client.js';
-import { postStripeEvent, refundEvent, sessionEvent } from './support/stripe-events.js';
+import { allCounts, jobEnd, newPhone, sectionInventory, smsTo, staffOrder } from './support/sms.client.js';
+import { postStripeEvent, refundEvent } from './support/stripe-events.js';
+import { buyAndPay } from './support/purchases.js';
 
 const MINUTE = 60_000;
 /** The box office's defaults: RECONCILE_GRACE_MINUTES and RECONCILE_AFTER_MINUTES. */
@@ -50,21 +51,6 @@ function pastGrace(): number {
   return Date.now() + GRACE_MS + MINUTE;
 }
 
-/** A customer texts for two seats in section 101, pays, and gets the tickets. */
-async function buyAndPay(phone: string): Promise<Order> {
-  const reply = await textBoxOffice(office, phone, '2 tickets lakers section 101');
-  const link = payLinkIn(reply.messages.join('\n'));
-  expect(link, `a pay link in ${JSON.stringify(reply.messages)}`).toBeDefined();
-  const held = await staffOrder(office, link!.orderId);
-  office.stripe!.markPaid(held.stripeSessionId!);
-  const event = sessionEvent(office, 'checkout.session.completed', held.stripeSessionId!);
-  expect((await postStripeEvent(office, event)).status).toBe(200);
-  await jobEnd(office, 'payments', event.id);
-  await jobEnd(office, 'sms', `tickets-${held.id}`);
-  const order = await staffOrder(office, held.id);
-  expect(order.state).toBe('fulfilled');
-  return order;
-}
 
 interface StaffAnswer {
   status: number;
@@ -109,7 +95,7 @@ function reconciliationEntries(order: Order) {
 async function requestedRefund(body: object = {}) {
   const phone = newPhone();
   const before = await sectionInventory(office, '101');
-  const order = await buyAndPay(phone);
+  const order = await buyAndPay(office, phone);
   const answer = await staffRefund(order.id, body);
   expect(answer.status).toBe(202);
   const refund = answer.body.refund!;
@@ -259,7 +245,7 @@ describe('a request that never reached Stripe', () => {
   it('is made on the next run with the same idempotency key, then applied', async () => {
     const phone = newPhone();
     const before = await sectionInventory(office, '101');
-    const order = await buyAndPay(phone);
+    const order = await buyAndPay(office, phone);
     office.stripe!.failNext(500, { type: 'api_error', message: 'An unknown error occurred' }, { method: 'POST', path: '/v1/refunds' });
 
     const answer = await staffRefund(order.id);
@@ -294,7 +280,7 @@ describe('a request that never reached Stripe', () => {
 
   it('is found at Stripe, not made twice, when Stripe made it but its answer was lost', async () => {
     const phone = newPhone();
-    const order = await buyAndPay(phone);
+    const order = await buyAndPay(office, phone);
     office.stripe!.failNext(500, { type: 'api_error', message: 'An unknown error occurred' }, { method: 'POST', path: '/v1/refunds' });
     const refund = (await staffRefund(order.id)).body.refund!;
     // Stripe did make it (under a key reconciliation can no longer rely on: Stripe forgets keys after 24 hours).
@@ -314,7 +300,7 @@ describe('a request that never reached Stripe', () => {
 
   it('is recorded failed, with Stripe\'s words, when Stripe refuses it on the next run', async () => {
     const phone = newPhone();
-    const order = await buyAndPay(phone);
+    const order = await buyAndPay(office, phone);
     const counts = await allCounts(office);
     office.stripe!.failNext(500, { type: 'api_error', message: 'An unknown error occurred' }, { method: 'POST', path: '/v1/refunds' });
     const refund = (await staffRefund(order.id)).body.refund!;
@@ -337,7 +323,7 @@ describe('a request that never reached Stripe', () => {
   });
 
   it('stays requested while Stripe cannot be reached, and is settled by a later run', async () => {
-    const order = await buyAndPay(newPhone());
+    const order = await buyAndPay(office, newPhone());
     office.stripe!.failNext(500, { type: 'api_error', message: 'An unknown error occurred' }, { method: 'POST', path: '/v1/refunds' });
     const refund = (await staffRefund(order.id)).body.refund!;
     // Down again when reconciliation reads the payment.

@@ -10,6 +10,7 @@ import { eventually, startBoxOffice, TEST_STAFF_TOKEN, type BoxOffice } from './
 import { GALA, writeRefundCatalog } from './support/refund-catalog.js';
 import { allCounts, jobEnd, newPhone, payLinkIn, sectionInventory, smsTo, staffOrder, textBoxOffice } from './support/sms.client.js';
 import { chargeRefundedEvent, postStripeEvent, refundEvent, sessionEvent } from './support/stripe-events.js';
+import { buyAndPay } from './support/purchases.js';
 
 let office: BoxOffice;
 let catalog: ReturnType<typeof writeRefundCatalog>;
@@ -45,21 +46,6 @@ async function staffRefunds(orderId: string): Promise<RefundRecord[]> {
   return ((await response.json()) as { refunds: RefundRecord[] }).refunds;
 }
 
-/** A customer texts, pays on Stripe's page, and the worker issues the tickets. */
-async function buyAndPay(phone: string, text: string): Promise<Order> {
-  const reply = await textBoxOffice(office, phone, text);
-  const link = payLinkIn(reply.messages.join('\n'));
-  expect(link, `a pay link in ${JSON.stringify(reply.messages)}`).toBeDefined();
-  const held = await staffOrder(office, link!.orderId);
-  office.stripe!.markPaid(held.stripeSessionId!);
-  const event = sessionEvent(office, 'checkout.session.completed', held.stripeSessionId!);
-  expect((await postStripeEvent(office, event)).status).toBe(200);
-  await jobEnd(office, 'payments', event.id);
-  await jobEnd(office, 'sms', `tickets-${held.id}`);
-  const order = await staffOrder(office, held.id);
-  expect(order.state).toBe('fulfilled');
-  return order;
-}
 
 function refundPosts(orderId: string) {
   return office.stripe!.requests.filter((r) => r.method === 'POST' && r.path === '/v1/refunds' && (r.body.metadata as Record<string, string> | undefined)?.orderId === orderId);
@@ -87,7 +73,7 @@ describe('staff refunds', () => {
   it('refunds a whole order: Stripe asked once with our ids; on its confirmation the seats go back and the customer is told', async () => {
     const phone = newPhone();
     const before = await sectionInventory(office, '101', GALA);
-    const order = await buyAndPay(phone, '2 tickets gala section 101');
+    const order = await buyAndPay(office, phone, '2 tickets gala section 101');
     const paid = await sectionInventory(office, '101', GALA);
     expect(paid.sold - before.sold).toBe(2);
 
@@ -126,7 +112,7 @@ describe('staff refunds', () => {
   it('refunds part of an order by ticket count, then the rest, ending refunded', async () => {
     const phone = newPhone();
     const before = await sectionInventory(office, '101', GALA);
-    const order = await buyAndPay(phone, '3 tickets gala section 101');
+    const order = await buyAndPay(office, phone, '3 tickets gala section 101');
 
     const first = await staffRefund(order.id, { tickets: 1, reason: 'one guest cannot come' });
     expect(first.status).toBe(202);
@@ -178,7 +164,7 @@ describe('staff refunds', () => {
 
   it('makes one Stripe refund of the same request sent twice, and returns its seats once', async () => {
     const phone = newPhone();
-    const order = await buyAndPay(phone, '2 tickets gala section 101');
+    const order = await buyAndPay(office, phone, '2 tickets gala section 101');
     const sold = (await sectionInventory(office, '101', GALA)).sold;
 
     // Sent at once (two staff clicks, two web processes): one refund.
@@ -204,7 +190,7 @@ describe('staff refunds', () => {
 
   it('applies a refund once however often, and by however many events, Stripe tells us', async () => {
     const phone = newPhone();
-    const order = await buyAndPay(phone, '2 tickets gala section 101');
+    const order = await buyAndPay(office, phone, '2 tickets gala section 101');
     const sold = (await sectionInventory(office, '101', GALA)).sold;
     const { refund } = (await staffRefund(order.id)).body;
     const [stripeRefund] = stripeRefundsOf(order);
@@ -227,7 +213,7 @@ describe('staff refunds', () => {
 
   it('changes nothing when Stripe rejects a refund, says why, and lets a later try through', async () => {
     const phone = newPhone();
-    const order = await buyAndPay(phone, '2 tickets gala section 101');
+    const order = await buyAndPay(office, phone, '2 tickets gala section 101');
     const counts = await allCounts(office, GALA);
 
     office.stripe!.failNext(
@@ -256,7 +242,7 @@ describe('staff refunds', () => {
 
   it('records a refund Stripe fails after accepting it, and changes nothing else', async () => {
     const phone = newPhone();
-    const order = await buyAndPay(phone, '2 tickets gala section 101');
+    const order = await buyAndPay(office, phone, '2 tickets gala section 101');
     const counts = await allCounts(office, GALA);
     const { refund } = (await staffRefund(order.id)).body;
     const [stripeRefund] = stripeRefundsOf(order);
@@ -310,7 +296,7 @@ describe('staff refunds', () => {
     expect(await staffRefund('BX-2222', {})).toMatchObject({ status: 404, body: { error: 'unknown_order' } });
     expect(await staffRefund('not-an-order', {})).toMatchObject({ status: 404, body: { error: 'unknown_order' } });
 
-    const order = await buyAndPay(newPhone(), '2 tickets gala section 101');
+    const order = await buyAndPay(office, newPhone(), '2 tickets gala section 101');
     expect(await staffRefund(order.id, { tickets: 0 })).toMatchObject({ status: 400, body: { error: 'bad_request' } });
     expect(await staffRefund(order.id, { tickets: 'two' })).toMatchObject({ status: 400 });
     expect(await staffRefund(order.id, { seats: 2 })).toMatchObject({ status: 400 });
@@ -339,7 +325,7 @@ describe('customers cancelling a paid order', () => {
   it('refunds within the event’s policy after the customer confirms, and tells them when it is done', async () => {
     const phone = newPhone();
     const before = await sectionInventory(office, '101', GALA);
-    const order = await buyAndPay(phone, '2 tickets gala section 101');
+    const order = await buyAndPay(office, phone, '2 tickets gala section 101');
 
     const ask = await textBoxOffice(office, phone, `cancel my order ${order.id}`);
     expect(ask.messages).toEqual([`Cancel order ${order.id} and refund $200 for 2 tickets? Reply YES to cancel it, or NO to keep your tickets.`]);
@@ -363,7 +349,7 @@ describe('customers cancelling a paid order', () => {
 
   it('keeps the order when the customer says no', async () => {
     const phone = newPhone();
-    const order = await buyAndPay(phone, '1 ticket gala section 101');
+    const order = await buyAndPay(office, phone, '1 ticket gala section 101');
     expect((await textBoxOffice(office, phone, 'i want a refund')).messages[0]).toContain(`Cancel order ${order.id} and refund $100 for 1 ticket?`);
     expect((await textBoxOffice(office, phone, 'no')).messages).toEqual([`Okay, nothing changed: order ${order.id} and its tickets stay as they are.`]);
     expect(refundPosts(order.id)).toHaveLength(0);
@@ -376,7 +362,7 @@ describe('customers cancelling a paid order', () => {
       ['2 tickets final sale section 101', 'All sales final: no refunds.'],
     ] as const) {
       const phone = newPhone();
-      const order = await buyAndPay(phone, text);
+      const order = await buyAndPay(office, phone, text);
       const counts = await allCounts(office, order.eventId);
       const reply = await textBoxOffice(office, phone, `cancel my order ${order.id}`);
       expect(reply.messages).toEqual([`Order ${order.id} can't be cancelled for a refund now. The policy for this event: ${policy}`]);
