@@ -12,13 +12,12 @@ import { QueuedNotices } from '../src/jobs/notification.job.js';
 import { processReconcile, RECONCILIATION_CAUSE, type ReconcileSummary } from '../src/jobs/reconcile.job.js';
 import { FulfilmentService } from '../src/orders/fulfilment.service.js';
 import type { Order } from '../src/orders/order.js';
-import type { RefundRecord } from '../src/orders/refund.js';
 import { createStripeClient } from '../src/payments/stripe.client.js';
 import { createRefundService } from '../src/roles/refunds.js';
-import { startBoxOffice, TEST_STAFF_TOKEN, TEST_STRIPE, type BoxOffice } from './support/box-office.harness.js';
+import { startBoxOffice, TEST_STRIPE, type BoxOffice } from './support/box-office.harness.js';
 import { allCounts, jobEnd, newPhone, sectionInventory, smsTo, staffOrder } from './support/sms.client.js';
 import { postStripeEvent, refundEvent } from './support/stripe-events.js';
-import { buyAndPay } from './support/purchases.js';
+import { buyAndPay, refundPosts, staffRefund, staffRefunds, stripeRefundsOf } from './support/purchases.js';
 
 const MINUTE = 60_000;
 /** The box office's defaults: RECONCILE_GRACE_MINUTES and RECONCILE_AFTER_MINUTES. */
@@ -51,37 +50,6 @@ function pastGrace(): number {
   return Date.now() + GRACE_MS + MINUTE;
 }
 
-
-interface StaffAnswer {
-  status: number;
-  body: { refund?: RefundRecord; error?: string };
-}
-
-async function staffRefund(orderId: string, body: object = {}): Promise<StaffAnswer> {
-  const response = await fetch(`${office.url}/staff/orders/${orderId}/refund`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${TEST_STAFF_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as StaffAnswer['body'] };
-}
-
-async function refundsOf(orderId: string): Promise<RefundRecord[]> {
-  const response = await fetch(`${office.url}/staff/orders/${orderId}`, { headers: { authorization: `Bearer ${TEST_STAFF_TOKEN}` } });
-  return ((await response.json()) as { refunds: RefundRecord[] }).refunds;
-}
-
-/** Refund requests Stripe received for the order. */
-function refundPosts(orderId: string) {
-  return office.stripe!.requests.filter((r) => r.method === 'POST' && r.path === '/v1/refunds' && (r.body.metadata as Record<string, string> | undefined)?.orderId === orderId);
-}
-
-/** Refunds Stripe holds for the order's payment. */
-function stripeRefundsOf(order: Order) {
-  const pi = office.stripe!.sessions.get(order.stripeSessionId!)!.payment_intent;
-  return [...office.stripe!.refunds.values()].filter((r) => r.payment_intent === pi);
-}
-
 /** Timeline entries that applied this refund (whichever path did it). */
 function applications(order: Order, refundId: string) {
   return order.timeline.filter((entry) => entry.cause === `refund:${refundId}` || entry.cause.endsWith(`:refund:${refundId}`));
@@ -96,11 +64,11 @@ async function requestedRefund(body: object = {}) {
   const phone = newPhone();
   const before = await sectionInventory(office, '101');
   const order = await buyAndPay(office, phone);
-  const answer = await staffRefund(order.id, body);
+  const answer = await staffRefund(office, order.id, body);
   expect(answer.status).toBe(202);
   const refund = answer.body.refund!;
   expect(refund.status).toBe('requested');
-  const [stripeRefund, ...others] = stripeRefundsOf(order);
+  const [stripeRefund, ...others] = stripeRefundsOf(office, order);
   expect(others).toEqual([]);
   return { phone, before, order, refund, stripeRefund: stripeRefund! };
 }
@@ -128,9 +96,9 @@ describe('a refund whose webhook never came', () => {
       expect.objectContaining({ from: 'fulfilled', to: 'refunded', cause: `${RECONCILIATION_CAUSE}:refund:${refund.id}` }),
     ]);
     expect(await sectionInventory(office, '101')).toMatchObject({ sold: before.sold, available: before.available });
-    expect(await refundsOf(order.id)).toEqual([expect.objectContaining({ id: refund.id, status: 'succeeded', stripeRefundId: stripeRefund.id })]);
+    expect(await staffRefunds(office, order.id)).toEqual([expect.objectContaining({ id: refund.id, status: 'succeeded', stripeRefundId: stripeRefund.id })]);
     // Stripe was asked about the refund, not for another one.
-    expect(refundPosts(order.id)).toHaveLength(1);
+    expect(refundPosts(office, order.id)).toHaveLength(1);
     expect(office.stripe!.requests.some((r) => r.method === 'GET' && r.path === `/v1/refunds/${stripeRefund.id}`)).toBe(true);
 
     // Settled: the next run has nothing to look at.
@@ -151,7 +119,7 @@ describe('a refund whose webhook never came', () => {
   it('frees the order for its next refund once a partial refund is completed', async () => {
     const { phone, before, order, refund } = await requestedRefund({ tickets: 1 });
     // While it waits for Stripe's word, the order cannot be refunded again.
-    expect(await staffRefund(order.id)).toMatchObject({ status: 409, body: { error: 'refund_in_progress' } });
+    expect(await staffRefund(office, order.id)).toMatchObject({ status: 409, body: { error: 'refund_in_progress' } });
 
     expect(await reconcileAt(pastGrace())).toMatchObject({ refundsCompleted: 1, errors: 0 });
 
@@ -159,7 +127,7 @@ describe('a refund whose webhook never came', () => {
     expect(smsTo(office, phone).at(-1)).toContain(`Order ${order.id}: 1 of your 2 tickets refunded, $200 back to your card`);
     expect(await staffOrder(office, order.id)).toMatchObject({ state: 'fulfilled', refundedTickets: [order.tickets[1]], refundedAmount: 20_000 });
     expect((await sectionInventory(office, '101')).sold - before.sold).toBe(1);
-    const next = await staffRefund(order.id, { tickets: 1 });
+    const next = await staffRefund(office, order.id, { tickets: 1 });
     expect(next.status).toBe(202);
     expect(next.body.refund).toMatchObject({ tickets: [order.tickets[0]], status: 'requested' });
   });
@@ -198,7 +166,7 @@ describe('what Stripe says, applied', () => {
     expect(entry).toMatchObject({ cause: `${RECONCILIATION_CAUSE}:refund-failed:${refund.id}:${stripeRefund.id}` });
     expect(entry!.note).toContain('expired_or_canceled_card');
     expect(entry!.note).toContain('nothing was changed');
-    expect(await refundsOf(order.id)).toEqual([expect.objectContaining({ id: refund.id, status: 'failed', error: expect.stringContaining('expired_or_canceled_card') })]);
+    expect(await staffRefunds(office, order.id)).toEqual([expect.objectContaining({ id: refund.id, status: 'failed', error: expect.stringContaining('expired_or_canceled_card') })]);
     expect(await allCounts(office)).toEqual(counts);
     expect(smsTo(office, phone)).toHaveLength(1); // the tickets, nothing more
     expect((await reconcileAt(pastGrace() + RECHECK_MS)).refundsChecked).toBe(0);
@@ -210,7 +178,7 @@ describe('what Stripe says, applied', () => {
     expect((await staffOrder(office, order.id)).timeline).toHaveLength(after.timeline.length);
 
     // No longer in progress: staff can try again, as a new attempt.
-    const retry = await staffRefund(order.id);
+    const retry = await staffRefund(office, order.id);
     expect(retry.status).toBe(202);
     expect(retry.body.refund).toMatchObject({ id: refund.id, attempt: 2, status: 'requested' });
   });
@@ -226,7 +194,7 @@ describe('what Stripe says, applied', () => {
     const still = await staffOrder(office, order.id);
     expect(still).toMatchObject({ state: 'fulfilled', refundedTickets: [], refundedAmount: 0 });
     expect(reconciliationEntries(still)).toEqual([]);
-    expect(await refundsOf(order.id)).toEqual([expect.objectContaining({ id: refund.id, status: 'requested' })]);
+    expect(await staffRefunds(office, order.id)).toEqual([expect.objectContaining({ id: refund.id, status: 'requested' })]);
     expect((await sectionInventory(office, '101')).sold - before.sold).toBe(2);
     expect(smsTo(office, phone)).toHaveLength(1);
     // Not due again at once; due again after the recheck interval.
@@ -248,21 +216,21 @@ describe('a request that never reached Stripe', () => {
     const order = await buyAndPay(office, phone);
     office.stripe!.failNext(500, { type: 'api_error', message: 'An unknown error occurred' }, { method: 'POST', path: '/v1/refunds' });
 
-    const answer = await staffRefund(order.id);
+    const answer = await staffRefund(office, order.id);
     expect(answer).toMatchObject({ status: 502, body: { error: 'stripe_unavailable' } });
     const refund = answer.body.refund!;
     expect(refund.status).toBe('requested');
-    expect(stripeRefundsOf(order)).toEqual([]);
+    expect(stripeRefundsOf(office, order)).toEqual([]);
 
     const summary = await reconcileAt(pastGrace());
 
     expect(summary).toMatchObject({ refundsChecked: 1, refundsCompleted: 1, errors: 0 });
-    const [failed, sent, ...more] = refundPosts(order.id);
+    const [failed, sent, ...more] = refundPosts(office, order.id);
     expect(more).toEqual([]);
     expect(sent!.idempotencyKey).toBe(`refund-${refund.id}`);
     expect(sent!.idempotencyKey).toBe(failed!.idempotencyKey);
     expect(sent!.body).toEqual(failed!.body);
-    const [made, ...others] = stripeRefundsOf(order);
+    const [made, ...others] = stripeRefundsOf(office, order);
     expect(others).toEqual([]);
     expect(made).toMatchObject({ amount: 40_000, metadata: { orderId: order.id, refundId: refund.id } });
 
@@ -273,7 +241,7 @@ describe('a request that never reached Stripe', () => {
       `${RECONCILIATION_CAUSE}:refund-requested:${refund.id}:1`,
       `${RECONCILIATION_CAUSE}:refund:${refund.id}`,
     ]);
-    expect(await refundsOf(order.id)).toEqual([expect.objectContaining({ status: 'succeeded', stripeRefundId: made!.id })]);
+    expect(await staffRefunds(office, order.id)).toEqual([expect.objectContaining({ status: 'succeeded', stripeRefundId: made!.id })]);
     expect(await sectionInventory(office, '101')).toMatchObject({ sold: before.sold, available: before.available });
     expect(smsTo(office, phone).at(-1)).toContain(`Order ${order.id} is refunded: $400`);
   });
@@ -282,7 +250,7 @@ describe('a request that never reached Stripe', () => {
     const phone = newPhone();
     const order = await buyAndPay(office, phone);
     office.stripe!.failNext(500, { type: 'api_error', message: 'An unknown error occurred' }, { method: 'POST', path: '/v1/refunds' });
-    const refund = (await staffRefund(order.id)).body.refund!;
+    const refund = (await staffRefund(office, order.id)).body.refund!;
     // Stripe did make it (under a key reconciliation can no longer rely on: Stripe forgets keys after 24 hours).
     const stripe = createStripeClient({ secretKey: TEST_STRIPE.secretKey, apiUrl: office.stripe!.url });
     const paymentIntent = office.stripe!.sessions.get(order.stripeSessionId!)!.payment_intent!;
@@ -290,11 +258,11 @@ describe('a request that never reached Stripe', () => {
 
     expect(await reconcileAt(pastGrace())).toMatchObject({ refundsCompleted: 1, errors: 0 });
 
-    expect(refundPosts(order.id)).toHaveLength(2); // the failed request, and the one made above
-    expect(stripeRefundsOf(order)).toHaveLength(1);
+    expect(refundPosts(office, order.id)).toHaveLength(2); // the failed request, and the one made above
+    expect(stripeRefundsOf(office, order)).toHaveLength(1);
     const after = await staffOrder(office, order.id);
     expect(after).toMatchObject({ state: 'refunded', refundedAmount: 40_000 });
-    expect(await refundsOf(order.id)).toEqual([expect.objectContaining({ status: 'succeeded', stripeRefundId: made.id })]);
+    expect(await staffRefunds(office, order.id)).toEqual([expect.objectContaining({ status: 'succeeded', stripeRefundId: made.id })]);
     expect(reconciliationEntries(after).find((entry) => entry.cause === `${RECONCILIATION_CAUSE}:refund-requested:${refund.id}:1`)?.note).toContain('found it at Stripe');
   });
 
@@ -303,7 +271,7 @@ describe('a request that never reached Stripe', () => {
     const order = await buyAndPay(office, phone);
     const counts = await allCounts(office);
     office.stripe!.failNext(500, { type: 'api_error', message: 'An unknown error occurred' }, { method: 'POST', path: '/v1/refunds' });
-    const refund = (await staffRefund(order.id)).body.refund!;
+    const refund = (await staffRefund(office, order.id)).body.refund!;
     office.stripe!.failNext(
       400,
       { type: 'invalid_request_error', code: 'charge_already_refunded', message: 'Charge ch_123 has already been refunded.' },
@@ -317,7 +285,7 @@ describe('a request that never reached Stripe', () => {
     expect(reconciliationEntries(after)).toEqual([
       expect.objectContaining({ cause: `${RECONCILIATION_CAUSE}:refund-refused:${refund.id}:1`, note: expect.stringContaining('charge_already_refunded') }),
     ]);
-    expect(await refundsOf(order.id)).toEqual([expect.objectContaining({ status: 'failed' })]);
+    expect(await staffRefunds(office, order.id)).toEqual([expect.objectContaining({ status: 'failed' })]);
     expect(await allCounts(office)).toEqual(counts);
     expect(smsTo(office, phone)).toHaveLength(1);
   });
@@ -325,12 +293,12 @@ describe('a request that never reached Stripe', () => {
   it('stays requested while Stripe cannot be reached, and is settled by a later run', async () => {
     const order = await buyAndPay(office, newPhone());
     office.stripe!.failNext(500, { type: 'api_error', message: 'An unknown error occurred' }, { method: 'POST', path: '/v1/refunds' });
-    const refund = (await staffRefund(order.id)).body.refund!;
+    const refund = (await staffRefund(office, order.id)).body.refund!;
     // Down again when reconciliation reads the payment.
     office.stripe!.failNext(500, { type: 'api_error', message: 'down' }, { method: 'GET' });
 
     expect(await reconcileAt(pastGrace())).toMatchObject({ refundsChecked: 1, errors: 1, refundsCompleted: 0 });
-    expect(await refundsOf(order.id)).toEqual([expect.objectContaining({ id: refund.id, status: 'requested' })]);
+    expect(await staffRefunds(office, order.id)).toEqual([expect.objectContaining({ id: refund.id, status: 'requested' })]);
     expect(reconciliationEntries(await staffOrder(office, order.id))).toEqual([]);
 
     expect(await reconcileAt(pastGrace() + MINUTE)).toMatchObject({ refundsCompleted: 1, errors: 0 });

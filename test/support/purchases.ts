@@ -1,7 +1,8 @@
 // A whole purchase as a customer makes it, for tests that start from a paid order.
 import { expect } from 'vitest';
 import type { Order } from '../../src/orders/order.js';
-import type { BoxOffice } from './box-office.harness.js';
+import type { RefundRecord } from '../../src/orders/refund.js';
+import { TEST_STAFF_TOKEN, type BoxOffice } from './box-office.harness.js';
 import { jobEnd, payLinkIn, staffOrder, textBoxOffice } from './sms.client.js';
 import { postStripeEvent, sessionEvent } from './stripe-events.js';
 
@@ -19,4 +20,39 @@ export async function buyAndPay(office: BoxOffice, phone: string, text = '2 tick
   const order = await staffOrder(office, held.id);
   expect(order.state).toBe('fulfilled');
   return order;
+}
+
+/** What the staff refund route answered. */
+export interface StaffRefundAnswer {
+  status: number;
+  body: { refund?: RefundRecord; replay?: boolean; order?: Order; error?: string; message?: string; stripe?: { code?: string } };
+}
+
+/** `POST /staff/orders/:id/refund` with `body` as JSON (none when undefined) and the bearer `token`. */
+export async function staffRefund(office: BoxOffice, orderId: string, body?: unknown, token = TEST_STAFF_TOKEN): Promise<StaffRefundAnswer> {
+  const response = await fetch(`${office.url}/staff/orders/${orderId}/refund`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: response.status, body: (await response.json()) as StaffRefundAnswer['body'] };
+}
+
+/** The order's refund records, as staff see them. */
+export async function staffRefunds(office: BoxOffice, orderId: string): Promise<RefundRecord[]> {
+  const response = await fetch(`${office.url}/staff/orders/${orderId}`, { headers: { authorization: `Bearer ${TEST_STAFF_TOKEN}` } });
+  return ((await response.json()) as { refunds: RefundRecord[] }).refunds;
+}
+
+/** Refund requests Stripe received for the order. */
+export function refundPosts(office: BoxOffice, orderId: string) {
+  return office.stripe!.requests.filter(
+    (r) => r.method === 'POST' && r.path === '/v1/refunds' && (r.body.metadata as Record<string, string> | undefined)?.orderId === orderId,
+  );
+}
+
+/** Refunds Stripe holds for the order's payment. */
+export function stripeRefundsOf(office: BoxOffice, order: Order) {
+  const pi = office.stripe!.sessions.get(order.stripeSessionId!)!.payment_intent;
+  return [...office.stripe!.refunds.values()].filter((r) => r.payment_intent === pi);
 }
