@@ -204,8 +204,9 @@ export class OrderStore {
   }
 
   /** The customer's orders, newest first. */
-  async listByCustomer(channel: Channel, address: string): Promise<Order[]> {
-    const ids = await this.redis.zrevrange(this.customerIndexKey(channel, address), 0, -1);
+  async listByCustomer(channel: Channel, address: string, options: { createdSince?: number } = {}): Promise<Order[]> {
+    // The index is scored by creation time, so "recent only" reads only those.
+    const ids = await this.redis.zrevrangebyscore(this.customerIndexKey(channel, address), '+inf', options.createdSince ?? '-inf');
     const orders = await this.getMany(ids);
     // Belt and braces: never show one customer another's order.
     return orders.filter((order) => order.customer.channel === channel && order.customer.address === address);

@@ -118,7 +118,10 @@ export class PurchaseService {
 
   /** The customer's orders still waiting for payment (hold not yet over), newest first. */
   async openOrders(customer: Customer, eventId?: string, now = Date.now()): Promise<Order[]> {
-    const orders = await this.deps.orders.listByCustomer(customer.channel, customer.address);
+    // A hold lasts holdMinutes from the order's creation, so only orders that
+    // recent can still be open: a regular's older orders are not even read.
+    const createdSince = now - (this.deps.options.holdMinutes * 60 + EXPIRY_MARGIN_SECONDS) * 1000;
+    const orders = await this.deps.orders.listByCustomer(customer.channel, customer.address, { createdSince });
     return orders.filter(
       (order) => order.state === 'awaiting_payment' && order.holdExpiresAt > now && (eventId === undefined || order.eventId === eventId),
     );
