@@ -59,16 +59,22 @@ export function startWorkerRole(foundation: Foundation, options: { sender?: Mess
     { connection: foundation.workerConnection(), prefix: queuePrefix, concurrency: 1, ...stall },
   );
   const reconcileSchedule = scheduleReconciliation(queues.maintenance, everyMinutes * 60_000, log);
+  // Once closing, connection errors from the workers' own reconnects are the
+  // expected end of an outage, not news: they would only trail the "stopped" line.
+  let closing = false;
   for (const worker of [payments, notifications, maintenance, sms]) {
     worker.on('failed', (job: Job | undefined, err: Error) => {
       log.warn({ component: 'worker', queue: worker.name, jobId: job?.id, attempt: job?.attemptsMade, err: err.message }, 'job failed');
     });
-    worker.on('error', (err) => log.error({ component: 'worker', queue: worker.name, err: err.message }, 'worker error'));
+    worker.on('error', (err) => {
+      if (!closing) log.error({ component: 'worker', queue: worker.name, err: err.message }, 'worker error');
+    });
   }
   if (!config.twilio.accountSid) log.warn({ component: 'sms' }, 'Twilio is not configured: outbound SMS are written to this log instead of sent');
 
   return {
     async close(graceMs = 10_000) {
+      closing = true;
       reconcileSchedule.stop();
       const workers = [payments, notifications, maintenance, sms];
       if (foundation.redis.status !== 'ready') {
