@@ -37,6 +37,11 @@ export function isOfferId(value: string): boolean {
   return canonicalPattern(OFFER_ID_PREFIX).test(value);
 }
 
+/** True for either kind of record id the order store keeps: `BX-…` or `UP-…`. */
+export function isRecordId(value: string): boolean {
+  return isOrderId(value) || isOfferId(value);
+}
+
 /**
  * Finds an order id in what a customer typed ("bx 7k2q", "my order is BX-7K2Q?")
  * and returns it canonical (`BX-7K2Q`), or undefined if there is none.
@@ -48,6 +53,11 @@ export function parseOrderId(text: string): string | undefined {
 /** Like {@link parseOrderId}, for upgrade-offer ids (`UP-…`). */
 export function parseOfferId(text: string): string | undefined {
   return parseId(OFFER_ID_PREFIX, text);
+}
+
+/** An order or an offer id, whichever the text names first in that order of preference. */
+export function parseRecordId(text: string): string | undefined {
+  return parseOrderId(text) ?? parseOfferId(text);
 }
 
 function newId(prefix: string, length: number): string {

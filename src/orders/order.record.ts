@@ -18,6 +18,8 @@ export class OrderRecordError extends Error {
 export function encodeOrderFields(order: Omit<Order, 'timeline'>): string[] {
   const fields: Record<string, string | undefined> = {
     id: order.id,
+    kind: order.kind,
+    upgradeOf: order.upgradeOf,
     state: order.state,
     channel: order.customer.channel,
     address: order.customer.address,
@@ -45,6 +47,7 @@ export function encodeOrderFields(order: Omit<Order, 'timeline'>): string[] {
 /** A transition's patch as HSET pairs, encoded the same way as {@link encodeOrderFields}. */
 export function encodePatch(patch: OrderPatch = {}): string[] {
   return toPairs({
+    sectionId: patch.sectionId,
     stripeSessionId: patch.stripeSessionId,
     checkoutUrl: patch.checkoutUrl,
     seats: patch.seats && JSON.stringify(patch.seats),
@@ -57,6 +60,8 @@ export function encodePatch(patch: OrderPatch = {}): string[] {
 export function decodeOrder(id: string, hash: Record<string, string>, timeline: string[]): Order {
   const candidate = {
     id: hash.id,
+    kind: hash.kind,
+    upgradeOf: hash.upgradeOf,
     state: hash.state,
     customer: {
       channel: hash.channel,

@@ -8,12 +8,14 @@ import {
   type Channel,
   type NewOrder,
   type Order,
+  type OrderKind,
+  type OrderPatch,
   type OrderState,
   type TransitionOutcome,
   type TransitionRequest,
   type TransitionResult,
 } from './order.js';
-import { isOrderId, newOrderId } from './order-id.js';
+import { isRecordId, newOfferId, newOrderId } from './order-id.js';
 import { decodeOrder, encodeOrderFields, encodePatch, pairsToHash } from './order.record.js';
 
 export interface OrderStoreOptions {
@@ -21,7 +23,7 @@ export interface OrderStoreOptions {
   prefix: string;
   /** Clock for timestamps. Default: `Date.now`. */
   now?: () => number;
-  /** Id generator, given the attempt number (0, 1, …). Default: {@link newOrderId}, 4 characters, longer after repeated collisions. */
+  /** Id generator for ticket orders, given the attempt number (0, 1, …). Default: {@link newOrderId}, 4 characters, longer after repeated collisions. */
   newId?: (attempt: number) => string;
   /** Draws before create() gives up on finding a free id. Default: 20. */
   maxIdAttempts?: number;
@@ -31,6 +33,11 @@ export interface OrderStoreOptions {
    * Default: 10 minutes (`RECONCILE_AFTER_MINUTES`).
    */
   reconcileAfterMs?: number;
+}
+
+/** 4-character ids first, 5 and then 6 when shorter ones keep colliding. */
+export function idLength(attempt: number): number {
+  return attempt < 8 ? 4 : attempt < 14 ? 5 : 6;
 }
 
 /** States reconciliation still has to see end: open, or paid but not yet fulfilled. */
@@ -81,13 +88,15 @@ export class OrderStore {
   ) {
     this.prefix = options.prefix;
     this.now = options.now ?? Date.now;
-    this.newId = options.newId ?? ((attempt) => newOrderId(attempt < 8 ? 4 : attempt < 14 ? 5 : 6));
+    this.newId = options.newId ?? ((attempt) => newOrderId(idLength(attempt)));
     this.maxIdAttempts = options.maxIdAttempts ?? 20;
     this.reconcileAfterMs = options.reconcileAfterMs ?? DEFAULT_RECONCILE_AFTER_MS;
   }
 
   /**
-   * Creates an order in state `held`, and indexes it by customer and event.
+   * Creates an order in state `held`, and indexes it by event and by
+   * customer, or, for an upgrade offer, by the order it upgrades (offers are
+   * not the customer's orders: "my orders" never lists them).
    * With `options.id` (an id the caller already holds seats under) it claims
    * exactly that id and throws OrderIdTakenError if it is in use; otherwise it
    * draws a fresh one.
@@ -107,19 +116,22 @@ export class OrderStore {
       updatedAt: at,
       timeline: [{ at, to: 'held', cause: 'created' }],
     };
+    if (data.kind === 'upgrade' && !data.upgradeOf) throw new TypeError('an upgrade offer needs upgradeOf');
     const build = (candidate: string): Order => ({ ...base, id: candidate });
     const id = options.id === undefined ? await this.claimId(build) : await this.claimGiven(options.id, build);
     // Indexed after the claim, never before: an index entry written for an id
     // that turned out to be taken would point at someone else's order.
     await Promise.all([
-      this.redis.zadd(this.customerIndexKey(data.customer.channel, data.customer.address), nowMs, id),
+      data.kind === 'upgrade'
+        ? this.redis.zadd(this.offersKey(data.upgradeOf!), nowMs, id)
+        : this.redis.zadd(this.customerIndexKey(data.customer.channel, data.customer.address), nowMs, id),
       this.redis.zadd(this.eventIndexKey(data.eventId), nowMs, id),
     ]);
     return { ...base, id };
   }
 
   async get(id: string): Promise<Order | undefined> {
-    if (!isOrderId(id)) return undefined;
+    if (!isRecordId(id)) return undefined;
     // MULTI on keys with one hash tag: a consistent snapshot, also on Cluster.
     const replies = await this.redis
       .multi()
@@ -137,7 +149,7 @@ export class OrderStore {
   async transition(id: string, request: TransitionRequest): Promise<TransitionResult> {
     const to = orderStateSchema.parse(request.to);
     if (request.cause === '') throw new TypeError('transition needs a cause');
-    if (!isOrderId(id)) return { outcome: 'unknown_order' };
+    if (!isRecordId(id)) return { outcome: 'unknown_order' };
     const reply = (await scripts.transition.run(this.redis, this.orderKeys(id), [
       to,
       request.cause,
@@ -193,13 +205,14 @@ export class OrderStore {
   }
 
   /**
-   * Appends a timeline entry without a state change, once per cause.
+   * Appends a timeline entry without a state change, once per cause, and in
+   * the same step applies `patch` (an upgrade's new seats and tickets).
    * Resolves true if it was appended, false if this cause was already noted or there is no such order.
    */
-  async note(id: string, cause: string, note: string): Promise<boolean> {
-    if (!isOrderId(id)) return false;
+  async note(id: string, cause: string, note: string, patch?: OrderPatch): Promise<boolean> {
+    if (!isRecordId(id)) return false;
     const at = new Date(this.now()).toISOString();
-    const reply = await scripts.note.run(this.redis, this.orderKeys(id), [cause, at, note]);
+    const reply = await scripts.note.run(this.redis, this.orderKeys(id), [cause, at, note, ...encodePatch(patch)]);
     return reply === 1;
   }
 
@@ -212,26 +225,37 @@ export class OrderStore {
     return orders.filter((order) => order.customer.channel === channel && order.customer.address === address);
   }
 
-  /** The event's orders, newest first, optionally only those in one state. */
-  async listByEvent(eventId: string, filter: { state?: OrderState } = {}): Promise<Order[]> {
+  /** The event's orders and upgrade offers, newest first, optionally only those of one kind or in one state. */
+  async listByEvent(eventId: string, filter: { state?: OrderState; kind?: OrderKind } = {}): Promise<Order[]> {
     const ids = await this.redis.zrevrange(this.eventIndexKey(eventId), 0, -1);
     const orders = await this.getMany(ids);
     return orders.filter(
-      (order) => order.eventId === eventId && (filter.state === undefined || order.state === filter.state),
+      (order) =>
+        order.eventId === eventId &&
+        (filter.state === undefined || order.state === filter.state) &&
+        (filter.kind === undefined || order.kind === filter.kind),
     );
   }
 
+  /** The upgrade offers made on an order, newest first. */
+  async offersOf(orderId: string): Promise<Order[]> {
+    if (!isRecordId(orderId)) return [];
+    const offers = await this.getMany(await this.redis.zrevrange(this.offersKey(orderId), 0, -1));
+    return offers.filter((offer) => offer.kind === 'upgrade' && offer.upgradeOf === orderId);
+  }
+
   private async claimId(build: (id: string) => Order): Promise<string> {
+    const upgrade = build('').kind === 'upgrade';
     for (let attempt = 0; attempt < this.maxIdAttempts; attempt += 1) {
-      const candidate = this.newId(attempt);
-      if (!isOrderId(candidate)) throw new TypeError(`newId produced a malformed order id: ${candidate}`);
+      const candidate = upgrade ? newOfferId(idLength(attempt)) : this.newId(attempt);
+      if (!isRecordId(candidate)) throw new TypeError(`newId produced a malformed order id: ${candidate}`);
       if (await this.tryClaim(build(candidate))) return candidate;
     }
     throw new OrderIdsExhaustedError(this.maxIdAttempts);
   }
 
   private async claimGiven(id: string, build: (id: string) => Order): Promise<string> {
-    if (!isOrderId(id)) throw new TypeError(`not an order id: ${id}`);
+    if (!isRecordId(id)) throw new TypeError(`not an order id: ${id}`);
     if (!(await this.tryClaim(build(id)))) throw new OrderIdTakenError(id);
     return id;
   }
@@ -282,6 +306,11 @@ export class OrderStore {
 
   private customerIndexKey(channel: Channel, address: string): string {
     return `${this.prefix}customer:${customerKey(channel, address)}:orders`;
+  }
+
+  /** Sorted set of an order's upgrade offers; under the order's hash tag, beside it. */
+  private offersKey(orderId: string): string {
+    return `${this.orderKey(orderId)}:offers`;
   }
 
   private eventIndexKey(eventId: string): string {

@@ -69,8 +69,24 @@ export type TimelineEntry = z.infer<typeof timelineEntrySchema>;
 
 const minorUnits = z.number().int().nonnegative();
 
+/**
+ * 'tickets': a purchase (`BX-…`). 'upgrade': an offer to move a paid order
+ * to better seats (`UP-…`), kept as a record of its own with the same state
+ * machine: held (seats set aside) → awaiting_payment (link sent) → paid →
+ * fulfilled (seats swapped), or expired / cancelled (withdrawn) /
+ * payment_failed / refunded (paid after its order ended, so paid back).
+ * Its seats are the ones on offer, `unitAmount` the difference per ticket.
+ */
+export const ORDER_KINDS = ['tickets', 'upgrade'] as const;
+export const orderKindSchema = z.enum(ORDER_KINDS);
+export type OrderKind = (typeof ORDER_KINDS)[number];
+
 export const orderSchema = z.object({
   id: z.string(),
+  /** Absent on orders written before upgrades existed: the schema defaults them. */
+  kind: orderKindSchema.default('tickets'),
+  /** On an upgrade: the ticket order whose seats it moves. */
+  upgradeOf: z.string().optional(),
   state: orderStateSchema,
   customer: customerSchema,
   eventId: z.string().min(1),
@@ -99,6 +115,8 @@ export type Order = z.infer<typeof orderSchema>;
 
 /** What a caller supplies to create an order; the store fills in the rest. */
 export const newOrderSchema = z.object({
+  kind: orderKindSchema.default('tickets'),
+  upgradeOf: z.string().optional(),
   customer: customerSchema,
   eventId: z.string().min(1),
   sectionId: z.string().min(1),
@@ -116,6 +134,8 @@ export type NewOrder = z.input<typeof newOrderSchema>;
 
 /** Fields a transition may change alongside the state. */
 export interface OrderPatch {
+  /** Set when an upgrade moves a fulfilled order to another section. */
+  sectionId?: string;
   stripeSessionId?: string;
   checkoutUrl?: string;
   seats?: string[];

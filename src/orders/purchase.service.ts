@@ -4,7 +4,8 @@ import type { CheckoutGateway } from '../payments/checkout.gateway.js';
 import type { HoldRefusal, SeatStore } from '../seats/seat.store.js';
 import type { Customer, Order } from './order.js';
 import { newOrderId } from './order-id.js';
-import { customerKey, OrderIdTakenError, type OrderStore } from './order.store.js';
+import { EXPIRY_MARGIN_SECONDS, holdEndsAt, holdUnderFreshId, openCheckout } from './held-checkout.js';
+import { customerKey, type OrderStore } from './order.store.js';
 
 export interface PurchaseRequest {
   customer: Customer;
@@ -29,12 +30,6 @@ export interface PurchaseOptions {
   publicBaseUrl: string;
 }
 
-/**
- * Stripe refuses an `expires_at` less than 30 minutes ahead; the request takes
- * a moment to arrive, so sessions get this much on top of the hold time.
- */
-const EXPIRY_MARGIN_SECONDS = 120;
-const ID_ATTEMPTS = 20;
 
 /**
  * The customer side of buying: hold the best seats, record the order, open a
@@ -64,35 +59,42 @@ export class PurchaseService {
     if (!event || !section) return { ok: false, reason: 'unknown_section', available: 0, largestBlock: 0 };
     const [existing] = await this.openOrders(request.customer, request.eventId, now);
     if (existing) return { ok: false, reason: 'already_holding', openOrder: existing };
-    const expiresAtSeconds = Math.floor(now / 1000) + this.deps.options.holdMinutes * 60 + EXPIRY_MARGIN_SECONDS;
-    const held = await this.holdUnderFreshId(request, expiresAtSeconds * 1000, now);
-    if (!held.ok) return held;
-
-    const order = held.order;
-    try {
-      const session = await this.deps.checkout.create({
-        reference: order.id,
-        kind: 'tickets',
+    const expiresAtSeconds = holdEndsAt(now, this.deps.options.holdMinutes);
+    const held = await holdUnderFreshId(this.deps, {
+      hold: {
+        eventId: request.eventId,
+        sectionId: request.sectionId,
+        quantity: request.quantity,
+        customerKey: customerKey(request.customer.channel, request.customer.address),
+        expiresAt: expiresAtSeconds * 1000,
+        now,
+      },
+      newId: newOrderId,
+      record: (allocation) => ({
+        customer: request.customer,
+        eventId: request.eventId,
+        sectionId: request.sectionId,
+        quantity: request.quantity,
+        seats: allocation.seats,
+        unitAmount: section.price,
         currency: event.currency,
-        lineItems: [{ name: `${event.name}: ${section.name}`, description: order.seats.join(', ') || undefined, unitAmount: section.price, quantity: order.quantity }],
-        expiresAt: expiresAtSeconds,
-        successUrl: `${this.payLink(order.id)}?paid=1`,
-        cancelUrl: `${this.payLink(order.id)}?back=1`,
-        idempotencyKey: `checkout-${order.id}`,
-      });
-      const moved = await this.deps.orders.transition(order.id, {
-        to: 'awaiting_payment',
-        cause: 'checkout-created',
-        patch: { stripeSessionId: session.id, checkoutUrl: session.url ?? undefined },
-      });
-      const current = moved.order ?? order;
-      return { ok: true, order: current, payUrl: this.payLink(order.id) };
-    } catch (err) {
-      this.deps.log.error({ component: 'purchase', orderId: order.id, err: (err as Error).message }, 'checkout session could not be created: hold released');
-      await this.deps.orders.transition(order.id, { to: 'cancelled', cause: 'checkout-failed', note: 'the payment page could not be created' });
-      await this.deps.seats.release(order.eventId, order.id);
-      return { ok: false, reason: 'checkout_failed' };
+        holdExpiresAt: expiresAtSeconds * 1000,
+      }),
+    });
+    if (!held.ok) {
+      const { reason, available, largestBlock } = held;
+      if (reason === 'hold_exists') throw new Error('unreachable: hold_exists is retried');
+      const openOrder = reason === 'too_many_holds' ? (await this.openOrders(request.customer, request.eventId, now))[0] : undefined;
+      return { ok: false, reason, available, largestBlock, openOrder };
     }
+    const order = await openCheckout(this.deps, held.order, {
+      currency: event.currency,
+      lineItems: [{ name: `${event.name}: ${section.name}`, description: held.order.seats.join(', ') || undefined, unitAmount: section.price, quantity: held.order.quantity }],
+      expiresAt: expiresAtSeconds,
+      successUrl: `${this.payLink(held.order.id)}?paid=1`,
+      cancelUrl: `${this.payLink(held.order.id)}?back=1`,
+    });
+    return order ? { ok: true, order, payUrl: this.payLink(order.id) } : { ok: false, reason: 'checkout_failed' };
   }
 
   /**
@@ -125,56 +127,5 @@ export class PurchaseService {
     return orders.filter(
       (order) => order.state === 'awaiting_payment' && order.holdExpiresAt > now && (eventId === undefined || order.eventId === eventId),
     );
-  }
-
-  /**
-   * Holds seats under a new order id, then records the order under the same
-   * id. The id is drawn before the hold so a refused hold (sold out, no block)
-   * leaves no order behind; a clash on either side draws again.
-   */
-  private async holdUnderFreshId(
-    request: PurchaseRequest,
-    expiresAt: number,
-    now: number,
-  ): Promise<{ ok: true; order: Order } | Extract<PurchaseResult, { ok: false }>> {
-    const section = this.deps.catalog.section(request.eventId, request.sectionId)!;
-    for (let attempt = 0; attempt < ID_ATTEMPTS; attempt += 1) {
-      const id = newOrderId(attempt < 8 ? 4 : attempt < 14 ? 5 : 6);
-      const hold = await this.deps.seats.hold({
-        eventId: request.eventId,
-        sectionId: request.sectionId,
-        quantity: request.quantity,
-        holdId: id,
-        customerKey: customerKey(request.customer.channel, request.customer.address),
-        expiresAt,
-        now,
-      });
-      if (!hold.ok) {
-        const reason = hold.reason;
-        if (reason === 'hold_exists') continue;
-        const openOrder = reason === 'too_many_holds' ? (await this.openOrders(request.customer, request.eventId, now))[0] : undefined;
-        return { ok: false, reason, available: hold.available, largestBlock: hold.largestBlock, openOrder };
-      }
-      try {
-        const order = await this.deps.orders.create(
-          {
-            customer: request.customer,
-            eventId: request.eventId,
-            sectionId: request.sectionId,
-            quantity: request.quantity,
-            seats: hold.allocation.seats,
-            unitAmount: section.price,
-            currency: this.deps.catalog.event(request.eventId)!.currency,
-            holdExpiresAt: expiresAt,
-          },
-          { id },
-        );
-        return { ok: true, order };
-      } catch (err) {
-        await this.deps.seats.release(request.eventId, id);
-        if (!(err instanceof OrderIdTakenError)) throw err;
-      }
-    }
-    throw new Error('could not find a free order id');
   }
 }

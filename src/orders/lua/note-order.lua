@@ -1,5 +1,6 @@
 --[[
-  Appends a timeline entry without changing the order's state.
+  Appends a timeline entry without changing the order's state, and applies
+  an optional patch in the same step.
 
   KEYS[1]  order hash      <prefix>order:{BX-7K2Q}
   KEYS[2]  timeline list   <prefix>order:{BX-7K2Q}:timeline
@@ -7,6 +8,8 @@
   ARGV[1]  cause id, e.g. "twilio:SM123"
   ARGV[2]  now, ISO 8601
   ARGV[3]  note text
+  ARGV[4..] patch: field, value, ... (values encoded by the caller), applied
+           with the entry: an upgrade's new section, seats and tickets
 
   Result: 1 = appended; 0 = this cause was already noted, nothing written;
   -1 = no such order.
@@ -25,4 +28,7 @@ if redis.call('SADD', causesKey, 'note|' .. cause) == 0 then
 end
 redis.call('RPUSH', timelineKey, cjson.encode({ at = now, cause = cause, note = note }))
 redis.call('HSET', orderKey, 'updatedAt', now)
+if #ARGV > 3 then
+  redis.call('HSET', orderKey, unpack(ARGV, 4))
+end
 return 1

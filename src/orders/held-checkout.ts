@@ -1,0 +1,86 @@
+// The two steps every paid change starts with, shared by ticket purchases and
+// seat upgrades: set seats aside under a fresh id and record them; then open
+// a Checkout Session for the record, or undo both if the provider fails.
+import type { Logger } from 'pino';
+import type { CheckoutGateway, CheckoutRequest } from '../payments/checkout.gateway.js';
+import type { Allocation, HoldRequest, HoldResult, SeatStore } from '../seats/seat.store.js';
+import type { NewOrder, Order } from './order.js';
+import { idLength, OrderIdTakenError, type OrderStore } from './order.store.js';
+
+/**
+ * Stripe refuses an `expires_at` less than 30 minutes ahead; the request takes
+ * a moment to arrive, so sessions get this much on top of the hold time.
+ */
+export const EXPIRY_MARGIN_SECONDS = 120;
+const ID_ATTEMPTS = 20;
+
+/** When a hold of `holdMinutes` made at `now` ends, in epoch seconds: also the session's expires_at. */
+export function holdEndsAt(now: number, holdMinutes: number): number {
+  return Math.floor(now / 1000) + holdMinutes * 60 + EXPIRY_MARGIN_SECONDS;
+}
+
+export type HoldRefused = Extract<HoldResult, { ok: false }>;
+
+/**
+ * Holds seats under a fresh id, then records them under the same id. The id
+ * is drawn before the hold so a refused hold (sold out, no block) leaves no
+ * record behind; a clash on either side draws again.
+ */
+export async function holdUnderFreshId(
+  deps: { seats: SeatStore; orders: OrderStore },
+  request: {
+    hold: Omit<HoldRequest, 'holdId'>;
+    /** A fresh id of the right kind for this attempt (ids grow longer as attempts fail). */
+    newId: (length: number) => string;
+    /** The record to create for the seats held. */
+    record: (allocation: Allocation) => NewOrder;
+  },
+): Promise<{ ok: true; order: Order } | HoldRefused> {
+  for (let attempt = 0; attempt < ID_ATTEMPTS; attempt += 1) {
+    const id = request.newId(idLength(attempt));
+    const hold = await deps.seats.hold({ ...request.hold, holdId: id });
+    if (!hold.ok) {
+      if (hold.reason === 'hold_exists') continue;
+      return hold;
+    }
+    try {
+      return { ok: true, order: await deps.orders.create(request.record(hold.allocation), { id }) };
+    } catch (err) {
+      await deps.seats.release(request.hold.eventId, id);
+      if (!(err instanceof OrderIdTakenError)) throw err;
+    }
+  }
+  throw new Error('could not find a free order id');
+}
+
+/**
+ * Opens the Checkout Session for a held record and moves it to
+ * awaiting_payment. If the provider fails, the record is cancelled and its
+ * seats released, and undefined comes back: nothing is left half-made.
+ */
+export async function openCheckout(
+  deps: { seats: SeatStore; orders: OrderStore; checkout: CheckoutGateway; log: Logger },
+  order: Order,
+  request: Omit<CheckoutRequest, 'reference' | 'kind' | 'upgradeOf' | 'idempotencyKey'>,
+): Promise<Order | undefined> {
+  try {
+    const session = await deps.checkout.create({
+      ...request,
+      reference: order.id,
+      kind: order.kind,
+      upgradeOf: order.upgradeOf,
+      idempotencyKey: `checkout-${order.id}`,
+    });
+    const moved = await deps.orders.transition(order.id, {
+      to: 'awaiting_payment',
+      cause: 'checkout-created',
+      patch: { stripeSessionId: session.id, checkoutUrl: session.url ?? undefined },
+    });
+    return moved.order ?? order;
+  } catch (err) {
+    deps.log.error({ component: 'checkout', orderId: order.id, err: (err as Error).message }, 'checkout session could not be created: hold released');
+    await deps.orders.transition(order.id, { to: 'cancelled', cause: 'checkout-failed', note: 'the payment page could not be created' });
+    await deps.seats.release(order.eventId, order.id);
+    return undefined;
+  }
+}
