@@ -4,6 +4,7 @@ import type { OrderStore } from '../src/orders/order.store.js';
 import type { PurchaseService } from '../src/orders/purchase.service.js';
 import type { RefundService } from '../src/orders/refund.service.js';
 import type { SeatStore } from '../src/seats/seat.store.js';
+import type { UpgradeService } from '../src/upgrades/upgrade.service.js';
 
 /** The commerce services the dialogs are given; they never call an SDK themselves. */
 export interface DialogDeps {
@@ -14,6 +15,8 @@ export interface DialogDeps {
   purchase: PurchaseService;
   /** Customers cancelling a paid order (within the event's refund policy). */
   refunds: RefundService;
+  /** Customers asking for better seats. */
+  upgrades: UpgradeService;
   limits: { maxPartySize: number; holdMinutes: number };
   /** The clock, for "upcoming" events. Default: now. */
   now?: () => Date;

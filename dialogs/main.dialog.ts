@@ -6,6 +6,7 @@ import type { DialogDeps } from './dialog.deps.js';
 import { recognize } from './message.recognizer.js';
 import { ORDER_STATUS_DIALOG, OrderStatusDialog, type OrderStatusOptions } from './order-status.dialog.js';
 import { replies } from './replies.js';
+import { UPGRADE_SEATS_DIALOG, UpgradeSeatsDialog, type UpgradeDraft } from './upgrade-seats.dialog.js';
 
 export const MAIN_DIALOG = 'main';
 const WATERFALL = 'main.route';
@@ -20,6 +21,7 @@ export class MainDialog extends ComponentDialog {
     this.addDialog(new BuyTicketsDialog(deps));
     this.addDialog(new OrderStatusDialog(deps));
     this.addDialog(new CancelOrderDialog(deps));
+    this.addDialog(new UpgradeSeatsDialog(deps));
     this.addDialog(new WaterfallDialog(WATERFALL, [this.routeStep.bind(this), this.doneStep.bind(this)]));
     this.initialDialogId = WATERFALL;
   }
@@ -36,6 +38,8 @@ export class MainDialog extends ComponentDialog {
         return step.beginDialog(ORDER_STATUS_DIALOG, { orderId: said.orderId } satisfies OrderStatusOptions);
       case 'cancel_order':
         return step.beginDialog(CANCEL_ORDER_DIALOG, { orderId: said.orderId } satisfies CancelOrderOptions);
+      case 'upgrade':
+        return step.beginDialog(UPGRADE_SEATS_DIALOG, { orderId: said.orderId, sectionId: said.section?.id } satisfies UpgradeDraft);
       case 'help':
         await step.context.sendActivity(replies.help(step.context));
         return step.endDialog();

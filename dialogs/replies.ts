@@ -68,6 +68,21 @@ export const replies = {
     `Sorry, I couldn't confirm the refund of order ${orderId} just now. Please send CANCEL ${orderId} again in a few minutes.`,
   refundFailed: (orderId: string) =>
     `Sorry, the refund of order ${orderId} couldn't be made just now, so nothing changed and your tickets still count. Please try again later.`,
+  // Upgrades.
+  nothingToUpgrade: 'You have no paid tickets that can move to better seats right now. Text STATUS to see your orders.',
+  whichOrderToUpgrade: 'Which order would you like to upgrade?',
+  whichUpgrade: (order: Order) => `Better seats for order ${order.id}, price difference per ticket:`,
+  upgradeChoice: (section: Section, unitAmount: number, currency: string) => `${section.name} - ${formatPrice(unitAmount, currency)} more`,
+  noBetterSeats: (orderId: string) => `Sorry, no better section has room for your whole party together right now (order ${orderId}). Your seats stay as they are.`,
+  cannotUpgrade: (orderId: string) => `Order ${orderId} can't be upgraded: only a paid order with all its tickets, before the event, can move.`,
+  upgradeHeld: (offer: Order, sectionName: string, payUrl: string) =>
+    `Holding ${sectionName} ${offer.seats.join(', ') || `x${offer.quantity}`} for you: ${formatPrice(offer.amount, offer.currency)} more for ${offer.quantity}. ` +
+    `Pay by ${new Date(offer.holdExpiresAt).toISOString().slice(11, 16)} UTC to move: ${payUrl} ` +
+    `Your current seats stay yours until the payment goes through.`,
+  upgradeWaiting: (offer: Order, payUrl: string, sectionName: string) =>
+    `You already have an upgrade waiting: ${sectionName} for ${formatPrice(offer.amount, offer.currency)} more (${offer.id}). Pay here: ${payUrl}`,
+  upgradeSeatsGone: 'Sorry, those seats were just taken. Text UPGRADE to see what is free now.',
+  upgradeUnavailable: "Sorry, that upgrade can't be made right now. Your seats stay as they are.",
 };
 
 /** "Section 101 - $200 (38 left)" */

@@ -20,6 +20,7 @@ import { RefundService } from '../src/orders/refund.service.js';
 import { RefundStore } from '../src/orders/refund.store.js';
 import { DemoCheckoutGateway } from '../src/payments/demo-checkout.gateway.js';
 import { testRedis, uniquePrefix } from './support/redis.js';
+import { UpgradeService } from '../src/upgrades/upgrade.service.js';
 
 const LAKERS = 'lakers-warriors-2026-12-05';
 const PUBLIC_BASE_URL = 'https://tickets.example.test';
@@ -57,6 +58,7 @@ let purchase: PurchaseService;
 let checkout: DemoCheckoutGateway;
 let refunds: RefundService;
 let dialog: MainDialog;
+let upgrades: UpgradeService;
 
 beforeAll(() => {
   redis = testRedis();
@@ -86,7 +88,16 @@ beforeEach(() => {
     notices: { enqueue: async () => {} },
     log: pino({ level: 'silent' }),
   });
-  dialog = new MainDialog({ ...commerce, finder, purchase, refunds, limits: LIMITS, now: () => NOW });
+  upgrades = new UpgradeService({
+    ...commerce,
+    finder,
+    checkout,
+    refunds,
+    notices: { enqueue: async () => {} },
+    log: pino({ level: 'silent' }),
+    options: { holdMinutes: LIMITS.holdMinutes, publicBaseUrl: PUBLIC_BASE_URL },
+  });
+  dialog = new MainDialog({ ...commerce, finder, purchase, refunds, upgrades, limits: LIMITS, now: () => NOW });
 });
 
 /** What a customer sees of one reply: its text, then chat buttons as [title] and link buttons as [title](url). */

@@ -12,6 +12,8 @@ export interface BoxOfficeBotDeps {
   dialog: Dialog;
   turnLock: TurnLock;
   log: Logger;
+  /** Answers staff commands from STAFF_IDS senders before the customer dialog sees them (src/staff/staff.desk.ts). */
+  staffDesk?: { answer(context: TurnContext): Promise<boolean> };
 }
 
 /**
@@ -24,7 +26,7 @@ export class BoxOfficeBot extends ActivityHandler {
     super();
     const dialogState = deps.conversationState.createProperty<DialogState>('dialogState');
     this.onMessage(async (context, next) => {
-      await runDialog(deps.dialog, context, dialogState);
+      if (!(await deps.staffDesk?.answer(context))) await runDialog(deps.dialog, context, dialogState);
       await next();
     });
     this.onMembersAdded(async (context, next) => {

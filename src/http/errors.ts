@@ -7,8 +7,9 @@ export class HttpError extends Error {
     readonly status: number,
     message: string,
     readonly code = 'error',
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = 'HttpError';
   }
 }

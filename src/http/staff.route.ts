@@ -1,7 +1,7 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
 import type { OrderStore } from '../orders/order.store.js';
-import { parseOrderId } from '../orders/order-id.js';
+import { parseOrderId, parseRecordId } from '../orders/order-id.js';
 import type { RefundRefusal, RefundService } from '../orders/refund.service.js';
 import type { SeatStore } from '../seats/seat.store.js';
 import { HttpError } from './errors.js';
@@ -12,6 +12,8 @@ export interface StaffRouteDeps {
   orders: OrderStore;
   seats: SeatStore;
   refunds: RefundService;
+  /** The upgrade offers made on an order, as staff see them. */
+  offersOf(orderId: string): Promise<unknown[]>;
 }
 
 /** POST /staff/orders/:id/refund body: no `tickets` refunds every ticket still valid. */
@@ -40,10 +42,12 @@ export function staffRoutes(deps: StaffRouteDeps): Router {
   router.use('/staff', requireStaffToken(deps.staffApiToken));
 
   router.get('/staff/orders/:id', async (req, res) => {
-    const id = parseOrderId(req.params.id);
+    // An upgrade offer (UP-…) is looked up the same way: it is a record of its own.
+    const id = parseRecordId(req.params.id);
     const order = id ? await deps.orders.get(id) : undefined;
     if (!order) throw new HttpError(404, `No order ${JSON.stringify(req.params.id)}.`, 'unknown_order');
-    res.json({ order, refunds: await deps.refunds.list(order.id) });
+    const [refunds, upgradeOffers] = await Promise.all([deps.refunds.list(order.id), deps.offersOf(order.id)]);
+    res.json({ order, refunds, upgradeOffers });
   });
 
   /**

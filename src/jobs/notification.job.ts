@@ -6,6 +6,7 @@ import type { CustomerNotice, NoticeQueue } from '../orders/fulfilment.service.j
 import type { Order, TimelineEntry } from '../orders/order.js';
 import type { OrderStore } from '../orders/order.store.js';
 import { noticeMessage } from '../notifications/notice.messages.js';
+import { payLinkFor } from '../payments/pay-link.route.js';
 import type { DeliveryStore } from '../notifications/delivery.store.js';
 
 export interface NotificationJob {
@@ -44,6 +45,8 @@ export interface NotificationDeps {
    * worker runs this same function without it and sends.
    */
   smsOutbox?: SmsOutbox;
+  /** Base of the short pay links in offers (PUBLIC_BASE_URL); without it offers carry the checkout URL. */
+  publicBaseUrl?: string;
   /** Remembers which message carried which notice, so delivery status callbacks find the order. */
   deliveries?: Pick<DeliveryStore, 'remember'>;
 }
@@ -70,7 +73,8 @@ export async function processNotification(job: NotificationJob, deps: Notificati
     await deps.smsOutbox.enqueue(job);
     return HANDED_TO_SMS;
   }
-  const message = noticeMessage(job.notice, order, deps.catalog);
+  const base = deps.publicBaseUrl;
+  const message = noticeMessage(job.notice, order, deps.catalog, base ? (id) => payLinkFor(base, id) : undefined);
   const earlier = await noteAttempt(order, cause, job.notice, deps.orders);
   const found = earlier ? await findEarlierSend(earlier, order, message, job, deps) : undefined;
   let sent: SentMessage | void = found;

@@ -5,6 +5,7 @@ import { ForeignSessionError, type CheckoutGateway, type CheckoutSession } from 
 import { translateStripeEvent } from '../payments/stripe-event.translate.js';
 import { UnknownOrderError, type FulfilmentOutcome, type FulfilmentService } from '../orders/fulfilment.service.js';
 import type { RefundService } from '../orders/refund.service.js';
+import { isOfferId } from '../orders/order-id.js';
 import { processRefundEvent } from './refund-event.job.js';
 
 /** A verified Stripe event as the webhook route queues it: only what the worker needs. */
@@ -82,7 +83,8 @@ async function act(
   cause: string,
   fulfilment: FulfilmentService,
 ): Promise<FulfilmentOutcome> {
-  if (session.kind !== 'tickets') return 'ignored';
+  // The kind in the metadata must agree with the id it names (BX- tickets, UP- upgrade).
+  if ((session.kind === 'upgrade') !== isOfferId(session.reference)) return 'ignored';
   const orderId = session.reference;
   switch (kind) {
     case 'checkout_completed':

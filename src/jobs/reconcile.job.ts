@@ -3,7 +3,7 @@ import type { EventCatalog } from '../catalog/event-catalog.js';
 import { ForeignSessionError, type CheckoutGateway, type CheckoutSession } from '../payments/checkout.gateway.js';
 import type { FulfilmentService } from '../orders/fulfilment.service.js';
 import { isFinal, type Order } from '../orders/order.js';
-import { isOrderId } from '../orders/order-id.js';
+import { isRecordId } from '../orders/order-id.js';
 import type { OrderStore } from '../orders/order.store.js';
 import type { RefundReconciliation, RefundService } from '../orders/refund.service.js';
 import type { RefundRef } from '../orders/refund.store.js';
@@ -225,7 +225,7 @@ async function retrieve(order: Order, now: number, deps: ReconcileDeps): Promise
   let reason: string;
   try {
     const session = await deps.checkout.retrieve(sessionId);
-    if (session.kind === 'tickets' && session.reference === order.id) return session;
+    if (session.kind === order.kind && session.reference === order.id) return session;
     reason = `names ${session.kind} ${session.reference}`;
   } catch (err) {
     if (!(err instanceof ForeignSessionError) && !isNotFound(err)) throw err;
@@ -301,13 +301,13 @@ function refKey(ref: RefundRef): string {
  * another event, or has ended: the process stopped between hold and order,
  * or between ending the order and freeing its seats. A hold whose order is
  * still open or paid is left to the order pass above, which asks Stripe.
- * Holds not named by an order id (upgrade offers) belong to their offer.
+ * Upgrade offers' holds are named by the offer id and looked at the same way.
  */
 async function releaseOrphanHolds(now: number, deps: ReconcileDeps, summary: ReconcileSummary): Promise<void> {
   for (const event of deps.catalog.events()) {
     const holdIds = await deps.seats.expiredHolds(event.id, now - deps.options.graceMs);
     for (const holdId of holdIds) {
-      if (!isOrderId(holdId)) continue;
+      if (!isRecordId(holdId)) continue;
       summary.holdsChecked += 1;
       try {
         const order = await deps.orders.get(holdId);

@@ -8,12 +8,30 @@ import { activeTickets } from '../orders/refund.js';
 /** How long a card refund takes to show, as Stripe tells customers: https://docs.stripe.com/refunds#refund-timing */
 const REFUND_TIMING = 'back to your card within 5-10 days';
 
-/** The words of each notice. Short, plain text: an SMS segment or two. */
-export function noticeMessage(notice: CustomerNotice, order: Order, catalog: EventCatalog): OutboundMessage {
+/**
+ * The words of each notice. Short, plain text: an SMS segment or two.
+ * `payLink` gives the short link of an order or offer (/p/…); without it the
+ * checkout URL itself is used.
+ */
+export function noticeMessage(
+  notice: CustomerNotice,
+  order: Order,
+  catalog: EventCatalog,
+  payLink: (id: string) => string | undefined = () => order.checkoutUrl,
+): OutboundMessage {
   const event = catalog.event(order.eventId);
   const eventName = event ? describeEvent(event) : order.eventId;
   const places = describeSeats(catalog.section(order.eventId, order.sectionId), order.seats, order.quantity);
+  if (order.kind === 'upgrade') return upgradeOfferMessage(notice, order, places, eventName, payLink(order.id));
   const tryAgain = `Text "${event?.aliases[0] ?? 'tickets'}" to try again.`;
+  if (notice.startsWith('upgraded.')) {
+    return {
+      text:
+        `Upgrade done! ${eventName}. Your new seats: ${places}.\n` +
+        `Your new tickets: ${activeTickets(order).join(', ')}\n` +
+        `Your earlier tickets are no longer valid. Order ${order.id}.`,
+    };
+  }
   switch (notice) {
     case 'tickets':
       return {
@@ -36,6 +54,30 @@ export function noticeMessage(notice: CustomerNotice, order: Order, catalog: Eve
       };
     default:
       return partialRefundMessage(order, catalog);
+  }
+}
+
+/** What an upgrade offer's customer is told; the order keeps its seats unless it says "done". */
+function upgradeOfferMessage(notice: CustomerNotice, offer: Order, places: string, eventName: string, link: string | undefined): OutboundMessage {
+  const price = formatPrice(offer.amount, offer.currency);
+  const unchanged = `Your seats and tickets for order ${offer.upgradeOf} stay as they are.`;
+  switch (notice) {
+    case 'upgrade_offer': {
+      const until = new Date(offer.holdExpiresAt).toISOString().slice(11, 16);
+      return {
+        text:
+          `Upgrade offer for order ${offer.upgradeOf}, ${eventName}: move to ${places} for ${price} more. ` +
+          `Pay by ${until} UTC to take it: ${link ?? ''}`.trimEnd(),
+      };
+    }
+    case 'upgrade_withdrawn':
+      return { text: `The upgrade offer ${offer.id} has been withdrawn; nothing was charged. ${unchanged}` };
+    case 'upgrade_refunded':
+      return { text: `We could not give you upgrade ${offer.id}, so its payment of ${price} is refunded, ${REFUND_TIMING}.` };
+    case 'payment_pending':
+      return { text: `Upgrade ${offer.id}: your payment is processing. Your new tickets follow as soon as it clears.` };
+    default:
+      return { text: `The upgrade offer ${offer.id} has ended and nothing was charged. ${unchanged}` };
   }
 }
 

@@ -11,11 +11,33 @@ import { issueTickets } from './tickets.js';
  */
 export type PartialRefundNotice = `refund_partial.${string}`;
 
-/** What the customer should be told, queued for the notification worker. */
-export type CustomerNotice = 'tickets' | 'hold_expired' | 'payment_failed' | 'payment_pending' | 'refunded' | PartialRefundNotice;
+/** Sent on the upgraded order, once per offer: its new seats and tickets. */
+export type UpgradedNotice = `upgraded.${string}`;
+
+/**
+ * What the customer should be told, queued for the notification worker. On an
+ * upgrade offer: 'upgrade_offer' (staff made it), 'hold_expired' and
+ * 'payment_failed' (the offer ended, the seats stay as they were),
+ * 'upgrade_withdrawn', 'upgrade_refunded'.
+ */
+export type CustomerNotice =
+  | 'tickets'
+  | 'hold_expired'
+  | 'payment_failed'
+  | 'payment_pending'
+  | 'refunded'
+  | 'upgrade_offer'
+  | 'upgrade_withdrawn'
+  | 'upgrade_refunded'
+  | PartialRefundNotice
+  | UpgradedNotice;
 
 export function partialRefundNotice(refundId: string): PartialRefundNotice {
   return `refund_partial.${refundId}`;
+}
+
+export function upgradedNotice(offerId: string): UpgradedNotice {
+  return `upgraded.${offerId}`;
 }
 
 /** Where notices go: the notification queue in production, a list in unit tests. */
@@ -38,7 +60,13 @@ export type FulfilmentOutcome =
   | 'noted'
   | 'late_payment'
   | 'seats_gone'
+  | 'refunded'
   | 'ignored';
+
+/** Where a paid upgrade offer goes: the seat swap (src/upgrades/upgrade.fulfilment.ts). */
+export interface UpgradePayments {
+  paid(offer: Order, cause: string): Promise<FulfilmentOutcome>;
+}
 
 const OPEN: OrderState[] = ['held', 'awaiting_payment'];
 
@@ -50,12 +78,19 @@ const OPEN: OrderState[] = ['held', 'awaiting_payment'];
  */
 export class FulfilmentService {
   constructor(
-    private readonly deps: { orders: OrderStore; seats: SeatStore; notices: NoticeQueue; log: Logger },
+    private readonly deps: { orders: OrderStore; seats: SeatStore; notices: NoticeQueue; log: Logger; upgrades?: UpgradePayments },
   ) {}
 
-  /** Payment is confirmed: sell the held seats, issue tickets, tell the customer. */
+  /**
+   * Payment is confirmed: sell the held seats, issue tickets, tell the
+   * customer; for an upgrade offer, swap the seats (deps.upgrades).
+   */
   async paid(orderId: string, cause: string): Promise<FulfilmentOutcome> {
     let order = await this.order(orderId);
+    if (order.kind === 'upgrade') {
+      if (!this.deps.upgrades) throw new Error(`upgrade ${orderId} was paid but this process cannot swap seats`);
+      return this.deps.upgrades.paid(order, cause);
+    }
     if (OPEN.includes(order.state)) {
       order = (await this.deps.orders.transition(orderId, { to: 'paid', cause })).order ?? order;
     }

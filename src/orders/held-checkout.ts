@@ -84,3 +84,31 @@ export async function openCheckout(
     return undefined;
   }
 }
+
+export type CancelResult = 'cancelled' | 'already_paid' | 'already_ended' | 'unknown_order';
+
+/**
+ * Ends an unpaid record (a purchase the customer leaves, an offer staff
+ * withdraw): expire the Checkout Session first, so it can no longer be paid,
+ * and only then free the seats (DESIGN "Hold").
+ */
+export async function cancelHeld(
+  deps: { seats: SeatStore; orders: OrderStore; checkout: CheckoutGateway },
+  id: string,
+  cause: string,
+): Promise<CancelResult> {
+  const order = await deps.orders.get(id);
+  if (!order) return 'unknown_order';
+  if (order.state !== 'held' && order.state !== 'awaiting_payment') {
+    return order.state === 'paid' || order.state === 'fulfilled' ? 'already_paid' : 'already_ended';
+  }
+  if (order.stripeSessionId) {
+    const session = await deps.checkout.expire(order.stripeSessionId);
+    // Paid in the meantime: the payment wins and the worker fulfils it.
+    if (session.paymentStatus === 'paid' || session.status === 'complete') return 'already_paid';
+  }
+  const result = await deps.orders.transition(id, { to: 'cancelled', cause });
+  if (result.order?.state !== 'cancelled') return result.order?.state === 'paid' ? 'already_paid' : 'already_ended';
+  await deps.seats.release(order.eventId, id);
+  return 'cancelled';
+}

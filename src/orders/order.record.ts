@@ -62,6 +62,7 @@ export function decodeOrder(id: string, hash: Record<string, string>, timeline: 
     id: hash.id,
     kind: hash.kind,
     upgradeOf: hash.upgradeOf,
+    openOffer: hash.openOffer,
     state: hash.state,
     customer: {
       channel: hash.channel,

@@ -72,6 +72,7 @@ const scripts = {
   create: LuaScript.load(new URL('./lua/create-order.lua', import.meta.url)),
   transition: LuaScript.load(new URL('./lua/transition-order.lua', import.meta.url)),
   note: LuaScript.load(new URL('./lua/note-order.lua', import.meta.url)),
+  claimOffer: LuaScript.load(new URL('./lua/claim-offer.lua', import.meta.url)),
 };
 
 /** Orders in Redis: create, read, move through the state machine, list. */
@@ -235,6 +236,15 @@ export class OrderStore {
         (filter.state === undefined || order.state === filter.state) &&
         (filter.kind === undefined || order.kind === filter.kind),
     );
+  }
+
+  /**
+   * Makes `offerId` the order's one open upgrade offer; `replacing` names a
+   * previous offer the caller saw end. False if another offer holds the claim.
+   */
+  async claimOffer(orderId: string, offerId: string, replacing = ''): Promise<boolean> {
+    if (!isRecordId(orderId)) return false;
+    return (await scripts.claimOffer.run(this.redis, this.orderKeys(orderId).slice(0, 1), [offerId, replacing])) === 1;
   }
 
   /** The upgrade offers made on an order, newest first. */

@@ -87,6 +87,8 @@ export const orderSchema = z.object({
   kind: orderKindSchema.default('tickets'),
   /** On an upgrade: the ticket order whose seats it moves. */
   upgradeOf: z.string().optional(),
+  /** On a ticket order: its latest upgrade offer, which may still be open (see claim-offer.lua). */
+  openOffer: z.string().optional(),
   state: orderStateSchema,
   customer: customerSchema,
   eventId: z.string().min(1),

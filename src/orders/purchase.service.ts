@@ -1,10 +1,13 @@
 import type { Logger } from 'pino';
 import type { EventCatalog } from '../catalog/event-catalog.js';
 import type { CheckoutGateway } from '../payments/checkout.gateway.js';
+import { payLinkFor } from '../payments/pay-link.route.js';
 import type { HoldRefusal, SeatStore } from '../seats/seat.store.js';
 import type { Customer, Order } from './order.js';
 import { newOrderId } from './order-id.js';
-import { EXPIRY_MARGIN_SECONDS, holdEndsAt, holdUnderFreshId, openCheckout } from './held-checkout.js';
+import { cancelHeld, EXPIRY_MARGIN_SECONDS, holdEndsAt, holdUnderFreshId, openCheckout, type CancelResult } from './held-checkout.js';
+
+export type { CancelResult };
 import { customerKey, type OrderStore } from './order.store.js';
 
 export interface PurchaseRequest {
@@ -21,7 +24,6 @@ export type PurchaseResult =
   | { ok: false; reason: Exclude<HoldRefusal, 'hold_exists'>; available: number; largestBlock: number; openOrder?: Order }
   | { ok: false; reason: 'checkout_failed' };
 
-export type CancelResult = 'cancelled' | 'already_paid' | 'already_ended' | 'unknown_order';
 
 export interface PurchaseOptions {
   /** How long seats are held, which is also the Checkout Session's lifetime. */
@@ -50,7 +52,7 @@ export class PurchaseService {
 
   /** The short link a customer is sent: /p/BX-7K2Q redirects to the checkout page. */
   payLink(orderId: string): string {
-    return `${this.deps.options.publicBaseUrl}/p/${orderId}`;
+    return payLinkFor(this.deps.options.publicBaseUrl, orderId);
   }
 
   async start(request: PurchaseRequest, now = Date.now()): Promise<PurchaseResult> {
@@ -102,20 +104,7 @@ export class PurchaseService {
    * can no longer be paid, and only then free the seats (DESIGN "Hold").
    */
   async cancel(orderId: string, cause: string): Promise<CancelResult> {
-    const order = await this.deps.orders.get(orderId);
-    if (!order) return 'unknown_order';
-    if (order.state !== 'held' && order.state !== 'awaiting_payment') {
-      return order.state === 'paid' || order.state === 'fulfilled' ? 'already_paid' : 'already_ended';
-    }
-    if (order.stripeSessionId) {
-      const session = await this.deps.checkout.expire(order.stripeSessionId);
-      // Paid in the meantime: the payment wins and the worker fulfils it.
-      if (session.paymentStatus === 'paid' || session.status === 'complete') return 'already_paid';
-    }
-    const result = await this.deps.orders.transition(orderId, { to: 'cancelled', cause });
-    if (result.order?.state !== 'cancelled') return result.order?.state === 'paid' ? 'already_paid' : 'already_ended';
-    await this.deps.seats.release(order.eventId, orderId);
-    return 'cancelled';
+    return cancelHeld(this.deps, orderId, cause);
   }
 
   /** The customer's orders still waiting for payment (hold not yet over), newest first. */

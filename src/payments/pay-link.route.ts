@@ -1,10 +1,15 @@
 import { Router } from 'express';
 import type { OrderStore } from '../orders/order.store.js';
-import { parseOrderId } from '../orders/order-id.js';
+import { parseRecordId } from '../orders/order-id.js';
 import type { Order } from '../orders/order.js';
 import { escapeHtml, page } from '../http/html.js';
 
 export const PAY_LINK_PATH = '/p/:orderId';
+
+/** The short link of an order or upgrade offer: https://tickets.example.com/p/BX-7K2Q. */
+export function payLinkFor(publicBaseUrl: string, id: string): string {
+  return `${publicBaseUrl}/p/${id}`;
+}
 
 /**
  * The short link sent by SMS (`/p/BX-7K2Q`): Stripe's Checkout URLs run to
@@ -15,7 +20,7 @@ export const PAY_LINK_PATH = '/p/:orderId';
 export function payLinkRoutes(deps: { orders: OrderStore }): Router {
   const router = Router();
   router.get(PAY_LINK_PATH, async (req, res) => {
-    const id = parseOrderId(req.params.orderId);
+    const id = parseRecordId(req.params.orderId);
     const order = id ? await deps.orders.get(id) : undefined;
     res.set('Cache-Control', 'no-store');
     if (!order) {

@@ -1,0 +1,114 @@
+import type { Logger } from 'pino';
+import type { EventCatalog } from '../catalog/event-catalog.js';
+import { describeSeats, formatPrice } from '../catalog/describe.js';
+import { upgradedNotice, type FulfilmentOutcome, type NoticeQueue } from '../orders/fulfilment.service.js';
+import type { Order } from '../orders/order.js';
+import type { OrderStore } from '../orders/order.store.js';
+import { issueTickets } from '../orders/tickets.js';
+import { RefundRejectedError, type CheckoutGateway } from '../payments/checkout.gateway.js';
+import type { SeatStore } from '../seats/seat.store.js';
+
+const OPEN = new Set(['held', 'awaiting_payment']);
+
+/**
+ * An upgrade's payment is confirmed: swap the seats in one step (the order's
+ * new seats sold, its old seats back on sale, the offer's hold consumed),
+ * reissue the tickets, tell the customer. Or, when the order can no longer
+ * take the new seats (refunded meanwhile, partly refunded, seats changed),
+ * pay the upgrade back and say so on the order's timeline.
+ *
+ * Every step is safe to repeat: the offer's transitions are once per cause,
+ * the swap answers `already` the second time, the order's new tickets are
+ * written with a timeline entry once per offer, notices once per order and
+ * notice, and the refund carries an idempotency key from the offer.
+ */
+export class UpgradeFulfilment {
+  constructor(
+    private readonly deps: {
+      orders: OrderStore;
+      seats: SeatStore;
+      checkout: CheckoutGateway;
+      catalog: EventCatalog;
+      notices: NoticeQueue;
+      log: Logger;
+    },
+  ) {}
+
+  async paid(offer: Order, cause: string): Promise<FulfilmentOutcome> {
+    const { orders } = this.deps;
+    if (OPEN.has(offer.state)) offer = (await orders.transition(offer.id, { to: 'paid', cause })).order ?? offer;
+    const order = offer.upgradeOf ? await orders.get(offer.upgradeOf) : undefined;
+    if (offer.state === 'fulfilled') {
+      if (order) await this.deps.notices.enqueue(order.id, upgradedNotice(offer.id));
+      return 'already_fulfilled';
+    }
+    if (offer.state === 'refunded') return 'ignored';
+    if (offer.state !== 'paid') return this.latePayment(offer, order, cause);
+    if (!order || order.state !== 'fulfilled') return this.payBack(offer, order, `order ${offer.upgradeOf} was ${order?.state ?? 'missing'} when the upgrade was paid`);
+
+    const swap = await this.deps.seats.swap(offer.eventId, order.id, offer.id);
+    if (!swap.ok) return this.payBack(offer, order, `the seats could not be swapped (${swap.reason})`);
+
+    // New codes for the new seats, ticket i for seat i as refunds expect. A
+    // retry that drew other codes finds this offer's entry and writes nothing.
+    const tickets = issueTickets(order.id, swap.seats, swap.allocation.quantity);
+    await orders.note(order.id, `upgrade:${offer.id}`, `upgraded by ${offer.id}: ${this.places(order)} → ${this.places({ ...order, sectionId: swap.allocation.sectionId, seats: swap.seats })}; tickets reissued, the old ones are void`, {
+      sectionId: swap.allocation.sectionId,
+      seats: swap.seats,
+      tickets,
+    });
+    await orders.transition(offer.id, { to: 'fulfilled', cause: `fulfil:${offer.id}` });
+    await this.deps.notices.enqueue(order.id, upgradedNotice(offer.id));
+    this.deps.log.info({ component: 'upgrades', orderId: order.id, offerId: offer.id, already: swap.already }, 'upgrade fulfilled: seats swapped');
+    return 'fulfilled';
+  }
+
+  /**
+   * The upgrade was paid but cannot be given: release its seats, refund its
+   * whole payment, end the offer as refunded and tell staff (the order's
+   * timeline) and the customer.
+   */
+  private async payBack(offer: Order, order: Order | undefined, why: string): Promise<FulfilmentOutcome> {
+    await this.deps.seats.release(offer.eventId, offer.id);
+    const refund = await this.refund(offer);
+    const amount = formatPrice(refund.amount ?? offer.amount, offer.currency);
+    const outcome = refund.id ? `refund ${refund.id} of ${amount} asked of Stripe` : `Stripe refused the refund (${refund.error}): refund ${amount} by hand`;
+    await this.deps.orders.transition(offer.id, { to: 'refunded', cause: `pay-back:${offer.id}`, note: `${why}; ${outcome}` });
+    if (order) await this.deps.orders.note(order.id, `upgrade-paid-back:${offer.id}`, `upgrade ${offer.id} was paid but not given: ${why}; ${outcome}`);
+    await this.deps.notices.enqueue(offer.id, 'upgrade_refunded');
+    this.deps.log.warn({ component: 'upgrades', orderId: offer.upgradeOf, offerId: offer.id, why, refundId: refund.id }, 'upgrade paid but not given: paid back');
+    return 'refunded';
+  }
+
+  private async refund(offer: Order): Promise<{ id?: string; amount?: number; error?: string }> {
+    const session = await this.deps.checkout.retrieve(offer.stripeSessionId!);
+    if (!session.paymentIntentId) return { error: 'no payment on the session' };
+    try {
+      const refund = await this.deps.checkout.refund({
+        paymentIntentId: session.paymentIntentId,
+        amount: session.amountTotal ?? offer.amount,
+        orderId: offer.upgradeOf!,
+        refundId: offer.id,
+        reason: 'requested_by_customer',
+        note: `upgrade ${offer.id} paid back`,
+        idempotencyKey: `pay-back-${offer.id}`,
+      });
+      return { id: refund.id, amount: refund.amount };
+    } catch (err) {
+      if (err instanceof RefundRejectedError) return { error: err.code ?? err.message };
+      throw err;
+    }
+  }
+
+  private async latePayment(offer: Order, order: Order | undefined, cause: string): Promise<FulfilmentOutcome> {
+    const text = `upgrade ${offer.id} was paid while it was ${offer.state}: refund it`;
+    await this.deps.orders.note(offer.id, `late-payment:${cause}`, text);
+    if (order) await this.deps.orders.note(order.id, `late-payment:${offer.id}`, text);
+    this.deps.log.error({ component: 'upgrades', offerId: offer.id, state: offer.state }, 'payment for an upgrade offer that already ended');
+    return 'late_payment';
+  }
+
+  private places(order: Pick<Order, 'eventId' | 'sectionId' | 'seats' | 'quantity'>): string {
+    return describeSeats(this.deps.catalog.section(order.eventId, order.sectionId), order.seats, order.quantity);
+  }
+}
