@@ -1,0 +1,313 @@
+// Seat upgrades end to end: the staff API, Stripe's events through the webhook
+// and the worker, the swap, the reissued tickets and the customer's messages,
+// against a real Redis and the local Stripe and Twilio servers.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Order } from '../src/orders/order.js';
+import { startBoxOffice, TEST_STAFF_TOKEN, type BoxOffice } from './support/box-office.harness.js';
+import { buyAndPay, staffRefund } from './support/purchases.js';
+import { allCounts, jobEnd, LAKERS, newPhone, smsTo, staffOrder, textBoxOffice } from './support/sms.client.js';
+import { postStripeEvent, refundEvent } from './support/stripe-events.js';
+import { deliverSessionEvent, offerUpgrade, orderWithOffers, payOffer, withdrawOffer } from './support/upgrades.js';
+
+let office: BoxOffice;
+
+beforeAll(async () => {
+  office = await startBoxOffice();
+});
+
+afterAll(async () => {
+  await office?.stop();
+});
+
+/** The seat map of one section: row → one character per seat ('.' free, 'H' held, 'S' sold). */
+async function seatMap(sectionId: string): Promise<Record<string, string>> {
+  return (await office.foundation.commerce.seats.seatMap(LAKERS, sectionId))!;
+}
+
+function seatState(map: Record<string, string>, seat: string): string {
+  const [row, number] = seat.split('-');
+  return map[row!]![Number(number) - 1]!;
+}
+
+/** Checkout Sessions Stripe was asked to create for an offer. */
+function sessionCreates(offerId: string) {
+  return office.stripe!.requests.filter((r) => r.method === 'POST' && r.path === '/v1/checkout/sessions' && r.body.client_reference_id === offerId);
+}
+
+describe('staff offer an upgrade by API, the customer pays, the seats swap', () => {
+  let order: Order;
+  let phone: string;
+
+  beforeAll(async () => {
+    phone = newPhone();
+    order = await buyAndPay(office, phone, '2 tickets lakers section 102');
+  });
+
+  it('holds adjacent seats in the better section, opens a session for the difference and texts the customer the offer', async () => {
+    const before = await allCounts(office);
+    const answer = await offerUpgrade(office, order.id, { section: 'courtside' });
+    expect(answer.status).toBe(201);
+    const offer = answer.body.offer!;
+    expect(offer).toMatchObject({ orderId: order.id, state: 'awaiting_payment', sectionId: 'courtside', quantity: 2, unitAmount: 130_000, amount: 260_000, currency: 'usd' });
+    expect(offer.id).toMatch(/^UP-/);
+    expect(offer.payUrl).toBe(`${office.config.publicBaseUrl}/p/${offer.id}`);
+    expect(offer.seats).toHaveLength(2);
+    const [rowA, seatA] = offer.seats[0]!.split('-');
+    const [rowB, seatB] = offer.seats[1]!.split('-');
+    expect(rowA).toBe(rowB);
+    expect(Math.abs(Number(seatA) - Number(seatB))).toBe(1);
+
+    const [create] = sessionCreates(offer.id);
+    expect(create?.body.metadata).toMatchObject({ reference: offer.id, kind: 'upgrade', upgradeOf: order.id });
+    expect(create?.headers['idempotency-key']).toBe(`checkout-${offer.id}`);
+
+    const after = await allCounts(office);
+    expect(after.courtside!.held).toBe(before.courtside!.held + 2);
+    expect(after['102']).toEqual(before['102']);
+
+    await jobEnd(office, 'sms', `upgrade_offer-${offer.id}`);
+    const texts = smsTo(office, phone);
+    expect(texts.at(-1)).toContain(offer.payUrl);
+    expect(texts.at(-1)).toContain('$2,600');
+    expect(texts.at(-1)).toContain(order.id);
+
+    const shown = await orderWithOffers(office, order.id);
+    expect(shown.upgradeOffers.map((o) => [o.id, o.state])).toEqual([[offer.id, 'awaiting_payment']]);
+    // The pay link leads to the offer's Checkout page.
+    const link = await fetch(offer.payUrl.replace(office.config.publicBaseUrl, office.url), { redirect: 'manual' });
+    expect(link.status).toBe(303);
+  });
+
+  it('on payment swaps the seats in one step, reissues the tickets and texts the new ones; a duplicate event changes nothing', async () => {
+    const { upgradeOffers } = await orderWithOffers(office, order.id);
+    const offer = upgradeOffers[0]!;
+    const end = await payOffer(office, offer.id, `evt_upgrade_paid_${offer.id}`);
+    expect(end.returnvalue).toBe('fulfilled');
+
+    const upgraded = await staffOrder(office, order.id);
+    expect(upgraded.sectionId).toBe('courtside');
+    expect(upgraded.seats).toEqual(offer.seats);
+    expect(upgraded.tickets).toHaveLength(2);
+    expect(upgraded.tickets.some((ticket) => order.tickets.includes(ticket))).toBe(false);
+    expect(upgraded.timeline.some((entry) => entry.cause === `upgrade:${offer.id}`)).toBe(true);
+    expect((await staffOrder(office, offer.id)).state).toBe('fulfilled');
+
+    const courtside = await seatMap('courtside');
+    const section102 = await seatMap('102');
+    for (const seat of offer.seats) expect(seatState(courtside, seat)).toBe('S');
+    for (const seat of order.seats) expect(seatState(section102, seat)).toBe('.');
+
+    await jobEnd(office, 'sms', `upgraded.${offer.id}-${order.id}`);
+    const done = smsTo(office, phone).filter((text) => text.startsWith('Upgrade done'));
+    expect(done).toHaveLength(1);
+    for (const ticket of upgraded.tickets) expect(done[0]).toContain(ticket);
+
+    // Stripe sends the same event again, and then a second event for the same payment.
+    const counts = await allCounts(office);
+    expect((await payOffer(office, offer.id, `evt_upgrade_paid_${offer.id}`)).returnvalue).toBe('fulfilled');
+    expect((await payOffer(office, offer.id)).returnvalue).toBe('already_fulfilled');
+    expect(await allCounts(office)).toEqual(counts);
+    expect((await staffOrder(office, order.id)).tickets).toEqual(upgraded.tickets);
+    expect(smsTo(office, phone).filter((text) => text.startsWith('Upgrade done'))).toHaveLength(1);
+  });
+});
+
+describe('bad requests get a clear 4xx and change nothing', () => {
+  let order: Order;
+
+  beforeAll(async () => {
+    order = await buyAndPay(office, newPhone(), '2 tickets lakers section 101');
+  });
+
+  async function refusedWithoutChange(call: () => Promise<{ status: number; body: { error?: string; message?: string } }>, status: number, error: string) {
+    const counts = await allCounts(office);
+    const creates = office.stripe!.requests.length;
+    const answer = await call();
+    expect(answer.status).toBe(status);
+    expect(answer.body.error).toBe(error);
+    if (status !== 401) expect(answer.body.message).toEqual(expect.any(String));
+    expect(await allCounts(office)).toEqual(counts);
+    expect(office.stripe!.requests.length).toBe(creates);
+    expect((await orderWithOffers(office, order.id)).upgradeOffers.filter((offer) => offer.state !== 'cancelled')).toHaveLength(0);
+  }
+
+  it('no token, a wrong token: 401', async () => {
+    await refusedWithoutChange(() => offerUpgrade(office, order.id, { section: 'club' }, null), 401, 'unauthorized');
+    await refusedWithoutChange(() => offerUpgrade(office, order.id, { section: 'club' }, `${TEST_STAFF_TOKEN}x`), 401, 'unauthorized');
+    await refusedWithoutChange(() => withdrawOffer(office, 'UP-2222', 'nope'), 401, 'unauthorized');
+  });
+
+  it('an unknown order: 404', async () => {
+    await refusedWithoutChange(() => offerUpgrade(office, 'BX-ZZZZ', { section: 'club' }), 404, 'unknown_order');
+    await refusedWithoutChange(() => offerUpgrade(office, 'not-an-order', { section: 'club' }), 404, 'unknown_order');
+  });
+
+  it('an order not paid: 409', async () => {
+    const reply = await textBoxOffice(office, newPhone(), '2 tickets lakers section 101');
+    const held = /BX-[A-Z0-9]{4,6}/.exec(reply.messages.join(' '))![0];
+    await refusedWithoutChange(() => offerUpgrade(office, held, { section: 'club' }), 409, 'order_not_paid');
+  });
+
+  it('a section that is not better, or does not exist: 409 / 400', async () => {
+    await refusedWithoutChange(() => offerUpgrade(office, order.id, { section: '102' }), 409, 'not_better');
+    await refusedWithoutChange(() => offerUpgrade(office, order.id, { section: 'ga' }), 409, 'not_better');
+    await refusedWithoutChange(() => offerUpgrade(office, order.id, { section: 'skybox' }), 400, 'unknown_section');
+  });
+
+  it('malformed bodies: 400 / 415', async () => {
+    await refusedWithoutChange(() => offerUpgrade(office, order.id, {}), 400, 'bad_request');
+    await refusedWithoutChange(() => offerUpgrade(office, order.id, { section: 'club', unitAmount: 100, discountPercent: 10 }), 400, 'bad_request');
+    await refusedWithoutChange(() => offerUpgrade(office, order.id, { section: 'club', unitAmount: -5 }), 400, 'bad_request');
+    await refusedWithoutChange(() => offerUpgrade(office, order.id, { section: 'club', expiresInMinutes: 5 }), 400, 'bad_request');
+    await refusedWithoutChange(() => offerUpgrade(office, order.id, { section: '🎟️'.repeat(200) }), 400, 'bad_request');
+    await refusedWithoutChange(() => offerUpgrade(office, order.id, '{"section": '), 400, 'malformed_body');
+  });
+
+  it('not enough adjacent seats: 409', async () => {
+    // Nine of the ten courtside seats held by other customers leaves no pair.
+    const sellers = await Promise.all([0, 1, 2, 3].map(() => textBoxOffice(office, newPhone(), '2 tickets lakers courtside')));
+    for (const reply of sellers) expect(reply.messages.join(' ')).toMatch(/BX-/);
+    const left = (await allCounts(office)).courtside!.available;
+    if (left >= 2) await textBoxOffice(office, newPhone(), `${left - 1} tickets lakers courtside`);
+    expect((await allCounts(office)).courtside!.available).toBeLessThan(2);
+    await refusedWithoutChange(() => offerUpgrade(office, order.id, { section: 'courtside' }), 409, 'not_enough_seats');
+  });
+
+  it('an offer already open for the order: 409 naming it', async () => {
+    const first = await offerUpgrade(office, order.id, { section: 'club', discountPercent: 50 });
+    expect(first.status).toBe(201);
+    expect(first.body.offer!.unitAmount).toBe(12_500);
+    const counts = await allCounts(office);
+    const again = await offerUpgrade(office, order.id, { section: 'club' });
+    expect(again.status).toBe(409);
+    expect(again.body.error).toBe('offer_open');
+    expect(again.body.offer?.id).toBe(first.body.offer!.id);
+    expect(await allCounts(office)).toEqual(counts);
+    expect((await withdrawOffer(office, first.body.offer!.id)).status).toBe(200);
+  });
+});
+
+describe('an offer that is withdrawn, expires or fails leaves the original seats as they were', () => {
+  it('withdrawn: the session is expired first, then the hold released and the customer told', async () => {
+    const phone = newPhone();
+    const order = await buyAndPay(office, phone, '2 tickets lakers section 101');
+    const offer = (await offerUpgrade(office, order.id, { section: 'club', unitAmount: 9_900 })).body.offer!;
+    const held = await allCounts(office);
+
+    const answer = await withdrawOffer(office, offer.id);
+    expect(answer.status).toBe(200);
+    expect(answer.body.offer!.state).toBe('cancelled');
+    const record = await staffOrder(office, offer.id);
+    const expire = office.stripe!.requests.findIndex((r) => r.path === `/v1/checkout/sessions/${record.stripeSessionId}/expire`);
+    expect(expire).toBeGreaterThan(-1);
+    expect(office.stripe!.sessions.get(record.stripeSessionId!)!.status).toBe('expired');
+    expect((await allCounts(office)).club!.held).toBe(held.club!.held - 2);
+    expect(await staffOrder(office, order.id)).toMatchObject({ sectionId: '101', seats: order.seats, tickets: order.tickets });
+    await jobEnd(office, 'sms', `upgrade_withdrawn-${offer.id}`);
+    expect(smsTo(office, phone).at(-1)).toContain('withdrawn');
+
+    expect((await withdrawOffer(office, offer.id)).body.error).toBe('offer_ended');
+    expect((await withdrawOffer(office, 'UP-ZZZZ')).status).toBe(404);
+    expect((await withdrawOffer(office, order.id)).status).toBe(404);
+    // A new offer may be made once the last one ended.
+    expect((await offerUpgrade(office, order.id, { section: 'club' })).status).toBe(201);
+  });
+
+  it('expired or failed at Stripe: the hold is released and the order untouched', async () => {
+    for (const [type, state] of [
+      ['checkout.session.expired', 'expired'],
+      ['checkout.session.async_payment_failed', 'payment_failed'],
+    ] as const) {
+      const order = await buyAndPay(office, newPhone(), '2 tickets lakers section 101');
+      const offerId = (await offerUpgrade(office, order.id, { section: 'club' })).body.offer!.id;
+      const offer = await staffOrder(office, offerId);
+      const held = (await allCounts(office)).club!.held;
+      office.stripe!.setSession(offer.stripeSessionId!, type === 'checkout.session.expired' ? { status: 'expired' } : { status: 'complete', payment_status: 'unpaid' });
+      await deliverSessionEvent(office, offer, type);
+      expect((await staffOrder(office, offerId)).state).toBe(state);
+      expect((await allCounts(office)).club!.held).toBe(held - 2);
+      expect(await staffOrder(office, order.id)).toMatchObject({ state: 'fulfilled', sectionId: '101', seats: order.seats, tickets: order.tickets });
+      const map = await seatMap('101');
+      for (const seat of order.seats) expect(seatState(map, seat)).toBe('S');
+    }
+  });
+});
+
+describe('an upgrade paid after its order was refunded', () => {
+  it('is refunded, not fulfilled, its seats released, and staff told on the order timeline', async () => {
+    const phone = newPhone();
+    const order = await buyAndPay(office, phone, '2 tickets lakers section 101');
+    const offerId = (await offerUpgrade(office, order.id, { section: 'club' })).body.offer!.id;
+
+    // Staff refund the whole order; Stripe confirms it.
+    const refund = await staffRefund(office, order.id);
+    expect(refund.status).toBe(202);
+    const stripeRefund = [...office.stripe!.refunds.values()].find((r) => r.metadata?.orderId === order.id)!;
+    office.stripe!.setRefund(stripeRefund.id, { status: 'succeeded' });
+    const confirmed = refundEvent(office, 'refund.updated', stripeRefund.id);
+    expect((await postStripeEvent(office, confirmed)).status).toBe(200);
+    await jobEnd(office, 'payments', confirmed.id);
+    expect((await staffOrder(office, order.id)).state).toBe('refunded');
+
+    const clubHeld = (await allCounts(office)).club!.held;
+    const end = await payOffer(office, offerId);
+    expect(end.returnvalue).toBe('refunded');
+    const offer = await staffOrder(office, offerId);
+    expect(offer.state).toBe('refunded');
+    const session = office.stripe!.sessions.get(offer.stripeSessionId!)!;
+    const payBack = office.stripe!.requests.filter((r) => r.method === 'POST' && r.path === '/v1/refunds' && r.body.payment_intent === session.payment_intent);
+    expect(payBack).toHaveLength(1);
+    expect(payBack[0]!.body.amount).toBe(String(offer.amount));
+    expect(payBack[0]!.headers['idempotency-key']).toBe(`pay-back-${offerId}`);
+    expect((await allCounts(office)).club!.held).toBe(clubHeld - 2);
+    const after = await staffOrder(office, order.id);
+    expect(after.sectionId).toBe('101');
+    expect(after.timeline.some((entry) => entry.cause === `upgrade-paid-back:${offerId}`)).toBe(true);
+    await jobEnd(office, 'sms', `upgrade_refunded-${offerId}`);
+    expect(smsTo(office, phone).at(-1)).toContain('refunded');
+
+    // A late duplicate pays back nothing more.
+    expect((await payOffer(office, offerId)).returnvalue).toBe('ignored');
+    expect(office.stripe!.requests.filter((r) => r.path === '/v1/refunds' && r.body.payment_intent === session.payment_intent)).toHaveLength(1);
+  });
+});
+
+describe('the swap under concurrency', () => {
+  it('customers buying the last seats of the target section while the upgrade completes never share a seat', async () => {
+    const order = await buyAndPay(office, newPhone(), '2 tickets lakers section 102');
+    const offerId = (await offerUpgrade(office, order.id, { section: 'club' })).body.offer!.id;
+    const before = await allCounts(office);
+    const offerSeats = (await staffOrder(office, offerId)).seats;
+
+    // Everyone else asks for the rest of the club and for section 102 while the payment lands.
+    const buyers = Array.from({ length: 30 }, () => newPhone());
+    const [paid, ...replies] = await Promise.all([
+      payOffer(office, offerId),
+      ...buyers.map((phone, i) => textBoxOffice(office, phone, i % 3 === 0 ? '2 tickets lakers section 102' : '2 tickets lakers club')),
+    ]);
+    expect(paid.returnvalue).toBe('fulfilled');
+    for (const reply of replies) expect(reply.status).toBe(200);
+
+    const upgraded = await staffOrder(office, order.id);
+    expect(upgraded.seats).toEqual(offerSeats);
+    // Every seat is in exactly one allocation, and the counts add up.
+    const owners = new Map<string, string>();
+    for (const id of [order.id, ...replies.flatMap((reply) => /BX-[A-Z0-9]{4,6}/.exec(reply.messages.join(' '))?.[0] ?? [])]) {
+      const record = await staffOrder(office, id);
+      if (!['held', 'awaiting_payment', 'fulfilled'].includes(record.state)) continue;
+      for (const seat of record.seats) {
+        const key = `${record.sectionId}/${seat}`;
+        expect(owners.get(key), `${key} held by ${owners.get(key)} and ${id}`).toBeUndefined();
+        owners.set(key, id);
+      }
+    }
+    const after = await allCounts(office);
+    for (const section of ['club', '102']) {
+      const map = await seatMap(section);
+      const taken = Object.values(map).join('').replace(/\./g, '').length;
+      expect(taken).toBe(after[section]!.held + after[section]!.sold);
+    }
+    expect(after.club!.sold).toBe(before.club!.sold + 2);
+    expect(after['102']!.sold).toBe(before['102']!.sold - 2);
+  });
+});
