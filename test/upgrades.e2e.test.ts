@@ -273,41 +273,54 @@ describe('an upgrade paid after its order was refunded', () => {
 });
 
 describe('the swap under concurrency', () => {
-  it('customers buying the last seats of the target section while the upgrade completes never share a seat', async () => {
-    const order = await buyAndPay(office, newPhone(), '2 tickets lakers section 102');
-    const offerId = (await offerUpgrade(office, order.id, { section: 'club' })).body.offer!.id;
-    const before = await allCounts(office);
-    const offerSeats = (await staffOrder(office, offerId)).seats;
+  let fresh: BoxOffice;
 
-    // Everyone else asks for the rest of the club and for section 102 while the payment lands.
-    const buyers = Array.from({ length: 30 }, () => newPhone());
-    const [paid, ...replies] = await Promise.all([
-      payOffer(office, offerId),
-      ...buyers.map((phone, i) => textBoxOffice(office, phone, i % 3 === 0 ? '2 tickets lakers section 102' : '2 tickets lakers club')),
-    ]);
+  beforeAll(async () => {
+    fresh = await startBoxOffice();
+  });
+
+  afterAll(async () => {
+    await fresh?.stop();
+  });
+
+  it('customers buying the last seats of the target section while the upgrade completes never share a seat', async () => {
+    const order = await buyAndPay(fresh, newPhone(), '2 tickets lakers section 102');
+    const offerId = (await offerUpgrade(fresh, order.id, { section: 'courtside' })).body.offer!.id;
+    const offerSeats = (await staffOrder(fresh, offerId)).seats;
+
+    // Courtside has 10 seats; the offer holds 2. Twelve customers ask for the
+    // other 8 and six for section 102 (where the old seats come free) while
+    // the upgrade's payment lands.
+    const courtsideBuyers = Array.from({ length: 12 }, () => textBoxOffice(fresh, newPhone(), '2 tickets lakers courtside'));
+    const buyers102 = Array.from({ length: 6 }, () => textBoxOffice(fresh, newPhone(), '2 tickets lakers section 102'));
+    const [paid, ...replies] = await Promise.all([payOffer(fresh, offerId), ...courtsideBuyers, ...buyers102]);
     expect(paid.returnvalue).toBe('fulfilled');
     for (const reply of replies) expect(reply.status).toBe(200);
+    const heldIds = replies.flatMap((reply) => /BX-[A-Z0-9]{4,6}/.exec(reply.messages.join(' '))?.[0] ?? []);
+    // Four pairs fit beside the upgrade in courtside, and all six fit in 102.
+    expect(heldIds).toHaveLength(4 + 6);
+    const soldOut = replies.slice(0, 12).filter((reply) => !/BX-/.test(reply.messages.join(' ')));
+    expect(soldOut).toHaveLength(8);
 
-    const upgraded = await staffOrder(office, order.id);
-    expect(upgraded.seats).toEqual(offerSeats);
-    // Every seat is in exactly one allocation, and the counts add up.
+    const upgraded = await staffOrder(fresh, order.id);
+    expect(upgraded).toMatchObject({ sectionId: 'courtside', seats: offerSeats });
+    // Every seat is in exactly one live allocation, and the seat maps agree with the counts.
     const owners = new Map<string, string>();
-    for (const id of [order.id, ...replies.flatMap((reply) => /BX-[A-Z0-9]{4,6}/.exec(reply.messages.join(' '))?.[0] ?? [])]) {
-      const record = await staffOrder(office, id);
-      if (!['held', 'awaiting_payment', 'fulfilled'].includes(record.state)) continue;
+    for (const id of [order.id, ...heldIds]) {
+      const record = await staffOrder(fresh, id);
       for (const seat of record.seats) {
         const key = `${record.sectionId}/${seat}`;
         expect(owners.get(key), `${key} held by ${owners.get(key)} and ${id}`).toBeUndefined();
         owners.set(key, id);
       }
     }
-    const after = await allCounts(office);
-    for (const section of ['club', '102']) {
-      const map = await seatMap(section);
+    const counts = await allCounts(fresh);
+    expect(counts.courtside).toEqual({ held: 8, sold: 2, available: 0 });
+    expect(counts['102']).toMatchObject({ held: 12, sold: 0 });
+    for (const section of ['courtside', '102']) {
+      const map = (await fresh.foundation.commerce.seats.seatMap(LAKERS, section))!;
       const taken = Object.values(map).join('').replace(/\./g, '').length;
-      expect(taken).toBe(after[section]!.held + after[section]!.sold);
+      expect(taken).toBe(counts[section]!.held + counts[section]!.sold);
     }
-    expect(after.club!.sold).toBe(before.club!.sold + 2);
-    expect(after['102']!.sold).toBe(before['102']!.sold - 2);
   });
 });
