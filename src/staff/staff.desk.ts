@@ -27,11 +27,11 @@ export type StaffCommand =
  */
 export function parseStaffCommand(text: string): StaffCommand | undefined {
   const words = text.trim().replace(/\s+/g, ' ');
-  const upgrade = /^upgrade (.+?) (?:to )?(.+)$/i.exec(words);
+  // "upgrade <order> to <section>", or without "to": "upgrade <order> <section>".
+  const upgrade = /^upgrade (.+?) to (.+)$/i.exec(words) ?? /^upgrade (\S+) (.+)$/i.exec(words);
   if (upgrade) {
     const orderId = parseOrderId(upgrade[1]!);
-    const section = upgrade[2]!.replace(/^to /i, '').trim();
-    return orderId && section ? { kind: 'upgrade', orderId, section } : undefined;
+    return orderId ? { kind: 'upgrade', orderId, section: upgrade[2]! } : undefined;
   }
   const withdraw = /^withdraw (.+)$/i.exec(words);
   if (withdraw) {

@@ -36,10 +36,10 @@ export interface ChatUser {
 }
 
 /** A new conversation with a user of its own, so recorded activities never mix between tests. */
-export function chatUser(botBaseUrl: string, connector: BotConnectorServer): ChatUser {
+export function chatUser(botBaseUrl: string, connector: BotConnectorServer, userId = `user-${randomUUID().slice(0, 8)}`): ChatUser {
   const ids = {
     conversationId: `${randomUUID()}|livechat`,
-    userId: `user-${randomUUID().slice(0, 8)}`,
+    userId,
     serviceUrl: connector.url,
   };
   const botUrl = `${botBaseUrl}/api/messages`;
