@@ -7,14 +7,15 @@
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
-import { QueuedNotices } from '../src/jobs/notification.job.js';
 import { ProcessedEvents } from '../src/jobs/payment-event.job.js';
 import { processReconcile, RECONCILIATION_CAUSE, type ReconcileDeps, type ReconcileSummary } from '../src/jobs/reconcile.job.js';
-import { FulfilmentService } from '../src/orders/fulfilment.service.js';
 import type { Order } from '../src/orders/order.js';
 import { newOrderId } from '../src/orders/order-id.js';
 import { RECONCILE_SCHEDULER_ID } from '../src/queue/reconcile.schedule.js';
 import { createRefundService } from '../src/roles/refunds.js';
+import { createFulfilment } from '../src/roles/upgrades.js';
+import { buyAndPay } from './support/purchases.js';
+import { offerUpgrade } from './support/upgrades.js';
 import { eventually, startBoxOffice, type BoxOffice } from './support/box-office.harness.js';
 import { testRedis, uniquePrefix } from './support/redis.js';
 import { jobEnd, LAKERS, newPhone, payLinkIn, sectionInventory, smsTo, textBoxOffice } from './support/sms.client.js';
@@ -36,9 +37,9 @@ afterEach(async () => {
 
 /** The reconcile job's services, as the worker role builds them, with the clock at `now`. */
 function deps(now: number): ReconcileDeps {
-  const { commerce, queues, checkout } = office.foundation;
+  const { commerce, checkout } = office.foundation;
   const log = pino({ level: 'silent' });
-  const fulfilment = new FulfilmentService({ orders: commerce.orders, seats: commerce.seats, notices: new QueuedNotices(queues.notifications), log });
+  const fulfilment = createFulfilment(office.foundation);
   const refunds = createRefundService(office.foundation);
   return { ...commerce, checkout, fulfilment, refunds, log, options: { graceMs: GRACE_MS, recheckMs: RECHECK_MS }, now: () => now };
 }
@@ -69,6 +70,29 @@ function movesTo(current: Order, state: Order['state']) {
 function expireRequests(sessionId: string) {
   return office.stripe!.requests.filter((r) => r.method === 'POST' && r.path === `/v1/checkout/sessions/${sessionId}/expire`);
 }
+
+describe('upgrade offers', () => {
+  it('swaps the seats of an upgrade whose payment webhook never came, and releases one whose session expired', async () => {
+    const paidOrder = await buyAndPay(office, newPhone(), '2 tickets lakers section 101');
+    const lapsedOrder = await buyAndPay(office, newPhone(), '2 tickets lakers section 102');
+    const paidOffer = await order((await offerUpgrade(office, paidOrder.id, { section: 'club' })).body.offer!.id);
+    const lapsedOffer = await order((await offerUpgrade(office, lapsedOrder.id, { section: 'club' })).body.offer!.id);
+    office.stripe!.markPaid(paidOffer.stripeSessionId!); // …and both webhooks are lost.
+    office.stripe!.setSession(lapsedOffer.stripeSessionId!, { status: 'expired' });
+    const club = await sectionInventory(office, 'club');
+
+    const summary = await reconcileAt(lapsedOffer.holdExpiresAt + GRACE_MS + MINUTE);
+
+    expect(summary).toMatchObject({ ordersChecked: 2, fulfilled: 1, expired: 1, errors: 0 });
+    expect(await order(paidOffer.id)).toMatchObject({ state: 'fulfilled' });
+    expect(await order(paidOrder.id)).toMatchObject({ sectionId: 'club', seats: paidOffer.seats });
+    expect(await order(lapsedOffer.id)).toMatchObject({ state: 'expired' });
+    expect(await order(lapsedOrder.id)).toMatchObject({ sectionId: '102', seats: lapsedOrder.seats, tickets: lapsedOrder.tickets });
+    const after = await sectionInventory(office, 'club');
+    expect(after.held).toBe(club.held - 4);
+    expect(after.sold).toBe(club.sold + 2);
+  });
+});
 
 describe('orders awaiting payment', () => {
   it('fulfils a paid session whose webhook never came: cause "reconciliation", seats sold, one ticket SMS', async () => {
