@@ -169,3 +169,39 @@ describe('customers ask for better seats', () => {
     for (const ticket of (await staffOrder(office, order!.id)).tickets) expect(done.text).toContain(ticket);
   });
 });
+
+describe('with the demo checkout, as a newcomer runs it', () => {
+  let demo: BoxOffice;
+
+  beforeAll(async () => {
+    demo = await startBoxOffice({ demo: true });
+  });
+
+  afterAll(async () => {
+    await demo?.stop();
+  });
+
+  /** Pays a session on the demo checkout page, as the customer's click does. */
+  async function payOnDemoPage(id: string): Promise<Order> {
+    const record = (await demo.foundation.commerce.orders.get(id))!;
+    const paid = await fetch(`${demo.url}/demo/checkout/${record.stripeSessionId}/pay`, { method: 'POST', redirect: 'manual' });
+    expect(paid.status).toBe(303);
+    return record;
+  }
+
+  it('an upgrade asked for by text is paid on the demo page and swaps the seats', async () => {
+    const phone = newPhone();
+    const reply = (await textBoxOffice(demo, phone, '2 tickets lakers section 101')).messages.join('\n');
+    const orderId = /BX-[A-Z0-9]{4,6}/.exec(reply)![0];
+    await payOnDemoPage(orderId);
+    await jobEnd(demo, 'sms', `tickets-${orderId}`);
+
+    expect((await textBoxOffice(demo, phone, 'upgrade')).messages.join('\n')).toContain('1) Courtside');
+    const offerId = offerIdIn((await textBoxOffice(demo, phone, '1')).messages.join('\n'))!;
+    await payOnDemoPage(offerId);
+    await jobEnd(demo, 'sms', `upgraded.${offerId}-${orderId}`);
+    const order = (await demo.foundation.commerce.orders.get(orderId))!;
+    expect(order.sectionId).toBe('courtside');
+    expect(smsTo(demo, phone).at(-1)).toMatch(/^Upgrade done!/);
+  });
+});
