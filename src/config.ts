@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -27,12 +28,30 @@ const wholeNumber = (min: number, max: number, fallback: number) =>
     .max(max, `must be a whole number between ${min} and ${max}`)
     .default(fallback);
 
+/** express's names for address ranges, usable in TRUST_PROXY. */
+const PROXY_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** A hop count, or a comma-separated list of range names, addresses and CIDR ranges (never "true": a client could then name any address). */
+function isTrustProxy(value: string): boolean {
+  if (/^\d{1,2}$/.test(value)) return true;
+  return value.split(',').every((part) => {
+    const [address = '', bits, extra] = part.trim().split('/');
+    if (extra !== undefined) return false;
+    if (bits === undefined) return PROXY_RANGES.has(address) || isIP(address) !== 0;
+    return isIP(address) !== 0 && /^\d{1,3}$/.test(bits) && Number(bits) <= (isIP(address) === 4 ? 32 : 128);
+  });
+}
+
 const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     PORT: wholeNumber(1, 65535, 3978),
     PUBLIC_BASE_URL: optionalUrl,
+    /** Which proxies' X-Forwarded-For to believe, so per-IP limits see the customer's address (express "trust proxy"). */
+    TRUST_PROXY: optionalText.pipe(
+      z.string().refine(isTrustProxy, 'must be a hop count, or loopback, linklocal, uniquelocal, addresses and CIDR ranges, comma-separated').optional(),
+    ),
     REDIS_URL: optionalText.pipe(
       z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
     ),
@@ -71,6 +90,14 @@ const envSchema = z
     WORKER_LOCK_DURATION_MS: wholeNumber(1_000, 3_600_000, 30_000),
     /** BullMQ stalledInterval: how often workers look for jobs whose worker died. */
     WORKER_STALLED_INTERVAL_MS: wholeNumber(1_000, 3_600_000, 30_000),
+    /** Messages one sender (phone number, chat user) may send a minute before the bot stops answering; counted in Redis, across web processes. */
+    SENDER_MESSAGES_PER_MINUTE: wholeNumber(1, 10_000, 20),
+    /** Requests a minute from one IP address to the public pages (pay link, demo checkout) before 429. */
+    IP_REQUESTS_PER_MINUTE: wholeNumber(1, 100_000, 300),
+    /** Webhook requests a minute from one IP address that may fail their signature check before further failures get 429. */
+    IP_BAD_SIGNATURES_PER_MINUTE: wholeNumber(1, 10_000, 20),
+    /** `off` skips the start-up check that Redis keeps its data on disk, for a provider that persists it in a way Redis cannot show. */
+    REDIS_PERSISTENCE_CHECK: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
   })
   .superRefine((env, ctx) => {
     const twilioParts = [env.TWILIO_ACCOUNT_SID, env.TWILIO_AUTH_TOKEN];
@@ -87,9 +114,6 @@ const envSchema = z
     if (env.MicrosoftAppId && !env.MicrosoftAppPassword && env.MicrosoftAppType !== 'UserAssignedMSI') {
       ctx.addIssue({ code: 'custom', path: ['MicrosoftAppPassword'], message: 'is required with MicrosoftAppId' });
     }
-    if (env.NODE_ENV === 'production' && !env.STRIPE_SECRET_KEY) {
-      ctx.addIssue({ code: 'custom', path: ['STRIPE_SECRET_KEY'], message: 'is required with NODE_ENV=production: the demo checkout takes no money' });
-    }
   });
 
 /** Validated settings, read once at start-up. */
@@ -98,6 +122,8 @@ export interface Config {
   logLevel: string;
   port: number;
   publicBaseUrl: string;
+  /** express "trust proxy": a hop count or a comma-separated list of ranges. */
+  trustProxy: number | string;
   redisUrl?: string;
   catalogPath: string;
   stripe: { secretKey?: string; webhookSecret?: string; apiUrl?: string; demo: boolean };
@@ -107,6 +133,40 @@ export interface Config {
   limits: { maxPartySize: number; maxOpenHoldsPerCustomer: number; holdMinutes: number };
   reconcile: { everyMinutes: number; afterMinutes: number; graceMinutes: number };
   worker: { lockDurationMs: number; stalledIntervalMs: number };
+  /** Inbound limits: per sender in Redis, per IP in each process's memory. */
+  protection: { senderMessagesPerMinute: number; ipRequestsPerMinute: number; ipBadSignaturesPerMinute: number };
+  /** Check at start-up that Redis keeps its data on disk (REDIS_PERSISTENCE_CHECK). */
+  checkRedisPersistence: boolean;
+}
+
+/**
+ * What a configuration must not lack once it takes real money. Each problem
+ * names the variable that fixes it. With NODE_ENV=production the first one
+ * stops start-up; elsewhere they are only warned about (a laptop needs none).
+ */
+const PRODUCTION_RULES: ReadonlyArray<{ variable: string; unsafe: (config: Config) => boolean; problem: string }> = [
+  { variable: 'STRIPE_SECRET_KEY', unsafe: (c) => c.stripe.demo, problem: 'is required with NODE_ENV=production: the demo checkout takes no money' },
+  {
+    variable: 'PUBLIC_BASE_URL',
+    unsafe: (c) => !c.publicBaseUrl.startsWith('https://'),
+    problem: 'must be an https:// URL with NODE_ENV=production: customers open pay links on it and Twilio signs its webhooks to it',
+  },
+  {
+    variable: 'TWILIO_AUTH_TOKEN',
+    unsafe: (c) => !c.twilio.authToken,
+    problem: 'is required with NODE_ENV=production: Twilio signs inbound SMS with it, and without it they cannot be checked',
+  },
+  {
+    variable: 'MicrosoftAppId',
+    unsafe: (c) => !c.botFramework.appId,
+    problem: 'is required with NODE_ENV=production (with MicrosoftAppPassword): without it /api/messages is anonymous and anyone can chat as any user',
+  },
+  { variable: 'STAFF_API_TOKEN', unsafe: (c) => !c.staff.apiToken, problem: 'is required with NODE_ENV=production: without it no one can look up or refund an order' },
+];
+
+/** Every production rule this configuration breaks, one line each: `VARIABLE problem`. */
+export function productionProblems(config: Config): string[] {
+  return PRODUCTION_RULES.filter((rule) => rule.unsafe(config)).map((rule) => `${rule.variable} ${rule.problem}`);
 }
 
 /** Raised when the environment cannot be used; its message is one line naming the variable. */
@@ -117,7 +177,10 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parses and checks the environment. Throws ConfigError naming the first bad variable. */
+/**
+ * Parses and checks the environment. Throws ConfigError naming the first bad
+ * variable, or with NODE_ENV=production the first production rule it breaks.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
@@ -125,12 +188,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const name = String(issue.path[0] ?? 'environment');
     throw new ConfigError(`Configuration error: ${name} ${issue.message}`);
   }
-  const e = parsed.data;
+  const config = fromEnv(parsed.data);
+  const [unsafe] = config.env === 'production' ? productionProblems(config) : [];
+  if (unsafe) throw new ConfigError(`Configuration error: ${unsafe}`);
+  return config;
+}
+
+function fromEnv(e: z.infer<typeof envSchema>): Config {
   return {
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
     port: e.PORT,
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    trustProxy: e.TRUST_PROXY === undefined ? 'loopback' : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
     redisUrl: e.REDIS_URL,
     catalogPath: e.CATALOG_PATH ? resolve(process.cwd(), e.CATALOG_PATH) : join(PROJECT_ROOT, 'catalog', 'sample-events.json'),
     stripe: {
@@ -168,5 +238,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       graceMinutes: e.RECONCILE_GRACE_MINUTES,
     },
     worker: { lockDurationMs: e.WORKER_LOCK_DURATION_MS, stalledIntervalMs: e.WORKER_STALLED_INTERVAL_MS },
+    protection: {
+      senderMessagesPerMinute: e.SENDER_MESSAGES_PER_MINUTE,
+      ipRequestsPerMinute: e.IP_REQUESTS_PER_MINUTE,
+      ipBadSignaturesPerMinute: e.IP_BAD_SIGNATURES_PER_MINUTE,
+    },
+    checkRedisPersistence: e.REDIS_PERSISTENCE_CHECK === 'on',
   };
 }

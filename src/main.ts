@@ -2,17 +2,25 @@
 // `all` (the default, what `npm start` runs) serves HTTP and does the
 // background work in one process; docker-compose runs `web` and `worker` apart.
 import { loadCatalog } from './catalog/catalog.loader.js';
-import { ConfigError, loadConfig } from './config.js';
-import { createLogger } from './logger.js';
+import { ConfigError, loadConfig, productionProblems } from './config.js';
+import { createLogger, logFormatFor } from './logger.js';
 import { locateRedis } from './redis/redis.connection.js';
+import { requirePersistentRedis } from './redis/redis.persistence.js';
 import { createFoundation } from './roles/foundation.js';
 import { startWebRole } from './roles/web.role.js';
+import { startOpsServer } from './roles/ops.server.js';
 import { startWorkerRole } from './roles/worker.role.js';
 
 type Role = 'all' | 'web' | 'worker';
 
 /** Longest wait for one shutdown step, so a hung close never keeps the process from exiting. */
 const STEP_TIMEOUT_MS = 9_000;
+/**
+ * How long the web and worker roles wait for in-flight requests and jobs:
+ * inside STEP_TIMEOUT_MS, so a role that gives up says what it left behind
+ * (jobs left to stalled-job recovery) before the step itself is cut short.
+ */
+const ROLE_GRACE_MS = STEP_TIMEOUT_MS - 1_000;
 
 /**
  * Settles with the promise, or 'timeout' after `ms`. The timer is not
@@ -33,26 +41,41 @@ async function within<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'
 
 async function main(role: Role): Promise<void> {
   const config = loadConfig();
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, { format: logFormatFor(process.env, process.stdout.isTTY === true) });
   const catalog = loadCatalog(config.catalogPath);
   const location = await locateRedis(config.redisUrl, log);
+  if (config.checkRedisPersistence) await requirePersistentRedis(location.url, { production: config.env === 'production', log });
+  // With NODE_ENV=production loadConfig has refused these already; elsewhere they are fine, but worth knowing.
+  const notForProduction = productionProblems(config);
+  if (notForProduction.length > 0) log.warn({ component: 'config', problems: notForProduction }, `not ready for NODE_ENV=production: ${notForProduction.length} setting(s) to change first`);
   const foundation = createFoundation({ config, log, catalog, redisUrl: location.url });
 
   // Stopped in reverse order: first no new requests, then no new jobs.
   const stops: Array<() => Promise<void>> = [];
   if (role === 'all' || role === 'worker') {
     const worker = startWorkerRole(foundation);
-    stops.unshift(() => worker.close());
+    stops.unshift(() => worker.close(ROLE_GRACE_MS));
     log.info({ component: 'worker' }, 'worker started: payment events and notifications');
   }
   if (role === 'all' || role === 'web') {
     const web = await startWebRole(foundation);
-    stops.unshift(() => web.close());
+    stops.unshift(() => web.close(ROLE_GRACE_MS));
     log.info(
       { component: 'web', publicBaseUrl: config.publicBaseUrl, demoCheckout: config.stripe.demo },
       `box office listening on ${web.url} (chat: npm run chat)`,
     );
     if (!config.staff.apiToken) log.warn({ component: 'staff' }, 'STAFF_API_TOKEN is not set: the staff API refuses every request');
+  }
+  if (role === 'worker') {
+    // Without the web role nothing else listens: probes and Prometheus still need an answer.
+    // A port already taken (web and worker started apart on one laptop) must not stop the jobs.
+    try {
+      const ops = await startOpsServer(foundation);
+      stops.unshift(() => ops.close());
+      log.info({ component: 'ops' }, `worker health and metrics on ${ops.url} (/healthz, /readyz, /metrics)`);
+    } catch (err) {
+      log.error({ component: 'ops', port: config.port, err: (err as Error).message }, 'could not serve health and metrics: set PORT to a free port (jobs are still processed)');
+    }
   }
 
   let stopping = false;

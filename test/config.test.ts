@@ -1,5 +1,35 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, loadConfig, productionProblems } from '../src/config.js';
+
+/** A production environment with nothing unsafe in it; each refusal below takes one thing away. */
+const SAFE_PRODUCTION = {
+  NODE_ENV: 'production',
+  PUBLIC_BASE_URL: 'https://tickets.example.com',
+  STRIPE_SECRET_KEY: 'sk_live_abc',
+  STRIPE_WEBHOOK_SECRET: 'whsec_abc',
+  TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}`,
+  TWILIO_AUTH_TOKEN: 'token',
+  TWILIO_FROM_NUMBER: '+15551234567',
+  MicrosoftAppId: 'app-id',
+  MicrosoftAppPassword: 'app-password',
+  STAFF_API_TOKEN: 'a-long-staff-token-123',
+};
+
+function without(env: Record<string, string>, ...names: string[]): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !names.includes(name)));
+}
+
+function expectOneLineRefusal(env: Record<string, string>, message: RegExp): void {
+  let error: unknown;
+  try {
+    loadConfig(env);
+  } catch (err) {
+    error = err;
+  }
+  expect(error).toBeInstanceOf(ConfigError);
+  expect((error as Error).message).toMatch(message);
+  expect((error as Error).message).not.toContain('\n');
+}
 
 describe('configuration', () => {
   it('starts with nothing set: demo checkout, port 3978, the sample catalog', () => {
@@ -65,6 +95,61 @@ describe('configuration', () => {
       expect((err as Error).message).toMatch(message);
       expect((err as Error).message).not.toContain('\n');
     }
+  });
+
+  it('has inbound limits that fit real use, and checks Redis persistence, unless told otherwise', () => {
+    const config = loadConfig({});
+    expect(config.protection).toEqual({ senderMessagesPerMinute: 20, ipRequestsPerMinute: 300, ipBadSignaturesPerMinute: 20 });
+    expect(config.checkRedisPersistence).toBe(true);
+    expect(config.trustProxy).toBe('loopback');
+
+    const tuned = loadConfig({
+      SENDER_MESSAGES_PER_MINUTE: '5',
+      IP_REQUESTS_PER_MINUTE: '1000',
+      IP_BAD_SIGNATURES_PER_MINUTE: '3',
+      REDIS_PERSISTENCE_CHECK: 'off',
+      TRUST_PROXY: '10.0.0.0/8, loopback',
+    });
+    expect(tuned.protection).toEqual({ senderMessagesPerMinute: 5, ipRequestsPerMinute: 1000, ipBadSignaturesPerMinute: 3 });
+    expect(tuned.checkRedisPersistence).toBe(false);
+    expect(tuned.trustProxy).toBe('10.0.0.0/8, loopback');
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+  });
+
+  it.each([
+    [{ SENDER_MESSAGES_PER_MINUTE: '0' }, /^Configuration error: SENDER_MESSAGES_PER_MINUTE must be a whole number/],
+    [{ IP_REQUESTS_PER_MINUTE: 'lots' }, /^Configuration error: IP_REQUESTS_PER_MINUTE must be a whole number/],
+    [{ IP_BAD_SIGNATURES_PER_MINUTE: '-1' }, /^Configuration error: IP_BAD_SIGNATURES_PER_MINUTE must be a whole number/],
+    [{ REDIS_PERSISTENCE_CHECK: 'maybe' }, /^Configuration error: REDIS_PERSISTENCE_CHECK must be on or off/],
+    // "true" would let any client name its own address in X-Forwarded-For and slip every per-IP limit.
+    [{ TRUST_PROXY: 'true' }, /^Configuration error: TRUST_PROXY must be a hop count/],
+    [{ TRUST_PROXY: '10.0.0.0/99' }, /^Configuration error: TRUST_PROXY /],
+  ])('refuses a bad limit %j with one line naming it', (env, message) => {
+    expectOneLineRefusal(env, message);
+  });
+
+  describe('NODE_ENV=production refuses an unsafe configuration, one problem at a time, naming the variable to set', () => {
+    it('takes a safe one', () => {
+      expect(loadConfig(SAFE_PRODUCTION).env).toBe('production');
+    });
+
+    it.each([
+      ['the demo checkout', without(SAFE_PRODUCTION, 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'), /^Configuration error: STRIPE_SECRET_KEY is required with NODE_ENV=production: the demo checkout/],
+      ['no Stripe webhook secret', without(SAFE_PRODUCTION, 'STRIPE_WEBHOOK_SECRET'), /^Configuration error: STRIPE_WEBHOOK_SECRET is required/],
+      ['PUBLIC_BASE_URL over http', { ...SAFE_PRODUCTION, PUBLIC_BASE_URL: 'http://tickets.example.com' }, /^Configuration error: PUBLIC_BASE_URL must be an https:\/\/ URL with NODE_ENV=production/],
+      ['no PUBLIC_BASE_URL (http://localhost)', without(SAFE_PRODUCTION, 'PUBLIC_BASE_URL'), /^Configuration error: PUBLIC_BASE_URL must be an https:\/\/ URL/],
+      ['no Twilio signing secret', without(SAFE_PRODUCTION, 'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM_NUMBER'), /^Configuration error: TWILIO_AUTH_TOKEN is required with NODE_ENV=production/],
+      ['an anonymous Bot Framework endpoint', without(SAFE_PRODUCTION, 'MicrosoftAppId', 'MicrosoftAppPassword'), /^Configuration error: MicrosoftAppId is required with NODE_ENV=production .*anonymous/],
+      ['no staff token', without(SAFE_PRODUCTION, 'STAFF_API_TOKEN'), /^Configuration error: STAFF_API_TOKEN is required with NODE_ENV=production/],
+    ])('%s', (_what, env, message) => {
+      expectOneLineRefusal(env, message);
+    });
+
+    it('lists the same problems, without refusing, outside production (for a warning)', () => {
+      expect(productionProblems(loadConfig({ ...SAFE_PRODUCTION, NODE_ENV: 'development' }))).toEqual([]);
+      const laptop = productionProblems(loadConfig({}));
+      expect(laptop.map((problem) => problem.split(' ')[0])).toEqual(['STRIPE_SECRET_KEY', 'PUBLIC_BASE_URL', 'TWILIO_AUTH_TOKEN', 'MicrosoftAppId', 'STAFF_API_TOKEN']);
+    });
   });
 
   it('never repeats a secret value in its error', () => {

@@ -1,8 +1,12 @@
-// What any HTTP caller sees of the box office: JSON errors without internals,
-// body size limits, and the staff read API behind its bearer token (a caller
-// without the right token learns nothing but 401).
+// What any HTTP caller sees of the box office: security headers on every
+// response, JSON errors without internals (also when a route throws), a body
+// size limit on every route that takes a body, and the staff read API behind
+// its bearer token (a caller without the right token learns nothing but 401).
+import { createHash, randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBoxOffice, TEST_STAFF_TOKEN, type BoxOffice } from './support/box-office.harness.js';
+import { startBoxOffice, TEST_PUBLIC_BASE_URL, TEST_STAFF_TOKEN, type BoxOffice } from './support/box-office.harness.js';
+import { testRedis, testRedisUrl } from './support/redis.js';
 import { LAKERS, newPhone, payLinkIn, textBoxOffice } from './support/sms.client.js';
 
 let office: BoxOffice;
@@ -21,8 +25,8 @@ interface Answer {
   text: string;
 }
 
-async function request(path: string, init: RequestInit = {}): Promise<Answer> {
-  const response = await fetch(office.url + path, init);
+async function request(path: string, init: RequestInit = {}, target = office): Promise<Answer> {
+  const response = await fetch(target.url + path, init);
   return { status: response.status, headers: response.headers, text: await response.text() };
 }
 
@@ -54,22 +58,182 @@ describe('JSON errors', () => {
     expectNothingInternal(answer.text);
   });
 
+  // Every route that reads a body, with a body just over its limit (the demo checkout's is below, on a demo office).
+  const FORM = 'application/x-www-form-urlencoded';
   it.each([
-    ['/sms/inbound', 'application/x-www-form-urlencoded', `Body=${'x'.repeat(100 * 1024)}`],
-    ['/webhooks/stripe', 'application/json', JSON.stringify({ pad: 'x'.repeat(600 * 1024) })],
-  ])('a body over the limit on %s answers 413 JSON', async (path, contentType, body) => {
-    const answer = await request(path, { method: 'POST', headers: { 'content-type': contentType }, body });
+    ['/sms/inbound', FORM, `Body=${'x'.repeat(65 * 1024)}`, {}],
+    ['/sms/status', FORM, `MessageStatus=${'x'.repeat(65 * 1024)}`, {}],
+    ['/webhooks/stripe', 'application/json', JSON.stringify({ pad: 'x'.repeat(513 * 1024) }), {}],
+    ['/staff/orders/BX-ZZZZ/refund', 'application/json', JSON.stringify({ reason: 'x'.repeat(3 * 1024) }), { authorization: RIGHT }],
+  ])('a body over the limit on %s answers 413 JSON', async (path, contentType, body, headers) => {
+    const answer = await request(path, { method: 'POST', headers: { 'content-type': contentType, ...headers }, body });
     expect(answer.status).toBe(413);
+    expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
     expect(JSON.parse(answer.text)).toMatchObject({ error: 'body_too_large' });
+    expectNothingInternal(answer.text);
   });
 
-  it('malformed JSON answers 400 JSON with a plain message and no stack trace', async () => {
-    const answer = await request('/api/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type": "message", ' });
+  it.each([
+    ['/api/messages', {}],
+    ['/staff/orders/BX-ZZZZ/refund', { authorization: RIGHT }],
+  ])('malformed JSON on %s answers 400 JSON with a plain message and no stack trace', async (path, headers) => {
+    const answer = await request(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{"type": "message", ' });
     expect(answer.status).toBe(400);
     expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
     const body = JSON.parse(answer.text) as Record<string, unknown>;
     expect(Object.keys(body).sort()).toEqual(['error', 'message']);
     expect(body.error).toBe('malformed_body');
+    expectNothingInternal(answer.text);
+  });
+
+  // Bull Board's own API parses JSON with express's default limit (100 kB) and answers errors in its own JSON shape.
+  it.each([
+    ['over the limit', JSON.stringify({ pad: 'x'.repeat(101 * 1024) }), 413],
+    ['malformed', '{"pad": ', 400],
+  ])('a body %s on the queue dashboard API answers %i JSON with no stack trace', async (_what, body, status) => {
+    const answer = await request('/staff/queues/api/queues/payments/retry/failed', { method: 'PUT', headers: { authorization: RIGHT, 'content-type': 'application/json' }, body });
+    expect(answer.status).toBe(status);
+    expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(JSON.parse(answer.text)).not.toHaveProperty('details');
+    expectNothingInternal(answer.text);
+  });
+
+  it.each([
+    ['an empty object', {}],
+    ['fields of the wrong type', { type: 5, from: 'nobody' }],
+  ])('a chat body that is JSON but not an activity (%s) answers 400 JSON with no stack trace', async (_what, activity) => {
+    const answer = await request('/api/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    expect(answer.status).toBe(400);
+    expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(JSON.parse(answer.text)).toMatchObject({ error: 'malformed_activity' });
+    expectNothingInternal(answer.text);
+  });
+});
+
+describe('errors thrown inside routes (here: Redis refuses every command)', () => {
+  // A Redis user allowed to connect and nothing else: every command a route
+  // sends fails at once with NOPERM, the way an outage or a bug would throw.
+  const user = `t-noperm-${randomUUID().slice(0, 8)}`;
+  let admin: Redis;
+  let broken: BoxOffice;
+
+  beforeAll(async () => {
+    admin = testRedis();
+    await admin.call('ACL', 'SETUSER', user, 'on', '>pw', '~*', '&*', '-@all', '+@connection');
+    const url = new URL(testRedisUrl());
+    url.username = user;
+    url.password = 'pw';
+    broken = await startBoxOffice({ worker: false, redisUrl: url.toString() });
+  });
+
+  afterAll(async () => {
+    await broken?.stop();
+    await admin?.call('ACL', 'DELUSER', user);
+    await admin?.quit();
+  });
+
+  it.each([
+    ['GET', '/p/BX-ZZZZ'],
+    ['GET', '/staff/orders/BX-ZZZZ'],
+    ['GET', `/staff/events/${LAKERS}/inventory`],
+    ['POST', '/staff/orders/BX-ZZZZ/refund'],
+  ])('%s %s answers 500 JSON with a plain message and no stack trace', async (method, path) => {
+    const answer = await request(path, { method, headers: { authorization: RIGHT, ...(method === 'POST' ? { 'content-type': 'application/json' } : {}) }, body: method === 'POST' ? '{}' : undefined }, broken);
+    expect(answer.status).toBe(500);
+    expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(JSON.parse(answer.text)).toEqual({ error: 'internal', message: 'Something went wrong on our side; please try again.' });
+    expectNothingInternal(answer.text);
+    expect(answer.text).not.toMatch(/NOPERM|permission|redis/i);
+  });
+});
+
+describe('security headers', () => {
+  /** The policy's directives by name, e.g. { 'default-src': ["'none'"] }. */
+  function directives(policy: string | null): Record<string, string[]> {
+    expect(policy).toBeTruthy();
+    return Object.fromEntries(policy!.split(';').map((part) => part.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));
+  }
+
+  function expectBaseline(answer: Answer): void {
+    expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(answer.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(answer.headers.get('x-frame-options')).toBe('DENY');
+    expect(directives(answer.headers.get('content-security-policy'))['frame-ancestors']).toEqual(["'none'"]);
+    expect(answer.headers.get('x-powered-by')).toBeNull();
+  }
+
+  it.each([
+    ['a page', 'GET', '/p/BX-ZZZZ', 404],
+    ['health', 'GET', '/healthz', 200],
+    ['an unknown route', 'GET', '/no/such/route', 404],
+    ['a refused staff request', 'GET', '/staff/orders/BX-ZZZZ', 401],
+    ['a refused webhook', 'POST', '/sms/inbound', 403],
+    ['a refused chat activity', 'POST', '/api/messages', 400],
+  ])('on every response (%s): nosniff, no referrer, no framing, HSTS over https, no X-Powered-By', async (_what, method, path, status) => {
+    const answer = await request(path, method === 'POST' ? { method, headers: { 'content-type': 'application/json' }, body: '{}' } : {});
+    expect(answer.status).toBe(status);
+    expectBaseline(answer);
+    expect(TEST_PUBLIC_BASE_URL).toMatch(/^https:/);
+    expect(answer.headers.get('strict-transport-security')).toMatch(/^max-age=\d{7,}/);
+  });
+
+  it("our pages' policy allows their one inline stylesheet by its hash, and no script at all", async () => {
+    const answer = await request('/p/BX-ZZZZ');
+    const policy = directives(answer.headers.get('content-security-policy'));
+    const css = /<style>([\s\S]*?)<\/style>/.exec(answer.text)?.[1];
+    expect(css).toBeDefined();
+
+    expect(policy['default-src']).toEqual(["'none'"]);
+    expect(policy['style-src']).toEqual([`'sha256-${createHash('sha256').update(css!).digest('base64')}'`]);
+    expect(policy['script-src']).toBeUndefined();
+    expect(answer.headers.get('content-security-policy')).not.toMatch(/unsafe-inline|unsafe-eval/);
+    expect(answer.text).not.toMatch(/<script|style=|\son[a-z]+=/i);
+  });
+
+  it('the staff queue dashboard (Bull Board, under /staff/queues) gets a policy that lets its own scripts and styles run', async () => {
+    for (const path of ['/staff/queues', '/staff/queues/static/js/main.js', '/staff/queues/api/queues']) {
+      const answer = await request(path);
+      expectBaseline(answer);
+      const policy = directives(answer.headers.get('content-security-policy'));
+      expect(policy['script-src']).toEqual(["'self'"]);
+      expect(policy['style-src']).toContain("'self'");
+      expect(policy['connect-src']).toEqual(["'self'"]);
+    }
+    expect(directives((await request('/staff/queuesque')).headers.get('content-security-policy'))['default-src']).toEqual(["'none'"]);
+  });
+});
+
+describe('a demo box office on http (a laptop)', () => {
+  let demo: BoxOffice;
+
+  beforeAll(async () => {
+    demo = await startBoxOffice({ demo: true, worker: false, env: { PUBLIC_BASE_URL: 'http://localhost:3978' } });
+  });
+
+  afterAll(async () => {
+    await demo?.stop();
+  });
+
+  it('sends no HSTS, which would pin localhost to https', async () => {
+    const answer = await request('/healthz', {}, demo);
+    expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(answer.headers.get('strict-transport-security')).toBeNull();
+  });
+
+  it('lets the demo checkout form post to us, and to PUBLIC_BASE_URL where its answer redirects', async () => {
+    const answer = await request('/demo/checkout/cs_demo_none', {}, demo);
+    expect(answer.status).toBe(404);
+    expect(answer.text).toContain('DEMO CHECKOUT');
+    const policy = answer.headers.get('content-security-policy') ?? '';
+    expect(policy).toContain("form-action 'self' http://localhost:3978");
+    const css = /<style>([\s\S]*?)<\/style>/.exec(answer.text)?.[1] ?? '';
+    expect(policy).toContain(`'sha256-${createHash('sha256').update(css).digest('base64')}'`);
+  });
+
+  it('limits the body of the demo "Pay" form: 413 JSON', async () => {
+    const answer = await request('/demo/checkout/cs_demo_none/pay', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `pad=${'x'.repeat(2 * 1024)}` }, demo);
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.text)).toMatchObject({ error: 'body_too_large' });
     expectNothingInternal(answer.text);
   });
 });
@@ -88,7 +252,8 @@ describe('staff API: without the right token, 401 and nothing else', () => {
   it.each(refused)('%s', async (_what, authorization) => {
     const answer = await staff('/staff/orders/BX-XXXX', authorization);
     expect(answer.status).toBe(401);
-    expect(answer.text).toBe('{"error":"unauthorized"}');
+    // One fixed answer: the same for every refusal (see below), so it tells nothing about the token offered.
+    expect(JSON.parse(answer.text)).toMatchObject({ error: 'unauthorized' });
     expect(answer.headers.get('www-authenticate')).toBe('Bearer');
     expect(answer.headers.get('x-powered-by')).toBeNull();
   });
@@ -104,7 +269,8 @@ describe('staff API: without the right token, 401 and nothing else', () => {
     const shape = (a: Answer) => ({
       status: a.status,
       text: a.text,
-      headers: [...a.headers.entries()].filter(([name]) => !['date', 'etag'].includes(name)),
+      // x-request-id differs on every response by design; it says nothing about the path.
+      headers: [...a.headers.entries()].filter(([name]) => !['date', 'etag', 'x-request-id'].includes(name)),
     });
     for (const answer of answers) expect(shape(answer)).toEqual(shape(answers[0]!));
   });

@@ -1,14 +1,17 @@
 // The real entry point, run as an operator runs it: a child process with an
 // environment built from scratch. A bad setting or a bad catalog stops it with
-// one clear line; a good start answers /healthz and /readyz; SIGTERM and SIGINT
-// stop it cleanly; with Redis unreachable it still starts and says "not ready".
+// one clear line; so does NODE_ENV=production with anything unsafe (demo
+// checkout, unsigned webhooks, an anonymous Bot Framework endpoint, no staff
+// token, plain http, a Redis that keeps nothing on disk); a good start answers
+// /healthz and /readyz; SIGTERM and SIGINT stop it cleanly; with Redis
+// unreachable it still starts and says "not ready".
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { freePort } from '../src/redis/redis-server.process.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, startRedisServer, type RedisServerHandle } from '../src/redis/redis-server.process.js';
 import { testRedisUrl } from './support/redis.js';
 
 const PROJECT = fileURLToPath(new URL('..', import.meta.url));
@@ -144,6 +147,111 @@ describe('a start-up that cannot work stops with one clear line', { timeout: TES
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^Configuration error: STRIPE_SECRET_KEY /);
     expect(lines[0]).toContain('NODE_ENV=production');
+  });
+});
+
+describe('NODE_ENV=production', { timeout: TEST_TIMEOUT_MS }, () => {
+  let persistent: RedisServerHandle;
+
+  beforeAll(async () => {
+    persistent = await startRedisServer({ dir: tempDir(), appendOnly: true });
+  });
+
+  afterAll(async () => {
+    await persistent?.stop();
+  });
+
+  /** Everything production needs, Stripe and Twilio pointed at ports where nothing listens (start-up never calls them). */
+  async function safeProduction(): Promise<Record<string, string> & { PORT: string }> {
+    return {
+      ...(await baseEnv()),
+      NODE_ENV: 'production',
+      REDIS_URL: persistent.url,
+      PUBLIC_BASE_URL: 'https://tickets.example.test',
+      STRIPE_SECRET_KEY: 'sk_test_startup',
+      STRIPE_WEBHOOK_SECRET: 'whsec_startup',
+      STRIPE_API_URL: `http://127.0.0.1:${await freePort()}`,
+      TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`,
+      TWILIO_AUTH_TOKEN: 'startup-twilio-token',
+      TWILIO_FROM_NUMBER: '+15550000000',
+      TWILIO_API_URL: `http://127.0.0.1:${await freePort()}`,
+      MicrosoftAppId: 'startup-app-id',
+      MicrosoftAppPassword: 'startup-app-password',
+      STAFF_API_TOKEN: 'startup-staff-token-0123456789',
+    };
+  }
+
+  function without(env: Record<string, string>, ...names: string[]): Record<string, string> {
+    return Object.fromEntries(Object.entries(env).filter(([name]) => !names.includes(name)));
+  }
+
+  it.each([
+    ['an anonymous Bot Framework endpoint', (env: Record<string, string>) => without(env, 'MicrosoftAppId', 'MicrosoftAppPassword'), 'MicrosoftAppId'],
+    ['no Stripe webhook secret', (env: Record<string, string>) => without(env, 'STRIPE_WEBHOOK_SECRET'), 'STRIPE_WEBHOOK_SECRET'],
+    ['no Twilio signing secret', (env: Record<string, string>) => without(env, 'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM_NUMBER'), 'TWILIO_AUTH_TOKEN'],
+    ['no staff token', (env: Record<string, string>) => without(env, 'STAFF_API_TOKEN'), 'STAFF_API_TOKEN'],
+    ['PUBLIC_BASE_URL over plain http', (env: Record<string, string>) => ({ ...env, PUBLIC_BASE_URL: 'http://tickets.example.test' }), 'PUBLIC_BASE_URL'],
+  ])('refuses %s: exit code 1 and one line naming the variable', async (_what, unsafe, variable) => {
+    const proc = runBoxOffice(unsafe(await safeProduction()));
+
+    expect(await exitOf(proc, START_TIMEOUT_MS)).toBe(1);
+    const lines = stderrLines(proc);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^Configuration error: ${variable} `));
+    expect(proc.stdout()).toBe('');
+  });
+
+  it('refuses a Redis that keeps nothing on disk (the test run\'s own: no AOF, no save points): exit code 1 and one line', async () => {
+    const proc = runBoxOffice({ ...(await safeProduction()), REDIS_URL: testRedisUrl() });
+
+    expect(await exitOf(proc, START_TIMEOUT_MS)).toBe(1);
+    const lines = stderrLines(proc);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^Configuration error: the Redis at REDIS_URL keeps nothing on disk/);
+    expect(lines[0]).toContain('appendonly yes');
+    expect(lines[0]).not.toContain(testRedisUrl());
+  });
+
+  it('starts with a safe configuration: security headers with HSTS, no warning about production, and stops with exit code 0', async () => {
+    const env = await safeProduction();
+    const proc = runBoxOffice(env);
+    await listening(proc);
+
+    const health = await fetch(`http://127.0.0.1:${env.PORT}/healthz`);
+    expect(health.status).toBe(200);
+    expect(health.headers.get('strict-transport-security')).toMatch(/^max-age=/);
+    expect(health.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(logLines(proc).filter((line) => line.level >= 40 && /production|disk/.test(line.msg))).toEqual([]);
+
+    proc.child.kill('SIGTERM');
+    expect(await exitOf(proc, STOP_TIMEOUT_MS)).toBe(0);
+  });
+
+  it('starts on a Redis without persistence when told the provider persists it another way (REDIS_PERSISTENCE_CHECK=off)', async () => {
+    const env = { ...(await safeProduction()), REDIS_URL: testRedisUrl(), REDIS_PERSISTENCE_CHECK: 'off' };
+    const proc = runBoxOffice(env);
+    await listening(proc);
+
+    expect((await fetch(`http://127.0.0.1:${env.PORT}/readyz`)).status).toBe(200);
+    proc.child.kill('SIGTERM');
+    expect(await exitOf(proc, STOP_TIMEOUT_MS)).toBe(0);
+  });
+});
+
+describe('outside production the same gaps are warnings', { timeout: TEST_TIMEOUT_MS }, () => {
+  it('a laptop start (nothing set, a Redis without persistence) warns once about each and starts', async () => {
+    const env = await baseEnv();
+    const proc = runBoxOffice(env);
+    await listening(proc);
+
+    const warnings = logLines(proc).filter((line) => line.level === 40);
+    expect(warnings.find((line) => line.component === 'redis')?.msg).toMatch(/keeps nothing on disk/);
+    expect(warnings.find((line) => line.component === 'config')).toMatchObject({
+      msg: expect.stringMatching(/not ready for NODE_ENV=production/),
+      problems: expect.arrayContaining([expect.stringMatching(/^STRIPE_SECRET_KEY /), expect.stringMatching(/^MicrosoftAppId /)]),
+    });
+    proc.child.kill('SIGTERM');
+    expect(await exitOf(proc, STOP_TIMEOUT_MS)).toBe(0);
   });
 });
 

@@ -3,16 +3,19 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-/** A small, self-contained, phone-friendly page. `body` must already be escaped HTML. */
-export function page(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>
+/** The one stylesheet of every page, inline; the Content-Security-Policy allows exactly this text by its hash (security-headers.ts). */
+export const PAGE_CSS = `
 body{font-family:system-ui,-apple-system,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b;line-height:1.5}
 h1{font-size:1.4rem}.banner{background:#ffd400;border:3px solid #1b1b1b;padding:.75rem;font-weight:700;text-align:center}
 table{width:100%;border-collapse:collapse}td{padding:.3rem 0;border-bottom:1px solid #ddd}td.r{text-align:right}
 button,.button{display:inline-block;font-size:1.1rem;padding:.7rem 1.4rem;border:0;border-radius:.4rem;background:#1a56db;color:#fff;text-decoration:none;cursor:pointer}
 .muted{color:#666}
-</style></head><body>${body}</body></html>`;
+`;
+
+/** A small, self-contained, phone-friendly page. `body` must already be escaped HTML. */
+export function page(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${PAGE_CSS}</style></head><body>${body}</body></html>`;
 }

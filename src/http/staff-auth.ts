@@ -7,13 +7,39 @@ import type { RequestHandler } from 'express';
  * SHA-256 digests in constant time, so neither content nor length leaks.
  */
 export function requireStaffToken(token: string | undefined): RequestHandler {
+  return staffCheck(token, { basic: false, challenge: 'Bearer' });
+}
+
+/**
+ * For pages a browser opens (the queue board): the bearer token, or HTTP
+ * Basic auth whose password is the staff token (any user name). A browser
+ * cannot add a bearer header to the page's own asset and API requests, but
+ * after one Basic prompt it sends the credentials with each of them. Same
+ * rule and same comparison as requireStaffToken.
+ */
+export function requireStaffLogin(token: string | undefined, realm: string): RequestHandler {
+  return staffCheck(token, { basic: true, challenge: `Basic realm="${realm}", charset="UTF-8"` });
+}
+
+function staffCheck(token: string | undefined, options: { basic: boolean; challenge: string }): RequestHandler {
   const expected = token ? digest(token) : undefined;
   return (req, res, next) => {
-    const header = req.get('authorization') ?? '';
-    const match = /^Bearer\s+(.+)$/i.exec(header);
-    if (expected && match && timingSafeEqual(digest(match[1]!.trim()), expected)) return next();
-    res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: 'unauthorized' });
+    const offered = offeredToken(req.get('authorization') ?? '', options.basic);
+    if (expected && offered !== undefined && timingSafeEqual(digest(offered), expected)) return next();
+    res.status(401).set('WWW-Authenticate', options.challenge).json({ error: 'unauthorized', message: 'Send the staff token: Authorization: Bearer <STAFF_API_TOKEN>.' });
   };
+}
+
+/** The token in an Authorization header: a Bearer token, or (when allowed) the password of Basic credentials. */
+function offeredToken(header: string, basic: boolean): string | undefined {
+  const match = /^(Bearer|Basic)\s+(\S.*)$/i.exec(header.trim());
+  if (!match) return undefined;
+  const [, scheme, value] = match as unknown as [string, string, string];
+  if (scheme.toLowerCase() === 'bearer') return value.trim();
+  if (!basic || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return undefined;
+  const credentials = Buffer.from(value, 'base64').toString('utf8');
+  const colon = credentials.indexOf(':');
+  return colon === -1 ? undefined : credentials.slice(colon + 1);
 }
 
 function digest(value: string): Buffer {

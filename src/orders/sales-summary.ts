@@ -15,10 +15,12 @@ export interface SalesSummary {
   };
   /** The seat engine's counts, summed over sections. */
   seats: { capacity: number; held: number; sold: number; available: number };
+  /** Seat upgrades paid for: taken (seats swapped), or paid back because they could not be given. */
+  upgrades: { taken: number; paidBack: number; amount: number };
   revenue: {
-    /** Amounts of the orders paid for. */
+    /** Amounts of the orders and upgrades paid for. */
     gross: number;
-    /** Amounts paid back, as Stripe confirmed them. */
+    /** Amounts paid back: ticket refunds as Stripe confirmed them, and upgrades paid back. */
     refunded: number;
     /** gross − refunded. */
     net: number;
@@ -30,18 +32,22 @@ export interface SalesSummary {
 const PAID: ReadonlySet<OrderState> = new Set(['paid', 'fulfilled', 'refunded']);
 
 /**
- * The arithmetic of the staff sales summary, from the event's order records
- * and its seat inventory. Counts ticket orders only: seat upgrades' payments
- * are to be added here when upgrades are paid for.
+ * The arithmetic of the staff sales summary, from the event's order and
+ * upgrade-offer records and its seat inventory. Tickets and orders count
+ * ticket orders; revenue adds the upgrades paid for.
  */
 export function summarizeSales(input: { eventId: string; currency: string; orders: readonly Order[]; inventory: EventInventory }): SalesSummary {
-  const tickets = input.orders.filter((order) => order.eventId === input.eventId && order.kind === 'tickets');
+  const records = input.orders.filter((order) => order.eventId === input.eventId);
+  const tickets = records.filter((order) => order.kind === 'tickets');
+  const taken = records.filter((offer) => offer.kind === 'upgrade' && offer.state === 'fulfilled');
+  const paidBack = records.filter((offer) => offer.kind === 'upgrade' && offer.state === 'refunded');
+  const upgradeAmount = sum([...taken, ...paidBack].map((offer) => offer.amount));
   const paid = tickets.filter((order) => PAID.has(order.state));
   const sold = sum(paid.map((order) => order.quantity));
   // A fully refunded order voids every ticket it had; a partial refund lists the ones it voided.
   const refundedTickets = sum(paid.map((order) => (order.state === 'refunded' ? order.quantity : order.refundedTickets.length)));
-  const gross = sum(paid.map((order) => order.amount));
-  const refunded = sum(tickets.map((order) => order.refundedAmount));
+  const gross = sum(paid.map((order) => order.amount)) + upgradeAmount;
+  const refunded = sum(tickets.map((order) => order.refundedAmount)) + sum(paidBack.map((offer) => offer.amount));
   const byState = Object.fromEntries(ORDER_STATES.map((state) => [state, 0])) as Record<OrderState, number>;
   for (const order of tickets) byState[order.state] += 1;
   const sections = input.inventory.sections;
@@ -55,6 +61,7 @@ export function summarizeSales(input: { eventId: string; currency: string; order
       sold: sum(sections.map((s) => s.sold)),
       available: sum(sections.map((s) => s.available)),
     },
+    upgrades: { taken: taken.length, paidBack: paidBack.length, amount: upgradeAmount },
     revenue: { gross, refunded, net: gross - refunded },
     orders: { total: tickets.length, byState },
   };

@@ -2,6 +2,7 @@ import express, { Router } from 'express';
 import type { Queue } from 'bullmq';
 import Stripe from 'stripe';
 import type { Logger } from 'pino';
+import { refuseUnsigned, type IpShield } from '../http/ip-shield.js';
 import type { PaymentEventJob } from '../jobs/payment-event.job.js';
 
 export const STRIPE_WEBHOOK_PATH = '/webhooks/stripe';
@@ -10,6 +11,8 @@ export interface StripeWebhookDeps {
   webhookSecret: string;
   payments: Queue<PaymentEventJob>;
   log: Logger;
+  /** Counts requests that fail the signature check, per IP: past its limit they get 429. */
+  badSignatures?: IpShield;
 }
 
 /**
@@ -24,7 +27,7 @@ export function stripeWebhookRoutes(deps: StripeWebhookDeps): Router {
     const signature = req.get('stripe-signature');
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (!signature) {
-      res.status(400).json({ error: 'missing_signature', message: 'Stripe-Signature header is required.' });
+      refuseUnsigned(deps.badSignatures, req, res, () => res.status(400).json({ error: 'missing_signature', message: 'Stripe-Signature header is required.' }));
       return;
     }
     let event: Stripe.Event;
@@ -32,7 +35,7 @@ export function stripeWebhookRoutes(deps: StripeWebhookDeps): Router {
       event = Stripe.webhooks.constructEvent(body, signature, deps.webhookSecret);
     } catch {
       deps.log.warn({ component: 'stripe-webhook' }, 'rejected a webhook with a bad signature');
-      res.status(400).json({ error: 'bad_signature', message: 'The signature does not match this endpoint.' });
+      refuseUnsigned(deps.badSignatures, req, res, () => res.status(400).json({ error: 'bad_signature', message: 'The signature does not match this endpoint.' }));
       return;
     }
     const object = event.data.object as { id?: string; object?: string };

@@ -70,3 +70,8 @@ export function createQueues(connection: Redis, prefix = QUEUE_PREFIX): Queues {
     },
   };
 }
+
+/** Every queue, for what looks at them all (queue depth metrics, the queue board). */
+export function allQueues(queues: Queues): Queue[] {
+  return Object.values(queues).filter((value): value is Queue => value instanceof Queue);
+}

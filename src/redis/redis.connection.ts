@@ -68,5 +68,19 @@ export function connectRedis(url: string, options: RedisOptions = {}): Redis {
   // Auto-pipelining sends the commands issued in one tick of the event loop in
   // one socket write; under an on-sale rush that is many turns' commands at
   // once instead of a system call per command.
-  return new Redis(url, { maxRetriesPerRequest: 2, enableReadyCheck: true, enableAutoPipelining: true, ...options });
+  return new Redis(url, { maxRetriesPerRequest: 2, retryStrategy: reconnectDelay, enableReadyCheck: true, enableAutoPipelining: true, ...options });
+}
+
+/** Longest pause between reconnect attempts. */
+const RECONNECT_MAX_DELAY_MS = 1_000;
+
+/**
+ * ioredis 6 backs off to 5 s (plus jitter) between attempts and fails queued
+ * commands only once per maxRetriesPerRequest + 1 attempts, so with its
+ * default a request made while Redis was away waited ~15 s for its 5xx: past
+ * Twilio's 15 s webhook timeout (the texter got no answer at all), and as long
+ * again to notice Redis was back. At most a second apart, it is ~3 s.
+ */
+export function reconnectDelay(attempt: number): number {
+  return Math.min(50 * 2 ** (attempt - 1), RECONNECT_MAX_DELAY_MS);
 }

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { Registry } from 'prom-client';
 import type { EventCatalog } from '../catalog/event-catalog.js';
 import { createCommerce, KEY_PREFIX, type Commerce } from '../commerce.js';
 import type { Config } from '../config.js';
@@ -7,7 +8,9 @@ import type { CheckoutGateway } from '../payments/checkout.gateway.js';
 import { DemoCheckoutGateway } from '../payments/demo-checkout.gateway.js';
 import { createStripeClient } from '../payments/stripe.client.js';
 import { StripeCheckoutGateway } from '../payments/stripe-checkout.gateway.js';
-import { createQueues, QUEUE_PREFIX, type Queues } from '../queue/queues.js';
+import { MeteredCheckoutGateway } from '../observability/metered-checkout.gateway.js';
+import { BoxOfficeMetrics } from '../observability/metrics.js';
+import { allQueues, createQueues, QUEUE_PREFIX, type Queues } from '../queue/queues.js';
 import { connectRedis } from '../redis/redis.connection.js';
 
 /** What both roles stand on: config, Redis, the commerce layer, checkout and the queues. */
@@ -17,8 +20,13 @@ export interface Foundation {
   redisUrl: string;
   redis: Redis;
   commerce: Commerce;
+  /** Stripe's or the demo checkout, metered. */
   checkout: CheckoutGateway;
+  /** The demo checkout itself, when there is no Stripe key: the web role serves its pages. */
+  demoCheckout?: DemoCheckoutGateway;
   queues: Queues;
+  /** This process's metrics, in a registry of its own (several box offices can share a test process). */
+  metrics: BoxOfficeMetrics;
   keyPrefix: string;
   queuePrefix: string;
   /** A new connection for a BullMQ worker (blocking commands need their own, with no retry cap). */
@@ -45,14 +53,19 @@ export function createFoundation(options: FoundationOptions): Foundation {
   redis.on('error', (err) => log.warn({ component: 'redis', err: err.message }, 'redis connection error'));
   const workerConnections: Redis[] = [];
   const queues = createQueues(redis, queuePrefix);
+  const commerce = createCommerce(redis, options.catalog, config, keyPrefix);
+  const provider = createCheckoutGateway(config, redis, keyPrefix);
+  const metrics = new BoxOfficeMetrics(new Registry(), { catalog: options.catalog, seats: commerce.seats, queues: allQueues(queues) });
   return {
     config,
     log,
     redisUrl: options.redisUrl,
     redis,
-    commerce: createCommerce(redis, options.catalog, config, keyPrefix),
-    checkout: createCheckoutGateway(config, redis, keyPrefix),
+    commerce,
+    checkout: new MeteredCheckoutGateway(provider, metrics),
+    demoCheckout: provider instanceof DemoCheckoutGateway ? provider : undefined,
     queues,
+    metrics,
     keyPrefix,
     queuePrefix,
     workerConnection() {

@@ -6,26 +6,38 @@ import { ConversationState } from 'botbuilder';
 import { MainDialog } from '../../dialogs/main.dialog.js';
 import { BoxOfficeBot } from '../bot/box-office.bot.js';
 import { RedisStorage } from '../bot/redis.storage.js';
+import { Router } from 'express';
 import { TurnLock } from '../bot/turn.lock.js';
 import { EventFinder } from '../catalog/event-finder.js';
 import { chatRoutes, createCloudAdapter } from '../channels/chat/chat.route.js';
+import { SenderLimit } from '../channels/sender-limit.js';
 import { DeliveryStatusService } from '../channels/sms/delivery-status.service.js';
 import { SmsOptOutStore } from '../channels/sms/opt-out.store.js';
 import { SmsAdapter } from '../channels/sms/sms.adapter.js';
 import { SmsConsent } from '../channels/sms/sms-consent.js';
 import { smsRoutes } from '../channels/sms/sms.route.js';
+import { IpShield, limitByIp } from '../http/ip-shield.js';
+import { queueBoardRoutes } from '../http/queue-board.route.js';
+import { staffReportRoutes } from '../http/staff-reports.route.js';
 import { staffRoutes } from '../http/staff.route.js';
 import { createWebApp } from '../http/web.app.js';
 import { QueuedSmsNotices } from '../jobs/notification.job.js';
 import { DeliveryStore } from '../notifications/delivery.store.js';
-import { PurchaseService } from '../orders/purchase.service.js';
-import { DemoCheckoutGateway } from '../payments/demo-checkout.gateway.js';
-import { demoCheckoutRoutes } from '../payments/demo-checkout.route.js';
+import { DEMO_CHECKOUT_PATH, demoCheckoutRoutes } from '../payments/demo-checkout.route.js';
 import { demoEventDelivery } from '../payments/demo-event.delivery.js';
-import { payLinkRoutes } from '../payments/pay-link.route.js';
+import { PAY_LINK_PATH, payLinkRoutes } from '../payments/pay-link.route.js';
 import { STRIPE_WEBHOOK_PATH, stripeWebhookRoutes } from '../payments/stripe-webhook.route.js';
+import { MeteredPurchaseService } from '../observability/metered-purchase.service.js';
+import { metricsRoutes } from '../observability/metrics.route.js';
+import { TurnObserver } from '../observability/turn.middleware.js';
+import { meterWebhookQueue, webhookMeterRoutes } from '../observability/webhook.meter.js';
+import { allQueues } from '../queue/queues.js';
 import type { Foundation } from './foundation.js';
 import { createRefundService } from './refunds.js';
+import { createUpgradeService } from './upgrades.js';
+import { StaffDesk } from '../staff/staff.desk.js';
+import { offerView } from '../upgrades/offer.view.js';
+import { staffUpgradeRoutes } from '../http/staff-upgrades.route.js';
 
 export interface RunningWeb {
   /** The address it listens on, e.g. http://127.0.0.1:3978. */
@@ -36,20 +48,23 @@ export interface RunningWeb {
 
 /** Composition root of the web role: the bot, its channels, the webhooks and the staff API. */
 export async function startWebRole(foundation: Foundation, port = foundation.config.port): Promise<RunningWeb> {
-  const { config, log, redis, commerce, checkout, queues, keyPrefix } = foundation;
-  const purchase = new PurchaseService({
+  const { config, log, redis, commerce, checkout, queues, keyPrefix, metrics } = foundation;
+  const purchase = new MeteredPurchaseService({
     catalog: commerce.catalog,
     seats: commerce.seats,
     orders: commerce.orders,
     checkout,
     log,
     options: { holdMinutes: config.limits.holdMinutes, publicBaseUrl: config.publicBaseUrl },
-  });
+  }, metrics);
   const refunds = createRefundService(foundation);
+  const upgrades = createUpgradeService(foundation, refunds);
+  const finder = new EventFinder(commerce.catalog);
   const dialog = new MainDialog({
     refunds,
+    upgrades,
     catalog: commerce.catalog,
-    finder: new EventFinder(commerce.catalog),
+    finder,
     seats: commerce.seats,
     orders: commerce.orders,
     purchase,
@@ -60,19 +75,34 @@ export async function startWebRole(foundation: Foundation, port = foundation.con
     dialog,
     turnLock: new TurnLock({ redis, prefix: `${keyPrefix}bot:turn-lock:` }),
     log,
+    staffDesk: new StaffDesk({ staffIds: config.staff.ids, ...commerce, finder, upgrades, log }),
   });
   // With no STRIPE_WEBHOOK_SECRET the demo checkout signs its own events with a
   // secret made up for this process; the web role both signs and checks them.
   const webhookSecret = config.stripe.webhookSecret ?? `whsec_demo_${randomBytes(24).toString('hex')}`;
   let listeningUrl = '';
   const smsOptOuts = new SmsOptOutStore(redis, { prefix: keyPrefix });
+  // Per sender in Redis (every web process counts together); per IP in memory, a shield only.
+  const senders = new SenderLimit(redis, { prefix: keyPrefix, perMinute: config.protection.senderMessagesPerMinute, log });
+  const badSignatures = new IpShield({ limit: config.protection.ipBadSignaturesPerMinute });
+  const publicPages = Router().use([PAY_LINK_PATH, DEMO_CHECKOUT_PATH], limitByIp(new IpShield({ limit: config.protection.ipRequestsPerMinute })));
+
+  // A turn id for the log, turn counts and latency, on both channels.
+  const turns = new TurnObserver({ metrics, log });
 
   const routers = [
-    chatRoutes({ adapter: createCloudAdapter(config.botFramework, log), bot }),
+    publicPages,
+    webhookMeterRoutes(metrics),
+    metricsRoutes(metrics.registry),
+    // Before the staff API, whose bearer-only check covers all of /staff.
+    queueBoardRoutes({ staffApiToken: config.staff.apiToken, queues: allQueues(queues) }),
+    chatRoutes({ adapter: createCloudAdapter(config.botFramework, log).use(turns), bot, senders, badSignatures }),
     smsRoutes({
       bot,
-      adapter: new SmsAdapter(),
+      adapter: new SmsAdapter().use(turns),
       consent: new SmsConsent(smsOptOuts, log),
+      senders,
+      badSignatures,
       statuses: new DeliveryStatusService({
         orders: commerce.orders,
         deliveries: new DeliveryStore(redis, { prefix: keyPrefix }),
@@ -84,17 +114,26 @@ export async function startWebRole(foundation: Foundation, port = foundation.con
       publicBaseUrl: config.publicBaseUrl,
       log,
     }),
-    stripeWebhookRoutes({ webhookSecret, payments: queues.payments, log }),
+    stripeWebhookRoutes({ webhookSecret, payments: meterWebhookQueue(queues.payments, redis, metrics), log, badSignatures }),
     payLinkRoutes({ orders: commerce.orders }),
-    staffRoutes({ staffApiToken: config.staff.apiToken, orders: commerce.orders, seats: commerce.seats, refunds }),
+    staffRoutes({
+      staffApiToken: config.staff.apiToken,
+      orders: commerce.orders,
+      seats: commerce.seats,
+      refunds,
+      offersOf: async (orderId) => (await commerce.orders.offersOf(orderId)).map((offer) => offerView(offer, commerce.catalog, (id) => upgrades.payLink(id))),
+    }),
+    staffUpgradeRoutes({ staffApiToken: config.staff.apiToken, catalog: commerce.catalog, orders: commerce.orders, upgrades }),
+    staffReportRoutes({ staffApiToken: config.staff.apiToken, ...commerce }),
   ];
-  if (checkout instanceof DemoCheckoutGateway) {
-    routers.push(demoCheckoutRoutes({ gateway: checkout, webhookSecret, webhookUrl: () => `${listeningUrl}${STRIPE_WEBHOOK_PATH}`, log }));
+  const demo = foundation.demoCheckout;
+  if (demo) {
+    routers.push(demoCheckoutRoutes({ gateway: demo, webhookSecret, webhookUrl: () => `${listeningUrl}${STRIPE_WEBHOOK_PATH}`, log }));
     // Demo refunds are confirmed the way Stripe confirms them: a signed event to our webhook.
-    checkout.announceWith(demoEventDelivery({ webhookSecret, webhookUrl: () => `${listeningUrl}${STRIPE_WEBHOOK_PATH}`, log }));
+    demo.announceWith(demoEventDelivery({ webhookSecret, webhookUrl: () => `${listeningUrl}${STRIPE_WEBHOOK_PATH}`, log }));
   }
 
-  const app = createWebApp({ log, redis, routers });
+  const app = createWebApp({ log, redis, publicBaseUrl: config.publicBaseUrl, trustProxy: config.trustProxy, routers });
   const server = app.listen(port);
   await once(server, 'listening');
   const { port: bound } = server.address() as AddressInfo;
@@ -102,7 +141,8 @@ export async function startWebRole(foundation: Foundation, port = foundation.con
   return { url: listeningUrl, close: (graceMs) => closeGracefully(server, graceMs) };
 }
 
-async function closeGracefully(server: Server, graceMs = 10_000): Promise<void> {
+/** Stops taking requests, lets in-flight ones finish for up to graceMs, then closes what is left. */
+export async function closeGracefully(server: Server, graceMs = 10_000): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
   const timer = setTimeout(() => server.closeAllConnections(), graceMs);

@@ -7,15 +7,17 @@ import { OptOutCheckedSmsSender } from '../channels/sms/opt-out.sender.js';
 import { SmsOptOutStore } from '../channels/sms/opt-out.store.js';
 import { SMS_STATUS_PATH } from '../channels/sms/sms.route.js';
 import { createTwilioClient } from '../channels/sms/twilio.client.js';
-import { processNotification, QueuedNotices, QueuedSmsNotices, type NotificationJob } from '../jobs/notification.job.js';
+import { processNotification, QueuedSmsNotices, type NotificationJob } from '../jobs/notification.job.js';
 import { DeliveryStore } from '../notifications/delivery.store.js';
 import { processPaymentEvent, ProcessedEvents, type PaymentEventJob } from '../jobs/payment-event.job.js';
 import { processReconcile, type ReconcileJob } from '../jobs/reconcile.job.js';
-import { FulfilmentService } from '../orders/fulfilment.service.js';
+import { meterJobs } from '../observability/job.meter.js';
+import { meterSends } from '../observability/metered.sender.js';
 import { QUEUE_NAMES } from '../queue/queues.js';
 import { scheduleReconciliation } from '../queue/reconcile.schedule.js';
 import type { Foundation } from './foundation.js';
 import { createRefundService } from './refunds.js';
+import { createFulfilment } from './upgrades.js';
 import { startSmsWorker } from './sms.worker.js';
 
 export interface RunningWorker {
@@ -31,11 +33,12 @@ export interface RunningWorker {
 /** Composition root of the worker role: payment events in, tickets and notices out; reconciliation on a schedule. */
 export function startWorkerRole(foundation: Foundation, options: { sender?: MessageSender } = {}): RunningWorker {
   const { config, log, commerce, queues, queuePrefix } = foundation;
-  const fulfilment = new FulfilmentService({ orders: commerce.orders, seats: commerce.seats, notices: new QueuedNotices(queues.notifications), log });
+  const fulfilment = createFulfilment(foundation);
   const processed = new ProcessedEvents(foundation.redis, foundation.keyPrefix);
   const refunds = createRefundService(foundation);
-  const sender = options.sender ?? customerSender(foundation);
+  const sender = meterSends(options.sender ?? customerSender(foundation), foundation.metrics);
   const deliveries = new DeliveryStore(foundation.redis, { prefix: foundation.keyPrefix });
+  const noticeDeps = { orders: commerce.orders, catalog: commerce.catalog, sender, log, publicBaseUrl: config.publicBaseUrl };
   // How soon a job whose worker died is handed to another (WORKER_LOCK_DURATION_MS, WORKER_STALLED_INTERVAL_MS).
   const stall = { lockDuration: config.worker.lockDurationMs, stalledInterval: config.worker.stalledIntervalMs };
 
@@ -46,11 +49,11 @@ export function startWorkerRole(foundation: Foundation, options: { sender?: Mess
   );
   const notifications = new Worker<NotificationJob>(
     QUEUE_NAMES.notifications,
-    (job) => processNotification(job.data, { orders: commerce.orders, catalog: commerce.catalog, sender, log, smsOutbox: new QueuedSmsNotices(queues.sms) }),
+    (job) => processNotification(job.data, { ...noticeDeps, smsOutbox: new QueuedSmsNotices(queues.sms) }),
     { connection: foundation.workerConnection(), prefix: queuePrefix, concurrency: 16, ...stall },
   );
   // SMS notices leave through their own queue, at SMS_PER_SECOND.
-  const sms = startSmsWorker(foundation, { orders: commerce.orders, catalog: commerce.catalog, sender, log, deliveries }, stall);
+  const sms = startSmsWorker(foundation, { ...noticeDeps, deliveries }, stall);
   const { graceMinutes, afterMinutes, everyMinutes } = config.reconcile;
   const reconcileDeps = { ...commerce, checkout: foundation.checkout, fulfilment, refunds, log, options: { graceMs: graceMinutes * 60_000, recheckMs: afterMinutes * 60_000 } };
   const maintenance = new Worker<ReconcileJob>(
@@ -63,6 +66,7 @@ export function startWorkerRole(foundation: Foundation, options: { sender?: Mess
   // expected end of an outage, not news: they would only trail the "stopped" line.
   let closing = false;
   for (const worker of [payments, notifications, maintenance, sms]) {
+    meterJobs(worker, foundation.metrics);
     worker.on('failed', (job: Job | undefined, err: Error) => {
       log.warn({ component: 'worker', queue: worker.name, jobId: job?.id, attempt: job?.attemptsMade, err: err.message }, 'job failed');
     });

@@ -3,7 +3,7 @@
 // with Stripe and Twilio calls going to local recording servers through
 // STRIPE_API_URL and TWILIO_API_URL.
 import { randomUUID } from 'node:crypto';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { loadCatalog } from '../../src/catalog/catalog.loader.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createFoundation, type Foundation } from '../../src/roles/foundation.js';
@@ -35,6 +35,8 @@ export interface BoxOffice {
 }
 
 export interface BoxOfficeOptions {
+  /** The box office's logger (default: silent); tests of the log pass one that writes to a stream. */
+  log?: Logger;
   /** No Stripe key: the demo checkout, as a newcomer's `npm start`. */
   demo?: boolean;
   /** Extra environment variables (they win). */
@@ -68,7 +70,7 @@ export async function startBoxOffice(options: BoxOfficeOptions = {}): Promise<Bo
   const run = randomUUID().slice(0, 8);
   const foundation = createFoundation({
     config,
-    log: pino({ level: 'silent' }),
+    log: options.log ?? pino({ level: 'silent' }),
     catalog: loadCatalog(config.catalogPath),
     redisUrl: options.redisUrl ?? testRedisUrl(),
     keyPrefix: options.keyPrefix ?? `t-${run}:`,

@@ -1,8 +1,12 @@
-import express, { Router } from 'express';
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
+import express, { Router, type Request, type Response } from 'express';
+import { ActivityTypes, CloudAdapter, ConfigurationBotFrameworkAuthentication, type Response as BotResponse, type TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { BoxOfficeBot } from '../../bot/box-office.bot.js';
+import { customerOf } from '../../bot/customer.js';
 import type { Config } from '../../config.js';
+import { HttpError } from '../../http/errors.js';
+import { refuseUnsigned, type IpShield } from '../../http/ip-shield.js';
+import { overLimitReplies, type SenderLimit } from '../sender-limit.js';
 
 export const CHAT_PATH = '/api/messages';
 
@@ -26,11 +30,95 @@ export function createCloudAdapter(botFramework: Config['botFramework'], log: Lo
   return adapter;
 }
 
+export interface ChatRouteDeps {
+  adapter: CloudAdapter;
+  bot: BoxOfficeBot;
+  /** Messages per chat user: over it, no bot turn. */
+  senders: SenderLimit;
+  /** Counts requests whose Bot Framework token fails, per IP: past its limit they get 429. */
+  badSignatures?: IpShield;
+}
+
 /** `POST /api/messages`: Web Chat, Teams, the Emulator. CloudAdapter checks the caller's token. */
-export function chatRoutes(deps: { adapter: CloudAdapter; bot: BoxOfficeBot }): Router {
+export function chatRoutes(deps: ChatRouteDeps): Router {
   const router = Router();
   router.post(CHAT_PATH, express.json({ limit: '256kb' }), async (req, res) => {
-    await deps.adapter.process(req, res, (context) => deps.bot.run(context));
+    // CloudAdapter throws a bare Error, outside its own error handling, on a body without a type.
+    if (!hasActivityType(req.body)) throw new HttpError(400, NOT_AN_ACTIVITY, 'malformed_activity');
+    const answer = new AdapterAnswer(res);
+    await deps.adapter.process(req, answer, (context) => turn(deps, context));
+    if (answer.error) refuse(deps, req, res, answer.error);
   });
   return router;
+}
+
+/**
+ * The sender's rate is checked once the adapter has checked the token, so the
+ * user id it counts is the one the channel vouches for. Only messages count:
+ * typing indicators and conversation updates are the client's, not the user's.
+ */
+async function turn(deps: ChatRouteDeps, context: TurnContext): Promise<void> {
+  if (context.activity.type === ActivityTypes.Message) {
+    const { channel, address } = customerOf(context);
+    const replies = overLimitReplies(await deps.senders.count(channel, address));
+    if (replies) {
+      for (const text of replies) await context.sendActivity(text);
+      return;
+    }
+  }
+  await deps.bot.run(context);
+}
+
+/**
+ * Answers what CloudAdapter refused, as every other route does: JSON, and no
+ * internal message (the adapter would send an exception's message as the
+ * body). A failed token check counts against the caller's address.
+ */
+function refuse(deps: ChatRouteDeps, req: Request, res: Response, error: { status: number; body?: unknown }): void {
+  if (error.status === 401) {
+    refuseUnsigned(deps.badSignatures, req, res, () => res.status(401).json({ error: 'unauthorized', message: 'The Bot Framework token is missing or not valid.' }));
+    return;
+  }
+  if (error.status >= 500) throw new Error(`the Bot Framework adapter answered ${error.status}: ${String(error.body ?? '')}`);
+  throw new HttpError(error.status, NOT_AN_ACTIVITY, 'malformed_activity');
+}
+
+const NOT_AN_ACTIVITY = 'The request body is not a Bot Framework activity.';
+
+function hasActivityType(body: unknown): boolean {
+  const type = (body as { type?: unknown } | null | undefined)?.type;
+  return typeof type === 'string' && type !== '';
+}
+
+/**
+ * The response CloudAdapter writes to: a success goes straight to the client;
+ * an error status (and the body that comes with it) is held back in `error`
+ * for the route to answer.
+ */
+class AdapterAnswer implements BotResponse {
+  error?: { status: number; body?: unknown };
+
+  constructor(private readonly res: Response) {}
+
+  get socket(): unknown {
+    return this.res.socket;
+  }
+
+  header(name: string, value: unknown): void {
+    if (!this.error) this.res.header(name, String(value));
+  }
+
+  status(code: number): void {
+    if (code >= 400) this.error = { status: code };
+    else this.res.status(code);
+  }
+
+  send(body?: unknown): void {
+    if (this.error) this.error.body = body;
+    else this.res.send(body);
+  }
+
+  end(): void {
+    if (!this.error && !this.res.writableEnded) this.res.end();
+  }
 }

@@ -3,7 +3,9 @@ import twilio from 'twilio';
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import type { BoxOfficeBot } from '../../bot/box-office.bot.js';
+import type { IpShield } from '../../http/ip-shield.js';
 import { maskPhone } from '../../logger.js';
+import { overLimitReplies, type SenderLimit } from '../sender-limit.js';
 import type { DeliveryStatusService } from './delivery-status.service.js';
 import { SmsAdapter } from './sms.adapter.js';
 import type { SmsConsent } from './sms-consent.js';
@@ -34,8 +36,12 @@ const statusSchema = z.object({
 export interface SmsRouteDeps {
   bot: BoxOfficeBot;
   adapter: SmsAdapter;
-  /** STOP, START and HELP, answered before the bot sees the text. */
+  /** STOP, START and HELP, answered before the bot sees the text, whatever the sender's rate. */
   consent: SmsConsent;
+  /** Messages per sender: over it, no bot turn. */
+  senders: SenderLimit;
+  /** Counts requests that fail the signature check, per IP. */
+  badSignatures?: IpShield;
   /** Delivery reports of the messages we sent. */
   statuses: DeliveryStatusService;
   authToken: string | undefined;
@@ -47,7 +53,7 @@ export interface SmsRouteDeps {
 export function smsRoutes(deps: SmsRouteDeps): Router {
   const router = Router();
   const form = express.urlencoded({ extended: false, limit: '64kb' });
-  const signed = requireTwilioSignature(deps.authToken, deps.publicBaseUrl);
+  const signed = requireTwilioSignature(deps.authToken, deps.publicBaseUrl, deps.badSignatures);
 
   router.post(SMS_INBOUND_PATH, form, signed, async (req, res) => {
     const parsed = inboundSchema.safeParse(req.body);
@@ -58,9 +64,12 @@ export function smsRoutes(deps: SmsRouteDeps): Router {
     const sms = parsed.data;
     let texts: string[];
     try {
-      // Consent words first: they are about the number, not the conversation (DESIGN rule 9).
+      // Consent words first: they are about the number, not the conversation
+      // (DESIGN rule 9), and opting out must work however fast someone texts.
+      // Then the sender's rate, so a flood never reaches the bot.
       texts =
         (await deps.consent.answer({ from: sms.From, body: sms.Body, optOutType: sms.OptOutType })) ??
+        overLimitReplies(await deps.senders.count('sms', sms.From)) ??
         (await deps.adapter.processInbound(
           { from: sms.From, to: sms.To, body: sms.Body, messageSid: sms.MessageSid, mediaCount: sms.NumMedia },
           (context) => deps.bot.run(context),

@@ -1,0 +1,73 @@
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import type { Queue } from 'bullmq';
+import { Router, type Express, type RequestHandler } from 'express';
+import { notFound } from './errors.js';
+import { STAFF_DASHBOARD_PATH } from './security-headers.js';
+import { requireStaffLogin } from './staff-auth.js';
+
+/** Where the board is served; security-headers.ts gives that path the policy the board needs. */
+export const QUEUE_BOARD_PATH = STAFF_DASHBOARD_PATH;
+
+export interface QueueBoardDeps {
+  staffApiToken: string | undefined;
+  queues: readonly Queue[];
+}
+
+/**
+ * Bull Board (https://github.com/felixmosh/bull-board) under /staff/queues:
+ * jobs by state, failed jobs' errors, retry and clean. Behind the staff
+ * token, given as a bearer token or as the password of HTTP Basic auth (the
+ * browser prompts once). Mount it before the staff API router, whose bearer
+ * check covers all of /staff: every path under /staff/queues ends here.
+ */
+export function queueBoardRoutes(deps: QueueBoardDeps): Router {
+  const adapter = new ExpressAdapter();
+  adapter.setBasePath(QUEUE_BOARD_PATH);
+  createBullBoard({
+    queues: deps.queues.map((queue) => new BullMQAdapter(queue)),
+    serverAdapter: adapter,
+    options: { uiConfig: { boardTitle: 'Box office queues' } },
+  });
+  // Bull Board's own handler adds the stack when NODE_ENV=development (what
+  // docker-compose sets): our errors never carry one to the client.
+  adapter.setErrorHandler((error: Error & { statusCode?: number }) => ({
+    status: (error.statusCode ?? 500) as 500,
+    body: { error: 'queue_board_error', message: (error.statusCode ?? 500) < 500 ? error.message : 'The queue board could not do that; see the log.' },
+  }));
+  const board = adapter.getRouter() as Express;
+  board.disable('x-powered-by');
+  const router = Router();
+  router.use(QUEUE_BOARD_PATH, requireStaffLogin(deps.staffApiToken, 'Box office staff'), sameOriginChanges, board, notFound);
+  return router;
+}
+
+const READ_ONLY_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Browsers send remembered Basic credentials with cross-site requests too,
+ * so a page elsewhere could make a staff member's browser retry, clean or
+ * empty a queue. The board's own requests are same-origin: changes from
+ * anywhere else are refused (Sec-Fetch-Site, or Origin where a browser sends
+ * no Sec-Fetch-Site). Scripts (curl with a bearer token) send neither header.
+ */
+const sameOriginChanges: RequestHandler = (req, res, next) => {
+  if (READ_ONLY_METHODS.has(req.method)) return next();
+  const site = req.get('sec-fetch-site');
+  const origin = req.get('origin');
+  const crossSite = site !== undefined ? site !== 'same-origin' : origin !== undefined && hostOf(origin) !== req.get('host');
+  if (crossSite) {
+    res.status(403).json({ error: 'cross_site', message: 'Changes to the queues are taken only from the board itself.' });
+    return;
+  }
+  next();
+};
+
+function hostOf(origin: string): string | undefined {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
+}

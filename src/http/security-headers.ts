@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import { PAGE_CSS } from './html.js';
+
+/**
+ * Where the staff queue dashboard (Bull Board) is served: a React app whose
+ * own script and style files, inline styles and Google Fonts stylesheet come
+ * with it, so it gets a policy of its own.
+ */
+export const STAFF_DASHBOARD_PATH = '/staff/queues';
+
+/** HSTS for a year; no includeSubDomains, since other hosts of the operator's domain are not ours to pin. */
+const HSTS = 'max-age=31536000';
+
+/** Sent with every response. */
+const ALWAYS: Readonly<Record<string, string>> = {
+  'X-Content-Type-Options': 'nosniff',
+  // A pay link names an order; it must not travel to Stripe or anyone else in a Referer.
+  'Referrer-Policy': 'no-referrer',
+  // For browsers that predate CSP frame-ancestors.
+  'X-Frame-Options': 'DENY',
+};
+
+/**
+ * Security headers on every response. Our own pages (the pay link, the demo
+ * checkout) are static HTML with one inline stylesheet and one form, and no
+ * script: the policy allows that stylesheet by its hash, forms that post to us,
+ * and nothing else. JSON answers get the same policy, which costs nothing.
+ * HSTS only when PUBLIC_BASE_URL is https: over plain http a browser ignores
+ * it, and a laptop on http://localhost must not be pinned to https.
+ */
+export function securityHeaders(options: { publicBaseUrl: string }): RequestHandler {
+  const pages = pagePolicy(new URL(options.publicBaseUrl).origin);
+  const dashboard = dashboardPolicy();
+  const https = options.publicBaseUrl.startsWith('https://');
+  return (req, res, next) => {
+    res.set(ALWAYS);
+    res.set('Content-Security-Policy', underDashboard(req.path) ? dashboard : pages);
+    if (https) res.set('Strict-Transport-Security', HSTS);
+    next();
+  };
+}
+
+/**
+ * `publicOrigin` is in form-action because the demo checkout's form is
+ * answered with a redirect to the pay link on PUBLIC_BASE_URL, and browsers
+ * check form-action on the redirect too; behind a tunnel that origin is not
+ * the one the page was served from.
+ */
+function pagePolicy(publicOrigin: string): string {
+  return [
+    "default-src 'none'",
+    `style-src '${sha256(PAGE_CSS)}'`,
+    `form-action 'self' ${publicOrigin}`,
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/** What Bull Board's index.html and bundle use: its own files, inline styles, Google Fonts, its JSON API, a <base href>. */
+function dashboardPolicy(): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline' https://fonts.googleapis.com",
+    "font-src 'self' https://fonts.gstatic.com data:",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+function underDashboard(path: string): boolean {
+  return path === STAFF_DASHBOARD_PATH || path.startsWith(`${STAFF_DASHBOARD_PATH}/`);
+}
+
+/** A CSP hash source: the base64 SHA-256 of an inline element's exact text. */
+function sha256(text: string): string {
+  return `sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}`;
+}
