@@ -9,7 +9,7 @@
 // two-thirds held, so the run never sells out and every hold scans a venue
 // that is partly full, as on a real on-sale.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
@@ -17,7 +17,8 @@ import { catalogSchema } from '../src/catalog/catalog.schema.js';
 import { EventCatalog } from '../src/catalog/event-catalog.js';
 import { startRedisServer } from '../src/redis/redis-server.process.js';
 import { SeatStore } from '../src/seats/seat.store.js';
-import { atConcurrency, TABLE_HEADER, tableRow, type Measured } from './support/measure.js';
+import { evalshaBaseline } from './support/baselines.js';
+import { atConcurrency, loadAverage, tableRow, type Measured } from './support/measure.js';
 
 const SECTIONS = 40;
 const ROWS = 20;
@@ -76,12 +77,6 @@ async function benchHolds(clients: Redis[]): Promise<{ holds: Measured; releases
   };
 }
 
-async function benchBaseline(clients: Redis[], name: string): Promise<Measured> {
-  const sha = (await clients[0]!.script('LOAD', 'return 1')) as string;
-  await atConcurrency('warm-up', 2_000, IN_FLIGHT, (n) => clients[n % clients.length]!.evalsha(sha, 0));
-  return atConcurrency(name, OPERATIONS, IN_FLIGHT, (n) => clients[n % clients.length]!.evalsha(sha, 0));
-}
-
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'seats-bench-'));
   const server = await startRedisServer({ dir, appendOnly: true });
@@ -89,15 +84,15 @@ async function main(): Promise<void> {
   try {
     // The baseline runs before and after the holds, so a busy neighbour on a
     // shared machine shows up as a gap between the two rather than a skewed ratio.
-    const before = await benchBaseline(clients, 'EVALSHA return 1 (pre)');
+    const before = await evalshaBaseline(clients, IN_FLIGHT, 'EVALSHA return 1 (pre)', OPERATIONS);
     const { holds, releases, refused } = await benchHolds(clients);
-    const after = await benchBaseline(clients, 'EVALSHA return 1 (post)');
+    const after = await evalshaBaseline(clients, IN_FLIGHT, 'EVALSHA return 1 (post)', OPERATIONS);
     const holdRate = holds.count / holds.seconds;
     const baseRate = (before.count + after.count) / (before.seconds + after.seconds);
     console.log(
       `seat engine bench: ${SECTIONS} sections x ${ROWS} rows x ${SEATS_PER_ROW} seats, ` +
         `party of ${PARTY}, ${IN_FLIGHT} in flight over ${CONNECTIONS} connections, append-only on, ` +
-        `load average ${loadavg()[0]!.toFixed(1)}`,
+        `load average ${loadAverage()}`,
     );
     console.log(`${'operation'.padEnd(25)}${'ops'.padStart(7)}${'ops/s'.padStart(9)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}`);
     console.log(tableRow(holds, refused ? `(${refused} refused)` : ''));

@@ -1,0 +1,137 @@
+// On-sale rush: BENCH_RUSH_CUSTOMERS (2,000) distinct SMS customers text
+// "2 tickets rush section 10N" at the same moment for an event of exactly 500
+// seats (bench/catalog/rush-500.json: rows of 20, so 250 parties of two fill
+// it). Every text is a signed Twilio webhook to the compiled box office in its
+// own process. Then every customer who got a pay link pays (a signed
+// checkout.session.completed each) and the worker sells the seats and texts
+// the tickets. Run once per Stripe latency in BENCH_STRIPE_LATENCY_MS (default
+// "0,150"), so the share of a turn that is Stripe's shows apart from ours.
+//
+// Checked on the seat state read from Redis (test/support/seat-audit.ts), and
+// the run exits non-zero if any fails: every customer answered (200, TwiML
+// with a non-empty message); no seat held or sold twice; held + sold within
+// capacity; one hold per pay link; then every seat of a paid order sold, none
+// left held, one ticket SMS per paying customer.
+//
+//   npm run bench:rush   (BENCH_RUSH_CUSTOMERS=2000 BENCH_RUSH_IN_FLIGHT=<all> BENCH_STRIPE_LATENCY_MS=0,150 BENCH_TWILIO_LATENCY_MS=0 BENCH_IN_FLIGHT=50)
+import { performance } from 'node:perf_hooks';
+import { KEY_PREFIX } from '../src/commerce.js';
+import { auditSeats } from '../test/support/seat-audit.js';
+import { measureBaselines } from './support/baselines.js';
+import { envNumber, startBenchOffice, type BenchOffice } from './support/box-office.process.js';
+import { orderIdIn, phone, text, type SmsAnswer } from './support/customers.js';
+import { latency, loadAverage, merged, ratioLine, TABLE_HEADER, tableRow, type Measured } from './support/measure.js';
+import { payAndDeliver, type HeldOrder } from './support/payments.js';
+
+const CATALOG = 'bench/catalog/rush-500.json';
+const EVENT = 'onsale-rush-2027-05-01';
+const SECTIONS = ['101', '102', '103'];
+const PARTY = 2;
+const CUSTOMERS = envNumber('BENCH_RUSH_CUSTOMERS', 2000);
+const RUSH_IN_FLIGHT = envNumber('BENCH_RUSH_IN_FLIGHT', CUSTOMERS);
+/** Concurrency of the payments and of the baselines. */
+const IN_FLIGHT = envNumber('BENCH_IN_FLIGHT', 50);
+const STRIPE_LATENCIES = (process.env.BENCH_STRIPE_LATENCY_MS ?? '0,150').split(',').map((ms) => Number(ms));
+const TWILIO_LATENCY_MS = envNumber('BENCH_TWILIO_LATENCY_MS', 0);
+/** Twilio gives up on a webhook after 15 s and the customer gets nothing: https://www.twilio.com/docs/usage/webhooks/webhooks-connection-overrides */
+const TWILIO_WEBHOOK_TIMEOUT_MS = 15_000;
+
+type Outcome = 'held' | 'sold out' | 'other';
+
+function outcomeOf(answer: SmsAnswer): Outcome {
+  if (orderIdIn(answer)) return 'held';
+  return /sold out|no section has/i.test(answer.messages.join(' ')) ? 'sold out' : 'other';
+}
+
+/** Every customer at once; each answer, its latency and when it came (ms into the rush) kept by customer. */
+async function rush(office: BenchOffice): Promise<{ answers: SmsAnswer[]; latencies: number[]; answeredAt: number[]; seconds: number }> {
+  const answers: SmsAnswer[] = [];
+  const latencies: number[] = [];
+  const answeredAt: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  const lane = async () => {
+    for (let n = next++; n < CUSTOMERS; n = next++) {
+      const t0 = performance.now();
+      answers[n] = await text(office.baseUrl, n, `${PARTY} tickets rush section ${SECTIONS[n % SECTIONS.length]}`);
+      latencies[n] = performance.now() - t0;
+      answeredAt[n] = performance.now() - started;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(RUSH_IN_FLIGHT, CUSTOMERS) }, lane));
+  return { answers, latencies, answeredAt, seconds: (performance.now() - started) / 1000 };
+}
+
+async function runOnce(stripeLatencyMs: number): Promise<string[]> {
+  const office = await startBenchOffice({ catalogPath: CATALOG, stripeLatencyMs, twilioLatencyMs: TWILIO_LATENCY_MS });
+  const problems: string[] = [];
+  try {
+    const loadBefore = loadAverage();
+    const before = await measureBaselines(office.redis, IN_FLIGHT, 'before');
+    const { answers, latencies, answeredAt, seconds } = await rush(office);
+    // A kind of answer's rate runs from the first text to the last answer of that kind: holds per second until the last hold.
+    const by = (outcome: Outcome | 'all') => {
+      const ns = answers.flatMap((answer, n) => (outcome === 'all' || outcomeOf(answer) === outcome ? [n] : []));
+      const until = outcome === 'all' ? seconds : Math.max(0, ...ns.map((n) => answeredAt[n]!)) / 1000;
+      return { name: `turns: ${outcome}`, count: ns.length, seconds: until, latenciesMs: ns.map((n) => latencies[n]!) } satisfies Measured;
+    };
+    const turns = by('all');
+    const held: HeldOrder[] = answers.flatMap((answer, n) => {
+      const orderId = orderIdIn(answer);
+      return orderId ? [{ orderId, phone: phone(n) }] : [];
+    });
+    answers.forEach((answer, n) => {
+      if (answer.status !== 200 || answer.messages.length === 0 || answer.messages.some((m) => m.trim() === '')) {
+        problems.push(`customer ${n} got ${answer.status} ${JSON.stringify(answer.messages)}`);
+      }
+    });
+    const afterRush = await auditSeats(office.redis, office.catalog, EVENT, KEY_PREFIX);
+    problems.push(...afterRush.problems);
+    const heldIds = new Set(held.map((h) => h.orderId));
+    if (heldIds.size !== held.length) problems.push('two customers were given the same order');
+    if (afterRush.held.length !== heldIds.size || !afterRush.held.every((id) => heldIds.has(id))) {
+      problems.push(`${afterRush.held.length} holds in Redis for ${heldIds.size} pay links`);
+    }
+
+    const paid = await payAndDeliver(office, held, { duplicateShare: 0, inFlight: IN_FLIGHT });
+    problems.push(...paid.problems);
+    const afterPay = await auditSeats(office.redis, office.catalog, EVENT, KEY_PREFIX);
+    problems.push(...afterPay.problems);
+    const sold = afterPay.sections.reduce((sum, s) => sum + s.sold, 0);
+    const stillHeld = afterPay.sections.reduce((sum, s) => sum + s.held, 0);
+    const capacity = afterPay.sections.reduce((sum, s) => sum + s.capacity, 0);
+    if (sold !== held.length * PARTY || stillHeld !== 0) problems.push(`after payment: ${sold} sold, ${stillHeld} held, for ${held.length} paid orders`);
+    const after = await measureBaselines(office.redis, IN_FLIGHT, 'after');
+
+    const queueAdd = merged('Queue.add', before.queueAdd, after.queueAdd);
+    const evalsha = merged('EVALSHA', before.evalsha, after.evalsha);
+    const overTimeout = latencies.filter((ms) => ms > TWILIO_WEBHOOK_TIMEOUT_MS).length;
+    console.log(
+      `\non-sale rush: ${CUSTOMERS} SMS customers, ${Math.min(RUSH_IN_FLIGHT, CUSTOMERS)} at once, ${capacity} seats, parties of ${PARTY}; ` +
+        `Stripe latency ${stripeLatencyMs} ms, Twilio ${TWILIO_LATENCY_MS} ms; load average ${loadBefore} before, ${loadAverage()} after`,
+    );
+    console.log(TABLE_HEADER);
+    console.log(tableRow(turns));
+    console.log(tableRow(by('held'), `last hold ${by('held').seconds.toFixed(1)} s in; each waited ${stripeLatencyMs} ms on Stripe (one Checkout Session)`));
+    console.log(tableRow(by('sold out'), 'no Stripe call'));
+    if (by('other').count > 0) console.log(tableRow(by('other'), `e.g. ${JSON.stringify(answers.find((a) => outcomeOf(a) === 'other')?.messages)}`));
+    console.log(tableRow(paid.acks, `payments of the ${held.length} held orders`));
+    for (const b of [before.queueAdd, after.queueAdd, before.evalsha, after.evalsha]) console.log(tableRow(b, `baseline, ${IN_FLIGHT} in flight`));
+    console.log(ratioLine('SMS turns', turns.count / seconds, [queueAdd, evalsha]));
+    console.log(ratioLine('webhook acknowledgements', paid.acks.count / paid.acks.seconds, [queueAdd, evalsha]));
+    console.log(ratioLine('orders fulfilled, tickets texted', held.length / paid.fulfilSeconds, [queueAdd, evalsha]));
+    console.log(
+      `outcome: ${held.length} held (${held.length * PARTY} seats), ${by('sold out').count} told sold out, ${by('other').count} other; ` +
+        `then ${sold} seats sold, ${stillHeld} still held, ${office.twilio.messages.length} ticket SMS; ` +
+        `turn p99 ${latency(turns, 99).toFixed(0)} ms, ${overTimeout} answers slower than Twilio's 15 s webhook timeout`,
+    );
+    console.log(problems.length === 0 ? 'invariants: all hold' : `INVARIANTS BROKEN:\n  ${problems.slice(0, 20).join('\n  ')}`);
+  } finally {
+    await office.stop();
+  }
+  return problems;
+}
+
+let broken = 0;
+for (const stripeLatencyMs of STRIPE_LATENCIES) broken += (await runOnce(stripeLatencyMs)).length;
+process.exit(broken === 0 ? 0 : 1);

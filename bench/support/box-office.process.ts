@@ -1,0 +1,111 @@
+// The box office under benchmark: compiled, in its own process, as `npm start`
+// runs it (`node dist/src/main.js all`: web and worker together), on a private
+// redis-server with the append-only file on, as in production. Stripe and
+// Twilio calls go to the local compatible servers of test/support, running in
+// the benchmark process and answering after a fixed latency
+// (BENCH_STRIPE_LATENCY_MS, BENCH_TWILIO_LATENCY_MS).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Redis } from 'ioredis';
+import { loadCatalog } from '../../src/catalog/catalog.loader.js';
+import type { EventCatalog } from '../../src/catalog/event-catalog.js';
+import { createQueues, QUEUE_PREFIX, type Queues } from '../../src/queue/queues.js';
+import { freePort, startRedisServer } from '../../src/redis/redis-server.process.js';
+import { startStripeApiServer, type StripeApiServer } from '../../test/support/stripe-api.server.js';
+import { startTwilioApiServer, type TwilioApiServer } from '../../test/support/twilio-api.server.js';
+
+/** Credentials and addresses the benchmark and the box office share. */
+export const BENCH = {
+  publicBaseUrl: 'https://bench.example.test',
+  twilio: { sid: `AC${'ab'.repeat(16)}`, token: 'bench-twilio-token', from: '+15550000000' },
+  stripe: { key: 'sk_test_bench', webhookSecret: 'whsec_bench' },
+  staffToken: 'bench-staff-token-0123456789',
+} as const;
+
+/** A whole number from the environment, or the default. */
+export function envNumber(name: string, fallback: number): number {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number, got ${process.env[name]}`);
+  return value;
+}
+
+export interface BenchOfficeOptions {
+  /** The catalog file, relative to the project. */
+  catalogPath: string;
+  stripeLatencyMs: number;
+  twilioLatencyMs: number;
+}
+
+export interface BenchOffice {
+  /** Where the box office listens, e.g. http://127.0.0.1:41234. */
+  baseUrl: string;
+  /** A connection of the benchmark's own to the box office's Redis: state checks and baselines. */
+  redis: Redis;
+  catalog: EventCatalog;
+  /** The box office's queues, read by the benchmark (e.g. to know the worker is idle). */
+  queues: Queues;
+  stripe: StripeApiServer;
+  twilio: TwilioApiServer;
+  stop(): Promise<void>;
+}
+
+export async function startBenchOffice(options: BenchOfficeOptions): Promise<BenchOffice> {
+  const dir = mkdtempSync(join(tmpdir(), 'box-office-bench-'));
+  const redisServer = await startRedisServer({ dir, appendOnly: true });
+  const stripe = await startStripeApiServer({ latencyMs: options.stripeLatencyMs });
+  const twilio = await startTwilioApiServer({ latencyMs: options.twilioLatencyMs });
+  const port = await freePort();
+  const catalogPath = resolve(options.catalogPath);
+  const app = spawnBoxOffice({
+    NODE_ENV: 'test', LOG_LEVEL: 'warn', PORT: String(port), PUBLIC_BASE_URL: BENCH.publicBaseUrl, REDIS_URL: redisServer.url, CATALOG_PATH: catalogPath,
+    STRIPE_SECRET_KEY: BENCH.stripe.key, STRIPE_WEBHOOK_SECRET: BENCH.stripe.webhookSecret, STRIPE_API_URL: stripe.url,
+    TWILIO_ACCOUNT_SID: BENCH.twilio.sid, TWILIO_AUTH_TOKEN: BENCH.twilio.token, TWILIO_FROM_NUMBER: BENCH.twilio.from, TWILIO_API_URL: twilio.url,
+    // The local Twilio server has no rate limit; at the default (one long code, 1/s) the ticket texts alone would take an hour.
+    SMS_PER_SECOND: '10000',
+    STAFF_API_TOKEN: BENCH.staffToken,
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
+  const queues = createQueues(redis, QUEUE_PREFIX);
+  const stop = async () => {
+    if (app.exitCode === null) {
+      app.kill('SIGTERM');
+      await new Promise((done) => app.once('exit', done));
+    }
+    await queues.close();
+    await redis.quit();
+    await Promise.all([stripe.close(), twilio.close()]);
+    await redisServer.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitFor(() => fetch(`${baseUrl}/readyz`).then((r) => r.ok, () => false), 20_000, 'the box office to start (run `npm run build` first)', () => app.exitCode !== null);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { baseUrl, redis, catalog: loadCatalog(catalogPath), queues, stripe, twilio, stop };
+}
+
+/** `node dist/src/main.js all`; with BENCH_PROFILE_DIR set, it writes a CPU profile there on exit. */
+function spawnBoxOffice(env: Record<string, string>): ChildProcess {
+  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  return spawn(process.execPath, [...profile, 'dist/src/main.js', 'all'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+/** Polls `check` until it is true; fails after `timeoutMs`, or at once when `gaveUp` says there is no point waiting. */
+export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string, gaveUp = () => false): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (gaveUp() || Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** True when the worker has nothing left to do: no payment, notification or SMS job waiting, running or scheduled. */
+export async function workerIdle(queues: Queues): Promise<boolean> {
+  const counts = await Promise.all([queues.payments, queues.notifications, queues.sms].map((q) => q.getJobCounts('waiting', 'active', 'delayed', 'prioritized')));
+  return counts.every((c) => Object.values(c).every((n) => n === 0));
+}
