@@ -9,31 +9,25 @@
 // BullMQ's lock and stalled-job check are shortened through
 // WORKER_LOCK_DURATION_MS / WORKER_STALLED_INTERVAL_MS so the dead worker's
 // job is handed over in seconds instead of half a minute.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startRedisServer, type RedisServerHandle } from '../src/redis/redis-server.process.js';
+import { freePort, startRedisServer, type RedisServerHandle } from '../src/redis/redis-server.process.js';
 import { KEY_PREFIX } from '../src/commerce.js';
 import { FOUND_SENT } from '../src/jobs/notification.job.js';
 import { QUEUE_PREFIX } from '../src/queue/queues.js';
-import { eventually, startBoxOffice, TEST_PUBLIC_BASE_URL, TEST_STRIPE, TEST_TWILIO, type BoxOffice } from './support/box-office.harness.js';
+import { eventually, startBoxOffice, type BoxOffice } from './support/box-office.harness.js';
+import { mainEnv, spawnMain, type MainProcess } from './support/box-office.process.js';
 import { jobEnd, newPhone, payLinkIn, sectionInventory, smsTo, staffOrder, textBoxOffice, twilioRequestsFor } from './support/sms.client.js';
 import { postStatus, statusParams } from './support/sms-orders.js';
 import { postStripeEvent, sessionEvent } from './support/stripe-events.js';
 
-const PROJECT = fileURLToPath(new URL('..', import.meta.url));
 /** Generous, only so a broken run fails instead of hanging: tsx loads the stack in seconds on a busy machine. */
 const START_TIMEOUT_MS = 45_000;
 const SETTLE_TIMEOUT_MS = 45_000;
 
-interface WorkerProcess {
-  child: ChildProcess;
-  log: () => string;
-  exited: Promise<number | string>;
-}
+type WorkerProcess = MainProcess;
 
 const workers: WorkerProcess[] = [];
 let dir: string;
@@ -58,34 +52,10 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** `node --import tsx src/main.ts worker`, pointed at this test's Redis, Stripe and Twilio. */
-function startWorker(): WorkerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'worker'], {
-    cwd: PROJECT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'info',
-      REDIS_URL: redis.url,
-      PUBLIC_BASE_URL: TEST_PUBLIC_BASE_URL,
-      STRIPE_SECRET_KEY: TEST_STRIPE.secretKey,
-      STRIPE_WEBHOOK_SECRET: TEST_STRIPE.webhookSecret,
-      STRIPE_API_URL: office.stripe!.url,
-      TWILIO_ACCOUNT_SID: TEST_TWILIO.accountSid,
-      TWILIO_AUTH_TOKEN: TEST_TWILIO.authToken,
-      TWILIO_FROM_NUMBER: TEST_TWILIO.fromNumber,
-      TWILIO_API_URL: office.twilio.url,
-      WORKER_LOCK_DURATION_MS: '4000',
-      WORKER_STALLED_INTERVAL_MS: '1000',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let log = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
-  const exited = new Promise<number | string>((resolve) => child.once('close', (code, signal) => resolve(code ?? signal ?? 'unknown')));
-  const worker = { child, log: () => log, exited };
+/** `node --import tsx src/main.ts worker`, pointed at this test's Redis, Stripe and Twilio, its health port a free one. */
+async function startWorker(): Promise<WorkerProcess> {
+  const env = mainEnv({ redisUrl: redis.url, stripeUrl: office.stripe!.url, twilioUrl: office.twilio.url, env: { PORT: String(await freePort()) } });
+  const worker = spawnMain('worker', env);
   workers.push(worker);
   return worker;
 }
@@ -99,7 +69,7 @@ async function started(worker: WorkerProcess): Promise<void> {
 
 describe('a worker killed in the middle of fulfilment', { timeout: START_TIMEOUT_MS * 2 + SETTLE_TIMEOUT_MS }, () => {
   it('is replaced, and the order ends fulfilled once: seats sold once, one ticket SMS', async () => {
-    const first = startWorker();
+    const first = await startWorker();
     await started(first);
     const customer = newPhone();
     const before = await sectionInventory(office, '101');
@@ -120,7 +90,7 @@ describe('a worker killed in the middle of fulfilment', { timeout: START_TIMEOUT
     first.child.kill('SIGKILL');
     expect(await first.exited).toBe('SIGKILL');
     office.stripe!.setLatency(0);
-    const second = startWorker();
+    const second = await startWorker();
     await started(second);
 
     // The dead worker's job is found stalled and run again by the new one.
@@ -146,7 +116,7 @@ describe('a worker killed in the middle of fulfilment', { timeout: START_TIMEOUT
   });
 
   it('is replaced while the ticket SMS is in flight after Twilio took it: the retry finds it, and sends nothing more', async () => {
-    const first = startWorker();
+    const first = await startWorker();
     await started(first);
     const customer = newPhone();
     const before = await sectionInventory(office, '101');
@@ -167,7 +137,7 @@ describe('a worker killed in the middle of fulfilment', { timeout: START_TIMEOUT
     first.child.kill('SIGKILL');
     expect(await first.exited).toBe('SIGKILL');
     office.twilio.setLatency(0);
-    const second = startWorker();
+    const second = await startWorker();
     await started(second);
 
     // The dead worker's SMS job is found stalled; the new worker asks Twilio, finds the message and sends nothing.

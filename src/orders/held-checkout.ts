@@ -46,7 +46,9 @@ export async function holdUnderFreshId(
     try {
       return { ok: true, order: await deps.orders.create(request.record(hold.allocation), { id }) };
     } catch (err) {
-      await deps.seats.release(request.hold.eventId, id);
+      // A failed release (Redis went away) must not hide why the record
+      // failed; reconciliation frees a hold no order owns.
+      await deps.seats.release(request.hold.eventId, id).catch(() => undefined);
       if (!(err instanceof OrderIdTakenError)) throw err;
     }
   }
