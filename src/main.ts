@@ -45,9 +45,10 @@ async function main(role: Role): Promise<void> {
   const catalog = loadCatalog(config.catalogPath);
   const location = await locateRedis(config.redisUrl, log);
   if (config.checkRedisPersistence) await requirePersistentRedis(location.url, { production: config.env === 'production', log });
-  // With NODE_ENV=production loadConfig has refused these already; elsewhere they are fine, but worth knowing.
+  // With NODE_ENV=production loadConfig has refused these already; elsewhere
+  // they are how a laptop runs (demo checkout, the Emulator), so only noted.
   const notForProduction = productionProblems(config);
-  if (notForProduction.length > 0) log.warn({ component: 'config', problems: notForProduction }, `not ready for NODE_ENV=production: ${notForProduction.length} setting(s) to change first`);
+  if (notForProduction.length > 0) log.info({ component: 'config', problems: notForProduction }, `not ready for NODE_ENV=production: ${notForProduction.length} setting(s) to change first`);
   const foundation = createFoundation({ config, log, catalog, redisUrl: location.url });
 
   // Stopped in reverse order: first no new requests, then no new jobs.

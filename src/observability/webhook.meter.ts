@@ -55,8 +55,8 @@ export function webhookMeterRoutes(metrics: WebhookMetrics): Router {
  * adds as 'received', or 'duplicate' when a job with that id (the Stripe
  * event id) is already there: BullMQ's add() then quietly keeps the first
  * (DESIGN rule 2), and says nothing about it. The EXISTS is sent before the
- * add on the same connection, so Redis answers it first and the add waits
- * for no extra round trip. Two deliveries of one event at the same instant
+ * add on the same connection (`redis` must be the one the queue uses), so
+ * Redis answers it first and the add waits for no extra round trip. Two deliveries of one event at the same instant
  * may both count as received; the worker still runs the event once.
  */
 export function meterWebhookQueue<T>(queue: Queue<T>, redis: Redis, metrics: Pick<BoxOfficeMetrics, 'stripeWebhooks'>): Queue<T> {

@@ -18,7 +18,10 @@ export interface Foundation {
   config: Config;
   log: Logger;
   redisUrl: string;
+  /** The connection for commands: bot state, seats, orders, everything but the queues. */
   redis: Redis;
+  /** The queues' own connection (see createFoundation), for anything that must reach Redis in step with a queue. */
+  queueConnection: Redis;
   commerce: Commerce;
   /** Stripe's or the demo checkout, metered. */
   checkout: CheckoutGateway;
@@ -51,8 +54,15 @@ export function createFoundation(options: FoundationOptions): Foundation {
   const queuePrefix = options.queuePrefix ?? QUEUE_PREFIX;
   const redis = connectRedis(options.redisUrl);
   redis.on('error', (err) => log.warn({ component: 'redis', err: err.message }, 'redis connection error'));
+  // BullMQ defines its ~60 Lua scripts as commands on the connection it is
+  // given, and ioredis copies every defined command onto each pipeline it
+  // builds: with auto-pipelining, every batch of commands, and every MULTI.
+  // On the connection every bot turn uses, that copying was a few percent of
+  // an on-sale rush's CPU; the producers get a connection of their own.
+  const queueConnection = connectRedis(options.redisUrl);
+  queueConnection.on('error', (err) => log.warn({ component: 'redis', err: err.message }, 'queue redis connection error'));
   const workerConnections: Redis[] = [];
-  const queues = createQueues(redis, queuePrefix);
+  const queues = createQueues(queueConnection, queuePrefix);
   const commerce = createCommerce(redis, options.catalog, config, keyPrefix);
   const provider = createCheckoutGateway(config, redis, keyPrefix);
   const metrics = new BoxOfficeMetrics(new Registry(), { catalog: options.catalog, seats: commerce.seats, queues: allQueues(queues) });
@@ -61,6 +71,7 @@ export function createFoundation(options: FoundationOptions): Foundation {
     log,
     redisUrl: options.redisUrl,
     redis,
+    queueConnection,
     commerce,
     checkout: new MeteredCheckoutGateway(provider, metrics),
     demoCheckout: provider instanceof DemoCheckoutGateway ? provider : undefined,
@@ -76,11 +87,10 @@ export function createFoundation(options: FoundationOptions): Foundation {
     },
     async close() {
       // With Redis unreachable a graceful QUIT would wait for it forever.
-      const reachable = redis.status === 'ready';
-      if (reachable) await queues.close();
+      if (queueConnection.status === 'ready') await queues.close();
       // Connections handed to BullMQ are not closed by it: close them here.
       await Promise.all(
-        [redis, ...workerConnections].map((connection) =>
+        [redis, queueConnection, ...workerConnections].map((connection) =>
           connection.status === 'ready' ? connection.quit().catch(() => connection.disconnect()) : connection.disconnect(),
         ),
       );

@@ -114,7 +114,7 @@ export async function startWebRole(foundation: Foundation, port = foundation.con
       publicBaseUrl: config.publicBaseUrl,
       log,
     }),
-    stripeWebhookRoutes({ webhookSecret, payments: meterWebhookQueue(queues.payments, redis, metrics), log, badSignatures }),
+    stripeWebhookRoutes({ webhookSecret, payments: meterWebhookQueue(queues.payments, foundation.queueConnection, metrics), log, badSignatures }),
     payLinkRoutes({ orders: commerce.orders }),
     staffRoutes({
       staffApiToken: config.staff.apiToken,

@@ -14,13 +14,22 @@ export interface SeatScripts {
   swap: LuaScript;
   /** return.lua: sold places back on sale (refunds). */
   returnSold: LuaScript;
+  /** event-state.lua: an event's counts and seat maps, read in one step. */
+  eventState: LuaScript;
 }
 
-/** Reads the scripts from `lua/`, each with seat.lib.lua in front (Redis scripts cannot include files). */
+/** Reads the scripts from `lua/`, each that changes seats with seat.lib.lua in front (Redis scripts cannot include files). */
 export function loadSeatScripts(): SeatScripts {
   const lib = readLua('seat.lib.lua');
   const script = (file: string) => LuaScript.load(new URL(`./lua/${file}.lua`, import.meta.url), lib);
-  return { hold: script('hold'), sell: script('sell'), release: script('release'), swap: script('swap'), returnSold: script('return') };
+  return {
+    hold: script('hold'),
+    sell: script('sell'),
+    release: script('release'),
+    swap: script('swap'),
+    returnSold: script('return'),
+    eventState: LuaScript.load(new URL('./lua/event-state.lua', import.meta.url)),
+  };
 }
 
 /** What every seat script answers, decoded. */
@@ -40,8 +49,12 @@ export function decodeReply(reply: unknown, headLength = 0): ScriptReply {
     return { ok: false, reason: String(reply[1]), numbers: reply.slice(2).map(Number) };
   }
   const head = reply.slice(2, 2 + headLength).map(String);
-  const pairs = reply.slice(2 + headLength).map(String);
+  return { ok: true, already: reply[1] === '1', head, fields: fieldsOf(reply.slice(2 + headLength).map(String)) };
+}
+
+/** Field, value pairs as a script returns them (flat, as HGETALL in Lua gives them) to an object. */
+export function fieldsOf(pairs: readonly string[]): Record<string, string> {
   const fields: Record<string, string> = {};
   for (let i = 0; i + 1 < pairs.length; i += 2) fields[pairs[i]!] = pairs[i + 1]!;
-  return { ok: true, already: reply[1] === '1', head, fields };
+  return fields;
 }

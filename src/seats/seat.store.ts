@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import { isSeated, sectionCapacity, type Section } from '../catalog/catalog.schema.js';
 import type { EventCatalog } from '../catalog/event-catalog.js';
 import { HOLDER_SEPARATOR, SeatKeys, countFields } from './seat.keys.js';
-import { decodeReply, loadSeatScripts, type SeatScripts } from './seat.scripts.js';
+import { decodeReply, fieldsOf, loadSeatScripts, type SeatScripts } from './seat.scripts.js';
 
 export interface SeatStoreOptions {
   /** Prefix of every key, e.g. 'bx:'. */
@@ -256,7 +256,7 @@ export class SeatStore {
     return fields.state ? toAllocation(fields) : undefined;
   }
 
-  /** Counts per section, read in one transaction so held, sold and seats agree. */
+  /** Counts per section, read in one step (event-state.lua) so held, sold and seats agree. */
   async inventory(eventId: string): Promise<EventInventory | undefined> {
     const event = this.catalog.event(eventId);
     if (!event) return undefined;
@@ -299,12 +299,8 @@ export class SeatStore {
 
   private async readEventState(eventId: string): Promise<{ counts: Record<string, string>; maps: Record<string, string> }> {
     const keys = this.keys.event(eventId);
-    const results = await this.redis.multi().hgetall(keys.counts).hgetall(keys.seats).exec();
-    const [counts, maps] = (results ?? []).map(([err, value]) => {
-      if (err) throw err;
-      return value as Record<string, string>;
-    });
-    return { counts: counts ?? {}, maps: maps ?? {} };
+    const [counts, maps] = (await this.scripts.eventState.run(this.redis, [keys.counts, keys.seats], [])) as [string[], string[]];
+    return { counts: fieldsOf(counts), maps: fieldsOf(maps) };
   }
 
   /**
