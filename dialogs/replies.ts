@@ -75,8 +75,8 @@ export const replies = {
   upgradeChoice: (section: Section, unitAmount: number, currency: string) => `${section.name} - ${formatPrice(unitAmount, currency)} more`,
   noBetterSeats: (orderId: string) => `Sorry, no better section has room for your whole party together right now (order ${orderId}). Your seats stay as they are.`,
   cannotUpgrade: (orderId: string) => `Order ${orderId} can't be upgraded: only a paid order with all its tickets, before the event, can move.`,
-  upgradeHeld: (offer: Order, sectionName: string, payUrl: string) =>
-    `Holding ${sectionName} ${offer.seats.join(', ') || `x${offer.quantity}`} for you: ${formatPrice(offer.amount, offer.currency)} more for ${offer.quantity}. ` +
+  upgradeHeld: (offer: Order, section: Section | undefined, payUrl: string) =>
+    `Holding ${describeSeats(section, offer.seats, offer.quantity)} for you: ${formatPrice(offer.amount, offer.currency)} more for ${offer.quantity}. ` +
     `Pay by ${new Date(offer.holdExpiresAt).toISOString().slice(11, 16)} UTC to move: ${payUrl} ` +
     `Your current seats stay yours until the payment goes through.`,
   upgradeWaiting: (offer: Order, payUrl: string, sectionName: string) =>

@@ -94,7 +94,7 @@ export class UpgradeSeatsDialog extends InterruptibleDialog {
   }
 
   private resultText(result: OfferResult): string {
-    if (result.ok) return replies.upgradeHeld(result.offer, this.sectionName(result.offer), result.payUrl);
+    if (result.ok) return replies.upgradeHeld(result.offer, this.deps.catalog.section(result.offer.eventId, result.offer.sectionId), result.payUrl);
     switch (result.reason) {
       case 'not_enough_seats':
         return replies.upgradeSeatsGone;
