@@ -20,6 +20,7 @@ import { QUEUE_PREFIX } from '../src/queue/queues.js';
 import { eventually, startBoxOffice, type BoxOffice } from './support/box-office.harness.js';
 import { mainEnv, spawnMain, type MainProcess } from './support/box-office.process.js';
 import { jobEnd, newPhone, payLinkIn, sectionInventory, smsTo, staffOrder, textBoxOffice, twilioRequestsFor } from './support/sms.client.js';
+import { expectFulfilledOnce } from './support/purchases.js';
 import { postStatus, statusParams } from './support/sms-orders.js';
 import { postStripeEvent, sessionEvent } from './support/stripe-events.js';
 
@@ -99,17 +100,8 @@ describe('a worker killed in the middle of fulfilment', { timeout: START_TIMEOUT
     await jobEnd(office, 'notifications', `tickets-${orderId}`, SETTLE_TIMEOUT_MS);
     expect(retrievals()).toBe(2);
 
-    const order = await staffOrder(office, orderId);
-    expect(order.state).toBe('fulfilled');
+    const order = await expectFulfilledOnce(office, orderId, customer, before);
     expect(order.tickets).toHaveLength(2);
-    expect(order.timeline.filter((entry) => entry.to === 'paid')).toHaveLength(1);
-    expect(order.timeline.filter((entry) => entry.to === 'fulfilled')).toHaveLength(1);
-    const after = await sectionInventory(office, '101');
-    expect(after.sold - before.sold).toBe(2);
-    expect(after.held - before.held).toBe(0);
-    const texts = smsTo(office, customer);
-    expect(texts).toHaveLength(1);
-    for (const code of order.tickets) expect(texts[0]).toContain(code);
 
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);

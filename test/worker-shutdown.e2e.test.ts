@@ -18,6 +18,7 @@ import { freePort, startRedisServer, type RedisServerHandle } from '../src/redis
 import { startAnswerGate, type AnswerGate } from './support/answer-gate.proxy.js';
 import { eventually, startBoxOffice, type BoxOffice } from './support/box-office.harness.js';
 import { mainEnv, PROCESS_START_TIMEOUT_MS, spawnMain, type MainProcess } from './support/box-office.process.js';
+import { expectFulfilledOnce } from './support/purchases.js';
 import { holdSeats } from './support/sms-orders.js';
 import { jobEnd, newPhone, sectionInventory, smsTo, staffOrder, twilioRequestsFor } from './support/sms.client.js';
 import { postStripeEvent, sessionEvent } from './support/stripe-events.js';
@@ -111,16 +112,8 @@ describe('a worker stopped with SIGTERM', { timeout: 2 * PROCESS_START_TIMEOUT_M
     // The ticket notice queued as it stopped is sent by the next worker, once.
     const second = await startWorker();
     await jobEnd(office, 'notifications', `tickets-${orderId}`, SETTLE_MS);
-    const order = await staffOrder(office, orderId);
-    expect(order.timeline.filter((entry) => entry.to === 'paid')).toHaveLength(1);
-    expect(order.timeline.filter((entry) => entry.to === 'fulfilled')).toHaveLength(1);
+    await expectFulfilledOnce(office, orderId, customer, before);
     expect(office.stripe!.requests.filter((r) => r.method === 'GET' && r.path === `/v1/checkout/sessions/${sessionId}`)).toHaveLength(1);
-    const after = await sectionInventory(office, '101');
-    expect(after.sold - before.sold).toBe(2);
-    expect(after.held - before.held).toBe(0);
-    const texts = smsTo(office, customer);
-    expect(texts).toHaveLength(1);
-    for (const code of order.tickets) expect(texts[0]).toContain(code);
 
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);

@@ -2,8 +2,9 @@
 import { expect } from 'vitest';
 import type { Order } from '../../src/orders/order.js';
 import type { RefundRecord } from '../../src/orders/refund.js';
+import type { SectionInventory } from '../../src/seats/seat.store.js';
 import { TEST_STAFF_TOKEN, type BoxOffice } from './box-office.harness.js';
-import { jobEnd, payLinkIn, staffOrder, textBoxOffice } from './sms.client.js';
+import { jobEnd, payLinkIn, sectionInventory, smsTo, staffOrder, textBoxOffice } from './sms.client.js';
 import { postStripeEvent, sessionEvent } from './stripe-events.js';
 
 /** A customer texts, pays on Stripe's page, and the worker issues and texts the tickets. */
@@ -55,4 +56,24 @@ export function refundPosts(office: BoxOffice, orderId: string) {
 export function stripeRefundsOf(office: BoxOffice, order: Order) {
   const pi = office.stripe!.sessions.get(order.stripeSessionId!)!.payment_intent;
   return [...office.stripe!.refunds.values()].filter((r) => r.payment_intent === pi);
+}
+
+/**
+ * What a customer sees when a worker died or stopped mid-fulfilment and
+ * another took over: the order paid and fulfilled once each, its two seats
+ * in section 101 sold and none left held (against `before`), one ticket SMS
+ * carrying every ticket code.
+ */
+export async function expectFulfilledOnce(office: BoxOffice, orderId: string, customer: string, before: SectionInventory): Promise<Order> {
+  const order = await staffOrder(office, orderId);
+  expect(order.state).toBe('fulfilled');
+  expect(order.timeline.filter((entry) => entry.to === 'paid')).toHaveLength(1);
+  expect(order.timeline.filter((entry) => entry.to === 'fulfilled')).toHaveLength(1);
+  const after = await sectionInventory(office, '101');
+  expect(after.sold - before.sold).toBe(2);
+  expect(after.held - before.held).toBe(0);
+  const texts = smsTo(office, customer);
+  expect(texts).toHaveLength(1);
+  for (const code of order.tickets) expect(texts[0]).toContain(code);
+  return order;
 }
