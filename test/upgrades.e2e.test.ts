@@ -112,6 +112,32 @@ describe('staff offer an upgrade by API, the customer pays, the seats swap', () 
   });
 });
 
+describe('refunding an upgraded order', () => {
+  it('returns the new seats and voids the new tickets; names the upgrade payment it does not pay back', async () => {
+    const order = await buyAndPay(office, newPhone(), '2 tickets lakers section 101');
+    const offerId = (await offerUpgrade(office, order.id, { section: 'club' })).body.offer!.id;
+    await payOffer(office, offerId);
+    const upgraded = await staffOrder(office, order.id);
+
+    const answer = await staffRefund(office, order.id, { tickets: 1 });
+    expect(answer.status).toBe(202);
+    expect(answer.body.refund!.amount).toBe(20_000);
+    expect((answer.body as { upgradesNotRefunded?: unknown }).upgradesNotRefunded).toEqual([{ offerId, amount: 50_000, currency: 'usd' }]);
+    const stripeRefund = [...office.stripe!.refunds.values()].find((r) => r.metadata?.orderId === order.id)!;
+    office.stripe!.setRefund(stripeRefund.id, { status: 'succeeded' });
+    const confirmed = refundEvent(office, 'refund.updated', stripeRefund.id);
+    expect((await postStripeEvent(office, confirmed)).status).toBe(200);
+    await jobEnd(office, 'payments', confirmed.id);
+
+    const after = await staffOrder(office, order.id);
+    expect(after.refundedTickets).toEqual([upgraded.tickets[1]]);
+    expect(after.timeline.some((entry) => entry.note?.includes(`upgrade ${offerId}`) && entry.note.includes('paid separately'))).toBe(true);
+    const club = await seatMap('club');
+    expect(seatState(club, upgraded.seats[0]!)).toBe('S');
+    expect(seatState(club, upgraded.seats[1]!)).toBe('.');
+  });
+});
+
 describe('bad requests get a clear 4xx and change nothing', () => {
   let order: Order;
 

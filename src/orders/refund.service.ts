@@ -35,6 +35,13 @@ export type RefundRefusal =
   /** Stripe could not be reached or failed: the refund may or may not exist; asking again finishes it. */
   | 'stripe_unavailable';
 
+/** An upgrade's own payment, which a refund of its order leaves alone. */
+export interface UpgradePayment {
+  offerId: string;
+  amount: number;
+  currency: string;
+}
+
 export type RefundRequestResult =
   | {
       ok: true;
@@ -43,6 +50,12 @@ export type RefundRequestResult =
       order: Order;
       /** True when this was the same request again: Stripe was asked with the same idempotency key. */
       replay: boolean;
+      /**
+       * Upgrades the order took, each paid by a payment of its own that this
+       * refund (of the order's first payment) does not touch: staff refund
+       * them in Stripe. Noted on the order's timeline too.
+       */
+      upgradesNotRefunded: UpgradePayment[];
     }
   | { ok: false; reason: RefundRefusal; message: string; refund?: RefundRecord; stripeCode?: string };
 
@@ -314,8 +327,22 @@ export class RefundService {
     // The webhook may already have confirmed it: the record then stays succeeded.
     const updated = await this.deps.refunds.update({ ...record, stripeRefundId: info.id, updatedAt: this.now().toISOString() }, ['requested']);
     await this.deps.orders.note(order.id, `refund-requested:${record.id}:${record.attempt}`, `refund ${record.id} asked of Stripe by ${record.by}: ${describePlan(record)} (${info.id})`);
+    const upgradesNotRefunded = await this.upgradesPaidSeparately(order, record);
     this.deps.log.info({ ...log, stripeRefundId: info.id, amount: record.amount, replay }, 'refund requested');
-    return { ok: true, refund: updated.record ?? record, order, replay };
+    return { ok: true, refund: updated.record ?? record, order, replay, upgradesNotRefunded };
+  }
+
+  /**
+   * An upgraded order was paid twice: its tickets, then the upgrade (its own
+   * Checkout Session and payment). A refund here pays back the first payment
+   * only; the upgrades' payments are named for staff, on the timeline too.
+   */
+  private async upgradesPaidSeparately(order: Order, record: RefundRecord): Promise<UpgradePayment[]> {
+    const taken = (await this.deps.orders.offersOf(order.id)).filter((offer) => offer.state === 'fulfilled');
+    if (taken.length === 0) return [];
+    const list = taken.map((offer) => `${offer.id} (${formatPrice(offer.amount, offer.currency)})`).join(', ');
+    await this.deps.orders.note(order.id, `refund-upgrades:${record.id}`, `refund ${record.id} pays back the tickets' first payment only; upgrade ${list} was paid separately: refund it in Stripe if it is owed`);
+    return taken.map((offer) => ({ offerId: offer.id, amount: offer.amount, currency: offer.currency }));
   }
 
   /**
