@@ -75,10 +75,10 @@ export const replies = {
   upgradeChoice: (section: Section, unitAmount: number, currency: string) => `${section.name} - ${formatPrice(unitAmount, currency)} more`,
   noBetterSeats: (orderId: string) => `Sorry, no better section has room for your whole party together right now (order ${orderId}). Your seats stay as they are.`,
   cannotUpgrade: (orderId: string) => `Order ${orderId} can't be upgraded: only a paid order with all its tickets, before the event, can move.`,
-  upgradeHeld: (offer: Order, section: Section | undefined, payUrl: string) =>
+  /** Followed by the link: ": <url>" on SMS, a Pay button on chat. */
+  upgradeHeld: (offer: Order, section: Section | undefined) =>
     `Holding ${describeSeats(section, offer.seats, offer.quantity)} for you: ${formatPrice(offer.amount, offer.currency)} more for ${offer.quantity}. ` +
-    `Pay by ${new Date(offer.holdExpiresAt).toISOString().slice(11, 16)} UTC to move: ${payUrl} ` +
-    `Your current seats stay yours until the payment goes through.`,
+    `Your current seats stay yours until the payment goes through. Pay by ${new Date(offer.holdExpiresAt).toISOString().slice(11, 16)} UTC to move`,
   upgradeWaiting: (offer: Order, payUrl: string, sectionName: string) =>
     `You already have an upgrade waiting: ${sectionName} for ${formatPrice(offer.amount, offer.currency)} more (${offer.id}). Pay here: ${payUrl}`,
   upgradeSeatsGone: 'Sorry, those seats were just taken. Text UPGRADE to see what is free now.',

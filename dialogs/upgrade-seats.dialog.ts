@@ -1,4 +1,5 @@
 import { Dialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { linkMessage } from '../src/bot/activities.js';
 import { customerOf, isSms } from '../src/bot/customer.js';
 import type { Order } from '../src/orders/order.js';
 import type { OfferResult } from '../src/upgrades/upgrade.service.js';
@@ -64,7 +65,14 @@ export class UpgradeSeatsDialog extends InterruptibleDialog {
       return this.ask(step, { ...draft, asking: 'section', offered }, replies.whichUpgrade(order));
     }
     const result = await this.deps.upgrades.offer({ orderId: order.id, sectionId: draft.sectionId, by: 'customer' }, this.now().getTime());
-    return this.say(step, this.resultText(result));
+    if (!result.ok) return this.say(step, this.refusalText(result));
+    // Like a purchase: the link after the words on SMS, a Pay button on chat.
+    const { offer, payUrl } = result;
+    const text = replies.upgradeHeld(offer, this.deps.catalog.section(offer.eventId, offer.sectionId));
+    await step.context.sendActivity(
+      isSms(step.context) ? `${text}: ${payUrl}` : linkMessage(`${text}.`, { title: replies.payButton(offer), url: offer.checkoutUrl ?? payUrl }),
+    );
+    return step.endDialog();
   }
 
   /** The customer's answer to the question just asked: fill the slot and go round again. */
@@ -93,8 +101,7 @@ export class UpgradeSeatsDialog extends InterruptibleDialog {
     return Dialog.EndOfTurn;
   }
 
-  private resultText(result: OfferResult): string {
-    if (result.ok) return replies.upgradeHeld(result.offer, this.deps.catalog.section(result.offer.eventId, result.offer.sectionId), result.payUrl);
+  private refusalText(result: Extract<OfferResult, { ok: false }>): string {
     switch (result.reason) {
       case 'not_enough_seats':
         return replies.upgradeSeatsGone;

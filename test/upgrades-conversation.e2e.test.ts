@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order } from '../src/orders/order.js';
 import { startBotConnector, type BotConnectorServer } from './support/bot-connector.server.js';
 import { startBoxOffice, type BoxOffice } from './support/box-office.harness.js';
-import { chatUser } from './support/chat-user.js';
+import { buttonTitles, chatUser, openUrlButtons, type ChatUser } from './support/chat-user.js';
 import { buyAndPay } from './support/purchases.js';
 import { allCounts, jobEnd, newPhone, smsTo, staffOrder, textBoxOffice } from './support/sms.client.js';
 import { postStripeEvent, sessionEvent } from './support/stripe-events.js';
@@ -146,15 +146,32 @@ describe('customers ask for better seats', () => {
     expect(await allCounts(office)).toEqual(counts);
   });
 
-  it('a chat customer gets a staff offer and then the new tickets as proactive messages', async () => {
+  /** A chat customer who has bought two seats in section 101 and received the tickets. */
+  async function chatTicketHolder(): Promise<{ chat: ChatUser; order: Order }> {
     const chat = chatUser(office.url, connector);
     await chat.say('2 tickets lakers section 101');
     const [order] = await office.foundation.commerce.orders.listByCustomer('chat', chat.address);
     office.stripe!.markPaid(order!.stripeSessionId!);
     expect((await postStripeEvent(office, sessionEvent(office, 'checkout.session.completed', order!.stripeSessionId!))).status).toBe(200);
     await connector.waitFor((a) => a.conversationId === chat.conversationId && /Your tickets/.test(a.text ?? ''), 10_000);
+    return { chat, order: order! };
+  }
 
-    const answer = await fetch(`${office.url}/staff/orders/${order!.id}/upgrade-offers`, {
+  it('a chat customer picks a better section from buttons and gets a Pay button', async () => {
+    const { chat, order } = await chatTicketHolder();
+    const [menu] = await chat.say('better seats');
+    expect(menu?.text).toContain(`Better seats for order ${order.id}`);
+    expect(buttonTitles(menu)).toEqual(['Courtside - $1,300 more', 'Premier Club - $250 more']);
+    const [held] = await chat.say('Premier Club - $250 more');
+    expect(held?.text).toMatch(/^Holding Premier Club, row \w, seats \d+-\d+ for you: \$500 more for 2\./);
+    const [offer] = await office.foundation.commerce.orders.offersOf(order.id);
+    expect(openUrlButtons(held)).toEqual([{ title: 'Pay $500', url: offer!.checkoutUrl }]);
+  });
+
+  it('a chat customer gets a staff offer and then the new tickets as proactive messages', async () => {
+    const { chat, order } = await chatTicketHolder();
+
+    const answer = await fetch(`${office.url}/staff/orders/${order.id}/upgrade-offers`, {
       method: 'POST',
       headers: { authorization: `Bearer ${office.config.staff.apiToken}`, 'content-type': 'application/json' },
       body: JSON.stringify({ section: 'Premier Club' }),
@@ -166,7 +183,7 @@ describe('customers ask for better seats', () => {
 
     await payOffer(office, offer.id);
     const done = await connector.waitFor((a) => a.conversationId === chat.conversationId && /Upgrade done/.test(a.text ?? ''), 10_000);
-    for (const ticket of (await staffOrder(office, order!.id)).tickets) expect(done.text).toContain(ticket);
+    for (const ticket of (await staffOrder(office, order.id)).tickets) expect(done.text).toContain(ticket);
   });
 });
 
