@@ -297,22 +297,32 @@ function refKey(ref: RefundRef): string {
 }
 
 /**
- * Holds past their end (plus the grace) whose order is missing, belongs to
- * another event, or has ended: the process stopped between hold and order,
- * or between ending the order and freeing its seats. A hold whose order is
- * still open or paid is left to the order pass above, which asks Stripe.
- * Upgrade offers' holds are named by the offer id and looked at the same way.
+ * A hold's record (order or upgrade offer) is written a moment after the
+ * hold; a hold this old with no record never got one (the process or Redis
+ * stopped in between) and nothing will ever pay for its seats.
+ */
+export const RECORD_FOLLOWS_HOLD_MS = 60_000;
+
+/**
+ * Holds no live record owns: the process stopped between hold and record,
+ * or between ending the record and freeing its seats. Freed once past their
+ * end plus the grace as before, and sooner when there is no doubt: the
+ * record has ended, or there is none a minute after the hold was made. A
+ * hold whose record is still open or paid is left to the order pass above,
+ * which asks Stripe. Upgrade offers' holds are named by the offer id and
+ * looked at the same way.
  */
 async function releaseOrphanHolds(now: number, deps: ReconcileDeps, summary: ReconcileSummary): Promise<void> {
   for (const event of deps.catalog.events()) {
-    const holdIds = await deps.seats.expiredHolds(event.id, now - deps.options.graceMs);
-    for (const holdId of holdIds) {
+    const pastEnd = new Set(await deps.seats.expiredHolds(event.id, now - deps.options.graceMs));
+    for (const holdId of await deps.seats.heldIds(event.id)) {
       if (!isRecordId(holdId)) continue;
       summary.holdsChecked += 1;
       try {
         const order = await deps.orders.get(holdId);
         const owned = order !== undefined && order.eventId === event.id;
         if (owned && !isFinal(order.state)) continue;
+        if (!owned && !pastEnd.has(holdId) && !(await madeBefore(deps, event.id, holdId, now - RECORD_FOLLOWS_HOLD_MS))) continue;
         const released = await deps.seats.release(event.id, holdId);
         if (!released.ok || released.already) continue;
         summary.holdsReleased += 1;
@@ -326,6 +336,12 @@ async function releaseOrphanHolds(now: number, deps: ReconcileDeps, summary: Rec
       }
     }
   }
+}
+
+/** True if the hold is still held and was made before `cutoff` (epoch ms). */
+async function madeBefore(deps: ReconcileDeps, eventId: string, holdId: string, cutoff: number): Promise<boolean> {
+  const allocation = await deps.seats.allocation(eventId, holdId);
+  return allocation?.state === 'held' && allocation.createdAt < cutoff;
 }
 
 function count(summary: ReconcileSummary, action: OrderAction): void {

@@ -275,6 +275,11 @@ export class SeatStore {
     return Object.fromEntries(Object.entries(section.rows).map(([row, size]) => [row, rowState(stored.get(row), size)]));
   }
 
+  /** Every allocation of the event still held, whatever its end. */
+  async heldIds(eventId: string): Promise<string[]> {
+    return this.redis.zrange(this.keys.event(eventId).expiring, '0', '-1');
+  }
+
   /**
    * Held allocations whose expiresAt has passed (≤ now). They are not released
    * here: a hold ends only on evidence (DESIGN.md "Hold"), so the caller checks
