@@ -6,6 +6,10 @@
 // checkout.session.completed each) and the worker sells the seats and texts
 // the tickets. Run once per Stripe latency in BENCH_STRIPE_LATENCY_MS (default
 // "0,150"), so the share of a turn that is Stripe's shows apart from ours.
+// It also prints the CPU time the box office (from /proc) and the customers'
+// side used over the rush: on a shared machine, CPU per turn holds steadier
+// than turns per second. BENCH_PROFILE_DIR=<dir> writes the box office's V8
+// CPU profile there (summarise it with bench/cpu-profile.summary.ts).
 //
 // Checked on the seat state read from Redis (test/support/seat-audit.ts), and
 // the run exits non-zero if any fails: every customer answered (200, TwiML
@@ -68,7 +72,11 @@ async function runOnce(stripeLatencyMs: number): Promise<string[]> {
   try {
     const loadBefore = loadAverage();
     const before = await measureBaselines(office.redis, IN_FLIGHT, 'before');
+    const cpuBefore = office.cpuSeconds();
+    const clientCpu = process.cpuUsage();
     const { answers, latencies, answeredAt, seconds } = await rush(office);
+    const cpuAfter = office.cpuSeconds();
+    const { user, system } = process.cpuUsage(clientCpu);
     // A kind of answer's rate runs from the first text to the last answer of that kind: holds per second until the last hold.
     const by = (outcome: Outcome | 'all') => {
       const ns = answers.flatMap((answer, n) => (outcome === 'all' || outcomeOf(answer) === outcome ? [n] : []));
@@ -124,6 +132,12 @@ async function runOnce(stripeLatencyMs: number): Promise<string[]> {
       `outcome: ${held.length} held (${held.length * PARTY} seats), ${by('sold out').count} told sold out, ${by('other').count} other; ` +
         `then ${sold} seats sold, ${stillHeld} still held, ${office.twilio.messages.length} ticket SMS; ` +
         `turn p99 ${latency(turns, 99).toFixed(0)} ms, ${overTimeout} answers slower than Twilio's 15 s webhook timeout`,
+    );
+    // On a small machine the customers' side (signing, sending, reading 2,000 requests) competes with the box office for the same cores.
+    const perTurn = (cpuSeconds: number) => `${cpuSeconds.toFixed(2)} s, ${((cpuSeconds * 1000) / CUSTOMERS).toFixed(2)} ms per SMS turn`;
+    console.log(
+      `CPU over the rush: box office ${cpuBefore === undefined || cpuAfter === undefined ? 'not measured (no /proc)' : perTurn(cpuAfter - cpuBefore)} (every thread); ` +
+        `the customers' side, in this process, ${perTurn((user + system) / 1e6)}`,
     );
     console.log(problems.length === 0 ? 'invariants: all hold' : `INVARIANTS BROKEN:\n  ${problems.slice(0, 20).join('\n  ')}`);
   } finally {

@@ -15,6 +15,7 @@ import { createQueues, QUEUE_PREFIX, type Queues } from '../../src/queue/queues.
 import { freePort, startRedisServer } from '../../src/redis/redis-server.process.js';
 import { startStripeApiServer, type StripeApiServer } from '../../test/support/stripe-api.server.js';
 import { startTwilioApiServer, type TwilioApiServer } from '../../test/support/twilio-api.server.js';
+import { processCpuSeconds } from './process-cpu.js';
 
 /** Credentials and addresses the benchmark and the box office share. */
 export const BENCH = {
@@ -48,6 +49,8 @@ export interface BenchOffice {
   queues: Queues;
   stripe: StripeApiServer;
   twilio: TwilioApiServer;
+  /** CPU seconds the box office process has used so far (processCpuSeconds); undefined without /proc. */
+  cpuSeconds(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -86,7 +89,7 @@ export async function startBenchOffice(options: BenchOfficeOptions): Promise<Ben
     await stop();
     throw err;
   }
-  return { baseUrl, redis, catalog: loadCatalog(catalogPath), queues, stripe, twilio, stop };
+  return { baseUrl, redis, catalog: loadCatalog(catalogPath), queues, stripe, twilio, cpuSeconds: () => processCpuSeconds(app.pid), stop };
 }
 
 /** `node dist/src/main.js all`; with BENCH_PROFILE_DIR set, it writes a CPU profile there on exit. */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { ActivityHandler, type ConversationState, type TurnContext } from 'botbuilder';
 import { runDialog, type Dialog, type DialogState } from 'botbuilder-dialogs';
 import type { Logger } from 'pino';
+import { SharedDialogMemory } from './dialog-memory.shared.js';
 import type { TurnLock } from './turn.lock.js';
 
 export const CHAT_WELCOME =
@@ -25,8 +26,9 @@ export class BoxOfficeBot extends ActivityHandler {
   constructor(private readonly deps: BoxOfficeBotDeps) {
     super();
     const dialogState = deps.conversationState.createProperty<DialogState>('dialogState');
+    const memory = new SharedDialogMemory();
     this.onMessage(async (context, next) => {
-      if (!(await deps.staffDesk?.answer(context))) await runDialog(deps.dialog, context, dialogState);
+      if (!(await deps.staffDesk?.answer(context))) await memory.around(context, () => runDialog(deps.dialog, context, dialogState));
       await next();
     });
     this.onMembersAdded(async (context, next) => {

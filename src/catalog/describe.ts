@@ -1,12 +1,16 @@
 import type { CatalogEvent, Section } from './catalog.schema.js';
 import { isSeated } from './catalog.schema.js';
 
+// Built once: toLocaleString() with options builds a new Intl.NumberFormat on
+// every call, about 20 µs, and prices are formatted on every turn that lists sections.
+const WHOLE = new Intl.NumberFormat('en-US', { minimumFractionDigits: 0, maximumFractionDigits: 0 });
+const CENTS = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
 /** 20000, 'usd' → "$200"; 2550 → "$25.50"; 150000 → "$1,500". */
 export function formatPrice(minor: number, currency: string): string {
   const major = minor / 100;
   const symbol = currency.toLowerCase() === 'usd' ? '$' : `${currency.toUpperCase()} `;
-  const digits = Number.isInteger(major) ? 0 : 2;
-  return `${symbol}${major.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
+  return `${symbol}${(Number.isInteger(major) ? WHOLE : CENTS).format(major)}`;
 }
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];

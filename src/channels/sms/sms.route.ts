@@ -1,5 +1,4 @@
 import express, { Router } from 'express';
-import twilio from 'twilio';
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import type { BoxOfficeBot } from '../../bot/box-office.bot.js';
@@ -9,13 +8,12 @@ import { overLimitReplies, type SenderLimit } from '../sender-limit.js';
 import type { DeliveryStatusService } from './delivery-status.service.js';
 import { SmsAdapter } from './sms.adapter.js';
 import type { SmsConsent } from './sms-consent.js';
+import { TwimlReplies } from './twiml.replies.js';
 import { requireTwilioSignature } from './twilio-signature.js';
 
 export const SMS_INBOUND_PATH = '/sms/inbound';
 export const SMS_STATUS_PATH = '/sms/status';
 
-/** Twilio allows at most 10 <Message> elements in one TwiML reply (error 14109). */
-const MAX_TWIML_MESSAGES = 10;
 const SORRY = 'Sorry, something went wrong on our side. Please try again in a minute.';
 
 const inboundSchema = z.object({
@@ -54,6 +52,7 @@ export function smsRoutes(deps: SmsRouteDeps): Router {
   const router = Router();
   const form = express.urlencoded({ extended: false, limit: '64kb' });
   const signed = requireTwilioSignature(deps.authToken, deps.publicBaseUrl, deps.badSignatures);
+  const twiml = new TwimlReplies();
 
   router.post(SMS_INBOUND_PATH, form, signed, async (req, res) => {
     const parsed = inboundSchema.safeParse(req.body);
@@ -78,7 +77,7 @@ export function smsRoutes(deps: SmsRouteDeps): Router {
       deps.log.error({ component: 'sms', from: maskPhone(sms.From), messageSid: sms.MessageSid, err }, 'inbound SMS turn failed');
       texts = [SORRY];
     }
-    res.type('text/xml').send(twiml(texts));
+    res.type('text/xml').send(twiml.for(texts));
   });
 
   router.post(SMS_STATUS_PATH, form, signed, async (req, res) => {
@@ -97,9 +96,3 @@ export function smsRoutes(deps: SmsRouteDeps): Router {
   return router;
 }
 
-function twiml(texts: string[]): string {
-  const response = new twilio.twiml.MessagingResponse();
-  const fitted = texts.length > MAX_TWIML_MESSAGES ? [...texts.slice(0, MAX_TWIML_MESSAGES - 1), texts.slice(MAX_TWIML_MESSAGES - 1).join('\n\n')] : texts;
-  for (const text of fitted) response.message(text);
-  return response.toString();
-}
