@@ -113,25 +113,36 @@ describe('staff offer an upgrade by API, the customer pays, the seats swap', () 
 });
 
 describe('refunding an upgraded order', () => {
-  it('returns the new seats and voids the new tickets; names the upgrade payment it does not pay back', async () => {
+  it('returns the new seats, voids the new tickets, and pays back the upgrade share of those tickets once Stripe confirms', async () => {
     const order = await buyAndPay(office, newPhone(), '2 tickets lakers section 101');
     const offerId = (await offerUpgrade(office, order.id, { section: 'club' })).body.offer!.id;
     await payOffer(office, offerId);
     const upgraded = await staffOrder(office, order.id);
+    const offer = await staffOrder(office, offerId);
+    const offerPayment = office.stripe!.sessions.get(offer.stripeSessionId!)!.payment_intent;
+    const payBacks = () => office.stripe!.requests.filter((r) => r.method === 'POST' && r.path === '/v1/refunds' && r.body.payment_intent === offerPayment);
 
     const answer = await staffRefund(office, order.id, { tickets: 1 });
     expect(answer.status).toBe(202);
+    // The ticket's first payment now; the upgrade's share once Stripe confirms the refund.
     expect(answer.body.refund!.amount).toBe(20_000);
-    expect((answer.body as { upgradesNotRefunded?: unknown }).upgradesNotRefunded).toEqual([{ offerId, amount: 50_000, currency: 'usd' }]);
-    const stripeRefund = [...office.stripe!.refunds.values()].find((r) => r.metadata?.orderId === order.id)!;
-    office.stripe!.setRefund(stripeRefund.id, { status: 'succeeded' });
-    const confirmed = refundEvent(office, 'refund.updated', stripeRefund.id);
-    expect((await postStripeEvent(office, confirmed)).status).toBe(200);
-    await jobEnd(office, 'payments', confirmed.id);
+    expect((answer.body as { upgradePayBacks?: unknown }).upgradePayBacks).toEqual([{ offerId, amount: 25_000, currency: 'usd' }]);
+    expect(payBacks()).toHaveLength(0);
 
+    const stripeRefund = [...office.stripe!.refunds.values()].find((r) => r.metadata?.orderId === order.id && r.payment_intent !== offerPayment)!;
+    office.stripe!.setRefund(stripeRefund.id, { status: 'succeeded' });
+    for (const eventId of ['evt_refund_confirmed_once', 'evt_refund_confirmed_twice']) {
+      const confirmed = refundEvent(office, 'refund.updated', stripeRefund.id, `${eventId}_${order.id}`);
+      expect((await postStripeEvent(office, confirmed)).status).toBe(200);
+      await jobEnd(office, 'payments', confirmed.id);
+    }
+
+    expect(payBacks()).toHaveLength(1);
+    expect(payBacks()[0]!.body.amount).toBe('25000');
+    expect(payBacks()[0]!.headers['idempotency-key']).toBe(`pay-back-${offerId}-${answer.body.refund!.id}`);
     const after = await staffOrder(office, order.id);
     expect(after.refundedTickets).toEqual([upgraded.tickets[1]]);
-    expect(after.timeline.some((entry) => entry.note?.includes(`upgrade ${offerId}`) && entry.note.includes('paid separately'))).toBe(true);
+    expect(after.timeline.filter((entry) => entry.cause.startsWith(`upgrade-pay-back:${offerId}:`))).toHaveLength(1);
     const club = await seatMap('club');
     expect(seatState(club, upgraded.seats[0]!)).toBe('S');
     expect(seatState(club, upgraded.seats[1]!)).toBe('.');

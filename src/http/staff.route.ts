@@ -76,7 +76,7 @@ export function staffRoutes(deps: StaffRouteDeps): Router {
       });
       return;
     }
-    res.status(202).json({ refund: result.refund, replay: result.replay, order: result.order, upgradesNotRefunded: result.upgradesNotRefunded });
+    res.status(202).json({ refund: result.refund, replay: result.replay, order: result.order, upgradePayBacks: result.upgradePayBacks });
   });
 
   router.get('/staff/events/:id/inventory', async (req, res) => {

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { formatPrice } from '../catalog/describe.js';
+import type { PayBack } from '../upgrades/upgrade.pay-back.js';
 import { RefundRejectedError, type CheckoutGateway, type RefundInfo, type RefundRequest } from '../payments/checkout.gateway.js';
 import type { SeatStore } from '../seats/seat.store.js';
 import { partialRefundNotice, UnknownOrderError, type NoticeQueue } from './fulfilment.service.js';
@@ -35,11 +36,15 @@ export type RefundRefusal =
   /** Stripe could not be reached or failed: the refund may or may not exist; asking again finishes it. */
   | 'stripe_unavailable';
 
-/** An upgrade's own payment, which a refund of its order leaves alone. */
-export interface UpgradePayment {
-  offerId: string;
-  amount: number;
-  currency: string;
+/**
+ * An upgraded order was paid more than once: its tickets, then each upgrade
+ * by a payment of its own. A refund of tickets pays back the first payment
+ * here, and the upgrades' share for those tickets there, once Stripe has
+ * confirmed the refund (src/upgrades/upgrade.pay-back.ts).
+ */
+export interface UpgradeShares {
+  planFor(order: Order, tickets: number): Promise<PayBack[]>;
+  afterTicketRefund(order: Order, record: RefundRecord): Promise<void>;
 }
 
 export type RefundRequestResult =
@@ -50,12 +55,8 @@ export type RefundRequestResult =
       order: Order;
       /** True when this was the same request again: Stripe was asked with the same idempotency key. */
       replay: boolean;
-      /**
-       * Upgrades the order took, each paid by a payment of its own that this
-       * refund (of the order's first payment) does not touch: staff refund
-       * them in Stripe. Noted on the order's timeline too.
-       */
-      upgradesNotRefunded: UpgradePayment[];
+      /** What is paid back of the order's upgrades too, once Stripe confirms this refund. */
+      upgradePayBacks: PayBack[];
     }
   | { ok: false; reason: RefundRefusal; message: string; refund?: RefundRecord; stripeCode?: string };
 
@@ -116,6 +117,8 @@ export class RefundService {
       checkout: CheckoutGateway;
       notices: NoticeQueue;
       log: Logger;
+      /** Upgraded orders: the upgrades' share of a ticket refund. */
+      upgradeShares?: UpgradeShares;
       /** Default: the clock. */
       now?: () => Date;
     },
@@ -327,22 +330,9 @@ export class RefundService {
     // The webhook may already have confirmed it: the record then stays succeeded.
     const updated = await this.deps.refunds.update({ ...record, stripeRefundId: info.id, updatedAt: this.now().toISOString() }, ['requested']);
     await this.deps.orders.note(order.id, `refund-requested:${record.id}:${record.attempt}`, `refund ${record.id} asked of Stripe by ${record.by}: ${describePlan(record)} (${info.id})`);
-    const upgradesNotRefunded = await this.upgradesPaidSeparately(order, record);
+    const upgradePayBacks = (await this.deps.upgradeShares?.planFor(order, record.tickets.length)) ?? [];
     this.deps.log.info({ ...log, stripeRefundId: info.id, amount: record.amount, replay }, 'refund requested');
-    return { ok: true, refund: updated.record ?? record, order, replay, upgradesNotRefunded };
-  }
-
-  /**
-   * An upgraded order was paid twice: its tickets, then the upgrade (its own
-   * Checkout Session and payment). A refund here pays back the first payment
-   * only; the upgrades' payments are named for staff, on the timeline too.
-   */
-  private async upgradesPaidSeparately(order: Order, record: RefundRecord): Promise<UpgradePayment[]> {
-    const taken = (await this.deps.orders.offersOf(order.id)).filter((offer) => offer.state === 'fulfilled');
-    if (taken.length === 0) return [];
-    const list = taken.map((offer) => `${offer.id} (${formatPrice(offer.amount, offer.currency)})`).join(', ');
-    await this.deps.orders.note(order.id, `refund-upgrades:${record.id}`, `refund ${record.id} pays back the tickets' first payment only; upgrade ${list} was paid separately: refund it in Stripe if it is owed`);
-    return taken.map((offer) => ({ offerId: offer.id, amount: offer.amount, currency: offer.currency }));
+    return { ok: true, refund: updated.record ?? record, order, replay, upgradePayBacks };
   }
 
   /**
@@ -457,6 +447,8 @@ export class RefundService {
       return 'refund_conflict';
     }
     const after = applied.order!;
+    // Also on a duplicate: a run that died after applying it finishes the pay-backs (each once).
+    await this.deps.upgradeShares?.afterTicketRefund(after, record);
     // Which notice follows from what this refund did, not from the state now:
     // a retry after a later refund must still send this one's. Whichever path
     // applied it (webhook or reconciliation), its cause ends the same way.

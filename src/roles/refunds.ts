@@ -1,6 +1,7 @@
 import { QueuedNotices } from '../jobs/notification.job.js';
 import { RefundService } from '../orders/refund.service.js';
 import { RefundStore } from '../orders/refund.store.js';
+import { UpgradePayBacks } from '../upgrades/upgrade.pay-back.js';
 import type { Foundation } from './foundation.js';
 
 /**
@@ -17,5 +18,6 @@ export function createRefundService(foundation: Foundation): RefundService {
     checkout,
     notices: new QueuedNotices(queues.notifications),
     log,
+    upgradeShares: new UpgradePayBacks({ orders: commerce.orders, checkout, log }),
   });
 }

@@ -3,6 +3,7 @@ import { QueuedNotices } from '../jobs/notification.job.js';
 import { FulfilmentService } from '../orders/fulfilment.service.js';
 import type { RefundService } from '../orders/refund.service.js';
 import { UpgradeFulfilment } from '../upgrades/upgrade.fulfilment.js';
+import { UpgradePayBacks } from '../upgrades/upgrade.pay-back.js';
 import { UpgradeService } from '../upgrades/upgrade.service.js';
 import type { Foundation } from './foundation.js';
 
@@ -24,6 +25,6 @@ export function createUpgradeService(foundation: Foundation, refunds: RefundServ
 export function createFulfilment(foundation: Foundation): FulfilmentService {
   const { commerce, checkout, queues, log } = foundation;
   const notices = new QueuedNotices(queues.notifications);
-  const upgrades = new UpgradeFulfilment({ ...commerce, checkout, notices, log });
+  const upgrades = new UpgradeFulfilment({ ...commerce, payBacks: new UpgradePayBacks({ orders: commerce.orders, checkout, log }), notices, log });
   return new FulfilmentService({ ...commerce, notices, log, upgrades });
 }

@@ -5,8 +5,8 @@ import { upgradedNotice, type FulfilmentOutcome, type NoticeQueue } from '../ord
 import type { Order } from '../orders/order.js';
 import type { OrderStore } from '../orders/order.store.js';
 import { issueTickets } from '../orders/tickets.js';
-import { RefundRejectedError, type CheckoutGateway } from '../payments/checkout.gateway.js';
 import type { SeatStore } from '../seats/seat.store.js';
+import type { UpgradePayBacks } from './upgrade.pay-back.js';
 
 const OPEN = new Set(['held', 'awaiting_payment']);
 
@@ -20,14 +20,14 @@ const OPEN = new Set(['held', 'awaiting_payment']);
  * Every step is safe to repeat: the offer's transitions are once per cause,
  * the swap answers `already` the second time, the order's new tickets are
  * written with a timeline entry once per offer, notices once per order and
- * notice, and the refund carries an idempotency key from the offer.
+ * notice, and the pay-back carries an idempotency key from the offer.
  */
 export class UpgradeFulfilment {
   constructor(
     private readonly deps: {
       orders: OrderStore;
       seats: SeatStore;
-      checkout: CheckoutGateway;
+      payBacks: UpgradePayBacks;
       catalog: EventCatalog;
       notices: NoticeQueue;
       log: Logger;
@@ -70,34 +70,14 @@ export class UpgradeFulfilment {
    */
   private async payBack(offer: Order, order: Order | undefined, why: string): Promise<FulfilmentOutcome> {
     await this.deps.seats.release(offer.eventId, offer.id);
-    const refund = await this.refund(offer);
-    const amount = formatPrice(refund.amount ?? offer.amount, offer.currency);
-    const outcome = refund.id ? `refund ${refund.id} of ${amount} asked of Stripe` : `Stripe refused the refund (${refund.error}): refund ${amount} by hand`;
+    const refund = await this.deps.payBacks.refund(offer, offer.amount, `pay-back-${offer.id}`);
+    const amount = formatPrice(offer.amount, offer.currency);
+    const outcome = 'refundId' in refund ? `refund ${refund.refundId} of ${amount} asked of Stripe` : `Stripe refused the refund (${refund.refused}): refund ${amount} by hand`;
     await this.deps.orders.transition(offer.id, { to: 'refunded', cause: `pay-back:${offer.id}`, note: `${why}; ${outcome}` });
     if (order) await this.deps.orders.note(order.id, `upgrade-paid-back:${offer.id}`, `upgrade ${offer.id} was paid but not given: ${why}; ${outcome}`);
     await this.deps.notices.enqueue(offer.id, 'upgrade_refunded');
-    this.deps.log.warn({ component: 'upgrades', orderId: offer.upgradeOf, offerId: offer.id, why, refundId: refund.id }, 'upgrade paid but not given: paid back');
+    this.deps.log.warn({ component: 'upgrades', orderId: offer.upgradeOf, offerId: offer.id, why, refund }, 'upgrade paid but not given: paid back');
     return 'refunded';
-  }
-
-  private async refund(offer: Order): Promise<{ id?: string; amount?: number; error?: string }> {
-    const session = await this.deps.checkout.retrieve(offer.stripeSessionId!);
-    if (!session.paymentIntentId) return { error: 'no payment on the session' };
-    try {
-      const refund = await this.deps.checkout.refund({
-        paymentIntentId: session.paymentIntentId,
-        amount: session.amountTotal ?? offer.amount,
-        orderId: offer.upgradeOf!,
-        refundId: offer.id,
-        reason: 'requested_by_customer',
-        note: `upgrade ${offer.id} paid back`,
-        idempotencyKey: `pay-back-${offer.id}`,
-      });
-      return { id: refund.id, amount: refund.amount };
-    } catch (err) {
-      if (err instanceof RefundRejectedError) return { error: err.code ?? err.message };
-      throw err;
-    }
   }
 
   private async latePayment(offer: Order, order: Order | undefined, cause: string): Promise<FulfilmentOutcome> {
