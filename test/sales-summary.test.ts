@@ -62,11 +62,13 @@ describe('summarizeSales', () => {
     expect(summarizeSales({ eventId: EVENT, currency: 'usd', orders: [], inventory }).seats).toEqual({ capacity: 140, held: 2, sold: 6, available: 132 });
   });
 
-  it('adds the upgrades paid for to revenue, and those paid back to refunds; leaves out open offers and other events', () => {
-    const upgrade = (state: OrderState, amount: number) => order(state, { kind: 'upgrade', upgradeOf: 'BX-T1', amount, tickets: [] });
+  it('adds the upgrades paid for to revenue, and what was given back of them to refunds; leaves out open offers and other events', () => {
+    const upgrade = (state: OrderState, amount: number, refundedAmount = 0) => order(state, { kind: 'upgrade', upgradeOf: 'BX-T1', amount, refundedAmount, tickets: [] });
     const orders = [
-      upgrade('fulfilled', 5_000),
-      upgrade('refunded', 7_000),
+      // Taken, and its share of one refunded ticket since paid back.
+      upgrade('fulfilled', 5_000, 2_500),
+      // Paid after its order ended: given back in full.
+      upgrade('refunded', 7_000, 7_000),
       upgrade('awaiting_payment', 9_000),
       upgrade('expired', 9_000),
       order('fulfilled', { eventId: 'another-event' }),
@@ -76,7 +78,7 @@ describe('summarizeSales', () => {
 
     expect(summary.tickets).toEqual({ sold: 0, refunded: 0, valid: 0 });
     expect(summary.upgrades).toEqual({ taken: 1, paidBack: 1, amount: 12_000 });
-    expect(summary.revenue).toEqual({ gross: 12_000, refunded: 7_000, net: 5_000 });
+    expect(summary.revenue).toEqual({ gross: 12_000, refunded: 9_500, net: 2_500 });
     expect(summary.orders.total).toBe(0);
   });
 });

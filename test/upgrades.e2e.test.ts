@@ -143,6 +143,7 @@ describe('refunding an upgraded order', () => {
     const after = await staffOrder(office, order.id);
     expect(after.refundedTickets).toEqual([upgraded.tickets[1]]);
     expect(after.timeline.filter((entry) => entry.cause.startsWith(`upgrade-pay-back:${offerId}:`))).toHaveLength(1);
+    expect((await staffOrder(office, offerId)).refundedAmount).toBe(25_000);
     const club = await seatMap('club');
     expect(seatState(club, upgraded.seats[0]!)).toBe('S');
     expect(seatState(club, upgraded.seats[1]!)).toBe('.');
@@ -290,7 +291,7 @@ describe('an upgrade paid after its order was refunded', () => {
     const end = await payOffer(office, offerId);
     expect(end.returnvalue).toBe('refunded');
     const offer = await staffOrder(office, offerId);
-    expect(offer.state).toBe('refunded');
+    expect(offer).toMatchObject({ state: 'refunded', refundedAmount: offer.amount });
     const session = office.stripe!.sessions.get(offer.stripeSessionId!)!;
     const payBack = office.stripe!.requests.filter((r) => r.method === 'POST' && r.path === '/v1/refunds' && r.body.payment_intent === session.payment_intent);
     expect(payBack).toHaveLength(1);

@@ -53,6 +53,7 @@ export function encodePatch(patch: OrderPatch = {}): string[] {
     seats: patch.seats && JSON.stringify(patch.seats),
     tickets: patch.tickets && JSON.stringify(patch.tickets),
     holdExpiresAt: patch.holdExpiresAt === undefined ? undefined : String(patch.holdExpiresAt),
+    refundedAmount: patch.refundedAmount === undefined ? undefined : String(patch.refundedAmount),
   });
 }
 

@@ -138,6 +138,11 @@ export type NewOrder = z.input<typeof newOrderSchema>;
 export interface OrderPatch {
   /** Set when an upgrade moves a fulfilled order to another section. */
   sectionId?: string;
+  /**
+   * On an upgrade offer: minor units of its own payment paid back so far
+   * (ticket orders' refunds are applied by apply-refund.lua instead).
+   */
+  refundedAmount?: number;
   stripeSessionId?: string;
   checkoutUrl?: string;
   seats?: string[];

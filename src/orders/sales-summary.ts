@@ -20,7 +20,7 @@ export interface SalesSummary {
   revenue: {
     /** Amounts of the orders and upgrades paid for. */
     gross: number;
-    /** Amounts paid back: ticket refunds as Stripe confirmed them, and upgrades paid back. */
+    /** Amounts paid back: ticket refunds as Stripe confirmed them, and upgrade payments given back (Stripe accepted the refund). */
     refunded: number;
     /** gross − refunded. */
     net: number;
@@ -47,7 +47,8 @@ export function summarizeSales(input: { eventId: string; currency: string; order
   // A fully refunded order voids every ticket it had; a partial refund lists the ones it voided.
   const refundedTickets = sum(paid.map((order) => (order.state === 'refunded' ? order.quantity : order.refundedTickets.length)));
   const gross = sum(paid.map((order) => order.amount)) + upgradeAmount;
-  const refunded = sum(tickets.map((order) => order.refundedAmount)) + sum(paidBack.map((offer) => offer.amount));
+  // Ticket refunds, and upgrade payments given back: in full, or their share of refunded tickets.
+  const refunded = sum(tickets.map((order) => order.refundedAmount)) + sum([...taken, ...paidBack].map((offer) => offer.refundedAmount));
   const byState = Object.fromEntries(ORDER_STATES.map((state) => [state, 0])) as Record<OrderState, number>;
   for (const order of tickets) byState[order.state] += 1;
   const sections = input.inventory.sections;

@@ -73,7 +73,12 @@ export class UpgradeFulfilment {
     const refund = await this.deps.payBacks.refund(offer, offer.amount, `pay-back-${offer.id}`);
     const amount = formatPrice(offer.amount, offer.currency);
     const outcome = 'refundId' in refund ? `refund ${refund.refundId} of ${amount} asked of Stripe` : `Stripe refused the refund (${refund.refused}): refund ${amount} by hand`;
-    await this.deps.orders.transition(offer.id, { to: 'refunded', cause: `pay-back:${offer.id}`, note: `${why}; ${outcome}` });
+    await this.deps.orders.transition(offer.id, {
+      to: 'refunded',
+      cause: `pay-back:${offer.id}`,
+      note: `${why}; ${outcome}`,
+      ...('refundId' in refund ? { patch: { refundedAmount: refund.amount } } : {}),
+    });
     if (order) await this.deps.orders.note(order.id, `upgrade-paid-back:${offer.id}`, `upgrade ${offer.id} was paid but not given: ${why}; ${outcome}`);
     await this.deps.notices.enqueue(offer.id, 'upgrade_refunded');
     this.deps.log.warn({ component: 'upgrades', orderId: offer.upgradeOf, offerId: offer.id, why, refund }, 'upgrade paid but not given: paid back');

@@ -45,6 +45,13 @@ export class UpgradePayBacks {
       if (!offer) continue;
       const result = await this.refund(offer, payBack.amount, `pay-back-${offer.id}-${record.id}`);
       const amount = formatPrice(payBack.amount, payBack.currency);
+      // On the offer first, then the order: the order's entry is what marks it done. Refunds of one
+      // order run one at a time, so the offer's total read here is not raced.
+      if ('refundId' in result) {
+        await this.deps.orders.note(offer.id, cause, `${amount} paid back with refund ${record.id} of ${order.id} (${result.refundId})`, {
+          refundedAmount: offer.refundedAmount + result.amount,
+        });
+      }
       await this.deps.orders.note(
         order.id,
         cause,
