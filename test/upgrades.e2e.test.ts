@@ -114,7 +114,8 @@ describe('staff offer an upgrade by API, the customer pays, the seats swap', () 
 
 describe('refunding an upgraded order', () => {
   it('returns the new seats, voids the new tickets, and pays back the upgrade share of those tickets once Stripe confirms', async () => {
-    const order = await buyAndPay(office, newPhone(), '2 tickets lakers section 101');
+    const phone = newPhone();
+    const order = await buyAndPay(office, phone, '2 tickets lakers section 101');
     const offerId = (await offerUpgrade(office, order.id, { section: 'club' })).body.offer!.id;
     await payOffer(office, offerId);
     const upgraded = await staffOrder(office, order.id);
@@ -144,6 +145,9 @@ describe('refunding an upgraded order', () => {
     expect(after.refundedTickets).toEqual([upgraded.tickets[1]]);
     expect(after.timeline.filter((entry) => entry.cause.startsWith(`upgrade-pay-back:${offerId}:`))).toHaveLength(1);
     expect((await staffOrder(office, offerId)).refundedAmount).toBe(25_000);
+    // The customer is told everything that comes back: $200 of the ticket and its $250 upgrade share.
+    await jobEnd(office, 'sms', `refund_partial.${answer.body.refund!.id}-${order.id}`);
+    expect(smsTo(office, phone).at(-1)).toContain('1 of your 2 tickets refunded, $450 back to your card');
     const club = await seatMap('club');
     expect(seatState(club, upgraded.seats[0]!)).toBe('S');
     expect(seatState(club, upgraded.seats[1]!)).toBe('.');

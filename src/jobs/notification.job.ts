@@ -74,7 +74,10 @@ export async function processNotification(job: NotificationJob, deps: Notificati
     return HANDED_TO_SMS;
   }
   const base = deps.publicBaseUrl;
-  const message = noticeMessage(job.notice, order, deps.catalog, base ? (id) => payLinkFor(base, id) : undefined);
+  const message = noticeMessage(job.notice, order, deps.catalog, {
+    ...(base ? { payLink: (id: string) => payLinkFor(base, id) } : {}),
+    ...(isRefundNotice(job.notice) ? { upgradesPaidBack: await upgradesPaidBack(order, deps.orders) } : {}),
+  });
   const earlier = await noteAttempt(order, cause, job.notice, deps.orders);
   const found = earlier ? await findEarlierSend(earlier, order, message, job, deps) : undefined;
   let sent: SentMessage | void = found;
@@ -108,6 +111,16 @@ export async function processNotification(job: NotificationJob, deps: Notificati
   }
   deps.log.info({ component: 'notifications', orderId: order.id, notice: job.notice, channel: order.customer.channel, messageId, resend }, 'notice sent');
   return 'sent';
+}
+
+function isRefundNotice(notice: CustomerNotice): boolean {
+  return notice === 'refunded' || notice.startsWith('refund_partial.');
+}
+
+/** What the order's taken upgrades have given back of their own payments (paid back before the refund's notice is queued). */
+async function upgradesPaidBack(order: Order, orders: OrderStore): Promise<number> {
+  const offers = await orders.offersOf(order.id);
+  return offers.filter((offer) => offer.state === 'fulfilled').reduce((sum, offer) => sum + offer.refundedAmount, 0);
 }
 
 /**

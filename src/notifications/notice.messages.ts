@@ -8,17 +8,19 @@ import { activeTickets } from '../orders/refund.js';
 /** How long a card refund takes to show, as Stripe tells customers: https://docs.stripe.com/refunds#refund-timing */
 const REFUND_TIMING = 'back to your card within 5-10 days';
 
-/**
- * The words of each notice. Short, plain text: an SMS segment or two.
- * `payLink` gives the short link of an order or offer (/p/…); without it the
- * checkout URL itself is used.
- */
-export function noticeMessage(
-  notice: CustomerNotice,
-  order: Order,
-  catalog: EventCatalog,
-  payLink: (id: string) => string | undefined = () => order.checkoutUrl,
-): OutboundMessage {
+/** What a notice may need beyond the order itself. */
+export interface NoticeContext {
+  /** The short link of an order or offer (/p/…); without it the checkout URL itself is used. */
+  payLink?: (id: string) => string;
+  /** Minor units given back so far from the order's upgrades' own payments (their share of refunded tickets). */
+  upgradesPaidBack?: number;
+}
+
+/** The words of each notice. Short, plain text: an SMS segment or two. */
+export function noticeMessage(notice: CustomerNotice, order: Order, catalog: EventCatalog, context: NoticeContext = {}): OutboundMessage {
+  const payLink = context.payLink ?? (() => order.checkoutUrl);
+  // Everything given back: the tickets' own payment, and the upgrades' share of those tickets.
+  const refunded = formatPrice(order.refundedAmount + (context.upgradesPaidBack ?? 0), order.currency);
   const event = catalog.event(order.eventId);
   const eventName = event ? describeEvent(event) : order.eventId;
   const places = describeSeats(catalog.section(order.eventId, order.sectionId), order.seats, order.quantity);
@@ -49,11 +51,11 @@ export function noticeMessage(
     case 'refunded':
       return {
         text:
-          `Order ${order.id} is refunded: ${formatPrice(order.refundedAmount, order.currency)} ${REFUND_TIMING}. ` +
+          `Order ${order.id} is refunded: ${refunded} ${REFUND_TIMING}. ` +
           `${order.tickets.length > 0 ? `Your tickets for ${eventName} are no longer valid.` : `Nothing more is owed for ${eventName}.`}`,
       };
     default:
-      return partialRefundMessage(order, catalog);
+      return partialRefundMessage(order, catalog, refunded);
   }
 }
 
@@ -82,14 +84,14 @@ function upgradeOfferMessage(notice: CustomerNotice, offer: Order, places: strin
 }
 
 /** After a partial refund: what was refunded so far, and which tickets (and seats) still count. */
-function partialRefundMessage(order: Order, catalog: EventCatalog): OutboundMessage {
+function partialRefundMessage(order: Order, catalog: EventCatalog, refunded: string): OutboundMessage {
   const active = activeTickets(order);
   const activeSeats = order.seats.filter((_, i) => active.includes(order.tickets[i]!));
   const stillValid = describeSeats(catalog.section(order.eventId, order.sectionId), activeSeats, active.length);
   return {
     text:
       `Order ${order.id}: ${order.refundedTickets.length} of your ${order.tickets.length} tickets refunded, ` +
-      `${formatPrice(order.refundedAmount, order.currency)} ${REFUND_TIMING}. ` +
+      `${refunded} ${REFUND_TIMING}. ` +
       `No longer valid: ${order.refundedTickets.join(', ')}\n` +
       `Still valid: ${active.join(', ')} (${stillValid}).`,
   };
