@@ -96,7 +96,10 @@ export class CancelOrderDialog extends InterruptibleDialog {
       if (!decision.allowed) return this.say(step, replies.refundNotAllowed(order.id, decision.policy));
     }
     const result = await this.deps.refunds.request({ orderId: confirming.orderId, by: 'customer' });
-    if (result.ok) return this.say(step, replies.refundRequested(confirming.orderId, result.refund.amount, result.refund.currency));
+    if (result.ok) {
+      const upgrades = result.upgradePayBacks.reduce((sum, payBack) => sum + payBack.amount, 0);
+      return this.say(step, replies.refundRequested(confirming.orderId, result.refund.amount + upgrades, result.refund.currency));
+    }
     switch (result.reason) {
       case 'already_refunded':
         return this.say(step, replies.orderAlreadyRefunded(confirming.orderId));
@@ -120,7 +123,9 @@ export class CancelOrderDialog extends InterruptibleDialog {
     if (!planned.ok) return this.say(step, replies.orderAlreadyRefunded(order.id));
 
     // A paid order whose seats were gone has no tickets: it is refunded for the places bought.
-    const question = replies.confirmRefund(order, planned.plan.tickets.length || order.quantity, planned.plan.amount);
+    // An upgraded order gets its upgrades' share back too, from their own payments.
+    const upgrades = await this.deps.refunds.upgradeShare(order, planned.plan.tickets.length);
+    const question = replies.confirmRefund(order, planned.plan.tickets.length || order.quantity, planned.plan.amount + upgrades);
     (step.values as { confirming?: Confirming }).confirming = { orderId: order.id };
     await step.context.sendActivity(
       isSms(step.context)

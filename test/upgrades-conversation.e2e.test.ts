@@ -140,6 +140,18 @@ describe('customers ask for better seats', () => {
     expect(await allCounts(office, 'hozier-2027-01-22')).toEqual(counts);
   });
 
+  it('cancelling an upgraded order quotes and refunds everything paid for it, the upgrade too', async () => {
+    const phone = newPhone();
+    const order = await buyAndPay(office, phone, '2 tickets lakers section 101');
+    await said(phone, 'upgrade');
+    const offerId = offerIdIn(await said(phone, '2'))!;
+    await payOffer(office, offerId);
+
+    // $400 for the tickets, then $500 for the upgrade to the club.
+    expect(await said(phone, `cancel ${order.id}`)).toContain(`Cancel order ${order.id} and refund $900 for 2 tickets?`);
+    expect(await said(phone, 'yes')).toContain(`order ${order.id} is cancelled and $900 is being refunded`);
+  });
+
   it('someone with no paid tickets is told so, and nothing is held', async () => {
     const counts = await allCounts(office);
     expect(await said(newPhone(), 'upgrade my seats')).toContain('You have no paid tickets that can move to better seats');

@@ -126,6 +126,12 @@ export class RefundService {
     this.now = deps.now ?? (() => new Date());
   }
 
+  /** What refunding `tickets` of the order gives back of its upgrades' own payments besides (0 for an order never upgraded). */
+  async upgradeShare(order: Order, tickets: number): Promise<number> {
+    const payBacks = (await this.deps.upgradeShares?.planFor(order, tickets)) ?? [];
+    return payBacks.reduce((sum, payBack) => sum + payBack.amount, 0);
+  }
+
   /** The order's refunds, oldest first. */
   list(orderId: string): Promise<RefundRecord[]> {
     return this.deps.refunds.list(orderId);
