@@ -87,6 +87,10 @@ describe('staff commands by message', () => {
     const [withdrawn] = await staff.say(`withdraw ${open.id}`);
     expect(withdrawn?.text).toContain(`Offer ${open.id} withdrawn`);
     expect((await staffOrder(office, open.id)).state).toBe('cancelled');
+    // A chat user claiming a staff member's phone number as their id is a customer.
+    const impostor = chatUser(office.url, connector, STAFF_PHONE);
+    const [answer] = await impostor.say('inventory lakers');
+    expect(answer?.text).not.toMatch(/\d+ free, \d+ held, \d+ sold/);
     // Not a staff command: the customer dialog answers staff too.
     const [hello] = await staff.say('hi');
     expect(hello?.text).toMatch(/Which event would you like tickets for/);

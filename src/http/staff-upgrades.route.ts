@@ -25,8 +25,8 @@ const offerBodySchema = z
     section: z.string().trim().min(1).max(100),
     unitAmount: z.number().int().min(1).max(100_000_000).optional(),
     discountPercent: z.number().min(0).max(99).optional(),
-    /** Stripe Checkout takes payment for 30 minutes to 24 hours. */
-    expiresInMinutes: z.number().int().min(30).max(1440).optional(),
+    /** Stripe Checkout takes payment for 30 minutes to 24 hours, and the session gets 2 minutes' margin on top (held-checkout.ts). */
+    expiresInMinutes: z.number().int().min(30).max(1430).optional(),
   })
   .refine((body) => body.unitAmount === undefined || body.discountPercent === undefined, {
     message: 'give unitAmount or discountPercent, not both',

@@ -31,6 +31,7 @@ const REFUSAL_STATUS: Record<RefundRefusal, number> = {
   fulfilment_pending: 409,
   too_many_tickets: 409,
   refund_in_progress: 409,
+  upgrade_pending: 409,
   no_payment: 409,
   rejected: 409,
   stripe_unavailable: 502,

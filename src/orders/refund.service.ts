@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { formatPrice } from '../catalog/describe.js';
+import { cancelHeld } from './held-checkout.js';
 import type { PayBack } from '../upgrades/upgrade.pay-back.js';
 import { RefundRejectedError, type CheckoutGateway, type RefundInfo, type RefundRequest } from '../payments/checkout.gateway.js';
 import type { SeatStore } from '../seats/seat.store.js';
@@ -30,6 +31,8 @@ export type RefundRefusal =
   | 'too_many_tickets'
   /** Another refund of this order is waiting for Stripe's confirmation. */
   | 'refund_in_progress'
+  /** An upgrade of this order was paid and its seats are being swapped. */
+  | 'upgrade_pending'
   | 'no_payment'
   /** Stripe refused it: nothing changed. */
   | 'rejected'
@@ -251,12 +254,37 @@ export class RefundService {
     }
   }
 
+  /**
+   * A refund and a seat swap must not cross: the refund names the order's
+   * seats and tickets now. An open upgrade offer is withdrawn first (its
+   * session expired, so it can no longer be paid); one already paid is being
+   * swapped, so the refund waits for it.
+   */
+  private async settleOpenUpgrade(order: Order): Promise<Extract<RefundRequestResult, { ok: false }> | undefined> {
+    const offer = order.openOffer ? await this.deps.orders.get(order.openOffer) : undefined;
+    if (!offer || !['held', 'awaiting_payment', 'paid'].includes(offer.state)) return undefined;
+    const busy = refuse('upgrade_pending', `Order ${order.id} has just paid for upgrade ${offer.id} and its seats are being moved; ask again in a moment.`);
+    if (offer.state === 'paid') return busy;
+    let outcome: string;
+    try {
+      outcome = await cancelHeld(this.deps, offer.id, `refund:${order.id}`);
+    } catch (err) {
+      this.deps.log.warn({ component: 'refunds', orderId: order.id, offerId: offer.id, err: (err as Error).message }, 'could not withdraw the open upgrade offer: no refund asked');
+      return refuse('stripe_unavailable', `Stripe could not be reached to withdraw upgrade offer ${offer.id}, so nothing was refunded for order ${order.id}; try again.`);
+    }
+    if (outcome === 'already_paid') return busy;
+    if (outcome === 'cancelled') await this.deps.notices.enqueue(offer.id, 'upgrade_withdrawn');
+    return undefined;
+  }
+
   /** Why this order cannot be refunded at all right now, if it cannot. */
   private async refusalFor(order: Order): Promise<Extract<RefundRequestResult, { ok: false }> | undefined> {
     if (order.state === 'refunded') return refuse('already_refunded', `Order ${order.id} is already refunded.`);
     if (order.state !== 'paid' && order.state !== 'fulfilled') {
       return refuse('not_paid', `Order ${order.id} is ${order.state.replace('_', ' ')}: nothing was paid, so there is nothing to refund.`);
     }
+    const upgrade = await this.settleOpenUpgrade(order);
+    if (upgrade) return upgrade;
     if (order.state === 'paid') {
       // Paid but not fulfilled: either the worker is selling the seats right
       // now (wait for it, or a refund would race the sale), or it found them
@@ -453,15 +481,25 @@ export class RefundService {
       return 'refund_conflict';
     }
     const after = applied.order!;
-    // Also on a duplicate: a run that died after applying it finishes the pay-backs (each once).
-    await this.deps.upgradeShares?.afterTicketRefund(after, record);
     // Which notice follows from what this refund did, not from the state now:
     // a retry after a later refund must still send this one's. Whichever path
     // applied it (webhook or reconciliation), its cause ends the same way.
     const ended = after.timeline.some((entry) => entry.to === 'refunded' && isRefundCause(entry.cause, record.id));
     // A paid order that ends here leaves reconciliation's index too (transition() does this for every other move).
     if (ended) await this.deps.orders.markSettled(order.id);
-    await this.deps.notices.enqueue(order.id, ended ? 'refunded' : partialRefundNotice(record.id));
+    const notice = ended ? 'refunded' : partialRefundNotice(record.id);
+    // Also on a duplicate: a run that died after applying it finishes the
+    // pay-backs (each once). Before the notice, which counts them; if Stripe
+    // cannot be reached the notice still goes, staff see what is owed, and
+    // the job's retries try again.
+    try {
+      await this.deps.upgradeShares?.afterTicketRefund(after, record);
+    } catch (err) {
+      await this.deps.notices.enqueue(order.id, notice);
+      await this.deps.orders.note(order.id, causeVia(via, `upgrade-pay-back-waiting:${record.id}`), `refund ${record.id}: the upgrades' share is not paid back yet (${(err as Error).message}); retrying`);
+      throw err;
+    }
+    await this.deps.notices.enqueue(order.id, notice);
     if (applied.outcome === 'duplicate') return 'duplicate';
     this.deps.log.info({ ...log, amount: refund.amount, state: after.state }, 'refund applied');
     return ended ? 'refunded' : 'partially_refunded';

@@ -6,6 +6,7 @@ import { UpgradeFulfilment } from '../upgrades/upgrade.fulfilment.js';
 import { UpgradePayBacks } from '../upgrades/upgrade.pay-back.js';
 import { UpgradeService } from '../upgrades/upgrade.service.js';
 import type { Foundation } from './foundation.js';
+import { createRefundService } from './refunds.js';
 
 /** Offering and withdrawing seat upgrades: the staff API and staff commands, and customers in the bot. */
 export function createUpgradeService(foundation: Foundation, refunds: RefundService): UpgradeService {
@@ -25,6 +26,12 @@ export function createUpgradeService(foundation: Foundation, refunds: RefundServ
 export function createFulfilment(foundation: Foundation): FulfilmentService {
   const { commerce, checkout, queues, log } = foundation;
   const notices = new QueuedNotices(queues.notifications);
-  const upgrades = new UpgradeFulfilment({ ...commerce, payBacks: new UpgradePayBacks({ orders: commerce.orders, checkout, log }), notices, log });
+  const upgrades = new UpgradeFulfilment({
+    ...commerce,
+    payBacks: new UpgradePayBacks({ orders: commerce.orders, checkout, log }),
+    refunds: createRefundService(foundation),
+    notices,
+    log,
+  });
   return new FulfilmentService({ ...commerce, notices, log, upgrades });
 }

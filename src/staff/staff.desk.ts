@@ -54,7 +54,7 @@ function identity(value: string): string {
 }
 
 export interface StaffDeskDeps {
-  /** STAFF_IDS: phone numbers (SMS) and chat user ids, as the channel gives them (or `<channelId>:<userId>`). */
+  /** STAFF_IDS: phone numbers (SMS), and chat users as `<channelId>:<userId>` (e.g. `msteams:29:1abc…`). */
   staffIds: readonly string[];
   catalog: EventCatalog;
   finder: EventFinder;
@@ -85,7 +85,9 @@ export class StaffDesk {
     const from = context.activity.from?.id;
     if (!from) return false;
     if (isSms(context)) return this.staff.has(identity(from));
-    return this.staff.has(from) || this.staff.has(`${context.activity.channelId}:${from}`);
+    // On chat only `<channelId>:<userId>` entries count: a bare entry is a
+    // phone number, and some chat channels let the page choose the user id.
+    return this.staff.has(`${context.activity.channelId}:${from}`);
   }
 
   private async run(command: StaffCommand): Promise<string> {

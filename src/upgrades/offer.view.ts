@@ -7,8 +7,6 @@ export interface OfferView {
   orderId: string;
   state: Order['state'];
   eventId: string;
-  /** Where the order sits now (or sat, once the offer is taken). */
-  fromSectionId?: string;
   sectionId: string;
   sectionName: string;
   seats: string[];
@@ -23,13 +21,12 @@ export interface OfferView {
   createdAt: string;
 }
 
-export function offerView(offer: Order, catalog: EventCatalog, payLink: (id: string) => string, fromSectionId?: string): OfferView {
+export function offerView(offer: Order, catalog: EventCatalog, payLink: (id: string) => string): OfferView {
   return {
     id: offer.id,
     orderId: offer.upgradeOf ?? '',
     state: offer.state,
     eventId: offer.eventId,
-    ...(fromSectionId ? { fromSectionId } : {}),
     sectionId: offer.sectionId,
     sectionName: catalog.section(offer.eventId, offer.sectionId)?.name ?? offer.sectionId,
     seats: offer.seats,

@@ -4,6 +4,7 @@ import { describeSeats, formatPrice } from '../catalog/describe.js';
 import { upgradedNotice, type FulfilmentOutcome, type NoticeQueue } from '../orders/fulfilment.service.js';
 import type { Order } from '../orders/order.js';
 import type { OrderStore } from '../orders/order.store.js';
+import type { RefundRecord } from '../orders/refund.js';
 import { issueTickets } from '../orders/tickets.js';
 import type { SeatStore } from '../seats/seat.store.js';
 import type { UpgradePayBacks } from './upgrade.pay-back.js';
@@ -28,6 +29,7 @@ export class UpgradeFulfilment {
       orders: OrderStore;
       seats: SeatStore;
       payBacks: UpgradePayBacks;
+      refunds: { list(orderId: string): Promise<RefundRecord[]> };
       catalog: EventCatalog;
       notices: NoticeQueue;
       log: Logger;
@@ -45,6 +47,9 @@ export class UpgradeFulfilment {
     if (offer.state === 'refunded') return 'ignored';
     if (offer.state !== 'paid') return this.latePayment(offer, order, cause);
     if (!order || order.state !== 'fulfilled') return this.payBack(offer, order, `order ${offer.upgradeOf} was ${order?.state ?? 'missing'} when the upgrade was paid`);
+    // A refund asked for or made names the order's present seats and tickets: the swap must not move them.
+    const refunds = await this.deps.refunds.list(order.id);
+    if (refunds.some((refund) => refund.status !== 'failed')) return this.payBack(offer, order, `order ${order.id} has a refund`);
 
     const swap = await this.deps.seats.swap(offer.eventId, order.id, offer.id);
     if (!swap.ok) return this.payBack(offer, order, `the seats could not be swapped (${swap.reason})`);

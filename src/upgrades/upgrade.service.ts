@@ -106,7 +106,7 @@ export class UpgradeService {
   async choices(order: Order): Promise<UpgradeChoice[]> {
     const event = this.deps.catalog.event(order.eventId);
     const current = this.deps.catalog.section(order.eventId, order.sectionId);
-    const inventory = await this.deps.seats.inventory(order.eventId);
+    const [inventory, paid] = await Promise.all([this.deps.seats.inventory(order.eventId), this.paidPerTicket(order)]);
     if (!event || !current || !inventory) return [];
     return event.sections
       .filter((section) => section.tier > current.tier)
@@ -114,7 +114,7 @@ export class UpgradeService {
         const room = inventory.sections.find((s) => s.id === section.id);
         return room !== undefined && (isSeated(section) ? (room.largestBlock ?? 0) : room.available) >= order.quantity;
       })
-      .map((section) => ({ section, unitAmount: section.price - order.unitAmount }))
+      .map((section) => ({ section, unitAmount: section.price - paid }))
       .filter((choice) => choice.unitAmount > 0)
       .sort((a, b) => b.section.tier - a.section.tier || a.unitAmount - b.unitAmount);
   }
@@ -132,8 +132,9 @@ export class UpgradeService {
     const event = this.deps.catalog.event(order.eventId)!;
     const notNow = this.whyNot(order, now);
     if (notNow) return notNow;
-    if ((await this.deps.refunds.list(order.id)).length > 0) {
-      return refuse('order_has_refunds', `Order ${order.id} has a refund; upgrade only an order with all its tickets.`);
+    // A refund waiting for Stripe names the present seats; one that was applied is caught by whyNot.
+    if ((await this.deps.refunds.list(order.id)).some((refund) => refund.status === 'requested')) {
+      return refuse('order_has_refunds', `Order ${order.id} has a refund on its way; upgrade only an order with all its tickets.`);
     }
     const current = this.deps.catalog.section(order.eventId, order.sectionId);
     const target = this.deps.catalog.section(order.eventId, request.sectionId);
@@ -141,7 +142,7 @@ export class UpgradeService {
     if (!current || target.tier <= current.tier) {
       return refuse('not_better', `${target.name} is not better than ${current?.name ?? order.sectionId}, where order ${order.id} sits.`);
     }
-    const unitAmount = priceDifference(order, target, request);
+    const unitAmount = priceDifference(await this.paidPerTicket(order), target, request);
     if (!Number.isInteger(unitAmount) || unitAmount < 1) {
       return refuse('bad_price', `The price difference per ticket must be a whole number of ${event.currency.toUpperCase()} minor units, 1 or more (it came to ${unitAmount}).`);
     }
@@ -210,6 +211,12 @@ export class UpgradeService {
     return result;
   }
 
+  /** What one ticket of the order has cost so far: its price, plus each upgrade taken since. */
+  private async paidPerTicket(order: Order): Promise<number> {
+    const taken = (await this.deps.orders.offersOf(order.id)).filter((offer) => offer.state === 'fulfilled');
+    return taken.reduce((sum, offer) => sum + offer.unitAmount, order.unitAmount);
+  }
+
   /** Why this order cannot be upgraded now (undefined: it can). */
   private whyNot(order: Order, now: number): Extract<OfferResult, { ok: false }> | undefined {
     if (order.kind !== 'tickets') return refuse('unknown_order', `${order.id} is an upgrade offer, not an order.`);
@@ -225,9 +232,9 @@ export class UpgradeService {
   }
 }
 
-function priceDifference(order: Order, target: Section, request: OfferRequest): number {
+function priceDifference(paidPerTicket: number, target: Section, request: OfferRequest): number {
   if (request.unitAmount !== undefined) return request.unitAmount;
-  const difference = target.price - order.unitAmount;
+  const difference = target.price - paidPerTicket;
   return request.discountPercent === undefined ? difference : Math.round((difference * (100 - request.discountPercent)) / 100);
 }
 
