@@ -42,7 +42,7 @@ async function within<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'
 async function main(role: Role): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel, { format: logFormatFor(process.env, process.stdout.isTTY === true) });
-  const catalog = loadCatalog(config.catalogPath);
+  const catalog = loadCatalog(config.catalogPath, new Date());
   const location = await locateRedis(config.redisUrl, log);
   if (config.checkRedisPersistence) await requirePersistentRedis(location.url, { production: config.env === 'production', log });
   // With NODE_ENV=production loadConfig has refused these already; elsewhere

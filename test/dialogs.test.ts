@@ -22,7 +22,7 @@ import { DemoCheckoutGateway } from '../src/payments/demo-checkout.gateway.js';
 import { testRedis, uniquePrefix } from './support/redis.js';
 import { UpgradeService } from '../src/upgrades/upgrade.service.js';
 
-const LAKERS = 'lakers-warriors-2026-12-05';
+const LAKERS = 'lakers-warriors';
 const PUBLIC_BASE_URL = 'https://tickets.example.test';
 /** Every sample event is still on sale on this day. */
 const NOW = new Date('2026-11-01T12:00:00Z');
@@ -62,7 +62,7 @@ let upgrades: UpgradeService;
 
 beforeAll(() => {
   redis = testRedis();
-  catalog = loadCatalog(CATALOG_PATH);
+  catalog = loadCatalog(CATALOG_PATH, NOW);
   finder = new EventFinder(catalog);
 });
 
@@ -506,7 +506,7 @@ describe('cancelling a paid order', () => {
   });
 
   it("explains the event's policy when customers may not cancel, and changes nothing", async () => {
-    const order = await paidOrder('sms', 'hamilton-2027-02-13', 'mezzanine', 2);
+    const order = await paidOrder('sms', 'hamilton', 'mezzanine', 2);
     await conversation('sms').play([
       [`cancel ${order.id}`, `Order ${order.id} can't be cancelled for a refund now. The policy for this event: No refunds; tickets can be upgraded up to the interval.`],
       ['yes', not('Done')],
@@ -517,7 +517,7 @@ describe('cancelling a paid order', () => {
 
   it('asks which order when there are several, and never touches another customer’s', async () => {
     const first = await paidOrder('test', LAKERS, '101', 2);
-    const second = await paidOrder('test', 'hozier-2027-01-22', '201', 2);
+    const second = await paidOrder('test', 'hozier', '201', 2);
     const theirs = await purchase.start({ customer: { channel: 'sms', address: '+15550003333' }, eventId: LAKERS, sectionId: '102', quantity: 1 });
     const theirId = theirs.ok ? theirs.order.id : 'BX-2345';
     await conversation('test').play([

@@ -5,14 +5,14 @@ import { normalize, recognize, type Recognized } from '../dialogs/message.recogn
 
 // The sample catalog that ships with the project, seen a few weeks before its
 // first event.
-const catalog = loadCatalog('catalog/sample-events.json');
-const finder = new EventFinder(catalog);
 const NOW = new Date('2026-11-23T12:00:00-08:00');
+const catalog = loadCatalog('catalog/sample-events.json', NOW);
+const finder = new EventFinder(catalog);
 
-const LAKERS = 'lakers-warriors-2026-12-05';
-const HOZIER = 'hozier-2027-01-22';
-const HAMILTON = 'hamilton-2027-02-13';
-const LAFC = 'lafc-galaxy-2027-04-18';
+const LAKERS = 'lakers-warriors';
+const HOZIER = 'hozier';
+const HAMILTON = 'hamilton';
+const LAFC = 'lafc-galaxy';
 
 /** What a customer would notice of a reading: ids instead of catalog objects, nothing unset. */
 interface Noticed {

@@ -18,7 +18,8 @@ import { OrderStore } from '../src/orders/order.store.js';
 import { testRedis, uniquePrefix } from './support/redis.js';
 import { startTwilioApiServer, type TwilioApiServer } from './support/twilio-api.server.js';
 
-const CATALOG = loadCatalog(new URL('../catalog/sample-events.json', import.meta.url).pathname);
+const START = Date.parse('2026-11-20T18:00:00Z');
+const CATALOG = loadCatalog(new URL('../catalog/sample-events.json', import.meta.url).pathname, new Date(START));
 const PHONE = '+14155550188';
 
 /** A provider in memory: what it accepted, and whether the answer got back to the caller. */
@@ -65,7 +66,7 @@ describe('processNotification, run again after an interrupted attempt', () => {
   let deps: NotificationDeps;
 
   beforeEach(() => {
-    clock = Date.parse('2026-11-20T18:00:00Z');
+    clock = START;
     orders = new OrderStore(redis, { prefix: uniquePrefix(), now: () => clock });
     sms = new FakeSms(() => clock);
     remembered = [];
@@ -86,7 +87,7 @@ describe('processNotification, run again after an interrupted attempt', () => {
   async function fulfilledOrder(customer: Customer = { channel: 'sms', address: PHONE }): Promise<Order> {
     const order = await orders.create({
       customer,
-      eventId: 'lakers-warriors-2026-12-05',
+      eventId: 'lakers-warriors',
       sectionId: '101',
       quantity: 2,
       seats: ['A-1', 'A-2'],

@@ -151,7 +151,7 @@ describe('outbound SMS rate', () => {
     expect(loadConfig({}).twilio.smsPerSecond).toBe(1);
     const config = loadConfig({ LOG_LEVEL: 'silent', SMS_PER_SECOND: '7' });
     const prefix = uniquePrefix();
-    const foundation = createFoundation({ config, log: pino({ level: 'silent' }), catalog: loadCatalog(config.catalogPath), redisUrl: testRedisUrl(), keyPrefix: prefix, queuePrefix: `{${prefix}}` });
+    const foundation = createFoundation({ config, log: pino({ level: 'silent' }), catalog: loadCatalog(config.catalogPath, new Date()), redisUrl: testRedisUrl(), keyPrefix: prefix, queuePrefix: `{${prefix}}` });
     try {
       const worker = startSmsWorker(foundation, { ...foundation.commerce, sender: { send: async () => undefined }, log: foundation.log });
       expect(worker.name).toBe('sms-outbound');

@@ -89,7 +89,7 @@ export async function startBenchOffice(options: BenchOfficeOptions): Promise<Ben
     await stop();
     throw err;
   }
-  return { baseUrl, redis, catalog: loadCatalog(catalogPath), queues, stripe, twilio, cpuSeconds: () => processCpuSeconds(app.pid), stop };
+  return { baseUrl, redis, catalog: loadCatalog(catalogPath, new Date()), queues, stripe, twilio, cpuSeconds: () => processCpuSeconds(app.pid), stop };
 }
 
 /** `node dist/src/main.js all`; with BENCH_PROFILE_DIR set, it writes a CPU profile there on exit. */

@@ -6,6 +6,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import type { z } from 'zod';
 import { catalogSchema } from './catalog.schema.js';
 import { EventCatalog } from './event-catalog.js';
+import { rollForward } from './roll-forward.js';
 
 /** The catalog cannot be used. `message` is one line: `<file>: <field>: <problem>`. */
 export class CatalogError extends Error {
@@ -19,19 +20,22 @@ export class CatalogError extends Error {
   }
 }
 
-/** Reads, parses and validates a catalog file. Throws CatalogError. */
-export function loadCatalog(path: string): EventCatalog {
+/**
+ * Reads, parses and validates a catalog file. Throws CatalogError. `now` is
+ * the clock a sample catalog (`"rollForward": true`) is dated against.
+ */
+export function loadCatalog(path: string, now: Date): EventCatalog {
   const source = displayPath(path);
-  return parseCatalog(parseJson(readCatalogFile(path, source), source), source);
+  return parseCatalog(parseJson(readCatalogFile(path, source), source), source, now);
 }
 
 /**
  * Validates an already-parsed catalog. `source` names it in error messages
  * (a file path, or anything a test likes).
  */
-export function parseCatalog(json: unknown, source: string): EventCatalog {
+export function parseCatalog(json: unknown, source: string, now: Date): EventCatalog {
   const result = catalogSchema.safeParse(json);
-  if (result.success) return new EventCatalog(result.data);
+  if (result.success) return new EventCatalog(rollForward(result.data, now));
   const problems = result.error.issues.flatMap((issue) => describeIssue(issue).map((line) => `${source}: ${line}`));
   const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
   throw new CatalogError(`${problems[0]}${more}`, problems);

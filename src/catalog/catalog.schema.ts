@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isTimeZone, offsetInZone, readLocalTime, writeOffset } from './local-time.js';
 
 // Every message below completes the sentence "<file>: <field path>: ...", which
 // is how catalog.loader.ts reports the first problem and stops start-up.
@@ -121,6 +122,15 @@ export const eventSchema = z
         offset: true,
         ...must('must be an ISO 8601 date and time with a UTC offset, e.g. "2026-12-05T19:30:00-08:00"'),
       }),
+      /**
+       * The venue's IANA time zone, e.g. "America/Los_Angeles". Optional; with
+       * it, `startsAt` must carry the offset the zone has on that date, and a
+       * rolled sample event keeps its local time across daylight-saving changes.
+       */
+      timeZone: z
+        .string(must('must be an IANA time zone name such as "America/Los_Angeles"'))
+        .refine(isTimeZone, 'must be an IANA time zone name such as "America/Los_Angeles"')
+        .optional(),
       venue: text(120),
       currency: z
         .string(must('must be a lower-case ISO 4217 code such as "usd"'))
@@ -146,6 +156,15 @@ export const eventSchema = z
     must('must be an object'),
   )
   .superRefine((event, ctx) => {
+    const written = readLocalTime(event.startsAt);
+    const expected = event.timeZone && written && isTimeZone(event.timeZone) ? offsetInZone(written, event.timeZone) : undefined;
+    if (written && expected !== undefined && expected !== written.offsetMinutes) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['startsAt'],
+        message: `has UTC offset ${writeOffset(written.offsetMinutes)}, but ${event.timeZone} is at ${writeOffset(expected)} on that date`,
+      });
+    }
     const seen = new Set<string>();
     event.sections.forEach((section, index) => {
       if (seen.has(section.id)) {
@@ -157,7 +176,14 @@ export const eventSchema = z
 
 export const catalogSchema = z
   .object(
-    { events: z.array(eventSchema, must('must be a list of events')).min(1, 'the catalog needs at least one event') },
+    {
+      /**
+       * A sample catalog's dates follow the clock: see roll-forward.ts. Leave
+       * it out (the default) in a box office's own catalog, whose dates are real.
+       */
+      rollForward: z.boolean(must('must be true or false')).optional(),
+      events: z.array(eventSchema, must('must be a list of events')).min(1, 'the catalog needs at least one event'),
+    },
     must('must be an object with an "events" list'),
   )
   .superRefine((catalog, ctx) => {

@@ -71,7 +71,7 @@ export async function startBoxOffice(options: BoxOfficeOptions = {}): Promise<Bo
   const foundation = createFoundation({
     config,
     log: options.log ?? pino({ level: 'silent' }),
-    catalog: loadCatalog(config.catalogPath),
+    catalog: loadCatalog(config.catalogPath, new Date()),
     redisUrl: options.redisUrl ?? testRedisUrl(),
     keyPrefix: options.keyPrefix ?? `t-${run}:`,
     queuePrefix: options.queuePrefix ?? `{t-${run}}`,

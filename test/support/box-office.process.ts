@@ -119,7 +119,7 @@ export async function startBoxOfficeProcess(options: { redisUrl: string; env?: R
   const foundation = createFoundation({
     config,
     log: pino({ level: 'silent' }),
-    catalog: loadCatalog(config.catalogPath),
+    catalog: loadCatalog(config.catalogPath, new Date()),
     redisUrl: options.redisUrl,
     keyPrefix: KEY_PREFIX,
     queuePrefix: QUEUE_PREFIX,

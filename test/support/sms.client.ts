@@ -10,7 +10,7 @@ import { HANDED_TO_SMS } from '../../src/jobs/notification.job.js';
 import { TEST_PUBLIC_BASE_URL, TEST_STAFF_TOKEN, TEST_TWILIO, type BoxOffice } from './box-office.harness.js';
 import type { FakeCheckoutSession } from './stripe-api.server.js';
 
-export const LAKERS = 'lakers-warriors-2026-12-05';
+export const LAKERS = 'lakers-warriors';
 
 /** The box office's reply to one inbound text. */
 export interface SmsReply {
