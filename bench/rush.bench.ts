@@ -28,7 +28,7 @@ import { latency, loadAverage, merged, ratioLine, TABLE_HEADER, tableRow, type M
 import { payAndDeliver, type HeldOrder } from './support/payments.js';
 
 const CATALOG = 'bench/catalog/rush-500.json';
-const EVENT = 'onsale-rush-2027-05-01';
+const EVENT = 'onsale-rush';
 const SECTIONS = ['101', '102', '103'];
 const PARTY = 2;
 const CUSTOMERS = envNumber('BENCH_RUSH_CUSTOMERS', 2000);

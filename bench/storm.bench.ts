@@ -19,7 +19,7 @@ import { atConcurrency, latency, loadAverage, merged, ratioLine, TABLE_HEADER, t
 import { payAndDeliver, type HeldOrder } from './support/payments.js';
 
 const CATALOG = 'bench/catalog/storm-4800.json';
-const EVENT = 'webhook-storm-2027-06-01';
+const EVENT = 'webhook-storm';
 const SECTIONS = 12;
 const PARTY = 2;
 const ORDERS = envNumber('BENCH_STORM_ORDERS', 2000);

@@ -31,8 +31,9 @@ import { auditSeats } from './support/seat-audit.js';
 import { holdSeats } from './support/sms-orders.js';
 import { newPhone, payLinkIn, staffOrder, textBoxOffice, type SmsReply } from './support/sms.client.js';
 import { postStripeEvent, sessionEvent, type StripeTestEvent } from './support/stripe-events.js';
+import { DAY_MS, startsAtIn } from './support/dates.js';
 
-const EVENT = 'harbor-lights-2027-03-20';
+const EVENT = 'harbor-lights';
 const BUY = '2 tickets harbor section 101';
 const LANES = 4;
 /** Bounds for things to happen, only so a broken run fails instead of hanging. */
@@ -63,7 +64,7 @@ function writeCatalog(dir: string): string {
   const rows = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [String.fromCharCode(65 + i), 20]));
   const catalog = {
     events: [{
-      id: EVENT, name: 'Harbor Lights', startsAt: '2027-03-20T20:00:00-07:00', venue: 'Pier Hall', currency: 'usd', aliases: ['harbor'],
+      id: EVENT, name: 'Harbor Lights', startsAt: startsAtIn(30 * DAY_MS), venue: 'Pier Hall', currency: 'usd', aliases: ['harbor'],
       sections: [{ id: '101', name: 'Section 101', tier: 1, price: 6_000, rows }],
     }],
   };

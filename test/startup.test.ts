@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startRedisServer, type RedisServerHandle } from '../src/redis/redis-server.process.js';
+import { clockEnv } from './support/dates.js';
 import { testRedisUrl } from './support/redis.js';
 
 const PROJECT = fileURLToPath(new URL('..', import.meta.url));
@@ -42,11 +43,11 @@ afterAll(() => {
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
 
-/** `node --import tsx src/main.ts` with only PATH, HOME and `env`. */
+/** `node --import tsx src/main.ts` with only PATH, HOME, the test's clock and `env`. */
 function runBoxOffice(env: Record<string, string>): BoxOfficeProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: PROJECT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...clockEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -17,6 +17,7 @@ import { QUEUE_PREFIX } from '../../src/queue/queues.js';
 import { freePort } from '../../src/redis/redis-server.process.js';
 import { createFoundation } from '../../src/roles/foundation.js';
 import { eventually, TEST_PUBLIC_BASE_URL, TEST_STAFF_TOKEN, TEST_STRIPE, TEST_TWILIO, type BoxOffice } from './box-office.harness.js';
+import { clockEnv } from './dates.js';
 import { startStripeApiServer } from './stripe-api.server.js';
 import { startTwilioApiServer } from './twilio-api.server.js';
 
@@ -53,6 +54,7 @@ export function mainEnv(options: MainEnvOptions): Record<string, string> {
   return {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
+    ...clockEnv(),
     NODE_ENV: 'test',
     LOG_LEVEL: 'info',
     REDIS_URL: options.redisUrl,

@@ -3,8 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-const HOUR = 3_600_000;
+import { HOUR_MS, startsAtIn } from './dates.js';
 
 /** Refundable by customers until 48 hours before; a month away. Alias "gala". */
 export const GALA = 'gala-night';
@@ -12,10 +11,6 @@ export const GALA = 'gala-night';
 export const LATE = 'late-show';
 /** No customer refunds at all. Alias "final sale". */
 export const FINAL = 'final-sale';
-
-function isoIn(ms: number): string {
-  return new Date(Date.now() + ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 /** Writes the catalog to a temporary file; `remove` deletes it. */
 export function writeRefundCatalog(): { path: string; remove(): void } {
@@ -26,9 +21,9 @@ export function writeRefundCatalog(): { path: string; remove(): void } {
   const base = { venue: 'Town Hall', currency: 'usd', sections };
   const catalog = {
     events: [
-      { ...base, id: GALA, name: 'Gala Night', aliases: ['gala'], startsAt: isoIn(30 * 24 * HOUR), refundPolicy: 'Refunds up to 48 hours before the show.', refundableUntilHours: 48 },
-      { ...base, id: LATE, name: 'Late Show', aliases: ['late show'], startsAt: isoIn(24 * HOUR), refundPolicy: 'Refunds up to 48 hours before the show.', refundableUntilHours: 48 },
-      { ...base, id: FINAL, name: 'Final Sale', aliases: ['final sale'], startsAt: isoIn(30 * 24 * HOUR), refundPolicy: 'All sales final: no refunds.' },
+      { ...base, id: GALA, name: 'Gala Night', aliases: ['gala'], startsAt: startsAtIn(30 * 24 * HOUR_MS), refundPolicy: 'Refunds up to 48 hours before the show.', refundableUntilHours: 48 },
+      { ...base, id: LATE, name: 'Late Show', aliases: ['late show'], startsAt: startsAtIn(24 * HOUR_MS), refundPolicy: 'Refunds up to 48 hours before the show.', refundableUntilHours: 48 },
+      { ...base, id: FINAL, name: 'Final Sale', aliases: ['final sale'], startsAt: startsAtIn(30 * 24 * HOUR_MS), refundPolicy: 'All sales final: no refunds.' },
     ],
   };
   const dir = mkdtempSync(join(tmpdir(), 'refund-catalog-'));
