@@ -2,7 +2,7 @@ import { pino, type DestinationStream, type Logger, type LoggerOptions as PinoOp
 import pretty from 'pino-pretty';
 import { z } from 'zod';
 import { ConfigError } from './config.js';
-import { currentLogContext } from './observability/log-context.js';
+import { currentLogContext } from './log-context.js';
 
 export type { Logger };
 

@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/config.js';
 import { createLogger, logFormatFor } from '../src/logger.js';
-import { withLogContext } from '../src/observability/log-context.js';
+import { withLogContext } from '../src/log-context.js';
 import { startBoxOffice, type BoxOffice } from './support/box-office.harness.js';
 import { buyAndPay } from './support/purchases.js';
 import { newPhone, payLinkIn, textBoxOffice } from './support/sms.client.js';

@@ -2,7 +2,8 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { canTransition, isFinal, ORDER_STATES, type NewOrder, type OrderState } from '../src/orders/order.js';
 import { OrderRecordError } from '../src/orders/order.record.js';
-import { customerKey, OrderIdsExhaustedError, OrderIdTakenError, OrderStore } from '../src/orders/order.store.js';
+import { customerKey } from '../src/customers/customer.js';
+import { OrderIdsExhaustedError, OrderIdTakenError, OrderStore } from '../src/orders/order.store.js';
 import { testRedis, uniquePrefix } from './support/redis.js';
 
 const PHONE = '+14155550123';

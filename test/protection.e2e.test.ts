@@ -9,11 +9,11 @@
 // from loopback), so no test spends another's allowance.
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { CHAT_PATH } from '../src/channels/chat/chat.route.js';
+import { CHAT_PATH } from '../src/http/paths.js';
 import { SLOW_DOWN } from '../src/channels/sender-limit.js';
-import { SMS_INBOUND_PATH } from '../src/channels/sms/sms.route.js';
-import { customerKey } from '../src/orders/order.store.js';
-import { STRIPE_WEBHOOK_PATH } from '../src/payments/stripe-webhook.route.js';
+import { SMS_INBOUND_PATH } from '../src/http/paths.js';
+import { customerKey } from '../src/customers/customer.js';
+import { STRIPE_WEBHOOK_PATH } from '../src/http/paths.js';
 import { startBotConnector, userMessage, type BotConnectorServer } from './support/bot-connector.server.js';
 import { startBoxOffice, TEST_STRIPE, type BoxOffice } from './support/box-office.harness.js';
 import { chatUser } from './support/chat-user.js';

@@ -8,7 +8,7 @@
 // Each test gets a box office of its own, because a run looks at everything due.
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { QueuedNotices } from '../src/jobs/notification.job.js';
+import { QueuedNotices } from '../src/queue/notice.producers.js';
 import { processReconcile, RECONCILIATION_CAUSE, type ReconcileSummary } from '../src/jobs/reconcile.job.js';
 import { FulfilmentService } from '../src/orders/fulfilment.service.js';
 import type { Order } from '../src/orders/order.js';

@@ -10,7 +10,7 @@ import type { NewOrder, Order } from '../src/orders/order.js';
 import { OrderStore } from '../src/orders/order.store.js';
 import { activeTickets, planRefund, refundIdFor, refundIdempotencyKey, type RefundRecord } from '../src/orders/refund.js';
 import { RefundStore } from '../src/orders/refund.store.js';
-import { toRefundInfo } from '../src/payments/checkout.gateway.js';
+import { toRefundInfo } from '../src/checkout/checkout.gateway.js';
 import { translateStripeEvent } from '../src/payments/stripe-event.translate.js';
 import { testRedis, uniquePrefix } from './support/redis.js';
 

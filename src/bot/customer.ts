@@ -1,5 +1,5 @@
 import { TurnContext } from 'botbuilder';
-import type { Customer } from '../orders/order.js';
+import type { Customer } from '../customers/customer.js';
 
 /** The SMS adapter's channel id; every other channel id is a chat channel. */
 export const SMS_CHANNEL_ID = 'sms';

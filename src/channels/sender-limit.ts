@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { customerKey } from '../orders/order.store.js';
-import type { Channel } from '../orders/order.js';
+import { customerKey } from '../customers/customer.js';
+import type { Channel } from '../customers/customer.js';
 import { LuaScript } from '../redis/lua-script.js';
 
 /** The one answer a sender over the limit gets per window. Plain GSM-7, so it costs one SMS segment. */

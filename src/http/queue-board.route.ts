@@ -4,7 +4,7 @@ import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
 import { Router, type Express, type RequestHandler } from 'express';
 import { notFound } from './errors.js';
-import { STAFF_DASHBOARD_PATH } from './security-headers.js';
+import { STAFF_DASHBOARD_PATH } from './paths.js';
 import { requireStaffLogin } from './staff-auth.js';
 
 /** Where the board is served; security-headers.ts gives that path the policy the board needs. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { withLogContext } from '../observability/log-context.js';
+import { withLogContext } from '../log-context.js';
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
 

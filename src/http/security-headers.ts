@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { PAGE_CSS } from './html.js';
+import { STAFF_DASHBOARD_PATH } from './paths.js';
 
 /**
  * Where the staff queue dashboard (Bull Board) is served: a React app whose
  * own script and style files, inline styles and Google Fonts stylesheet come
  * with it, so it gets a policy of its own.
  */
-export const STAFF_DASHBOARD_PATH = '/staff/queues';
 
 /** HSTS for a year; no includeSubDomains, since other hosts of the operator's domain are not ours to pin. */
 const HSTS = 'max-age=31536000';

@@ -1,25 +1,15 @@
-import { UnrecoverableError, type Queue } from 'bullmq';
+import { UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import type { EventCatalog } from '../catalog/event-catalog.js';
-import { PermanentDeliveryError, type MessageSender, type OutboundMessage, type SentMessage } from '../channels/message.sender.js';
-import type { CustomerNotice, NoticeQueue } from '../orders/fulfilment.service.js';
+import { PermanentDeliveryError, type MessageSender, type OutboundMessage, type SentMessage } from '../notifications/message.sender.js';
+import type { CustomerNotice, NoticeQueue } from '../notifications/customer-notice.js';
 import type { Order, TimelineEntry } from '../orders/order.js';
 import type { OrderStore } from '../orders/order.store.js';
 import { noticeMessage } from '../notifications/notice.messages.js';
-import { payLinkFor } from '../payments/pay-link.route.js';
+import { payLinkFor } from '../checkout/pay-link.js';
 import type { DeliveryStore } from '../notifications/delivery.store.js';
-
-export interface NotificationJob {
-  orderId: string;
-  notice: CustomerNotice;
-  /** 1 on the one resend after a delivery status said the message did not arrive; absent on the first send. */
-  resend?: number;
-}
-
-/** Where SMS notices wait to be sent under the per-sender rate limit (the SMS queue). */
-export interface SmsOutbox {
-  enqueue(job: NotificationJob): Promise<void>;
-}
+import type { NotificationJob } from '../queue/job.payloads.js';
+import type { SmsOutbox } from '../queue/notice.producers.js';
 
 /** What a notifications job returns when it handed an SMS notice on to the SMS queue. */
 export const HANDED_TO_SMS = 'handed_to_sms';
@@ -158,24 +148,5 @@ async function findEarlierSend(
   } catch (err) {
     deps.log.warn({ component: 'notifications', orderId: order.id, notice: job.notice, err: (err as Error).message }, 'could not look up an interrupted attempt: sending the notice again');
     return undefined;
-  }
-}
-
-/** Queues SMS notices on the rate-limited SMS queue, under the notice's own job id (plus `-resend-1` for the resend). */
-export class QueuedSmsNotices implements SmsOutbox {
-  constructor(private readonly queue: Queue<NotificationJob>) {}
-
-  async enqueue(job: NotificationJob): Promise<void> {
-    const resend = job.resend ?? 0;
-    await this.queue.add(job.notice, job, { jobId: `${job.notice}-${job.orderId}${resend > 0 ? `-resend-${resend}` : ''}` });
-  }
-}
-
-/** Queues notices under one job id per order and notice, so a repeat is dropped while the first is kept. */
-export class QueuedNotices implements NoticeQueue {
-  constructor(private readonly queue: Queue<NotificationJob>) {}
-
-  async enqueue(orderId: string, notice: CustomerNotice): Promise<void> {
-    await this.queue.add(notice, { orderId, notice }, { jobId: `${notice}-${orderId}` });
   }
 }

@@ -1,20 +1,13 @@
 import { UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { ForeignSessionError, type CheckoutGateway, type CheckoutSession } from '../payments/checkout.gateway.js';
+import { CheckoutNotFoundError, ForeignSessionError, type CheckoutGateway, type CheckoutSession } from '../checkout/checkout.gateway.js';
 import { translateStripeEvent } from '../payments/stripe-event.translate.js';
 import { UnknownOrderError, type FulfilmentOutcome, type FulfilmentService } from '../orders/fulfilment.service.js';
 import type { RefundService } from '../orders/refund.service.js';
 import { isOfferId } from '../orders/order-id.js';
-import { processRefundEvent } from './refund-event.job.js';
-
-/** A verified Stripe event as the webhook route queues it: only what the worker needs. */
-export interface PaymentEventJob {
-  id: string;
-  type: string;
-  object: { id?: string; object?: string };
-  created: number;
-}
+import { processRefundEvent } from './refund-event.handler.js';
+import type { PaymentEventJob } from '../queue/job.payloads.js';
 
 export interface PaymentEventDeps {
   checkout: CheckoutGateway;
@@ -107,12 +100,8 @@ async function retrieve(checkout: CheckoutGateway, sessionId: string): Promise<C
     return await checkout.retrieve(sessionId);
   } catch (err) {
     if (err instanceof ForeignSessionError) throw new UnrecoverableError(err.message);
-    if (isNotFound(err)) throw new UnrecoverableError(`checkout session ${sessionId} does not exist`);
+    if (err instanceof CheckoutNotFoundError) throw new UnrecoverableError(`checkout session ${sessionId} does not exist`);
     throw err;
   }
 }
 
-function isNotFound(err: unknown): boolean {
-  const e = err as { statusCode?: number; code?: string; name?: string };
-  return e.statusCode === 404 || e.code === 'resource_missing' || e.name === 'DemoSessionNotFoundError';
-}

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { EventCatalog } from '../catalog/event-catalog.js';
-import { ForeignSessionError, type CheckoutGateway, type CheckoutSession } from '../payments/checkout.gateway.js';
+import { CheckoutNotFoundError, ForeignSessionError, type CheckoutGateway, type CheckoutSession } from '../checkout/checkout.gateway.js';
 import type { FulfilmentService } from '../orders/fulfilment.service.js';
 import { isFinal, type Order } from '../orders/order.js';
 import { isRecordId } from '../orders/order-id.js';
@@ -8,6 +8,7 @@ import type { OrderStore } from '../orders/order.store.js';
 import type { RefundReconciliation, RefundService } from '../orders/refund.service.js';
 import type { RefundRef } from '../orders/refund.store.js';
 import type { SeatStore } from '../seats/seat.store.js';
+import type { ReconcileJob } from '../queue/job.payloads.js';
 
 /**
  * Reconciliation: nothing depends on one webhook. A scheduled run looks at
@@ -24,12 +25,6 @@ import type { SeatStore } from '../seats/seat.store.js';
 export const RECONCILIATION_CAUSE = 'reconciliation';
 
 /** The scheduled job's payload. */
-export interface ReconcileJob {
-  /** Most orders looked at in one run; the rest wait for the next. Default 2,000. */
-  maxOrders?: number;
-  /** Most requested refunds looked at in one run; the rest wait for the next. Default 500. */
-  maxRefunds?: number;
-}
 
 export interface ReconcileOptions {
   /**
@@ -228,7 +223,7 @@ async function retrieve(order: Order, now: number, deps: ReconcileDeps): Promise
     if (session.kind === order.kind && session.reference === order.id) return session;
     reason = `names ${session.kind} ${session.reference}`;
   } catch (err) {
-    if (!(err instanceof ForeignSessionError) && !isNotFound(err)) throw err;
+    if (!(err instanceof ForeignSessionError) && !(err instanceof CheckoutNotFoundError)) throw err;
     reason = (err as Error).message;
   }
   await deps.orders.note(order.id, `${RECONCILIATION_CAUSE}:session-unknown`, `checkout session ${sessionId} cannot be checked (${reason}); hold kept`);
@@ -367,7 +362,3 @@ async function inPool<T, R>(items: T[], size: number, work: (item: T) => Promise
   return results;
 }
 
-function isNotFound(err: unknown): boolean {
-  const e = err as { statusCode?: number; code?: string; name?: string };
-  return e.statusCode === 404 || e.code === 'resource_missing' || e.name === 'DemoSessionNotFoundError';
-}

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import type { CustomerNotice } from '../orders/fulfilment.service.js';
+import type { CustomerNotice } from './customer-notice.js';
 
 /** Which notice of which order a sent message carried: what a delivery status callback needs to find the order. */
 export interface SentNotice {

@@ -1,7 +1,7 @@
 import { describeEvent, describeSeats, formatPrice } from '../catalog/describe.js';
 import type { EventCatalog } from '../catalog/event-catalog.js';
-import type { OutboundMessage } from '../channels/message.sender.js';
-import type { CustomerNotice } from '../orders/fulfilment.service.js';
+import type { OutboundMessage } from './message.sender.js';
+import type { CustomerNotice } from './customer-notice.js';
 import type { Order } from '../orders/order.js';
 import { activeTickets } from '../orders/refund.js';
 

@@ -1,4 +1,4 @@
-import type { CheckoutGateway, CheckoutRequest, CheckoutSession, RefundInfo, RefundRequest } from '../payments/checkout.gateway.js';
+import type { CheckoutGateway, CheckoutRequest, CheckoutSession, RefundInfo, RefundRequest } from '../checkout/checkout.gateway.js';
 import type { BoxOfficeMetrics } from './metrics.js';
 
 /**
@@ -11,10 +11,6 @@ export class MeteredCheckoutGateway implements CheckoutGateway {
     private readonly inner: CheckoutGateway,
     private readonly metrics: Pick<BoxOfficeMetrics, 'checkoutSessions'>,
   ) {}
-
-  get demo(): boolean {
-    return this.inner.demo;
-  }
 
   async create(request: CheckoutRequest): Promise<CheckoutSession> {
     try {

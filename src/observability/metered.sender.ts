@@ -1,4 +1,4 @@
-import { PermanentDeliveryError, type MessageSender } from '../channels/message.sender.js';
+import { PermanentDeliveryError, type MessageSender } from '../notifications/message.sender.js';
 import type { BoxOfficeMetrics } from './metrics.js';
 
 /**

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Registry } from 'prom-client';
+import { METRICS_PATH } from '../http/paths.js';
 
-export const METRICS_PATH = '/metrics';
 
 /** `GET /metrics`: this process's registry in Prometheus text format. */
 export function metricsRoutes(registry: Registry): Router {

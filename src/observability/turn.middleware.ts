@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { Middleware, TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import { isSms } from '../bot/customer.js';
-import { withLogContext } from './log-context.js';
+import { withLogContext } from '../log-context.js';
 import type { BoxOfficeMetrics, MetricChannel } from './metrics.js';
 
 /**

@@ -4,9 +4,9 @@
 import type { Queue } from 'bullmq';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Redis } from 'ioredis';
-import { CHAT_PATH } from '../channels/chat/chat.route.js';
-import { SMS_INBOUND_PATH, SMS_STATUS_PATH } from '../channels/sms/sms.route.js';
-import { STRIPE_WEBHOOK_PATH } from '../payments/stripe-webhook.route.js';
+import { CHAT_PATH } from '../http/paths.js';
+import { SMS_INBOUND_PATH, SMS_STATUS_PATH } from '../http/paths.js';
+import { STRIPE_WEBHOOK_PATH } from '../http/paths.js';
 import type { BoxOfficeMetrics } from './metrics.js';
 
 type WebhookMetrics = Pick<BoxOfficeMetrics, 'inboundMessages' | 'twilioWebhooksRejected' | 'stripeWebhooks'>;

@@ -1,49 +1,9 @@
 import type { Logger } from 'pino';
+import type { CustomerNotice, NoticeQueue } from '../notifications/customer-notice.js';
 import type { SeatStore } from '../seats/seat.store.js';
 import type { Order, OrderState } from './order.js';
 import type { OrderStore } from './order.store.js';
 import { issueTickets } from './tickets.js';
-
-/**
- * A partial refund's notice names the refund, so that each of several partial
- * refunds of one order is told once (notices are sent once per order and
- * notice). Not ':' as the separator: BullMQ job ids may not contain it.
- */
-export type PartialRefundNotice = `refund_partial.${string}`;
-
-/** Sent on the upgraded order, once per offer: its new seats and tickets. */
-export type UpgradedNotice = `upgraded.${string}`;
-
-/**
- * What the customer should be told, queued for the notification worker. On an
- * upgrade offer: 'upgrade_offer' (staff made it), 'hold_expired' and
- * 'payment_failed' (the offer ended, the seats stay as they were),
- * 'upgrade_withdrawn', 'upgrade_refunded'.
- */
-export type CustomerNotice =
-  | 'tickets'
-  | 'hold_expired'
-  | 'payment_failed'
-  | 'payment_pending'
-  | 'refunded'
-  | 'upgrade_offer'
-  | 'upgrade_withdrawn'
-  | 'upgrade_refunded'
-  | PartialRefundNotice
-  | UpgradedNotice;
-
-export function partialRefundNotice(refundId: string): PartialRefundNotice {
-  return `refund_partial.${refundId}`;
-}
-
-export function upgradedNotice(offerId: string): UpgradedNotice {
-  return `upgraded.${offerId}`;
-}
-
-/** Where notices go: the notification queue in production, a list in unit tests. */
-export interface NoticeQueue {
-  enqueue(orderId: string, notice: CustomerNotice): Promise<void>;
-}
 
 /** Raised for payment evidence about an order we do not have: retrying will not help. */
 export class UnknownOrderError extends Error {

@@ -2,7 +2,7 @@
 // seat upgrades: set seats aside under a fresh id and record them; then open
 // a Checkout Session for the record, or undo both if the provider fails.
 import type { Logger } from 'pino';
-import type { CheckoutGateway, CheckoutRequest } from '../payments/checkout.gateway.js';
+import type { CheckoutGateway, CheckoutRequest } from '../checkout/checkout.gateway.js';
 import type { Allocation, HoldRequest, HoldResult, SeatStore } from '../seats/seat.store.js';
 import type { NewOrder, Order } from './order.js';
 import { idLength, OrderIdTakenError, type OrderStore } from './order.store.js';

@@ -1,20 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { customerKey } from '../customers/customer.js';
 import { LuaScript } from '../redis/lua-script.js';
-import {
-  newOrderSchema,
-  orderStateSchema,
-  statesLeadingTo,
-  type Channel,
-  type NewOrder,
-  type Order,
-  type OrderKind,
-  type OrderPatch,
-  type OrderState,
-  type TransitionOutcome,
-  type TransitionRequest,
-  type TransitionResult,
-} from './order.js';
+import { newOrderSchema, orderStateSchema, statesLeadingTo, type NewOrder, type Order, type OrderKind, type OrderPatch, type OrderState, type TransitionOutcome, type TransitionRequest, type TransitionResult } from './order.js';
+import { type Channel } from '../customers/customer.js';
 import { isRecordId, newOfferId, newOrderId } from './order-id.js';
 import { decodeOrder, encodeOrderFields, encodePatch, pairsToHash } from './order.record.js';
 
@@ -58,14 +46,6 @@ export class OrderIdTakenError extends Error {
     super(`Order id ${id} is already in use`);
     this.name = 'OrderIdTakenError';
   }
-}
-
-/**
- * A short, stable, non-reversible name for a customer, for use in Redis key
- * names so a full phone number never appears in one (DESIGN.md rule 8).
- */
-export function customerKey(channel: Channel, address: string): string {
-  return createHash('sha256').update(`${channel}:${address}`).digest('base64url').slice(0, 16);
 }
 
 const scripts = {

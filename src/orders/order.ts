@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { customerSchema } from '../customers/customer.js';
 
 /** Every state an order can be in. The last four are ends: nothing leaves them but a refund. */
 export const ORDER_STATES = [
@@ -44,18 +45,6 @@ export function statesLeadingTo(to: OrderState): OrderState[] {
 }
 
 export const orderStateSchema = z.enum(ORDER_STATES);
-
-export const channelSchema = z.enum(['sms', 'chat']);
-export type Channel = z.infer<typeof channelSchema>;
-
-export const customerSchema = z.object({
-  channel: channelSchema,
-  /** E.164 phone number (sms) or the channel's user id (chat). */
-  address: z.string().min(1),
-  /** Bot Framework ConversationReference for proactive messages, stored as JSON. */
-  conversation: z.unknown().optional(),
-});
-export type Customer = z.infer<typeof customerSchema>;
 
 export const timelineEntrySchema = z.object({
   at: z.iso.datetime(),

@@ -1,14 +1,16 @@
 import type { Logger } from 'pino';
 import type { EventCatalog } from '../catalog/event-catalog.js';
-import type { CheckoutGateway } from '../payments/checkout.gateway.js';
-import { payLinkFor } from '../payments/pay-link.route.js';
+import type { CheckoutGateway } from '../checkout/checkout.gateway.js';
+import { payLinkFor } from '../checkout/pay-link.js';
 import type { HoldRefusal, SeatStore } from '../seats/seat.store.js';
-import type { Customer, Order } from './order.js';
+import type { Customer } from '../customers/customer.js';
+import type { Order } from './order.js';
 import { newOrderId } from './order-id.js';
 import { cancelHeld, EXPIRY_MARGIN_SECONDS, holdEndsAt, holdUnderFreshId, openCheckout, type CancelResult } from './held-checkout.js';
 
 export type { CancelResult };
-import { customerKey, type OrderStore } from './order.store.js';
+import { customerKey } from '../customers/customer.js';
+import { type OrderStore } from './order.store.js';
 
 export interface PurchaseRequest {
   customer: Customer;

@@ -2,9 +2,10 @@ import type { Logger } from 'pino';
 import { formatPrice } from '../catalog/describe.js';
 import { cancelHeld } from './held-checkout.js';
 import type { PayBack } from '../upgrades/upgrade.pay-back.js';
-import { RefundRejectedError, type CheckoutGateway, type RefundInfo, type RefundRequest } from '../payments/checkout.gateway.js';
+import { CheckoutNotFoundError, RefundRejectedError, type CheckoutGateway, type RefundInfo, type RefundRequest } from '../checkout/checkout.gateway.js';
 import type { SeatStore } from '../seats/seat.store.js';
-import { partialRefundNotice, UnknownOrderError, type NoticeQueue } from './fulfilment.service.js';
+import { partialRefundNotice, type NoticeQueue } from '../notifications/customer-notice.js';
+import { UnknownOrderError } from './fulfilment.service.js';
 import type { Order } from './order.js';
 import type { OrderStore } from './order.store.js';
 import { planRefund, refundIdempotencyKey, type RefundPlan, type RefundRecord } from './refund.js';
@@ -379,7 +380,7 @@ export class RefundService {
     try {
       return await this.deps.checkout.retrieveRefund(stripeRefundId);
     } catch (err) {
-      if (!isNotFound(err)) throw err;
+      if (!(err instanceof CheckoutNotFoundError)) throw err;
       return this.flag(record, context, `${context.cause}:refund-unknown:${record.id}`, `Stripe does not know refund ${stripeRefundId} (${(err as Error).message})`);
     }
   }
@@ -547,10 +548,6 @@ function causeVia(via: string | undefined, cause: string): string {
   return via ? `${via}:${cause}` : cause;
 }
 
-function isNotFound(err: unknown): boolean {
-  const e = err as { statusCode?: number; code?: string; name?: string };
-  return e.statusCode === 404 || e.code === 'resource_missing' || e.name === 'DemoSessionNotFoundError';
-}
 
 function refuse(reason: RefundRefusal, message: string, refund?: RefundRecord): Extract<RefundRequestResult, { ok: false }> {
   return { ok: false, reason, message, ...(refund ? { refund } : {}) };

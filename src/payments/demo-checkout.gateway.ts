@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import {
+  CheckoutNotFoundError,
   RefundRejectedError,
   refundMetadata,
   toCheckoutSession,
@@ -10,7 +11,7 @@ import {
   type CheckoutSession,
   type RefundInfo,
   type RefundRequest,
-} from './checkout.gateway.js';
+} from '../checkout/checkout.gateway.js';
 import type { DeliverDemoEvent } from './demo-event.delivery.js';
 
 const SESSION_TTL_SECONDS = 7 * 24 * 3600;
@@ -57,7 +58,6 @@ export interface DemoRefundRecord {
  * rest of the path (queue, worker, tickets) is the real one.
  */
 export class DemoCheckoutGateway implements CheckoutGateway {
-  readonly demo = true;
   private announce?: DeliverDemoEvent;
 
   constructor(
@@ -109,7 +109,7 @@ export class DemoCheckoutGateway implements CheckoutGateway {
   /** The stored session, with an open one past its end shown as expired, as Stripe would. */
   async record(sessionId: string): Promise<DemoSessionRecord> {
     const raw = /^cs_demo_[0-9a-f]{24}$/.test(sessionId) ? await this.redis.get(this.sessionKey(sessionId)) : null;
-    if (!raw) throw new DemoSessionNotFoundError(sessionId);
+    if (!raw) throw new CheckoutNotFoundError(`No such checkout session: ${sessionId}`);
     const record = JSON.parse(raw) as DemoSessionRecord;
     if (record.status === 'open' && record.expires_at * 1000 <= Date.now()) record.status = 'expired';
     return record;
@@ -199,7 +199,7 @@ export class DemoCheckoutGateway implements CheckoutGateway {
 
   private async refundRecord(refundId: string): Promise<DemoRefundRecord> {
     const raw = /^re_demo_[0-9a-f]{24}$/.test(refundId) ? await this.redis.get(this.refundKey(refundId)) : null;
-    if (!raw) throw new DemoSessionNotFoundError(refundId, 'refund');
+    if (!raw) throw new CheckoutNotFoundError(`No such refund: ${refundId}`);
     return JSON.parse(raw) as DemoRefundRecord;
   }
 
@@ -225,13 +225,5 @@ export class DemoCheckoutGateway implements CheckoutGateway {
 
   private refundKey(refundId: string): string {
     return `${this.options.prefix}demo-checkout:refund:${refundId}`;
-  }
-}
-
-/** No such demo session (or refund): the demo's answer where Stripe would say resource_missing. */
-export class DemoSessionNotFoundError extends Error {
-  constructor(id: string, what: 'checkout session' | 'refund' = 'checkout session') {
-    super(`No such ${what}: ${id}`);
-    this.name = 'DemoSessionNotFoundError';
   }
 }

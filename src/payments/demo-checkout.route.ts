@@ -3,9 +3,10 @@ import type { Logger } from 'pino';
 import { formatPrice } from '../catalog/describe.js';
 import { escapeHtml, page } from '../http/html.js';
 import { demoEventDelivery } from './demo-event.delivery.js';
-import { DemoSessionNotFoundError, type DemoCheckoutGateway, type DemoSessionRecord } from './demo-checkout.gateway.js';
+import { CheckoutNotFoundError } from '../checkout/checkout.gateway.js';
+import type { DemoCheckoutGateway, DemoSessionRecord } from './demo-checkout.gateway.js';
+import { DEMO_CHECKOUT_PATH } from '../http/paths.js';
 
-export const DEMO_CHECKOUT_PATH = '/demo/checkout/:sessionId';
 
 export interface DemoCheckoutDeps {
   gateway: DemoCheckoutGateway;
@@ -62,7 +63,7 @@ async function findSession(gateway: DemoCheckoutGateway, sessionId: string): Pro
   try {
     return await gateway.record(sessionId);
   } catch (err) {
-    if (err instanceof DemoSessionNotFoundError) return undefined;
+    if (err instanceof CheckoutNotFoundError) return undefined;
     throw err;
   }
 }

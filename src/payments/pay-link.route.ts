@@ -3,13 +3,8 @@ import type { OrderStore } from '../orders/order.store.js';
 import { parseRecordId } from '../orders/order-id.js';
 import type { Order } from '../orders/order.js';
 import { escapeHtml, page } from '../http/html.js';
+import { PAY_LINK_PATH } from '../checkout/pay-link.js';
 
-export const PAY_LINK_PATH = '/p/:orderId';
-
-/** The short link of an order or upgrade offer: https://tickets.example.com/p/BX-7K2Q. */
-export function payLinkFor(publicBaseUrl: string, id: string): string {
-  return `${publicBaseUrl}/p/${id}`;
-}
 
 /**
  * The short link sent by SMS (`/p/BX-7K2Q`): Stripe's Checkout URLs run to

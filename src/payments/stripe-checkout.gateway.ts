@@ -1,5 +1,6 @@
 import Stripe from 'stripe';
 import {
+  CheckoutNotFoundError,
   refundMetadata,
   RefundRejectedError,
   toCheckoutSession,
@@ -9,12 +10,10 @@ import {
   type CheckoutSession,
   type RefundInfo,
   type RefundRequest,
-} from './checkout.gateway.js';
+} from '../checkout/checkout.gateway.js';
 
 /** Stripe Checkout: a hosted page per order, paid by card or any method the account enables. */
 export class StripeCheckoutGateway implements CheckoutGateway {
-  readonly demo = false;
-
   constructor(private readonly stripe: Stripe) {}
 
   async create(request: CheckoutRequest): Promise<CheckoutSession> {
@@ -49,7 +48,7 @@ export class StripeCheckoutGateway implements CheckoutGateway {
   }
 
   async retrieve(sessionId: string): Promise<CheckoutSession> {
-    return toCheckoutSession(await this.stripe.checkout.sessions.retrieve(sessionId));
+    return toCheckoutSession(await this.stripe.checkout.sessions.retrieve(sessionId).catch(rethrowMissing));
   }
 
   async expire(sessionId: string): Promise<CheckoutSession> {
@@ -86,7 +85,7 @@ export class StripeCheckoutGateway implements CheckoutGateway {
   }
 
   async retrieveRefund(refundId: string): Promise<RefundInfo> {
-    return toRefundInfo(await this.stripe.refunds.retrieve(refundId));
+    return toRefundInfo(await this.stripe.refunds.retrieve(refundId).catch(rethrowMissing));
   }
 
   async refundsOfCharge(chargeId: string): Promise<RefundInfo[]> {
@@ -100,6 +99,14 @@ export class StripeCheckoutGateway implements CheckoutGateway {
     for await (const refund of this.stripe.refunds.list({ payment_intent: paymentIntentId, limit: 100 })) refunds.push(toRefundInfo(refund));
     return refunds;
   }
+}
+
+/** Stripe's "No such …" (404, `resource_missing`) as the port's CheckoutNotFoundError; anything else as it came. */
+function rethrowMissing(err: unknown): never {
+  if (err instanceof Stripe.errors.StripeInvalidRequestError && (err.statusCode === 404 || err.code === 'resource_missing')) {
+    throw new CheckoutNotFoundError(err.message);
+  }
+  throw err;
 }
 
 function isRefusal(err: unknown): err is InstanceType<typeof Stripe.errors.StripeError> {

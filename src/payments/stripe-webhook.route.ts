@@ -3,9 +3,9 @@ import type { Queue } from 'bullmq';
 import Stripe from 'stripe';
 import type { Logger } from 'pino';
 import { refuseUnsigned, type IpShield } from '../http/ip-shield.js';
-import type { PaymentEventJob } from '../jobs/payment-event.job.js';
+import type { PaymentEventJob } from '../queue/job.payloads.js';
+import { STRIPE_WEBHOOK_PATH } from '../http/paths.js';
 
-export const STRIPE_WEBHOOK_PATH = '/webhooks/stripe';
 
 export interface StripeWebhookDeps {
   webhookSecret: string;

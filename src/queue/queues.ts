@@ -1,8 +1,8 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { NotificationJob } from '../jobs/notification.job.js';
-import type { PaymentEventJob } from '../jobs/payment-event.job.js';
-import type { ReconcileJob } from '../jobs/reconcile.job.js';
+import type { NotificationJob } from './job.payloads.js';
+import type { PaymentEventJob } from './job.payloads.js';
+import type { ReconcileJob } from './job.payloads.js';
 
 /**
  * BullMQ key prefix. The braces make it a hash tag, so every key of a queue

@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
-import type { ReconcileJob } from '../jobs/reconcile.job.js';
+import type { ReconcileJob } from './job.payloads.js';
 
 /** One scheduler for the whole deployment: every worker upserts the same id, so there is one run per interval. */
 export const RECONCILE_SCHEDULER_ID = 'reconcile';

@@ -4,7 +4,7 @@ import { Registry } from 'prom-client';
 import type { EventCatalog } from '../catalog/event-catalog.js';
 import { createCommerce, KEY_PREFIX, type Commerce } from '../commerce.js';
 import type { Config } from '../config.js';
-import type { CheckoutGateway } from '../payments/checkout.gateway.js';
+import type { CheckoutGateway } from '../checkout/checkout.gateway.js';
 import { DemoCheckoutGateway } from '../payments/demo-checkout.gateway.js';
 import { createStripeClient } from '../payments/stripe.client.js';
 import { StripeCheckoutGateway } from '../payments/stripe-checkout.gateway.js';

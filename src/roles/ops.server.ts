@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { createWebApp } from '../http/web.app.js';
+import { createWebApp } from './web.app.js';
 import { metricsRoutes } from '../observability/metrics.route.js';
 import type { Foundation } from './foundation.js';
 import { closeGracefully, type RunningWeb } from './web.role.js';

@@ -1,4 +1,4 @@
-import { QueuedNotices } from '../jobs/notification.job.js';
+import { QueuedNotices } from '../queue/notice.producers.js';
 import { RefundService } from '../orders/refund.service.js';
 import { RefundStore } from '../orders/refund.store.js';
 import { UpgradePayBacks } from '../upgrades/upgrade.pay-back.js';

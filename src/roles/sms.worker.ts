@@ -1,5 +1,6 @@
 import { Worker, type RateLimiterOptions, type WorkerOptions } from 'bullmq';
-import { processNotification, type NotificationDeps, type NotificationJob } from '../jobs/notification.job.js';
+import { processNotification, type NotificationDeps } from '../jobs/notification.job.js';
+import { type NotificationJob } from '../queue/job.payloads.js';
 import { QUEUE_NAMES } from '../queue/queues.js';
 import type { Foundation } from './foundation.js';
 

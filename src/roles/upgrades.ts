@@ -1,5 +1,5 @@
 import { EventFinder } from '../catalog/event-finder.js';
-import { QueuedNotices } from '../jobs/notification.job.js';
+import { QueuedNotices } from '../queue/notice.producers.js';
 import { FulfilmentService } from '../orders/fulfilment.service.js';
 import type { RefundService } from '../orders/refund.service.js';
 import { UpgradeFulfilment } from '../upgrades/upgrade.fulfilment.js';

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { EventCatalog } from '../catalog/event-catalog.js';
 import { describeSeats, formatPrice } from '../catalog/describe.js';
-import { upgradedNotice, type FulfilmentOutcome, type NoticeQueue } from '../orders/fulfilment.service.js';
+import { upgradedNotice, type NoticeQueue } from '../notifications/customer-notice.js';
+import { type FulfilmentOutcome } from '../orders/fulfilment.service.js';
 import type { Order } from '../orders/order.js';
 import type { OrderStore } from '../orders/order.store.js';
 import type { RefundRecord } from '../orders/refund.js';

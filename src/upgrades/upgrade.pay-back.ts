@@ -3,7 +3,7 @@ import { formatPrice } from '../catalog/describe.js';
 import type { Order } from '../orders/order.js';
 import type { OrderStore } from '../orders/order.store.js';
 import type { RefundRecord } from '../orders/refund.js';
-import { RefundRejectedError, type CheckoutGateway } from '../payments/checkout.gateway.js';
+import { RefundRejectedError, type CheckoutGateway } from '../checkout/checkout.gateway.js';
 
 /** An upgrade payment to give back, all or in part. */
 export interface PayBack {

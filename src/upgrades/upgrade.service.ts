@@ -2,14 +2,16 @@ import type { Logger } from 'pino';
 import { isSeated, type CatalogEvent, type Section } from '../catalog/catalog.schema.js';
 import type { EventCatalog } from '../catalog/event-catalog.js';
 import type { EventFinder } from '../catalog/event-finder.js';
-import type { NoticeQueue } from '../orders/fulfilment.service.js';
+import type { NoticeQueue } from '../notifications/customer-notice.js';
 import { cancelHeld, holdEndsAt, holdUnderFreshId, openCheckout, type CancelResult } from '../orders/held-checkout.js';
-import type { Customer, Order } from '../orders/order.js';
+import type { Customer } from '../customers/customer.js';
+import type { Order } from '../orders/order.js';
 import { newOfferId } from '../orders/order-id.js';
-import { customerKey, type OrderStore } from '../orders/order.store.js';
+import { customerKey } from '../customers/customer.js';
+import { type OrderStore } from '../orders/order.store.js';
 import type { RefundRecord } from '../orders/refund.js';
-import type { CheckoutGateway } from '../payments/checkout.gateway.js';
-import { payLinkFor } from '../payments/pay-link.route.js';
+import type { CheckoutGateway } from '../checkout/checkout.gateway.js';
+import { payLinkFor } from '../checkout/pay-link.js';
 import type { SeatStore } from '../seats/seat.store.js';
 
 /** Who asked: staff offer an upgrade (and the customer is sent it); a customer asks for one in the conversation. */

@@ -2,7 +2,7 @@
 // the SMS consent and delivery tests.
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
-import { SMS_STATUS_PATH } from '../../src/channels/sms/sms.route.js';
+import { SMS_STATUS_PATH } from '../../src/http/paths.js';
 import type { Order } from '../../src/orders/order.js';
 import { eventually, TEST_PUBLIC_BASE_URL, TEST_TWILIO, type BoxOffice } from './box-office.harness.js';
 import { jobEnd, payLinkIn, postTwilioForm, staffOrder, textBoxOffice, twilioSignature, type JobEnd, type SmsReply } from './sms.client.js';

@@ -5,7 +5,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import twilio from 'twilio';
 import type { Order } from '../../src/orders/order.js';
 import type { EventInventory, SectionInventory } from '../../src/seats/seat.store.js';
-import { SMS_INBOUND_PATH } from '../../src/channels/sms/sms.route.js';
+import { SMS_INBOUND_PATH } from '../../src/http/paths.js';
 import { HANDED_TO_SMS } from '../../src/jobs/notification.job.js';
 import { TEST_PUBLIC_BASE_URL, TEST_STAFF_TOKEN, TEST_TWILIO, type BoxOffice } from './box-office.harness.js';
 import type { FakeCheckoutSession } from './stripe-api.server.js';

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import Stripe from 'stripe';
 import { stripeEventFor, type StripeEventShape } from '../../src/payments/stripe-event.build.js';
-import { STRIPE_WEBHOOK_PATH } from '../../src/payments/stripe-webhook.route.js';
+import { STRIPE_WEBHOOK_PATH } from '../../src/http/paths.js';
 import { TEST_STRIPE, type BoxOffice } from './box-office.harness.js';
 
 /** A Stripe event as tests post it. */

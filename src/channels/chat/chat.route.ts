@@ -7,8 +7,8 @@ import type { Config } from '../../config.js';
 import { HttpError } from '../../http/errors.js';
 import { refuseUnsigned, type IpShield } from '../../http/ip-shield.js';
 import { overLimitReplies, type SenderLimit } from '../sender-limit.js';
+import { CHAT_PATH } from '../../http/paths.js';
 
-export const CHAT_PATH = '/api/messages';
 
 /**
  * The Bot Framework adapter. With an empty MicrosoftAppId it runs anonymous,

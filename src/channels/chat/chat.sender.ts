@@ -1,7 +1,7 @@
 import type { CloudAdapter, ConversationReference } from 'botbuilder';
 import { linkMessage } from '../../bot/activities.js';
-import type { Customer } from '../../orders/order.js';
-import { PermanentDeliveryError, type MessageSender, type OutboundMessage } from '../message.sender.js';
+import type { Customer } from '../../customers/customer.js';
+import { PermanentDeliveryError, type MessageSender, type OutboundMessage } from '../../notifications/message.sender.js';
 
 /**
  * Proactive chat messages: continue the customer's stored conversation

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import { maskPhone } from '../../logger.js';
-import type { SmsOutbox } from '../../jobs/notification.job.js';
+import type { SmsOutbox } from '../../queue/notice.producers.js';
 import type { DeliveryStore, SentNotice } from '../../notifications/delivery.store.js';
-import type { CustomerNotice } from '../../orders/fulfilment.service.js';
+import type { CustomerNotice } from '../../notifications/customer-notice.js';
 import type { Order, OrderState } from '../../orders/order.js';
 import type { OrderStore } from '../../orders/order.store.js';
 import { TWILIO_UNSUBSCRIBED } from './opt-out.sender.js';

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { maskPhone } from '../../logger.js';
-import type { Customer } from '../../orders/order.js';
-import { PermanentDeliveryError, type MessageSender, type OutboundMessage, type SentMessage } from '../message.sender.js';
+import type { Customer } from '../../customers/customer.js';
+import { PermanentDeliveryError, type MessageSender, type OutboundMessage, type SentMessage } from '../../notifications/message.sender.js';
 import type { SmsOptOutStore } from './opt-out.store.js';
 
 /** Twilio's "Attempt to send to unsubscribed recipient": the number texted STOP to Twilio. https://www.twilio.com/docs/api/errors/21610 */

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { customerKey } from '../../orders/order.store.js';
+import { customerKey } from '../../customers/customer.js';
 
 /** Why a number is opted out: it texted an opt-out word, or Twilio refused to send to it (21610). */
 export type OptOutSource = 'keyword' | 'twilio';

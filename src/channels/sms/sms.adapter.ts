@@ -9,7 +9,7 @@ import {
 } from 'botbuilder';
 import { linksIn } from '../../bot/activities.js';
 import { SMS_CHANNEL_ID } from '../../bot/customer.js';
-import { customerKey } from '../../orders/order.store.js';
+import { customerKey } from '../../customers/customer.js';
 
 /** One inbound text as Twilio delivers it. */
 export interface InboundSms {

@@ -10,9 +10,8 @@ import { SmsAdapter } from './sms.adapter.js';
 import type { SmsConsent } from './sms-consent.js';
 import { TwimlReplies } from './twiml.replies.js';
 import { requireTwilioSignature } from './twilio-signature.js';
+import { SMS_INBOUND_PATH, SMS_STATUS_PATH } from '../../http/paths.js';
 
-export const SMS_INBOUND_PATH = '/sms/inbound';
-export const SMS_STATUS_PATH = '/sms/status';
 
 const SORRY = 'Sorry, something went wrong on our side. Please try again in a minute.';
 

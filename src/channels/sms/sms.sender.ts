@@ -1,8 +1,8 @@
 import type { Twilio } from 'twilio';
 import type { Logger } from 'pino';
 import { maskPhone } from '../../logger.js';
-import type { Customer } from '../../orders/order.js';
-import { PermanentDeliveryError, type MessageSender, type OutboundMessage, type SentMessage } from '../message.sender.js';
+import type { Customer } from '../../customers/customer.js';
+import { PermanentDeliveryError, type MessageSender, type OutboundMessage, type SentMessage } from '../../notifications/message.sender.js';
 
 /**
  * Twilio error codes that no retry can fix.

@@ -75,9 +75,24 @@ export class RefundRejectedError extends Error {
   }
 }
 
-/** Stripe Checkout, or the demo checkout when no Stripe key is configured. */
+/**
+ * The provider has no such session or refund (Stripe's 404
+ * `resource_missing`): asking again will not help. Both gateways raise it, so
+ * callers test for one type instead of each provider's way of saying so.
+ */
+export class CheckoutNotFoundError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CheckoutNotFoundError';
+  }
+}
+
+/**
+ * Stripe Checkout, or the demo checkout when no Stripe key is configured.
+ * `retrieve`, `expire` and `retrieveRefund` throw CheckoutNotFoundError for an
+ * id the provider does not know.
+ */
 export interface CheckoutGateway {
-  readonly demo: boolean;
   create(request: CheckoutRequest): Promise<CheckoutSession>;
   /** The session as the provider sees it now: the worker trusts this, not an event body. */
   retrieve(sessionId: string): Promise<CheckoutSession>;

@@ -1,10 +1,10 @@
 import express, { type Express, type Router } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { errorHandler, notFound } from './errors.js';
-import { healthRoutes } from './health.route.js';
-import { requestContext } from './request-context.js';
-import { securityHeaders } from './security-headers.js';
+import { errorHandler, notFound } from '../http/errors.js';
+import { healthRoutes } from '../http/health.route.js';
+import { requestContext } from '../http/request-context.js';
+import { securityHeaders } from '../http/security-headers.js';
 
 export interface WebAppDeps {
   log: Logger;

@@ -1,6 +1,6 @@
 import { UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
-import type { CheckoutGateway, RefundInfo } from '../payments/checkout.gateway.js';
+import { CheckoutNotFoundError, type CheckoutGateway, type RefundInfo } from '../checkout/checkout.gateway.js';
 import { UnknownOrderError } from '../orders/fulfilment.service.js';
 import { UnknownRefundError, type RefundService, type RefundSettlement } from '../orders/refund.service.js';
 
@@ -38,10 +38,7 @@ async function retrieve(checkout: CheckoutGateway, refundId: string): Promise<Re
   try {
     return await checkout.retrieveRefund(refundId);
   } catch (err) {
-    const e = err as { statusCode?: number; code?: string; name?: string };
-    if (e.statusCode === 404 || e.code === 'resource_missing' || e.name === 'DemoSessionNotFoundError') {
-      throw new UnrecoverableError(`refund ${refundId} does not exist`);
-    }
+    if (err instanceof CheckoutNotFoundError) throw new UnrecoverableError(`refund ${refundId} does not exist`);
     throw err;
   }
 }

@@ -1,4 +1,7 @@
-import type { Customer } from '../orders/order.js';
+// How a message reaches a customer outside a reply: one method per channel,
+// implemented by channels/ (Twilio REST, a proactive Bot Framework message)
+// and used by the notification worker and the services that make offers.
+import type { Customer } from '../customers/customer.js';
 
 /** A message to a customer that we start (not a reply): tickets, notices, offers. */
 export interface OutboundMessage {
@@ -39,18 +42,5 @@ export class PermanentDeliveryError extends Error {
   ) {
     super(message);
     this.name = 'PermanentDeliveryError';
-  }
-}
-
-/** Picks the sender for the customer's channel. */
-export class ChannelSender implements MessageSender {
-  constructor(private readonly senders: Record<Customer['channel'], MessageSender>) {}
-
-  send(customer: Customer, message: OutboundMessage): Promise<SentMessage | void> {
-    return this.senders[customer.channel].send(customer, message);
-  }
-
-  async findSent(customer: Customer, message: OutboundMessage, since: Date): Promise<SentMessage | undefined> {
-    return this.senders[customer.channel].findSent?.(customer, message, since);
   }
 }

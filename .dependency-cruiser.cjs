@@ -1,0 +1,46 @@
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'domain-stays-below-adapters',
+      severity: 'error',
+      comment: 'orders, seats, catalog and upgrades are plain TypeScript over Redis and the checkout port: they never reach up into payments, channels, jobs, http or roles.',
+      from: { path: '^src/(orders|seats|catalog|upgrades)/' },
+      to: { path: '^src/(payments|channels|jobs|http|roles|observability|bot)/' },
+    },
+    {
+      name: 'routes-and-jobs-wired-by-roles',
+      severity: 'error',
+      comment: 'A *.route.ts or *.job.ts is an entry point: only a role (or a test) imports it.',
+      from: { path: '^(src|dialogs)/', pathNot: '^src/roles/' },
+      to: { path: '\\.(route|job)\\.ts$' },
+    },
+    {
+      name: 'dialogs-talk-to-commerce-only',
+      severity: 'error',
+      comment: 'Dialogs call the commerce layer; they never touch an SDK adapter, a channel, a job or a queue.',
+      from: { path: '^dialogs/' },
+      to: { path: '^src/(payments|channels|jobs|queue|http|roles|observability)/' },
+    },
+    {
+      name: 'observability-wired-by-roles',
+      severity: 'error',
+      comment: 'Metrics wrap the services at the composition root; nothing else knows they are there.',
+      from: { path: '^(src|dialogs)/', pathNot: '^src/(roles|observability)/' },
+      to: { path: '^src/observability/' },
+    },
+    {
+      name: 'no-cycles',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(node_modules|dist)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.js'] },
+  },
+};

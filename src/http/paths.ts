@@ -1,0 +1,11 @@
+// The public paths of the box office, as DESIGN.md's contract names them:
+// the routes answer them, and the security headers, metrics and limits that
+// treat some of them apart find them here.
+
+export const SMS_INBOUND_PATH = '/sms/inbound';
+export const SMS_STATUS_PATH = '/sms/status';
+export const CHAT_PATH = '/api/messages';
+export const STRIPE_WEBHOOK_PATH = '/webhooks/stripe';
+export const DEMO_CHECKOUT_PATH = '/demo/checkout/:sessionId';
+export const METRICS_PATH = '/metrics';
+export const STAFF_DASHBOARD_PATH = '/staff/queues';
