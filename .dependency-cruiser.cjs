@@ -1,6 +1,25 @@
 /** @type {import('dependency-cruiser').IConfiguration} */
+// The layers, bottom up (docs/architecture.md tells why):
+//   contracts  config, logger, log context, redis/, customers/, checkout/ (the
+//              port), queue/ (payloads, producers), the notice and sender
+//              contracts, http/paths.ts: what everyone above shares
+//   domain     catalog/, seats/, orders/, upgrades/, notifications/, staff/
+//   dialogs/   conversations, over the domain
+//   adapters   bot/, channels/, payments/, http/, jobs/: SDKs, routes, workers
+//   roles/     composition roots (with observability/, which wraps services
+//              for metrics), main.ts and cli/
+const CONTRACTS =
+  '^src/(customers/|checkout/|queue/|redis/|notifications/(customer-notice|message\\.sender)\\.ts$|http/paths\\.ts$|log-context\\.ts$|logger\\.ts$|config\\.ts$)';
+
 module.exports = {
   forbidden: [
+    {
+      name: 'contracts-at-the-bottom',
+      severity: 'error',
+      comment: 'A shared contract sits below everyone who uses it: it imports other contracts and packages, nothing of the code built on it.',
+      from: { path: CONTRACTS },
+      to: { path: '^(src|dialogs)/', pathNot: CONTRACTS },
+    },
     {
       name: 'domain-stays-below-adapters',
       severity: 'error',
