@@ -2,7 +2,7 @@ import type { EventCatalog } from '../src/catalog/event-catalog.js';
 import type { EventFinder } from '../src/catalog/event-finder.js';
 import type { OrderStore } from '../src/orders/order.store.js';
 import type { PurchaseService } from '../src/orders/purchase.service.js';
-import type { RefundService } from '../src/orders/refund.service.js';
+import type { RefundRequestService } from '../src/orders/refund-request.service.js';
 import type { SeatStore } from '../src/seats/seat.store.js';
 import type { UpgradeService } from '../src/upgrades/upgrade.service.js';
 
@@ -14,7 +14,7 @@ export interface DialogDeps {
   orders: OrderStore;
   purchase: PurchaseService;
   /** Customers cancelling a paid order (within the event's refund policy). */
-  refunds: RefundService;
+  refunds: RefundRequestService;
   /** Customers asking for better seats. */
   upgrades: UpgradeService;
   limits: { maxPartySize: number; holdMinutes: number };

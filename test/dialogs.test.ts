@@ -5,22 +5,21 @@
 import { fileURLToPath } from 'node:url';
 import type { Activity } from 'botbuilder';
 import { DialogTestClient } from 'botbuilder-testing';
-import type { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MainDialog } from '../dialogs/main.dialog.js';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { MainDialog } from '../dialogs/main.dialog.js';
 import { loadCatalog } from '../src/catalog/catalog.loader.js';
 import type { EventCatalog } from '../src/catalog/event-catalog.js';
-import { EventFinder } from '../src/catalog/event-finder.js';
-import { createCommerce, type Commerce } from '../src/commerce.js';
+import type { Commerce } from '../src/commerce.js';
+import { loadConfig } from '../src/config.js';
 import type { Order } from '../src/orders/order.js';
-import { FulfilmentService } from '../src/orders/fulfilment.service.js';
-import { PurchaseService } from '../src/orders/purchase.service.js';
-import { RefundService } from '../src/orders/refund.service.js';
-import { RefundStore } from '../src/orders/refund.store.js';
-import { DemoCheckoutGateway } from '../src/payments/demo-checkout.gateway.js';
-import { testRedis, uniquePrefix } from './support/redis.js';
-import { UpgradeService } from '../src/upgrades/upgrade.service.js';
+import type { PurchaseService } from '../src/orders/purchase.service.js';
+import type { RefundRequestService } from '../src/orders/refund-request.service.js';
+import type { DemoCheckoutGateway } from '../src/payments/demo-checkout.gateway.js';
+import { createFoundation, type Foundation } from '../src/roles/foundation.js';
+import { createWebServices } from '../src/roles/web.services.js';
+import { createWorkerServices } from '../src/roles/worker.services.js';
+import { testRedisUrl, uniquePrefix } from './support/redis.js';
 
 const LAKERS = 'lakers-warriors';
 const PUBLIC_BASE_URL = 'https://tickets.example.test';
@@ -50,55 +49,36 @@ const PAY_BUTTON = (amount: string) => new RegExp(`\\[Pay ${escape(amount)}\\]\\
 /** The SMS pay link: the short /p/ link at the end of the text. */
 const SMS_PAY_LINK = new RegExp(`Pay within 30 min: ${escape(PUBLIC_BASE_URL)}/p/BX-[A-Z0-9]{4,6}$`);
 
-let redis: Redis;
 let catalog: EventCatalog;
-let finder: EventFinder;
+let foundation: Foundation;
 let commerce: Commerce;
 let purchase: PurchaseService;
 let checkout: DemoCheckoutGateway;
-let refunds: RefundService;
+let refunds: RefundRequestService;
 let dialog: MainDialog;
-let upgrades: UpgradeService;
 
 beforeAll(() => {
-  redis = testRedis();
   catalog = loadCatalog(CATALOG_PATH, NOW);
-  finder = new EventFinder(catalog);
 });
 
-afterAll(async () => {
-  await redis.quit();
+afterEach(async () => {
+  await foundation?.close();
 });
 
-// Each test gets empty seats and no orders: commerce under a key prefix of its own.
+// Each test gets empty seats and no orders: the web role's services, as the
+// role builds them (demo checkout, no Stripe key), under a key prefix of its own.
 beforeEach(() => {
   const prefix = uniquePrefix();
-  commerce = createCommerce(redis, catalog, { limits: LIMITS }, prefix);
-  checkout = new DemoCheckoutGateway(redis, { prefix, publicBaseUrl: PUBLIC_BASE_URL });
-  purchase = new PurchaseService({
-    ...commerce,
-    checkout,
-    log: pino({ level: 'silent' }),
-    options: { holdMinutes: LIMITS.holdMinutes, publicBaseUrl: PUBLIC_BASE_URL },
-  });
-  refunds = new RefundService({
-    ...commerce,
-    refunds: new RefundStore(redis, commerce.orders),
-    checkout,
-    notices: { enqueue: async () => {} },
-    log: pino({ level: 'silent' }),
-  });
-  upgrades = new UpgradeService({
-    ...commerce,
-    finder,
-    checkout,
-    refunds,
-    notices: { enqueue: async () => {} },
-    log: pino({ level: 'silent' }),
-    options: { holdMinutes: LIMITS.holdMinutes, publicBaseUrl: PUBLIC_BASE_URL },
-  });
-  dialog = new MainDialog({ ...commerce, finder, purchase, refunds, upgrades, limits: LIMITS, now: () => NOW });
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PUBLIC_BASE_URL, ...limitsEnv() });
+  foundation = createFoundation({ config, log: pino({ level: 'silent' }), catalog, redisUrl: testRedisUrl(), keyPrefix: prefix, queuePrefix: `{${prefix}}` });
+  ({ purchase, refunds, dialog } = createWebServices(foundation, { now: () => NOW }));
+  commerce = foundation.commerce;
+  checkout = foundation.demoCheckout!;
 });
+
+function limitsEnv(): Record<string, string> {
+  return { MAX_PARTY_SIZE: String(LIMITS.maxPartySize), MAX_OPEN_HOLDS_PER_CUSTOMER: String(LIMITS.maxOpenHoldsPerCustomer), HOLD_MINUTES: String(LIMITS.holdMinutes) };
+}
 
 /** What a customer sees of one reply: its text, then chat buttons as [title] and link buttons as [title](url). */
 function shown(activity: Partial<Activity>): string {
@@ -469,7 +449,7 @@ describe('cancelling a paid order', () => {
     const started = await purchase.start({ customer, eventId, sectionId, quantity });
     if (!started.ok) throw new Error(`purchase refused: ${started.reason}`);
     await checkout.pay(started.order.stripeSessionId!);
-    const fulfilment = new FulfilmentService({ ...commerce, notices: { enqueue: async () => {} }, log: pino({ level: 'silent' }) });
+    const { fulfilment } = createWorkerServices(foundation).payments;
     expect(await fulfilment.paid(started.order.id, 'test:paid')).toBe('fulfilled');
     return (await commerce.orders.get(started.order.id))!;
   }

@@ -11,7 +11,7 @@ import { loadCatalog } from '../src/catalog/catalog.loader.js';
 import type { MessageSender, OutboundMessage, SentMessage } from '../src/notifications/message.sender.js';
 import { TwilioSmsSender } from '../src/channels/sms/sms.sender.js';
 import { createTwilioClient } from '../src/channels/sms/twilio.client.js';
-import { FOUND_SENT, processNotification, SENT_LOOKUP_MARGIN_MS, type NotificationDeps } from '../src/jobs/notification.job.js';
+import { FOUND_SENT, sendNotification, SENT_LOOKUP_MARGIN_MS, type NotificationDeps } from '../src/jobs/notification.job.js';
 import type { SentNotice } from '../src/notifications/delivery.store.js';
 import type { Customer } from '../src/customers/customer.js';
 import type { Order } from '../src/orders/order.js';
@@ -58,7 +58,7 @@ class FakeSms implements MessageSender {
   }
 }
 
-describe('processNotification, run again after an interrupted attempt', () => {
+describe('sendNotification, run again after an interrupted attempt', () => {
   const redis = testRedis();
   let clock: number;
   let orders: OrderStore;
@@ -109,7 +109,7 @@ describe('processNotification, run again after an interrupted attempt', () => {
   it('sends on the first attempt, records it and the attempt, and looks nothing up', async () => {
     const order = await fulfilledOrder();
 
-    expect(await processNotification({ orderId: order.id, notice: 'tickets' }, deps)).toBe('sent');
+    expect(await sendNotification({ orderId: order.id, notice: 'tickets' }, deps)).toBe('sent');
 
     expect(sms.accepted).toHaveLength(1);
     expect(sms.accepted[0]!.text).toContain(`${order.id}-A1-AAAA`);
@@ -123,11 +123,11 @@ describe('processNotification, run again after an interrupted attempt', () => {
   it('does not send again when the interrupted attempt reached the provider: records the message it finds', async () => {
     const order = await fulfilledOrder();
     sms.loseNextAnswer = true;
-    await expect(processNotification({ orderId: order.id, notice: 'tickets' }, deps)).rejects.toThrow('socket hang up');
+    await expect(sendNotification({ orderId: order.id, notice: 'tickets' }, deps)).rejects.toThrow('socket hang up');
     const attemptAt = Date.parse((await timeline(order.id)).find((e) => e.cause === 'notify:tickets:attempt')!.at);
     clock += 35_000; // BullMQ hands the job over once the dead worker's lock has run out
 
-    expect(await processNotification({ orderId: order.id, notice: 'tickets' }, deps)).toBe(FOUND_SENT);
+    expect(await sendNotification({ orderId: order.id, notice: 'tickets' }, deps)).toBe(FOUND_SENT);
 
     expect(sms.accepted).toHaveLength(1);
     expect(sms.lookups).toEqual([new Date(attemptAt - SENT_LOOKUP_MARGIN_MS)]);
@@ -138,17 +138,17 @@ describe('processNotification, run again after an interrupted attempt', () => {
     expect(entries.filter((e) => e.cause === 'notify:tickets:attempt')).toHaveLength(1);
     expect(remembered).toEqual([[sms.accepted[0]!.sid, { orderId: order.id, notice: 'tickets', resend: 0 }]]);
     // And a third run changes nothing.
-    expect(await processNotification({ orderId: order.id, notice: 'tickets' }, deps)).toBe('already_sent');
+    expect(await sendNotification({ orderId: order.id, notice: 'tickets' }, deps)).toBe('already_sent');
     expect(sms.accepted).toHaveLength(1);
   });
 
   it('sends when the interrupted attempt never reached the provider', async () => {
     const order = await fulfilledOrder();
     sms.refuseNext = true;
-    await expect(processNotification({ orderId: order.id, notice: 'tickets' }, deps)).rejects.toThrow('503');
+    await expect(sendNotification({ orderId: order.id, notice: 'tickets' }, deps)).rejects.toThrow('503');
     clock += 5_000;
 
-    expect(await processNotification({ orderId: order.id, notice: 'tickets' }, deps)).toBe('sent');
+    expect(await sendNotification({ orderId: order.id, notice: 'tickets' }, deps)).toBe('sent');
 
     expect(sms.lookups).toHaveLength(1);
     expect(sms.accepted).toHaveLength(1);
@@ -159,22 +159,22 @@ describe('processNotification, run again after an interrupted attempt', () => {
   it('sends when the lookup itself fails: a duplicate is better than no tickets', async () => {
     const order = await fulfilledOrder();
     sms.refuseNext = true;
-    await expect(processNotification({ orderId: order.id, notice: 'tickets' }, deps)).rejects.toThrow('503');
+    await expect(sendNotification({ orderId: order.id, notice: 'tickets' }, deps)).rejects.toThrow('503');
     sms.lookupFails = true;
 
-    expect(await processNotification({ orderId: order.id, notice: 'tickets' }, deps)).toBe('sent');
+    expect(await sendNotification({ orderId: order.id, notice: 'tickets' }, deps)).toBe('sent');
     expect(sms.accepted).toHaveLength(1);
   });
 
   it('keeps the resend apart from the first message: each has its own attempt', async () => {
     const order = await fulfilledOrder();
-    await processNotification({ orderId: order.id, notice: 'tickets' }, deps);
+    await sendNotification({ orderId: order.id, notice: 'tickets' }, deps);
     clock += 60_000; // the first message is reported undelivered
     sms.loseNextAnswer = true;
-    await expect(processNotification({ orderId: order.id, notice: 'tickets', resend: 1 }, deps)).rejects.toThrow('socket hang up');
+    await expect(sendNotification({ orderId: order.id, notice: 'tickets', resend: 1 }, deps)).rejects.toThrow('socket hang up');
     clock += 35_000;
 
-    expect(await processNotification({ orderId: order.id, notice: 'tickets', resend: 1 }, deps)).toBe(FOUND_SENT);
+    expect(await sendNotification({ orderId: order.id, notice: 'tickets', resend: 1 }, deps)).toBe(FOUND_SENT);
 
     expect(sms.accepted).toHaveLength(2);
     const entries = await timeline(order.id);
@@ -195,9 +195,9 @@ describe('processNotification, run again after an interrupted attempt', () => {
         }
       },
     };
-    await expect(processNotification({ orderId: order.id, notice: 'tickets' }, { ...deps, sender: chat })).rejects.toThrow('timed out');
+    await expect(sendNotification({ orderId: order.id, notice: 'tickets' }, { ...deps, sender: chat })).rejects.toThrow('timed out');
 
-    expect(await processNotification({ orderId: order.id, notice: 'tickets' }, { ...deps, sender: chat })).toBe('sent');
+    expect(await sendNotification({ orderId: order.id, notice: 'tickets' }, { ...deps, sender: chat })).toBe('sent');
     expect(sent).toHaveLength(2);
   });
 });

@@ -8,12 +8,10 @@
 // Each test gets a box office of its own, because a run looks at everything due.
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { QueuedNotices } from '../src/queue/notice.producers.js';
 import { processReconcile, RECONCILIATION_CAUSE, type ReconcileSummary } from '../src/jobs/reconcile.job.js';
-import { FulfilmentService } from '../src/orders/fulfilment.service.js';
 import type { Order } from '../src/orders/order.js';
 import { createStripeClient } from '../src/payments/stripe.client.js';
-import { createRefundService } from '../src/roles/refunds.js';
+import { createWorkerServices } from '../src/roles/worker.services.js';
 import { startBoxOffice, TEST_STRIPE, type BoxOffice } from './support/box-office.harness.js';
 import { allCounts, jobEnd, newPhone, sectionInventory, smsTo, staffOrder } from './support/sms.client.js';
 import { postStripeEvent, refundEvent } from './support/stripe-events.js';
@@ -38,11 +36,8 @@ afterEach(async () => {
 
 /** One reconciliation run with the clock at `now`, with the services the worker role builds. */
 function reconcileAt(now: number): Promise<ReconcileSummary> {
-  const { commerce, queues, checkout } = office.foundation;
-  const log = pino({ level: 'silent' });
-  const fulfilment = new FulfilmentService({ orders: commerce.orders, seats: commerce.seats, notices: new QueuedNotices(queues.notifications), log });
-  const refunds = createRefundService(office.foundation);
-  return processReconcile({}, { ...commerce, checkout, fulfilment, refunds, log, options: { graceMs: GRACE_MS, recheckMs: RECHECK_MS }, now: () => now });
+  const { reconcile } = createWorkerServices(office.foundation);
+  return processReconcile({}, { ...reconcile, log: pino({ level: 'silent' }), options: { graceMs: GRACE_MS, recheckMs: RECHECK_MS }, now: () => now });
 }
 
 /** Past the grace a refund's webhook gets, counted from now (after the refund was requested). */

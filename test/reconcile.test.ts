@@ -12,8 +12,7 @@ import { processReconcile, RECONCILIATION_CAUSE, type ReconcileDeps, type Reconc
 import type { Order } from '../src/orders/order.js';
 import { newOrderId } from '../src/orders/order-id.js';
 import { RECONCILE_SCHEDULER_ID } from '../src/queue/reconcile.schedule.js';
-import { createRefundService } from '../src/roles/refunds.js';
-import { createFulfilment } from '../src/roles/upgrades.js';
+import { createWorkerServices } from '../src/roles/worker.services.js';
 import { buyAndPay } from './support/purchases.js';
 import { offerUpgrade } from './support/upgrades.js';
 import { eventually, startBoxOffice, type BoxOffice } from './support/box-office.harness.js';
@@ -37,11 +36,8 @@ afterEach(async () => {
 
 /** The reconcile job's services, as the worker role builds them, with the clock at `now`. */
 function deps(now: number): ReconcileDeps {
-  const { commerce, checkout } = office.foundation;
-  const log = pino({ level: 'silent' });
-  const fulfilment = createFulfilment(office.foundation);
-  const refunds = createRefundService(office.foundation);
-  return { ...commerce, checkout, fulfilment, refunds, log, options: { graceMs: GRACE_MS, recheckMs: RECHECK_MS }, now: () => now };
+  const { reconcile } = createWorkerServices(office.foundation);
+  return { ...reconcile, log: pino({ level: 'silent' }), options: { graceMs: GRACE_MS, recheckMs: RECHECK_MS }, now: () => now };
 }
 
 function reconcileAt(now: number): Promise<ReconcileSummary> {

@@ -2,7 +2,8 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import type { OrderStore } from '../orders/order.store.js';
 import { parseOrderId, parseRecordId } from '../orders/order-id.js';
-import type { RefundRefusal, RefundService } from '../orders/refund.service.js';
+import type { RefundRefusal } from '../orders/refund-steps.js';
+import type { RefundRequestService } from '../orders/refund-request.service.js';
 import type { SeatStore } from '../seats/seat.store.js';
 import { HttpError } from './errors.js';
 import { requireStaffToken } from './staff-auth.js';
@@ -11,7 +12,7 @@ export interface StaffRouteDeps {
   staffApiToken: string | undefined;
   orders: OrderStore;
   seats: SeatStore;
-  refunds: RefundService;
+  refunds: RefundRequestService;
   /** The upgrade offers made on an order, as staff see them. */
   offersOf(orderId: string): Promise<unknown[]>;
 }

@@ -29,40 +29,66 @@ export interface NotificationDeps {
   catalog: EventCatalog;
   sender: MessageSender;
   log: Logger;
-  /**
-   * When set (the notifications worker), SMS notices are handed to it rather
-   * than sent, so they leave at the rate Twilio allows the sender; the SMS
-   * worker runs this same function without it and sends.
-   */
-  smsOutbox?: SmsOutbox;
   /** Base of the short pay links in offers (PUBLIC_BASE_URL); without it offers carry the checkout URL. */
   publicBaseUrl?: string;
   /** Remembers which message carried which notice, so delivery status callbacks find the order. */
   deliveries?: Pick<DeliveryStore, 'remember'>;
 }
 
+/** What the notifications worker needs besides: where SMS notices wait for the SMS worker. */
+export interface DispatchDeps extends NotificationDeps {
+  smsOutbox: SmsOutbox;
+}
+
+/**
+ * The notifications queue's job: an SMS customer's notice is handed to the
+ * SMS queue, whose worker sends it at the rate Twilio allows the sender
+ * (roles/sms.worker.ts); a chat customer's is sent now.
+ */
+export async function dispatchNotification(job: NotificationJob, deps: DispatchDeps): Promise<string> {
+  const order = await unsent(job, deps.orders);
+  if (order === ALREADY_SENT) return order;
+  if (order.customer.channel === 'sms') {
+    await deps.smsOutbox.enqueue(job);
+    return HANDED_TO_SMS;
+  }
+  return deliver(order, job, deps);
+}
+
 /**
  * Sends one notice to the order's customer on their channel, once: the send
  * is recorded on the order's timeline, and a notice already recorded is not
  * sent again. Permanent delivery failures end the job and are recorded too.
- * With an SMS outbox, an SMS customer's notice is handed to the SMS queue
- * instead, whose worker runs this again and sends it.
  *
  * A run that dies between the provider accepting the message and the
  * timeline entry (SIGKILL, a timeout on the answer) leaves only its attempt
  * entry; the retry asks the sender whether that message went out before
  * sending it again (DESIGN rule 3: BullMQ runs a job at least once).
  */
-export async function processNotification(job: NotificationJob, deps: NotificationDeps): Promise<string> {
-  const order = await deps.orders.get(job.orderId);
-  if (!order) throw new UnrecoverableError(`unknown order ${job.orderId}`);
+export async function sendNotification(job: NotificationJob, deps: NotificationDeps): Promise<string> {
+  const order = await unsent(job, deps.orders);
+  return order === ALREADY_SENT ? order : deliver(order, job, deps);
+}
+
+const ALREADY_SENT = 'already_sent';
+
+/** The timeline cause of sending this notice: `notify:tickets`, `notify:tickets:resend-1`. */
+function causeOf(job: NotificationJob): string {
   const resend = job.resend ?? 0;
-  const cause = resend > 0 ? `notify:${job.notice}:resend-${resend}` : `notify:${job.notice}`;
-  if (order.timeline.some((entry) => entry.cause === cause)) return 'already_sent';
-  if (deps.smsOutbox && order.customer.channel === 'sms') {
-    await deps.smsOutbox.enqueue(job);
-    return HANDED_TO_SMS;
-  }
+  return resend > 0 ? `notify:${job.notice}:resend-${resend}` : `notify:${job.notice}`;
+}
+
+/** The order, unless its timeline says this notice went out already. */
+async function unsent(job: NotificationJob, orders: OrderStore): Promise<Order | typeof ALREADY_SENT> {
+  const order = await orders.get(job.orderId);
+  if (!order) throw new UnrecoverableError(`unknown order ${job.orderId}`);
+  const cause = causeOf(job);
+  return order.timeline.some((entry) => entry.cause === cause) ? ALREADY_SENT : order;
+}
+
+async function deliver(order: Order, job: NotificationJob, deps: NotificationDeps): Promise<string> {
+  const resend = job.resend ?? 0;
+  const cause = causeOf(job);
   const base = deps.publicBaseUrl;
   const message = noticeMessage(job.notice, order, deps.catalog, {
     ...(base ? { payLink: (id: string) => payLinkFor(base, id) } : {}),

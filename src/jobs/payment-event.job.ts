@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { CheckoutNotFoundError, ForeignSessionError, type CheckoutGateway, type CheckoutSession } from '../checkout/checkout.gateway.js';
 import { translateStripeEvent } from '../payments/stripe-event.translate.js';
 import { UnknownOrderError, type FulfilmentOutcome, type FulfilmentService } from '../orders/fulfilment.service.js';
-import type { RefundService } from '../orders/refund.service.js';
+import type { RefundSettlementService } from '../orders/refund-settlement.service.js';
 import { isOfferId } from '../orders/order-id.js';
 import { processRefundEvent } from './refund-event.handler.js';
 import type { PaymentEventJob } from '../queue/job.payloads.js';
@@ -13,7 +13,7 @@ export interface PaymentEventDeps {
   checkout: CheckoutGateway;
   fulfilment: FulfilmentService;
   /** Confirms refunds (refund.* and charge.refunded events); see refund-event.job.ts. */
-  refunds: RefundService;
+  refunds: RefundSettlementService;
   processed: ProcessedEvents;
   log: Logger;
 }

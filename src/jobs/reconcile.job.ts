@@ -5,10 +5,10 @@ import type { FulfilmentService } from '../orders/fulfilment.service.js';
 import { isFinal, type Order } from '../orders/order.js';
 import { isRecordId } from '../orders/order-id.js';
 import type { OrderStore } from '../orders/order.store.js';
-import type { RefundReconciliation, RefundService } from '../orders/refund.service.js';
 import type { RefundRef } from '../orders/refund.store.js';
 import type { SeatStore } from '../seats/seat.store.js';
 import type { ReconcileJob } from '../queue/job.payloads.js';
+import type { RefundReconciliation, RefundSettlementService } from '../orders/refund-settlement.service.js';
 
 /**
  * Reconciliation: nothing depends on one webhook. A scheduled run looks at
@@ -17,7 +17,7 @@ import type { ReconcileJob } from '../queue/job.payloads.js';
  * webhook path uses, so both paths end in the same states and either can run
  * first, twice, or at the same time. Refunds still waiting for Stripe's
  * confirmation past the grace are settled the same way, through the
- * RefundService the refund webhook uses. It then frees holds that no live
+ * RefundSettlementService the refund webhook uses. It then frees holds that no live
  * order owns. Seats are released only on evidence (DESIGN.md "Hold").
  */
 
@@ -47,7 +47,7 @@ export interface ReconcileDeps {
   catalog: EventCatalog;
   checkout: CheckoutGateway;
   fulfilment: FulfilmentService;
-  refunds: RefundService;
+  refunds: RefundSettlementService;
   log: Logger;
   options: ReconcileOptions;
   /** Clock, epoch ms. Default `Date.now`. */

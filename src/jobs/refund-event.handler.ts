@@ -2,13 +2,13 @@ import { UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import { CheckoutNotFoundError, type CheckoutGateway, type RefundInfo } from '../checkout/checkout.gateway.js';
 import { UnknownOrderError } from '../orders/fulfilment.service.js';
-import { UnknownRefundError, type RefundService, type RefundSettlement } from '../orders/refund.service.js';
+import { UnknownRefundError, type RefundSettlement, type RefundSettlementService } from '../orders/refund-settlement.service.js';
 
 export type RefundFact = { kind: 'refund_changed'; refundId: string } | { kind: 'charge_refunded'; chargeId: string };
 
 export interface RefundEventDeps {
   checkout: CheckoutGateway;
-  refunds: RefundService;
+  refunds: RefundSettlementService;
   log: Logger;
 }
 

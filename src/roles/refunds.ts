@@ -1,16 +1,17 @@
 import { QueuedNotices } from '../queue/notice.producers.js';
-import { RefundService } from '../orders/refund.service.js';
+import type { RefundDeps } from '../orders/refund-steps.js';
 import { RefundStore } from '../orders/refund.store.js';
 import { UpgradePayBacks } from '../upgrades/upgrade.pay-back.js';
 import type { Foundation } from './foundation.js';
 
 /**
- * The refund service both roles use: the web role to ask Stripe (staff API,
- * customers in the bot), the worker to apply what Stripe confirms.
+ * What both refund services stand on, as both roles build it: the web role
+ * asks Stripe (staff API, customers in the bot), the worker settles what
+ * Stripe confirms and reconciles what it never did.
  */
-export function createRefundService(foundation: Foundation): RefundService {
+export function refundDeps(foundation: Foundation): RefundDeps {
   const { commerce, checkout, queues, log, redis, config } = foundation;
-  return new RefundService({
+  return {
     orders: commerce.orders,
     seats: commerce.seats,
     // Stripe's refund webhook gets the grace before reconciliation asks Stripe itself.
@@ -19,5 +20,5 @@ export function createRefundService(foundation: Foundation): RefundService {
     notices: new QueuedNotices(queues.notifications),
     log,
     upgradeShares: new UpgradePayBacks({ orders: commerce.orders, checkout, log }),
-  });
+  };
 }

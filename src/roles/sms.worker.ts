@@ -1,5 +1,5 @@
 import { Worker, type RateLimiterOptions, type WorkerOptions } from 'bullmq';
-import { processNotification, type NotificationDeps } from '../jobs/notification.job.js';
+import { sendNotification, type NotificationDeps } from '../jobs/notification.job.js';
 import { type NotificationJob } from '../queue/job.payloads.js';
 import { QUEUE_NAMES } from '../queue/queues.js';
 import type { Foundation } from './foundation.js';
@@ -23,10 +23,10 @@ export function smsRateLimit(perSecond: number): RateLimiterOptions {
  */
 export function startSmsWorker(
   foundation: Foundation,
-  deps: Omit<NotificationDeps, 'smsOutbox'>,
+  deps: NotificationDeps,
   options: Partial<WorkerOptions> = {},
 ): Worker<NotificationJob> {
-  return new Worker<NotificationJob>(QUEUE_NAMES.sms, (job) => processNotification(job.data, deps), {
+  return new Worker<NotificationJob>(QUEUE_NAMES.sms, (job) => sendNotification(job.data, deps), {
     connection: foundation.workerConnection(),
     prefix: foundation.queuePrefix,
     concurrency: 16,

@@ -3,12 +3,10 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConversationState } from 'botbuilder';
-import { MainDialog } from '../../dialogs/main.dialog.js';
 import { BoxOfficeBot } from '../bot/box-office.bot.js';
 import { RedisStorage } from '../bot/redis.storage.js';
 import { Router } from 'express';
 import { TurnLock } from '../bot/turn.lock.js';
-import { EventFinder } from '../catalog/event-finder.js';
 import { chatRoutes, createCloudAdapter } from '../channels/chat/chat.route.js';
 import { SenderLimit } from '../channels/sender-limit.js';
 import { DeliveryStatusService } from '../channels/sms/delivery-status.service.js';
@@ -30,15 +28,12 @@ import { PAY_LINK_PATH } from '../checkout/pay-link.js';
 import { payLinkRoutes } from '../payments/pay-link.route.js';
 import { STRIPE_WEBHOOK_PATH } from '../http/paths.js';
 import { stripeWebhookRoutes } from '../payments/stripe-webhook.route.js';
-import { MeteredPurchaseService } from '../observability/metered-purchase.service.js';
 import { metricsRoutes } from '../observability/metrics.route.js';
 import { TurnObserver } from '../observability/turn.middleware.js';
 import { meterWebhookQueue, webhookMeterRoutes } from '../observability/webhook.meter.js';
 import { allQueues } from '../queue/queues.js';
 import type { Foundation } from './foundation.js';
-import { createRefundService } from './refunds.js';
-import { createUpgradeService } from './upgrades.js';
-import { StaffDesk } from '../staff/staff.desk.js';
+import { createWebServices } from './web.services.js';
 import { offerView } from '../upgrades/offer.view.js';
 import { staffUpgradeRoutes } from '../http/staff-upgrades.route.js';
 
@@ -52,33 +47,13 @@ export interface RunningWeb {
 /** Composition root of the web role: the bot, its channels, the webhooks and the staff API. */
 export async function startWebRole(foundation: Foundation, port = foundation.config.port): Promise<RunningWeb> {
   const { config, log, redis, commerce, checkout, queues, keyPrefix, metrics } = foundation;
-  const purchase = new MeteredPurchaseService({
-    catalog: commerce.catalog,
-    seats: commerce.seats,
-    orders: commerce.orders,
-    checkout,
-    log,
-    options: { holdMinutes: config.limits.holdMinutes, publicBaseUrl: config.publicBaseUrl },
-  }, metrics);
-  const refunds = createRefundService(foundation);
-  const upgrades = createUpgradeService(foundation, refunds);
-  const finder = new EventFinder(commerce.catalog);
-  const dialog = new MainDialog({
-    refunds,
-    upgrades,
-    catalog: commerce.catalog,
-    finder,
-    seats: commerce.seats,
-    orders: commerce.orders,
-    purchase,
-    limits: config.limits,
-  });
+  const { refunds, upgrades, dialog, staffDesk } = createWebServices(foundation);
   const bot = new BoxOfficeBot({
     conversationState: new ConversationState(new RedisStorage({ redis, prefix: `${keyPrefix}bot:state:` })),
     dialog,
     turnLock: new TurnLock({ redis, prefix: `${keyPrefix}bot:turn-lock:` }),
     log,
-    staffDesk: new StaffDesk({ staffIds: config.staff.ids, ...commerce, finder, upgrades, log }),
+    staffDesk,
   });
   // With no STRIPE_WEBHOOK_SECRET the demo checkout signs its own events with a
   // secret made up for this process; the web role both signs and checks them.

@@ -1,29 +1,14 @@
 import { Worker, type Job } from 'bullmq';
-import { ChannelSender } from '../channels/channel.sender.js';
-import { type MessageSender } from '../notifications/message.sender.js';
-import { createCloudAdapter } from '../channels/chat/chat.route.js';
-import { ProactiveChatSender } from '../channels/chat/chat.sender.js';
-import { LoggedSmsSender, TwilioSmsSender } from '../channels/sms/sms.sender.js';
-import { OptOutCheckedSmsSender } from '../channels/sms/opt-out.sender.js';
-import { SmsOptOutStore } from '../channels/sms/opt-out.store.js';
-import { SMS_STATUS_PATH } from '../http/paths.js';
-import { createTwilioClient } from '../channels/sms/twilio.client.js';
-import { processNotification } from '../jobs/notification.job.js';
-import { QueuedSmsNotices } from '../queue/notice.producers.js';
-import { type NotificationJob } from '../queue/job.payloads.js';
-import { DeliveryStore } from '../notifications/delivery.store.js';
-import { processPaymentEvent, ProcessedEvents } from '../jobs/payment-event.job.js';
-import { type PaymentEventJob } from '../queue/job.payloads.js';
+import { dispatchNotification } from '../jobs/notification.job.js';
+import { processPaymentEvent } from '../jobs/payment-event.job.js';
 import { processReconcile } from '../jobs/reconcile.job.js';
-import { type ReconcileJob } from '../queue/job.payloads.js';
 import { meterJobs } from '../observability/job.meter.js';
-import { meterSends } from '../observability/metered.sender.js';
+import type { NotificationJob, PaymentEventJob, ReconcileJob } from '../queue/job.payloads.js';
 import { QUEUE_NAMES } from '../queue/queues.js';
 import { scheduleReconciliation } from '../queue/reconcile.schedule.js';
 import type { Foundation } from './foundation.js';
-import { createRefundService } from './refunds.js';
-import { createFulfilment } from './upgrades.js';
 import { startSmsWorker } from './sms.worker.js';
+import { createWorkerServices, type WorkerServiceOptions } from './worker.services.js';
 
 export interface RunningWorker {
   /**
@@ -36,37 +21,30 @@ export interface RunningWorker {
 }
 
 /** Composition root of the worker role: payment events in, tickets and notices out; reconciliation on a schedule. */
-export function startWorkerRole(foundation: Foundation, options: { sender?: MessageSender } = {}): RunningWorker {
-  const { config, log, commerce, queues, queuePrefix } = foundation;
-  const fulfilment = createFulfilment(foundation);
-  const processed = new ProcessedEvents(foundation.redis, foundation.keyPrefix);
-  const refunds = createRefundService(foundation);
-  const sender = meterSends(options.sender ?? customerSender(foundation), foundation.metrics);
-  const deliveries = new DeliveryStore(foundation.redis, { prefix: foundation.keyPrefix });
-  const noticeDeps = { orders: commerce.orders, catalog: commerce.catalog, sender, log, publicBaseUrl: config.publicBaseUrl };
+export function startWorkerRole(foundation: Foundation, options: WorkerServiceOptions = {}): RunningWorker {
+  const { config, log, queues, queuePrefix } = foundation;
+  const services = createWorkerServices(foundation, options);
   // How soon a job whose worker died is handed to another (WORKER_LOCK_DURATION_MS, WORKER_STALLED_INTERVAL_MS).
   const stall = { lockDuration: config.worker.lockDurationMs, stalledInterval: config.worker.stalledIntervalMs };
 
   const payments = new Worker<PaymentEventJob>(
     QUEUE_NAMES.payments,
-    (job) => processPaymentEvent(job.data, { checkout: foundation.checkout, fulfilment, refunds, processed, log }),
+    (job) => processPaymentEvent(job.data, services.payments),
     { connection: foundation.workerConnection(), prefix: queuePrefix, concurrency: 16, ...stall },
   );
   const notifications = new Worker<NotificationJob>(
     QUEUE_NAMES.notifications,
-    (job) => processNotification(job.data, { ...noticeDeps, smsOutbox: new QueuedSmsNotices(queues.sms) }),
+    (job) => dispatchNotification(job.data, services.notifications),
     { connection: foundation.workerConnection(), prefix: queuePrefix, concurrency: 16, ...stall },
   );
   // SMS notices leave through their own queue, at SMS_PER_SECOND.
-  const sms = startSmsWorker(foundation, { ...noticeDeps, deliveries }, stall);
-  const { graceMinutes, afterMinutes, everyMinutes } = config.reconcile;
-  const reconcileDeps = { ...commerce, checkout: foundation.checkout, fulfilment, refunds, log, options: { graceMs: graceMinutes * 60_000, recheckMs: afterMinutes * 60_000 } };
+  const sms = startSmsWorker(foundation, services.sms, stall);
   const maintenance = new Worker<ReconcileJob>(
     QUEUE_NAMES.maintenance,
-    (job) => processReconcile(job.data, reconcileDeps),
+    (job) => processReconcile(job.data, services.reconcile),
     { connection: foundation.workerConnection(), prefix: queuePrefix, concurrency: 1, ...stall },
   );
-  const reconcileSchedule = scheduleReconciliation(queues.maintenance, everyMinutes * 60_000, log);
+  const reconcileSchedule = scheduleReconciliation(queues.maintenance, config.reconcile.everyMinutes * 60_000, log);
   // Once closing, connection errors from the workers' own reconnects are the
   // expected end of an outage, not news: they would only trail the "stopped" line.
   let closing = false;
@@ -100,21 +78,4 @@ export function startWorkerRole(foundation: Foundation, options: { sender?: Mess
       if (outcome === 'timeout') log.warn({ component: 'worker', graceMs }, 'jobs still running at shutdown: left to stalled-job recovery');
     },
   };
-}
-
-/** Twilio for SMS (or the log, when Twilio is not configured); proactive Bot Framework messages for chat. */
-function customerSender(foundation: Foundation): MessageSender {
-  const { config, log } = foundation;
-  const { accountSid, authToken, apiUrl, fromNumber, messagingServiceSid } = config.twilio;
-  const sms =
-    accountSid && authToken
-      ? new TwilioSmsSender(createTwilioClient({ accountSid, authToken, apiUrl }), {
-          from: fromNumber,
-          messagingServiceSid,
-          statusCallback: `${config.publicBaseUrl}${SMS_STATUS_PATH}`,
-        })
-      : new LoggedSmsSender(log);
-  const optOuts = new SmsOptOutStore(foundation.redis, { prefix: foundation.keyPrefix });
-  const chat = new ProactiveChatSender(createCloudAdapter(config.botFramework, log), config.botFramework.appId);
-  return new ChannelSender({ sms: new OptOutCheckedSmsSender(sms, optOuts, log), chat });
 }

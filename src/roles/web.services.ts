@@ -1,0 +1,50 @@
+import { MainDialog } from '../../dialogs/main.dialog.js';
+import { EventFinder } from '../catalog/event-finder.js';
+import { RefundRequestService } from '../orders/refund-request.service.js';
+import { MeteredPurchaseService } from '../observability/metered-purchase.service.js';
+import { QueuedNotices } from '../queue/notice.producers.js';
+import { StaffDesk } from '../staff/staff.desk.js';
+import { UpgradeService } from '../upgrades/upgrade.service.js';
+import type { Foundation } from './foundation.js';
+import { refundDeps } from './refunds.js';
+
+/** The services of the web role: what the bot's dialogs, staff commands and the staff API call. */
+export interface WebServices {
+  finder: EventFinder;
+  purchase: MeteredPurchaseService;
+  /** Asking Stripe for refunds: the staff API, and customers cancelling in the bot. */
+  refunds: RefundRequestService;
+  /** Offering and withdrawing seat upgrades: the staff API and staff commands, and customers in the bot. */
+  upgrades: UpgradeService;
+  /** Every customer conversation. */
+  dialog: MainDialog;
+  /** Staff commands sent by message from an allow-listed identity. */
+  staffDesk: StaffDesk;
+}
+
+export interface WebServiceOptions {
+  /** The dialogs' clock, for which events are upcoming. Default: the real one. */
+  now?: () => Date;
+}
+
+/** Builds the web role's services once; the role and the tests of its services both call this. */
+export function createWebServices(foundation: Foundation, options: WebServiceOptions = {}): WebServices {
+  const { config, log, commerce, checkout, queues, metrics } = foundation;
+  const serviceOptions = { holdMinutes: config.limits.holdMinutes, publicBaseUrl: config.publicBaseUrl };
+  const finder = new EventFinder(commerce.catalog);
+  const purchase = new MeteredPurchaseService({ ...commerce, checkout, log, options: serviceOptions }, metrics);
+  const shared = refundDeps(foundation);
+  const refunds = new RefundRequestService(shared);
+  const upgrades = new UpgradeService({
+    ...commerce,
+    finder,
+    checkout,
+    refunds: shared.refunds,
+    notices: new QueuedNotices(queues.notifications),
+    log,
+    options: serviceOptions,
+  });
+  const dialog = new MainDialog({ ...commerce, finder, purchase, refunds, upgrades, limits: config.limits, ...(options.now ? { now: options.now } : {}) });
+  const staffDesk = new StaffDesk({ staffIds: config.staff.ids, ...commerce, finder, upgrades, log });
+  return { finder, purchase, refunds, upgrades, dialog, staffDesk };
+}
