@@ -2,11 +2,12 @@ import { ActionTypes, MessageFactory } from 'botbuilder';
 import { Dialog, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { customerOf, isSms } from '../src/bot/customer.js';
 import { customerRefundDecision } from '../src/catalog/refund-policy.js';
+import { normalize } from '../src/catalog/text.normalizer.js';
 import type { Order } from '../src/orders/order.js';
 import { planRefund } from '../src/orders/refund.js';
 import type { DialogDeps } from './dialog.deps.js';
 import { InterruptibleDialog } from './interruptible.dialog.js';
-import { normalize, recognize } from './message.recognizer.js';
+import { recognize } from './message.recognizer.js';
 import { replies } from './replies.js';
 
 export const CANCEL_ORDER_DIALOG = 'cancel-order';

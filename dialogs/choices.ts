@@ -1,6 +1,6 @@
 import { ActionTypes, MessageFactory, type Activity, type TurnContext } from 'botbuilder';
 import { isSms } from '../src/bot/customer.js';
-import { normalize } from './message.recognizer.js';
+import { normalize } from '../src/catalog/text.normalizer.js';
 
 /** One option offered to the customer; `value` is ours, `title` is what they see. */
 export interface Choice<T = string> {

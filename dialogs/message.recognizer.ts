@@ -5,6 +5,7 @@
 // one catalog lookup. Which event and section a message names is the
 // EventFinder's job (typos, aliases); this file reads everything else.
 import type { CatalogEvent, Section } from '../src/catalog/catalog.schema.js';
+import { MAX_MESSAGE_CHARS, normalize } from '../src/catalog/text.normalizer.js';
 import { parseOrderId } from '../src/orders/order-id.js';
 
 /** What a customer's message is about, as far as one message can tell. */
@@ -33,59 +34,9 @@ export interface EventLookup {
   findSection(event: CatalogEvent, text: string): Section | undefined;
 }
 
-/**
- * Twilio's limit on one (concatenated) SMS body. A chat window can send more,
- * but nothing past this is a ticket request, and cutting here bounds the work
- * one pasted essay can cost a turn.
- */
-const MAX_MESSAGE_CHARS = 1600;
-
 // ---------------------------------------------------------------------------
-// Normalizing
-
-/** Emoji that carry a meaning worth keeping; every other symbol becomes a space. */
-const EMOJI_WORDS: Readonly<Record<string, string>> = {
-  '👍': 'yes', '👌': 'ok', '✅': 'yes', '👎': 'no', '🎟': 'ticket', '🎫': 'ticket', '❓': '?', '❔': '?',
-};
-const EMOJI = /👍|👌|✅|👎|🎟|🎫|❓|❔/gu;
-const APOSTROPHES = /['\u2018\u2019\u02bc`\u00b4]/g;
-const THOUSANDS_COMMA = /(\d),(?=\d{3}(?!\d))/g;
-const LESS_THAN = /[<\uff1c]/g;
-const TIMES_SIGN = /\u00d7/g;
-const PLUS = /\+/g;
-const AMPERSAND = /&/g;
-const AT_SIGN = /@/g;
-/** Keeps letters, digits, "$", "?" and the joiners of numbers and words ("7:30", "12/5", "$9.99", "bx-7k2q"). */
-const SYMBOLS = /[^\p{L}\p{N}$?.:/\- ]+/gu;
-const LOOSE_NUMBER_PUNCTUATION = /(?<!\d)[.:/]|[.:/](?!\d)/g;
-const LOOSE_DASH = /(?<![\p{L}\p{N}])-|-(?![\p{L}\p{N}])/gu;
-const SPACES = /\s+/g;
-
-/**
- * Lower case, no apostrophes ("where's" → "wheres"), thousands commas dropped
- * ("$1,000" → "$1000"), emoji and stray symbols turned into spaces, single
- * spaces. Dots, colons and slashes survive only inside numbers, so "$9.99",
- * "7:30" and "12/5" stay one token and never read as a quantity.
- */
-export function normalize(text: string): string {
-  return text
-    .slice(0, MAX_MESSAGE_CHARS)
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(EMOJI, (emoji) => ` ${EMOJI_WORDS[emoji] ?? ''} `)
-    .replace(APOSTROPHES, '')
-    .replace(THOUSANDS_COMMA, '$1')
-    .replace(LESS_THAN, ' under ')
-    .replace(TIMES_SIGN, ' x ')
-    .replace(PLUS, ' plus ')
-    .replace(AMPERSAND, ' and ')
-    .replace(AT_SIGN, ' at ')
-    .replace(SYMBOLS, ' ')
-    .replace(LOOSE_NUMBER_PUNCTUATION, ' ')
-    .replace(LOOSE_DASH, ' ')
-    .replace(SPACES, ' ')
-    .trim();
-}
+// Normalizing: normalize() itself is shared with the EventFinder
+// (src/catalog/text.normalizer.ts), so both read a message the same way.
 
 /**
  * The message without what does not change its meaning: question marks,
@@ -97,6 +48,7 @@ function stripFillers(normalized: string): string {
   return normalized.replace(QUESTION_MARKS, ' ').replace(TRAILING_FILLER, '').replace(LEADING_FILLER, '').replace(SPACES, ' ').trim();
 }
 const QUESTION_MARKS = /\?+/g;
+const SPACES = /\s+/g;
 const TRAILING_FILLER = /(?: +(?:please|pls|plz|pleas|thanks|thank you|thx|ty|lol|mate|bro|now))+ *$/;
 // The lookahead keeps "ok" itself: alone, it is a yes.
 const LEADING_FILLER = /^(?:(?:ok|okay|oh|um+|uh+|so|well|hm+|actually|just) +)+(?=\S)/;

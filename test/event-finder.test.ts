@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadCatalog, parseCatalog } from '../src/catalog/catalog.loader.js';
-import { EventFinder, editDistance, normalizeWords } from '../src/catalog/event-finder.js';
+import { EventFinder } from '../src/catalog/event-finder.js';
+import { editDistance, normalizeWords } from '../src/catalog/phrase-index.js';
 
 // The sample catalog that ships with the project, seen a few weeks before its
 // first event.

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../src/catalog/catalog.loader.js';
 import { EventFinder } from '../src/catalog/event-finder.js';
-import { normalize, recognize, type Recognized } from '../dialogs/message.recognizer.js';
+import { recognize, type Recognized } from '../dialogs/message.recognizer.js';
+import { normalize } from '../src/catalog/text.normalizer.js';
 
 // The sample catalog that ships with the project, seen a few weeks before its
 // first event.

@@ -94,7 +94,7 @@ export const orderSchema = z.object({
   /** Epoch ms after which the hold may be released (on evidence; see DESIGN.md "Hold"). */
   holdExpiresAt: z.number().int(),
   tickets: z.array(z.string()),
-  /** Tickets voided by confirmed refunds (a subset of `tickets`); see refund.service.ts. */
+  /** Tickets voided by confirmed refunds (a subset of `tickets`); see refund-settlement.service.ts. */
   refundedTickets: z.array(z.string()).default([]),
   /** Minor units refunded so far, as Stripe confirmed them. */
   refundedAmount: minorUnits.default(0),

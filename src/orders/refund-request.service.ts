@@ -2,7 +2,7 @@ import { cancelHeld } from './held-checkout.js';
 import { RefundRejectedError, type RefundInfo } from '../checkout/checkout.gateway.js';
 import type { Order } from './order.js';
 import { planRefund, type RefundPlan, type RefundRecord } from './refund.js';
-import { describePlan, now, paymentOf, refundRequest, refuse, rejectRefund, type RefundDeps, type RefundRequestResult } from './refund-steps.js';
+import { clockOf, describePlan, paymentOf, refundRequest, refuse, rejectRefund, type RefundDeps, type RefundRequestResult } from './refund-steps.js';
 
 /** Who asks for a refund, of what. */
 export interface RefundAsk {
@@ -136,7 +136,7 @@ export class RefundRequestService {
   }
 
   private newRecord(order: Order, plan: RefundPlan, ask: RefundAsk, attempt: number): RefundRecord {
-    const at = now(this.deps).toISOString();
+    const at = clockOf(this.deps).toISOString();
     return {
       id: plan.id,
       orderId: order.id,
@@ -171,7 +171,7 @@ export class RefundRequestService {
       return rejectRefund(this.deps, order, record, 'rejected', `Stripe refused the refund: it is ${info.status}${info.failureReason ? ` (${info.failureReason})` : ''}.`);
     }
     // The webhook may already have confirmed it: the record then stays succeeded.
-    const updated = await this.deps.refunds.update({ ...record, stripeRefundId: info.id, updatedAt: now(this.deps).toISOString() }, ['requested']);
+    const updated = await this.deps.refunds.update({ ...record, stripeRefundId: info.id, updatedAt: clockOf(this.deps).toISOString() }, ['requested']);
     await this.deps.orders.note(order.id, `refund-requested:${record.id}:${record.attempt}`, `refund ${record.id} asked of Stripe by ${record.by}: ${describePlan(record)} (${info.id})`);
     const upgradePayBacks = (await this.deps.upgradeShares?.planFor(order, record.tickets.length)) ?? [];
     this.deps.log.info({ ...log, stripeRefundId: info.id, amount: record.amount, replay }, 'refund requested');

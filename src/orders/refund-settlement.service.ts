@@ -4,7 +4,7 @@ import { UnknownOrderError } from './fulfilment.service.js';
 import type { Order } from './order.js';
 import type { RefundRecord } from './refund.js';
 import type { RefundRef } from './refund.store.js';
-import { causeVia, describePlan, now, paymentOf, refundRequest, rejectRefund, type RefundDeps } from './refund-steps.js';
+import { causeVia, clockOf, describePlan, paymentOf, refundRequest, rejectRefund, type RefundDeps } from './refund-steps.js';
 
 /** What the worker did with one refund Stripe told us about. */
 export type RefundSettlement = 'refunded' | 'partially_refunded' | 'duplicate' | 'pending' | 'refund_failed' | 'refund_conflict' | 'not_ours';
@@ -169,7 +169,7 @@ export class RefundSettlementService {
         return 'failed';
       }
     }
-    await this.deps.refunds.update({ ...record, stripeRefundId: info.id, updatedAt: now(this.deps).toISOString() }, ['requested']);
+    await this.deps.refunds.update({ ...record, stripeRefundId: info.id, updatedAt: clockOf(this.deps).toISOString() }, ['requested']);
     await this.deps.orders.note(
       order.id,
       `${context.cause}:refund-requested:${record.id}:${record.attempt}`,
@@ -212,7 +212,7 @@ export class RefundSettlementService {
     const confirmed = via ? `confirmed by Stripe when ${via} asked (no webhook came)` : 'confirmed by Stripe';
     const applied = await this.deps.refunds.apply(
       { ...record, stripeRefundId: refund.id },
-      { amount: refund.amount, cause, note: `refund ${record.id} ${confirmed} (${refund.id}): ${describePlan({ ...record, amount: refund.amount })}`, now: now(this.deps) },
+      { amount: refund.amount, cause, note: `refund ${record.id} ${confirmed} (${refund.id}): ${describePlan({ ...record, amount: refund.amount })}`, now: clockOf(this.deps) },
     );
     if (applied.outcome !== 'applied' && applied.outcome !== 'duplicate') {
       await this.deps.orders.note(order.id, causeVia(via, `refund-conflict:${record.id}`), `refund ${record.id} confirmed by Stripe but not applied (${applied.outcome}): check the order`);
@@ -247,7 +247,7 @@ export class RefundSettlementService {
   /** A refund Stripe accepted and then failed (rare: the card was closed, say). */
   private async failLate(record: RefundRecord, refund: RefundInfo, via?: string): Promise<RefundSettlement> {
     const why = `Stripe reports the refund ${refund.status}${refund.failureReason ? ` (${refund.failureReason})` : ''}`;
-    const failed: RefundRecord = { ...record, status: 'failed', stripeRefundId: refund.id, error: why, updatedAt: now(this.deps).toISOString() };
+    const failed: RefundRecord = { ...record, status: 'failed', stripeRefundId: refund.id, error: why, updatedAt: clockOf(this.deps).toISOString() };
     const updated = await this.deps.refunds.update(failed, ['requested']);
     // Recorded failed already (by the other path, or an earlier event): nothing more to say.
     if (!updated.written && updated.record?.status !== 'succeeded') return 'duplicate';

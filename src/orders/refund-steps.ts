@@ -70,12 +70,18 @@ export interface RefundDeps {
   now?: () => Date;
 }
 
-export function now(deps: Pick<RefundDeps, 'now'>): Date {
+/** The refund services' clock: `deps.now`, or the real one. */
+export function clockOf(deps: Pick<RefundDeps, 'now'>): Date {
   return deps.now?.() ?? new Date();
 }
 
+export type RefundRefused = Extract<RefundRequestResult, { ok: false }>;
+
 /** The payment intent behind the order's Checkout Session, as Stripe says now. */
-export async function paymentOf(deps: Pick<RefundDeps, 'checkout' | 'log'>, order: Order): Promise<{ ok: true; paymentIntentId: string } | { ok: false; refusal: Extract<RefundRequestResult, { ok: false }> }> {
+export async function paymentOf(
+  deps: Pick<RefundDeps, 'checkout' | 'log'>,
+  order: Order,
+): Promise<{ ok: true; paymentIntentId: string } | { ok: false; refusal: RefundRefused }> {
   const noPayment = refuse('no_payment', `Stripe has no payment for order ${order.id} to refund.`);
   if (!order.stripeSessionId) return { ok: false, refusal: noPayment };
   try {
@@ -97,7 +103,7 @@ export async function rejectRefund(
   stripeCode?: string,
   via?: string,
 ): Promise<Extract<RefundRequestResult, { ok: false }>> {
-  const failed: RefundRecord = { ...record, status: 'failed', error: message, updatedAt: now(deps).toISOString() };
+  const failed: RefundRecord = { ...record, status: 'failed', error: message, updatedAt: clockOf(deps).toISOString() };
   const updated = await deps.refunds.update(failed, ['requested']);
   await deps.orders.note(order.id, causeVia(via, `refund-refused:${record.id}:${record.attempt}`), `refund ${record.id} not made: ${message}`);
   deps.log.warn({ component: 'refunds', orderId: order.id, refundId: record.id, stripeCode }, 'refund refused');

@@ -1,5 +1,6 @@
 // What a refund is, and which tickets, seats and money a refund request
-// covers. Pure functions: refund.service.ts does the I/O.
+// covers. Pure functions: refund-request.service.ts and
+// refund-settlement.service.ts do the I/O.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Order } from './order.js';
