@@ -1,18 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { loadCatalog, parseCatalog } from '../src/catalog/catalog.loader.js';
+import { HAMILTON, HOZIER, LAFC, LAKERS, SAMPLE_NOW, sampleCatalog, sampleFinder } from './support/sample-catalog.js';
+import { parseCatalog } from '../src/catalog/catalog.loader.js';
 import { EventFinder } from '../src/catalog/event-finder.js';
 import { editDistance, normalizeWords } from '../src/catalog/phrase-index.js';
 
-// The sample catalog that ships with the project, seen a few weeks before its
-// first event.
-const NOW = new Date('2026-11-23T12:00:00-08:00');
-const catalog = loadCatalog('catalog/sample-events.json', NOW);
-const finder = new EventFinder(catalog);
-
-const LAKERS = 'lakers-warriors';
-const HOZIER = 'hozier';
-const HAMILTON = 'hamilton';
-const LAFC = 'lafc-galaxy';
+const NOW = SAMPLE_NOW;
+const catalog = sampleCatalog;
+const finder = sampleFinder;
 
 const bestEvent = (text: string): string | undefined => finder.find(text, NOW)[0]?.event.id;
 

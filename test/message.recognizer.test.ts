@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { loadCatalog } from '../src/catalog/catalog.loader.js';
-import { EventFinder } from '../src/catalog/event-finder.js';
+import { HAMILTON, HOZIER, LAFC, LAKERS, SAMPLE_NOW, sampleCatalog, sampleFinder } from './support/sample-catalog.js';
 import { recognize, type Recognized } from '../dialogs/message.recognizer.js';
 import { normalize } from '../src/catalog/text.normalizer.js';
 
-// The sample catalog that ships with the project, seen a few weeks before its
-// first event.
-const NOW = new Date('2026-11-23T12:00:00-08:00');
-const catalog = loadCatalog('catalog/sample-events.json', NOW);
-const finder = new EventFinder(catalog);
-
-const LAKERS = 'lakers-warriors';
-const HOZIER = 'hozier';
-const HAMILTON = 'hamilton';
-const LAFC = 'lafc-galaxy';
+const NOW = SAMPLE_NOW;
+const catalog = sampleCatalog;
+const finder = sampleFinder;
 
 /** What a customer would notice of a reading: ids instead of catalog objects, nothing unset. */
 interface Noticed {
