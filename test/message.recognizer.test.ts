@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { HAMILTON, HOZIER, LAFC, LAKERS, SAMPLE_NOW, sampleCatalog, sampleFinder } from './support/sample-catalog.js';
+import { HAMILTON, HOZIER, LAFC, LAKERS, SAMPLE_NOW, sampleFinder } from './support/sample-catalog.js';
 import { recognize, type Recognized } from '../dialogs/message.recognizer.js';
 import { normalize } from '../src/catalog/text.normalizer.js';
 
 const NOW = SAMPLE_NOW;
-const catalog = sampleCatalog;
 const finder = sampleFinder;
 
 /** What a customer would notice of a reading: ids instead of catalog objects, nothing unset. */

@@ -2,7 +2,7 @@ import { UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import type { EventCatalog } from '../catalog/event-catalog.js';
 import { PermanentDeliveryError, type MessageSender, type OutboundMessage, type SentMessage } from '../notifications/message.sender.js';
-import type { CustomerNotice, NoticeQueue } from '../notifications/customer-notice.js';
+import type { CustomerNotice } from '../notifications/customer-notice.js';
 import type { Order, TimelineEntry } from '../orders/order.js';
 import type { OrderStore } from '../orders/order.store.js';
 import { noticeMessage } from '../notifications/notice.messages.js';

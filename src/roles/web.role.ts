@@ -46,7 +46,7 @@ export interface RunningWeb {
 
 /** Composition root of the web role: the bot, its channels, the webhooks and the staff API. */
 export async function startWebRole(foundation: Foundation, port = foundation.config.port): Promise<RunningWeb> {
-  const { config, log, redis, commerce, checkout, queues, keyPrefix, metrics } = foundation;
+  const { config, log, redis, commerce, queues, keyPrefix, metrics } = foundation;
   const { refunds, upgrades, dialog, staffDesk } = createWebServices(foundation);
   const bot = new BoxOfficeBot({
     conversationState: new ConversationState(new RedisStorage({ redis, prefix: `${keyPrefix}bot:state:` })),
