@@ -64,13 +64,18 @@ describe('the sample catalog', () => {
   const catalog = loadCatalog(SAMPLE, NOW);
   const events = catalog.events();
 
-  it('loads four events, all after 2026-11-23 and between Dec 2026 and Apr 2027', () => {
-    expect(events).toHaveLength(4);
-    expect(catalog.upcoming(NOW)).toHaveLength(4);
+  it('loads six events, all after 2026-11-23 and between Dec 2026 and May 2027', () => {
+    expect(events).toHaveLength(6);
+    expect(catalog.upcoming(NOW)).toHaveLength(6);
     for (const event of events) {
-      expect(event.startsAt >= '2026-12-01' && event.startsAt < '2027-05-01', event.id).toBe(true);
+      expect(event.startsAt >= '2026-12-01' && event.startsAt < '2027-06-01', event.id).toBe(true);
       expect(event.currency).toBe('usd');
     }
+  });
+
+  it('has a show with two performances and a team with two home games', () => {
+    expect(events.filter((event) => event.name === 'Hamilton').map((event) => event.startsAt)).toEqual(['2027-02-13T19:30:00-08:00', '2027-02-14T14:00:00-08:00']);
+    expect(events.filter((event) => event.aliases.includes('lafc')).map((event) => event.name)).toEqual(['LAFC vs LA Galaxy', 'LAFC vs Seattle Sounders']);
   });
 
   it('has the basketball game of the design, with courtside, section 101 and standing', () => {

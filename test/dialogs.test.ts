@@ -20,6 +20,7 @@ import { createFoundation, type Foundation } from '../src/roles/foundation.js';
 import { createWebServices } from '../src/roles/web.services.js';
 import { createWorkerServices } from '../src/roles/worker.services.js';
 import { testRedisUrl, uniquePrefix } from './support/redis.js';
+import { shown } from './support/shown-reply.js';
 
 const LAKERS = 'lakers-warriors';
 const PUBLIC_BASE_URL = 'https://tickets.example.test';
@@ -78,17 +79,6 @@ beforeEach(() => {
 
 function limitsEnv(): Record<string, string> {
   return { MAX_PARTY_SIZE: String(LIMITS.maxPartySize), MAX_OPEN_HOLDS_PER_CUSTOMER: String(LIMITS.maxOpenHoldsPerCustomer), HOLD_MINUTES: String(LIMITS.holdMinutes) };
-}
-
-/** What a customer sees of one reply: its text, then chat buttons as [title] and link buttons as [title](url). */
-function shown(activity: Partial<Activity>): string {
-  const lines = activity.text ? [activity.text] : [];
-  for (const action of activity.suggestedActions?.actions ?? []) lines.push(`[${action.title}]`);
-  for (const attachment of activity.attachments ?? []) {
-    const buttons = (attachment.content as { buttons?: Array<{ type: string; title: string; value: unknown }> } | undefined)?.buttons ?? [];
-    for (const button of buttons) lines.push(button.type === 'openUrl' ? `[${button.title}](${String(button.value)})` : `[${button.title}]`);
-  }
-  return lines.join('\n');
 }
 
 interface Conversation {

@@ -11,4 +11,8 @@ export const sampleFinder = new EventFinder(sampleCatalog);
 export const LAKERS = 'lakers-warriors';
 export const HOZIER = 'hozier';
 export const HAMILTON = 'hamilton';
+/** The Sunday matinee of the same show. */
+export const HAMILTON_MATINEE = 'hamilton-matinee';
 export const LAFC = 'lafc-galaxy';
+/** LAFC's other home game. */
+export const LAFC_SOUNDERS = 'lafc-sounders';
