@@ -2,6 +2,7 @@ import { Dialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepConte
 import { linkMessage } from '../src/bot/activities.js';
 import { customerOf, isSms } from '../src/bot/customer.js';
 import type { CatalogEvent, Section } from '../src/catalog/catalog.schema.js';
+import { eventsFitting, readWhen, venueOffset } from '../src/catalog/event-when.js';
 import type { SectionInventory } from '../src/seats/seat.store.js';
 import { choiceMessage, pickChoice, type Choice } from './choices.js';
 import type { DialogDeps } from './dialog.deps.js';
@@ -21,6 +22,10 @@ interface Alternative {
 /** What the customer has told us so far; each question fills one gap. */
 export interface PurchaseDraft {
   eventId?: string;
+  /** Events the customer's words fit equally (see Recognized.candidates): asked which, nothing held before. */
+  candidates?: string[];
+  /** The events named are not on the day said: told so, and offered as they are. */
+  notThen?: boolean;
   sectionId?: string;
   quantity?: number;
   preference?: 'cheapest' | 'best';
@@ -58,6 +63,8 @@ export class BuyTicketsDialog extends InterruptibleDialog {
   static draftFrom(recognized: Recognized): PurchaseDraft {
     return {
       eventId: recognized.event?.id,
+      candidates: (recognized.candidates ?? recognized.notThen)?.map((event) => event.id),
+      notThen: recognized.notThen ? true : undefined,
       sectionId: recognized.section?.id,
       quantity: recognized.quantity,
       preference: recognized.preference,
@@ -89,17 +96,26 @@ export class BuyTicketsDialog extends InterruptibleDialog {
     return step.replaceDialog(WATERFALL, draft);
   }
 
-  /** Which event? A short list of upcoming ones. */
+  /** Which event? The ones the customer's words fit, or a short list of upcoming ones. */
   private async eventStep(step: WaterfallStepContext, draft: PurchaseDraft): Promise<DialogTurnResult> {
-    const events = this.deps.catalog.upcoming(this.now()).slice(0, EVENTS_LISTED);
+    const candidates = this.candidatesOf(draft);
+    const events = candidates.length > 0 ? candidates : this.deps.catalog.upcoming(this.now()).slice(0, EVENTS_LISTED);
     if (events.length === 0) {
       await step.context.sendActivity(replies.noEvents);
       return step.endDialog({});
     }
+    const question =
+      candidates.length === 0 ? (draft.greet ? replies.welcome : replies.whichEvent) : draft.notThen ? replies.notThen(candidates) : replies.whichOfThese(candidates);
     draft.asking = 'event';
     draft.offered = events.map((event) => ({ title: eventTitle(event), value: event.id }));
-    await step.context.sendActivity(choiceMessage(step.context, withNotice(draft, draft.greet ? replies.welcome : replies.whichEvent), draft.offered));
+    await step.context.sendActivity(choiceMessage(step.context, withNotice(draft, question), draft.offered));
     return Dialog.EndOfTurn;
+  }
+
+  /** The candidate events still on sale, soonest first. */
+  private candidatesOf(draft: PurchaseDraft): CatalogEvent[] {
+    const upcoming = new Set(this.deps.catalog.upcoming(this.now()).map((event) => event.id));
+    return (draft.candidates ?? []).filter((id) => upcoming.has(id)).map((id) => this.deps.catalog.event(id)!);
   }
 
   /** Which section? Skipped for "cheapest" and "best", which pick one. */
@@ -221,7 +237,7 @@ export class BuyTicketsDialog extends InterruptibleDialog {
     const picked = draft.asking && draft.asking !== 'quantity' ? pickChoice(text, position, draft.offered) : undefined;
     const before = JSON.stringify([draft.eventId, draft.sectionId, draft.quantity, draft.preference, draft.maxPrice]);
     if (picked !== undefined) {
-      if (draft.asking === 'event') draft.eventId = picked as string;
+      if (draft.asking === 'event') this.chooseEvent(draft, picked as string);
       if (draft.asking === 'section') draft.sectionId = picked as string;
       if (draft.asking === 'alternative') Object.assign(draft, picked as Alternative);
     } else {
@@ -231,9 +247,13 @@ export class BuyTicketsDialog extends InterruptibleDialog {
   }
 
   private absorbFreeText(draft: PurchaseDraft, said: Recognized, text: string, numbered: boolean): void {
-    if (said.event && said.event.id !== draft.eventId) {
-      draft.eventId = said.event.id;
-      draft.sectionId = undefined;
+    const answer = this.candidateAnswer(draft, said, text);
+    if (answer) this.chooseEvent(draft, answer);
+    else if (said.event && said.event.id !== draft.eventId) this.chooseEvent(draft, said.event.id);
+    else if (said.candidates || said.notThen) {
+      const { candidates, notThen } = BuyTicketsDialog.draftFrom(said);
+      Object.assign(draft, { eventId: undefined, candidates, notThen });
+      if (said.section) draft.sectionId = said.section.id;
     }
     const event = draft.eventId ? this.deps.catalog.event(draft.eventId) : undefined;
     // A bare number is a section only when a section was asked for and it is
@@ -250,6 +270,31 @@ export class BuyTicketsDialog extends InterruptibleDialog {
     if (said.maxPrice !== undefined) draft.maxPrice = said.maxPrice;
   }
 
+  /** The event, keeping the section already said if it has one by that id (performances share a venue). */
+  private chooseEvent(draft: PurchaseDraft, eventId: string): void {
+    const event = this.deps.catalog.event(eventId);
+    if (draft.sectionId && !event?.sections.some((section) => section.id === draft.sectionId)) draft.sectionId = undefined;
+    if (draft.eventId && draft.eventId !== eventId && !draft.candidates?.includes(eventId)) draft.sectionId = undefined;
+    Object.assign(draft, { eventId, candidates: undefined, notThen: undefined });
+  }
+
+  /**
+   * An answer to "which one?" in words: "the sunday one", "the 8pm",
+   * "matinee", "the later one", "the sharks game". Undefined when it does
+   * not pick exactly one of the candidates.
+   */
+  private candidateAnswer(draft: PurchaseDraft, said: Recognized, text: string): string | undefined {
+    const candidates = this.candidatesOf(draft);
+    if (candidates.length < 2) return undefined;
+    const named = (said.candidates ?? (said.event ? [said.event] : [])).filter((event) => candidates.includes(event));
+    const pool = named.length > 0 ? named : candidates;
+    const fitting = eventsFitting(pool, said.when ?? readWhen(text, this.now(), venueOffset(pool[0]!)));
+    if (fitting.length === 1) return fitting[0]!.id;
+    const order = ORDER_WORDS.exec(text.toLowerCase());
+    if (order) return (/^(?:later|last|second|latest|late|segund|[uú]ltim)/.test(order[1]!) ? pool.at(-1) : pool[0])!.id;
+    return undefined;
+  }
+
   private async availability(eventId: string): Promise<Map<string, SectionInventory>> {
     const inventory = await this.deps.seats.inventory(eventId);
     return new Map((inventory?.sections ?? []).map((section) => [section.id, section]));
@@ -259,6 +304,9 @@ export class BuyTicketsDialog extends InterruptibleDialog {
     return this.deps.now?.() ?? new Date();
   }
 }
+
+/** "the later one", "the first one", "el primero", "the early show". */
+const ORDER_WORDS = /\b(later|last|second|latest|late|earlier|first|earliest|early|primer[oa]?|segund[oa]|[uú]ltim[oa])\b/;
 
 function withNotice(draft: PurchaseDraft, question: string): string {
   return draft.notice ? `${draft.notice} ${question}` : question;

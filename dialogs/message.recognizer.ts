@@ -5,6 +5,7 @@
 // one catalog lookup. Which event and section a message names is the
 // EventFinder's job (typos, aliases); this file reads everything else.
 import type { CatalogEvent, Section } from '../src/catalog/catalog.schema.js';
+import { eventsFitting, readWhen, venueOffset, type When } from '../src/catalog/event-when.js';
 import { MAX_MESSAGE_CHARS, normalize } from '../src/catalog/text.normalizer.js';
 import { parseOrderId } from '../src/orders/order-id.js';
 
@@ -19,7 +20,20 @@ export interface Recognized {
   /** A message that is only a number ("2", "two", "option 3"): a choice or a quantity, as the question decides. */
   bareNumber?: number;
   event?: CatalogEvent;
-  /** Only with `event`: a section number or name means nothing without its event. */
+  /**
+   * Instead of `event`: the message fits several events equally (two
+   * performances of a show, two games of a team) and says nothing that tells
+   * them apart. Soonest first. The customer must be asked which.
+   */
+  candidates?: CatalogEvent[];
+  /**
+   * Instead of `event`: the events the message names, none of which is on the
+   * day or at the time it says ("kings game next tuesday"). Soonest first.
+   */
+  notThen?: CatalogEvent[];
+  /** What the message says about the day and time, if anything. */
+  when?: When;
+  /** With `event`, or with `candidates` that all have it: a section number or name means nothing without its event. */
   section?: Section;
   preference?: 'cheapest' | 'best';
   /** Most the customer wants to pay per ticket, in minor units ("under $100" → 10000). */
@@ -29,8 +43,8 @@ export interface Recognized {
 
 /** The catalog lookups the recognizer needs (EventFinder provides them). */
 export interface EventLookup {
-  /** Events the text names that have not started by `now` (default: the clock), best first. */
-  find(text: string, now?: Date): Array<{ event: CatalogEvent }>;
+  /** Events the text names that have not started by `now` (default: the clock), best first; equal scores are equally good. */
+  find(text: string, now?: Date): Array<{ event: CatalogEvent; score: number; matched?: string }>;
   findSection(event: CatalogEvent, text: string): Section | undefined;
 }
 
@@ -249,26 +263,49 @@ function intentOfSentence(normalized: string, details: Details): Intent {
   return 'unknown';
 }
 
-type Details = Pick<Recognized, 'quantity' | 'event' | 'section' | 'preference' | 'maxPrice'>;
+type Details = Pick<Recognized, 'quantity' | 'event' | 'candidates' | 'notThen' | 'when' | 'section' | 'preference' | 'maxPrice'>;
 
 function detailsIn(normalized: string, lookup: EventLookup, now: Date | undefined): Details {
-  const event = lookup.find(normalized, now)[0]?.event;
+  const which = whichEvents(normalized, lookup, now);
+  const event = which.event ?? which.candidates?.[0];
   const price = priceCapIn(normalized);
   // Neither the section nor a loose count may come from the price: "lakers under 101".
   const rest = price ? `${normalized.slice(0, price.start)} ${normalized.slice(price.end)}`.trim() : normalized;
-  const section = event ? lookup.findSection(event, rest) : undefined;
+  const found = event ? lookup.findSection(event, rest) : undefined;
+  // Between several performances a section counts only if every one has it (they share a venue).
+  const section = found && (which.candidates ?? []).every((candidate) => candidate.sections.some((s) => s.id === found.id)) ? found : undefined;
   const quantity = quantityIn(normalized, rest, event, section);
   // A total is split over the party. Without a party size the total itself
   // is still a true (if loose) per-ticket cap: no one ticket can cost more.
   const maxPrice = price && quantity && price.total ? Math.floor(price.cents / quantity) : price?.cents;
   return prune({
-    event,
+    ...which,
     section,
     quantity,
     maxPrice,
     preference: CHEAPEST.test(normalized) ? 'cheapest' : BEST.test(normalized) ? 'best' : undefined,
   });
 }
+
+/**
+ * Which event: the best match, unless several match equally well (the same
+ * show twice, a team's two home games); then what the message says about
+ * the day and time picks among them, and if it cannot, the customer is asked.
+ */
+function whichEvents(normalized: string, lookup: EventLookup, now: Date | undefined): Pick<Recognized, 'event' | 'candidates' | 'notThen' | 'when'> {
+  const matches = lookup.find(normalized, now);
+  const best = matches[0];
+  if (!best) return {};
+  const tied = matches.filter((match) => match.score >= best.score - TIE).map((match) => match.event);
+  // Not the event's own words: "Late Show" names the show, not the evening.
+  const when = readWhen(best.matched ? normalized.replace(best.matched, ' ') : normalized, now ?? new Date(), venueOffset(best.event));
+  const fitting = eventsFitting(tied, when);
+  if (fitting.length === 1) return prune({ event: fitting[0], when });
+  if (fitting.length > 1) return prune({ candidates: fitting, when });
+  return prune({ notThen: tied, when });
+}
+/** Scores this close are the same match: a name two events share. */
+const TIE = 1e-6;
 
 function bareNumberIn(core: string): number | undefined {
   const token = BARE_NUMBER.exec(core)?.[1];

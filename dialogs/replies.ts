@@ -17,6 +17,12 @@ export const BOX_OFFICE_NAME = 'the Box Office';
 export const replies = {
   welcome: `Hi! This is ${BOX_OFFICE_NAME}. Which event would you like tickets for?`,
   whichEvent: 'Which event would you like tickets for?',
+  /** Several events fit what was said (a show twice, a team's two games): never guess the night. */
+  whichOfThese: (events: readonly CatalogEvent[]) =>
+    events.every((event) => event.name === events[0]!.name) ? `${events[0]!.name} is on ${events.length} times. Which one?` : 'Which one do you mean?',
+  /** What was asked for is not on that day or at that time. */
+  notThen: (events: readonly CatalogEvent[]) =>
+    events.every((event) => event.name === events[0]!.name) ? `We don't have ${events[0]!.name} then. It is on:` : "We don't have that then. What we have:",
   noEvents: 'There are no events on sale right now. Please check back soon.',
   notUnderstood: "Sorry, I didn't catch that.",
   howMany: (max: number) => `How many tickets? (1-${max})`,

@@ -191,7 +191,7 @@ describe('buying on chat (buttons)', () => {
   it('picks the section for "cheapest" and "best"', async () => {
     await conversation('test').play([
       ['2 cheapest lakers', ['Holding Standing, 2 places for Lakers vs Warriors', '$100 for 2', PAY_BUTTON('$100')]],
-      ['best 2 seats hamilton', ['Holding Premium Orchestra, row A, seats 1-2 for Hamilton', '$798 for 2']],
+      ['best 2 seats hamilton saturday', ['Holding Premium Orchestra, row A, seats 1-2 for Hamilton', '$798 for 2']],
     ]);
     await conversation('test').play([
       ['hozier 2 tix', 'Hozier: Unreal Unearth Tour: which section?'],
@@ -322,7 +322,7 @@ describe('buying on chat (buttons)', () => {
       ['3 tickets lakers courtside', [`You already have seats held for this event: Section 101, row A, seats 1-2, order ${held!.id}.`, `/p/${held!.id}`, 'CANCEL to let them go']],
     ]);
     expect(await ordersOf('test')).toHaveLength(1);
-    await conversation('test').play([['2 tickets hamilton mezzanine', 'Holding Mezzanine, row A, seats 1-2']]);
+    await conversation('test').play([['2 tickets hamilton saturday mezzanine', 'Holding Mezzanine, row A, seats 1-2']]);
     expect(await ordersOf('test')).toHaveLength(2);
   });
 
@@ -333,6 +333,43 @@ describe('buying on chat (buttons)', () => {
       ['3', 'Holding Section 101, row A, seats 1-3'],
     ]);
     await conversation('test').play([['9 tickets hozier section 101', ['We can hold up to 8 tickets per order.', HOW_MANY]]]);
+  });
+});
+
+describe('two performances of one show', () => {
+  const WHICH_HAMILTON = 'Hamilton is on 2 times. Which one?';
+
+  it('asks which one, holds nothing, and takes "the sunday one" as the answer, keeping the section and party', async () => {
+    await conversation('sms').play([
+      ['2 tickets hamilton mezzanine', [WHICH_HAMILTON, '1) Hamilton - Sat Feb 13, 7:30pm', '2) Hamilton - Sun Feb 14, 2pm', not('Holding')]],
+    ]);
+    expect(await ordersOf('sms')).toEqual([]);
+    await conversation('sms').play([
+      ['2 tickets hamilton mezzanine', WHICH_HAMILTON],
+      ['the sunday one', 'Holding Mezzanine, row A, seats 1-2 for Hamilton, Sun Feb 14, 2pm'],
+    ]);
+    expect((await onlyOrder('sms')).eventId).toBe('hamilton-matinee');
+  });
+
+  it.each([
+    ['the matinee', 'Sun Feb 14, 2pm'],
+    ['saturday night', 'Sat Feb 13, 7:30pm'],
+    ['the later one', 'Sun Feb 14, 2pm'],
+    ['Hamilton - Sat Feb 13, 7:30pm', 'Sat Feb 13, 7:30pm'],
+  ])('on chat, "%s" picks %s', async (answer, when) => {
+    await conversation('test').play([
+      ['3 for hamilton, orchestra', [WHICH_HAMILTON, '[Hamilton - Sat Feb 13, 7:30pm]', '[Hamilton - Sun Feb 14, 2pm]']],
+      [answer, `Holding Orchestra, row D, seats 1-3 for Hamilton, ${when}`],
+    ]);
+  });
+
+  it('holds the one the first message names by its day or time, without asking', async () => {
+    await conversation('test').play([['2 hamilton sunday matinee mezzanine', 'Holding Mezzanine, row A, seats 1-2 for Hamilton, Sun Feb 14, 2pm']]);
+  });
+
+  it('says so when neither is on the day asked, and offers both', async () => {
+    await conversation('sms').play([['hamilton on friday, 2 mezzanine', ["We don't have Hamilton then. It is on:", '1) Hamilton - Sat Feb 13', '2) Hamilton - Sun Feb 14', not('Holding')]]]);
+    expect(await ordersOf('sms')).toEqual([]);
   });
 });
 
@@ -348,7 +385,7 @@ describe('buying by SMS (numbered lines)', () => {
     // The GSM 03.38 basic set plus the extension table characters used in English text.
     const GSM7 = /^[@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&'()*+,\-./0-9:;<=>?¡A-ZÄÖÑÜ§¿a-zäöñüà^{}\\[~\]|€]*$/;
     const sms = conversation('sms');
-    for (const text of ['hi', '1', '3', '9', '2', 'status', 'help', 'blah', 'exit', '4 tickets hamilton mezzanine']) await sms.say(text);
+    for (const text of ['hi', '1', '3', '9', '2', 'status', 'help', 'blah', 'exit', '4 tickets hamilton saturday mezzanine']) await sms.say(text);
     expect(sms.replies.length).toBeGreaterThan(8);
     for (const reply of sms.replies) expect(reply.text ?? '').toMatch(GSM7);
   });
@@ -398,7 +435,7 @@ describe('buying by SMS (numbered lines)', () => {
 
   it('starts over, and tells the limit for 9 tickets', async () => {
     await conversation('sms').play([
-      ['hamilton', 'Hamilton: which section?'],
+      ['hamilton saturday', 'Hamilton: which section?'],
       ['start over', ["Okay, let's start over.", '1) Lakers vs Warriors']],
       ['1', LAKERS_SECTIONS],
       ['3', HOW_MANY],

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { HAMILTON, HOZIER, LAFC, LAKERS, SAMPLE_NOW, sampleFinder } from './support/sample-catalog.js';
+import { HAMILTON, HAMILTON_MATINEE, HOZIER, LAFC, LAKERS, SAMPLE_NOW, sampleFinder } from './support/sample-catalog.js';
+
+/** "hamilton" alone: the Saturday evening or the Sunday matinee, for the customer to say. */
+const BOTH_HAMILTONS = [HAMILTON, HAMILTON_MATINEE];
 import { recognize, type Recognized } from '../dialogs/message.recognizer.js';
 import { normalize } from '../src/catalog/text.normalizer.js';
 
@@ -12,6 +15,10 @@ interface Noticed {
   quantity?: number;
   bareNumber?: number;
   event?: string;
+  /** The events it fits equally, when it cannot tell them apart (Hamilton plays twice). */
+  candidates?: string[];
+  /** The events it names, none on the day or at the time it says. */
+  notThen?: string[];
   section?: string;
   preference?: Recognized['preference'];
   maxPrice?: number;
@@ -25,6 +32,8 @@ function noticed(text: string): Noticed {
     quantity: said.quantity,
     bareNumber: said.bareNumber,
     event: said.event?.id,
+    candidates: said.candidates?.map((event) => event.id),
+    notThen: said.notThen?.map((event) => event.id),
     section: said.section?.id,
     preference: said.preference,
     maxPrice: said.maxPrice,
@@ -48,42 +57,43 @@ describe('recognize: buying tickets', () => {
     ['Can I get 2 tickets to the Lakers game?', { intent: 'buy', quantity: 2, event: LAKERS }],
     ['4 tickets hozier cheapest', { intent: 'buy', quantity: 4, event: HOZIER, preference: 'cheapest' }],
     ['HOZIER 2 TIX CHEAPEST', { intent: 'buy', quantity: 2, event: HOZIER, preference: 'cheapest' }],
-    ['best seats for hamilton', { intent: 'buy', event: HAMILTON, preference: 'best' }],
-    ['hamilton under $150', { intent: 'buy', event: HAMILTON, maxPrice: 15000 }],
+    ['best seats for hamilton', { intent: 'buy', candidates: BOTH_HAMILTONS, preference: 'best' }],
+    ['hamilton under $150', { intent: 'buy', candidates: BOTH_HAMILTONS, maxPrice: 15000 }],
     ['2 x courtside lakers', { intent: 'buy', quantity: 2, event: LAKERS, section: 'courtside' }],
     ['can i get two seats for the galaxy game', { intent: 'buy', quantity: 2, event: LAFC }],
     ['🎟️🎟️ 2 lakers tix pls 🙏', { intent: 'buy', quantity: 2, event: LAKERS }],
     ['“2 tickets” for ‘hozier’', { intent: 'buy', quantity: 2, event: HOZIER }],
     ['a pair for hozier', { intent: 'buy', quantity: 2, event: HOZIER }],
-    ['couple of seats for hamilton', { intent: 'buy', quantity: 2, event: HAMILTON }],
+    ['couple of seats for hamilton', { intent: 'buy', quantity: 2, candidates: BOTH_HAMILTONS }],
     ['lakers x3', { intent: 'buy', quantity: 3, event: LAKERS }],
     ['hozier floor x2', { intent: 'buy', quantity: 2, event: HOZIER, section: 'ga' }],
-    ['party of 4 hamilton', { intent: 'buy', quantity: 4, event: HAMILTON }],
+    ['party of 4 hamilton', { intent: 'buy', quantity: 4, candidates: BOTH_HAMILTONS }],
     ['4 of us for the galaxy game', { intent: 'buy', quantity: 4, event: LAFC }],
     ['two for lakers', { intent: 'buy', quantity: 2, event: LAKERS }],
     ['2 lakers', { intent: 'buy', quantity: 2, event: LAKERS }],
     ['me and my wife want to see hozier', { intent: 'buy', quantity: 2, event: HOZIER }],
-    ['2 adults and a kid under 12 for hamilton', { intent: 'buy', quantity: 3, event: HAMILTON }],
-    ['4x hamilton', { intent: 'buy', quantity: 4, event: HAMILTON }],
+    ['2 adults and a kid under 12 for hamilton', { intent: 'buy', quantity: 3, candidates: BOTH_HAMILTONS }],
+    ['4x hamilton', { intent: 'buy', quantity: 4, candidates: BOTH_HAMILTONS }],
     ['lakers 2 pls', { intent: 'buy', quantity: 2, event: LAKERS }],
     ['the lakers one', { intent: 'buy', event: LAKERS }],
     ['can i get 2', { intent: 'buy', quantity: 2 }],
     ['two in 102 please', { intent: 'buy', quantity: 2 }],
-    ['i need 3 hamilton tickets for my family', { intent: 'buy', quantity: 3, event: HAMILTON }],
-    ['can i get a ticket for hamilton', { intent: 'buy', quantity: 1, event: HAMILTON }],
+    ['i need 3 hamilton tickets for my family', { intent: 'buy', quantity: 3, candidates: BOTH_HAMILTONS }],
+    ['can i get a ticket for hamilton', { intent: 'buy', quantity: 1, candidates: BOTH_HAMILTONS }],
     ['hozier tickets less than 80 bucks', { intent: 'buy', event: HOZIER, maxPrice: 8000 }],
-    ['hamilton $150 max', { intent: 'buy', event: HAMILTON, maxPrice: 15000 }],
+    ['hamilton $150 max', { intent: 'buy', candidates: BOTH_HAMILTONS, maxPrice: 15000 }],
     ['lakers budget 60', { intent: 'buy', event: LAKERS, maxPrice: 6000 }],
-    ['hamilton tix for 2 under $1,000', { intent: 'buy', quantity: 2, event: HAMILTON, maxPrice: 100000 }],
-    ['2 hamilton tickets, $300 total', { intent: 'buy', quantity: 2, event: HAMILTON, maxPrice: 15000 }],
-    ['Hamilton – 2 tix, mezz, under $200 pls', { intent: 'buy', quantity: 2, event: HAMILTON, section: 'mezzanine', maxPrice: 20000 }],
+    ['hamilton tix for 2 under $1,000', { intent: 'buy', quantity: 2, candidates: BOTH_HAMILTONS, maxPrice: 100000 }],
+    ['2 hamilton tickets, $300 total', { intent: 'buy', quantity: 2, candidates: BOTH_HAMILTONS, maxPrice: 15000 }],
+    ['Hamilton – 2 tix, mezz, under $200 pls', { intent: 'buy', quantity: 2, candidates: BOTH_HAMILTONS, section: 'mezzanine', maxPrice: 20000 }],
     ['up to 4 tickets for lakers', { intent: 'buy', quantity: 4, event: LAKERS }],
     ['lakers 4 max', { intent: 'buy', event: LAKERS }],
     ['lakers under 50', { intent: 'buy', event: LAKERS, maxPrice: 5000 }],
     ["my budget's 60 per ticket for hozier", { intent: 'buy', event: HOZIER, maxPrice: 6000 }],
-    ['lakers for 8pm', { intent: 'buy', event: LAKERS }],
+    // The game starts at 7:30pm: there is no Lakers game at 8pm (and 8pm is no party size).
+    ['lakers for 8pm', { intent: 'buy', notThen: [LAKERS] }],
     ['cheap seats for the lakers', { intent: 'buy', event: LAKERS, preference: 'cheapest' }],
-    ['lowest price hamilton tix', { intent: 'buy', event: HAMILTON, preference: 'cheapest' }],
+    ['lowest price hamilton tix', { intent: 'buy', candidates: BOTH_HAMILTONS, preference: 'cheapest' }],
     ['budget seats for the galaxy', { intent: 'buy', event: LAFC, preference: 'cheapest' }],
     ['front row hozier', { intent: 'buy', event: HOZIER, section: 'vip', preference: 'best' }],
     ['closest seats to the court for lakers', { intent: 'buy', event: LAKERS, preference: 'best' }],
