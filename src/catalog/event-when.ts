@@ -54,6 +54,9 @@ const PARSERS = [chrono.en.casual, chrono.es.casual];
 const NOT_WHEN = /\b(?:section|sect|sec|sc|secci[oó]n)\.? ?\d+\w*|\b\d{3,}s?\b|\bx ?\d+\b|\b\d+ ?x\b/gi;
 /** A time of day must look like one: "8pm", "7:30", "at 8", "a las 8", not a lone number. */
 const LOOKS_LIKE_TIME = /\d:\d\d|\d ?(?:am|pm|a\.m|p\.m|oclock|o'clock)\b|\b(?:at|a las|las|@) ?\d|\b(?:noon|midnight|mediod[ií]a|medianoche)\b/i;
+/** Something chrono could read as a day or a time: a month, a weekday, a relative day, "8pm", "7:30", "12/12", "the 12th", "at 8". */
+const DATE_HINT =
+  /\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|ene|abr|ago|dic|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|mon|tue|wed|thu|fri|sat|sun|lunes|martes|mi[eé]rcoles|jueves|viernes|s[aá]bado|domingo|today|tonight|tomorrow|hoy|ma[nñ]ana|noon|midnight|mediod[ií]a|medianoche)|\d ?(?:am|pm|a\.m|p\.m|oclock|o'clock|st|nd|rd|th)\b|\d[:/.-]\d|\b(?:at|a las|las|@) ?\d/i;
 const WEEKDAY_WORD =
   /\b(?:mon|monday|tue|tues|tuesday|wed|weds|wednesday|thu|thur|thurs|thursday|fri|friday|sat|saturday|sun|sunday|lunes|martes|mi[eé]rcoles|jueves|viernes|s[aá]bado|domingo|today|tonight|tomorrow|hoy|ma[nñ]ana)\b/i;
 /** "this weekend", "next weekend", "el fin de semana": its Friday, Saturday and Sunday (chrono reads only the Saturday). */
@@ -93,7 +96,8 @@ export function readWhen(text: string, now: Date, offsetMinutes: number): When |
   }
   rest = rest.replace(NOT_WHEN, ' ');
   const reference = { instant: now, timezone: offsetMinutes };
-  for (const parser of PARSERS) {
+  // chrono allocates a good deal per parse; most messages ("2 tix lakers sec 101") have no date to find.
+  for (const parser of DATE_HINT.test(rest) ? PARSERS : []) {
     for (const result of parser.parse(rest, reference, { forwardDate: true })) {
       if (NOT_A_DATE.test(result.text.trim())) continue;
       const start = result.start;
