@@ -8,6 +8,7 @@ import type { CatalogEvent, Section } from '../src/catalog/catalog.schema.js';
 import { eventsFitting, readWhen, venueOffset, type When } from '../src/catalog/event-when.js';
 import { MAX_MESSAGE_CHARS, normalize } from '../src/catalog/text.normalizer.js';
 import { parseOrderId } from '../src/orders/order-id.js';
+import { partyFromPeople } from './party-size.js';
 
 /** What a customer's message is about, as far as one message can tell. */
 /** 'cancel_order': give back an order, paid or not ("cancel BX-7K2Q", "i want a refund"). */
@@ -170,38 +171,50 @@ const MIXED_PARTY = new RegExp(
   `${COUNTED} (?:adults?|grown ups?|people|ppl)(?: and| plus)? (\\d{1,2}|a|an|${CARDINAL_WORDS}) (?:kids?|child|children|teens?|students?|seniors?)\\b`,
 );
 
-/** Party-size phrasings, most explicit first; each captures the number in group 1. */
-const QUANTITY_PATTERNS: readonly RegExp[] = [
-  // "2 tickets", "2 lakers tix", "4 of us", "a couple of seats", "3 more seats"
+/** "2 tickets", "2 lakers tix", "4 of us", "a couple of seats", "3 more seats", "2tix", "4x", "x3": a count tied to tickets. */
+const TICKET_COUNTS: readonly RegExp[] = [
   new RegExp(`${COUNTED} (?:x )?(?:more )?(?:[a-z]+ ){0,2}?${TICKET_NOUN}\\b`),
-  // "2tix", "4x", "2 x courtside", "x3", "lakers x 2"
   new RegExp(`${NOT_A_COUNT_BEFORE}\\b(\\d{1,2}) ?(?:x|tix|tickets?|tkts?)\\b`),
   new RegExp(`\\bx ?(\\d{1,2})\\b${NOT_A_COUNT_AFTER}`),
+];
+/** Looser party-size phrasings, tried after a list of people; each captures the number in group 1. */
+const QUANTITY_PATTERNS: readonly RegExp[] = [
   // "party of 4", "we are 4"
   new RegExp(`\\b(?:party|group|family|table) of ${COUNT}`),
   new RegExp(`\\b(?:we are|were|there are|there will be|well be) ${COUNT}${NOT_A_COUNT_AFTER}(?! (?:of (?!us)|${TIME_UNITS})\\b)`),
-  // "two for lakers", "two in 102", "tickets for 2", "for the 4 of us"
-  new RegExp(`${COUNTED} (?:for|in|at)\\b`),
+  // "two for lakers", "two in 102", "2 on the glass", "tickets for 2", "for the 4 of us"
+  new RegExp(`${COUNTED} (?:for|in|at|on)\\b`),
   new RegExp(`\\bfor (?:the )?${COUNT}${NOT_A_COUNT_AFTER}(?! ${TIME_UNITS}\\b)`),
   // "can i get 2", "i need three": a number you ask for at a box office is tickets.
   new RegExp(
     `\\b(?:can i (?:get|have|buy|book)|could i (?:get|have)|can we (?:get|have)|i (?:want|need|would like)|id like|get me|gimme|ill take|i will take) ${COUNTED}(?! ${TIME_UNITS}\\b)`,
   ),
 ];
+/**
+ * The customer changing the number while typing: "2 of us, maybe 3... ok 3",
+ * "4 tickets, actually make it 5". The last one said is meant.
+ */
+const SELF_CORRECTION = new RegExp(
+  `\\b(?:actually|make (?:it|that)|i mean|wait|sorry|ok|okay|scratch that|change (?:it|that) to|rather|no)(?: make it| just| change it to)? ${COUNTED}(?! (?:more|${TIME_UNITS})\\b)`,
+  'g',
+);
+/** Voice-to-text and quick thumbs write the number as a word that sounds like it: "can i get for tickets", "to tickets for the lakers". */
+const SOUNDS_LIKE_COUNT = /(?:^|\b(?:get|need|want|buy|book|have|take|grab|reserve|like) )(for|to|too) (?:tickets?|tix|seats?)\b/;
 /** "a ticket", "a lakers ticket", "single seat", "just me": one. */
 const ONE_TICKET = /\b(?:a|an|one|single) (?:[a-z]+ )?(?:ticket|tix|tkt|seat|spot|pass)\b|\b(?:just|only) (?:me|myself)\b/;
 /** "me and my wife", "me plus one", "both of us", "a pair": two. */
 const TWO_OF_US =
   /\bme (?:and|plus) (?:my (?:wife|husband|hubby|partner|gf|bf|girlfriend|boyfriend|fiance|fiancee|date|son|daughter|kid|mom|mum|dad|friend|mate|buddy|bro|brother|sister|sis)|a (?:friend|mate|date|buddy)|one|1)\b|\bboth of us\b|\b(?:a )?pair\b/;
 /**
- * A number that opens or closes a message naming an event: "2 lakers",
+ * Any other count in a message naming an event: "hozier 2 pit", "2 lakers",
  * "6 total for hamilton", "hozier 4 pls". Read as a party size only when an
- * event was found (alone, "2" is a bare number) and the number is not the
- * section found ("lakers 12" in an arena with a section 12).
+ * event is known (alone, "2" is a bare number), when it is not the section
+ * found ("lakers 12" in an arena with a section 12) nor the day of a date
+ * ("the 12"), and when the message holds no other such count.
  */
-const LEADING_COUNT = new RegExp(`^(?:(?:hi|hey|hello|yo|ok|okay|so|yes|yeah) )?${COUNT}${NOT_A_COUNT_AFTER} (?!x\\b)`);
-// Not "one" at the end: "the lakers one" picks the event, it does not count people.
-const TRAILING_COUNT = new RegExp(`${NOT_A_COUNT_BEFORE}\\b(?!one\\b)${COUNT}${NOT_A_COUNT_AFTER}(?: (?:please|pls|plz|thanks|thx))? *$`);
+// "4 max", "6 or so": a limit or a guess, not the party.
+const LOOSE_COUNT = new RegExp(`${COUNTED}(?! (?:${TIME_UNITS}|max|maximum|tops|at most|or (?:less|fewer|more|so)|ish)\\b)`, 'g');
+const BEFORE_A_DAY = /\b(?:the|on)\s*$/;
 const NON_WORD = /[^a-z0-9]+/i;
 
 // ---------------------------------------------------------------------------
@@ -231,7 +244,7 @@ const PRICE_CAP_AFTER = new RegExp(
  * Reads one customer message: intent, party size, event, section, price cap.
  * `now` decides which events are still on sale (default: the clock).
  */
-export function recognize(text: string, lookup: EventLookup, now?: Date): Recognized {
+export function recognize(text: string, lookup: EventLookup, now?: Date, context: ReadingContext = {}): Recognized {
   const normalized = normalize(text);
   if (normalized === '') return { intent: 'unknown' };
   const core = stripFillers(normalized);
@@ -251,7 +264,7 @@ export function recognize(text: string, lookup: EventLookup, now?: Date): Recogn
     if (RESTART_ANYWHERE.test(normalized)) return { intent: 'restart' };
   }
 
-  const details = detailsIn(normalized, lookup, now);
+  const details = detailsIn(normalized, lookup, now, context);
   return prune({ intent: upgrade ? 'upgrade' : intentOfSentence(normalized, details), orderId, ...details });
 }
 
@@ -263,18 +276,23 @@ function intentOfSentence(normalized: string, details: Details): Intent {
   return 'unknown';
 }
 
+/** What the conversation already knows, for reading an answer: the event being bought, when the message names none. */
+export interface ReadingContext {
+  event?: CatalogEvent;
+}
+
 type Details = Pick<Recognized, 'quantity' | 'event' | 'candidates' | 'notThen' | 'when' | 'section' | 'preference' | 'maxPrice'>;
 
-function detailsIn(normalized: string, lookup: EventLookup, now: Date | undefined): Details {
+function detailsIn(normalized: string, lookup: EventLookup, now: Date | undefined, context: ReadingContext): Details {
   const which = whichEvents(normalized, lookup, now);
-  const event = which.event ?? which.candidates?.[0];
+  const event = which.event ?? which.candidates?.[0] ?? (which.notThen ? undefined : context.event);
   const price = priceCapIn(normalized);
   // Neither the section nor a loose count may come from the price: "lakers under 101".
   const rest = price ? `${normalized.slice(0, price.start)} ${normalized.slice(price.end)}`.trim() : normalized;
   const found = event ? lookup.findSection(event, rest) : undefined;
   // Between several performances a section counts only if every one has it (they share a venue).
   const section = found && (which.candidates ?? []).every((candidate) => candidate.sections.some((s) => s.id === found.id)) ? found : undefined;
-  const quantity = quantityIn(normalized, rest, event, section);
+  const quantity = quantityIn(normalized, rest, event, section, which.when);
   // A total is split over the party. Without a party size the total itself
   // is still a true (if loose) per-ticket cap: no one ticket can cost more.
   const maxPrice = price && quantity && price.total ? Math.floor(price.cents / quantity) : price?.cents;
@@ -313,19 +331,44 @@ function bareNumberIn(core: string): number | undefined {
 }
 
 /** Party size; `rest` is the message without its price, for the loosest readings. */
-function quantityIn(normalized: string, rest: string, event: CatalogEvent | undefined, section: Section | undefined): number | undefined {
+function quantityIn(normalized: string, rest: string, event: CatalogEvent | undefined, section: Section | undefined, when: When | undefined): number | undefined {
+  const corrected = [...normalized.matchAll(SELF_CORRECTION)].at(-1)?.[1];
+  if (corrected !== undefined && !isSectionNumber(section, corrected)) return positive(toNumber(corrected));
   const mixed = MIXED_PARTY.exec(normalized);
   if (mixed) return (toNumber(mixed[1]) ?? 0) + (toNumber(mixed[2]) ?? 0);
+  for (const pattern of TICKET_COUNTS) {
+    const value = positive(toNumber(pattern.exec(normalized)?.[1]));
+    if (value !== undefined) return value;
+  }
+  const people = partyFromPeople(normalized);
+  if (people !== undefined) return people;
+  const soundsLike = SOUNDS_LIKE_COUNT.exec(normalized)?.[1];
+  if (soundsLike) return soundsLike === 'for' ? 4 : 2;
   for (const pattern of QUANTITY_PATTERNS) {
-    const value = toNumber(pattern.exec(normalized)?.[1]);
-    if (value !== undefined && value > 0) return value;
+    const value = positive(toNumber(pattern.exec(normalized)?.[1]));
+    if (value !== undefined) return value;
   }
   if (ONE_TICKET.test(normalized)) return 1;
   if (TWO_OF_US.test(normalized)) return 2;
-  if (!event) return undefined;
-  const token = LEADING_COUNT.exec(rest)?.[1] ?? TRAILING_COUNT.exec(rest)?.[1];
-  if (token === undefined || isSectionNumber(section, token)) return undefined;
-  const value = toNumber(token);
+  return event ? looseCount(rest, section, when) : undefined;
+}
+
+/** The one count left in the message once sections and days are set aside (see LOOSE_COUNT). */
+function looseCount(rest: string, section: Section | undefined, when: When | undefined): number | undefined {
+  const values = new Set<number>();
+  for (const match of rest.matchAll(LOOSE_COUNT)) {
+    const token = match[1]!;
+    // "the lakers one", "the 8pm one": "one" picks, it does not count.
+    if (token === 'one' || isSectionNumber(section, token)) continue;
+    const value = toNumber(token);
+    if (value === undefined || value <= 0) continue;
+    if (when?.daysOfMonth.includes(value) && BEFORE_A_DAY.test(rest.slice(0, match.index))) continue;
+    values.add(value);
+  }
+  return values.size === 1 ? [...values][0] : undefined;
+}
+
+function positive(value: number | undefined): number | undefined {
   return value !== undefined && value > 0 ? value : undefined;
 }
 
