@@ -1,13 +1,16 @@
 import { Dialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { linkMessage } from '../src/bot/activities.js';
 import { customerOf, isSms } from '../src/bot/customer.js';
+import { clientAddressOf } from '../src/bot/client-address.js';
 import type { CatalogEvent, Section } from '../src/catalog/catalog.schema.js';
-import { eventsFitting, readWhen, venueOffset } from '../src/catalog/event-when.js';
+import { eventsFitting, readWhen, venueOffset, type When } from '../src/catalog/event-when.js';
 import type { SectionInventory } from '../src/seats/seat.store.js';
+import { answerTo } from './answers.js';
 import { choiceMessage, pickChoice, type Choice } from './choices.js';
 import type { DialogDeps } from './dialog.deps.js';
 import { InterruptibleDialog } from './interruptible.dialog.js';
 import { recognize, type Recognized } from './message.recognizer.js';
+import { performancesFitting } from './performances.js';
 import { eventTitle, replies, sectionTitle } from './replies.js';
 
 export const BUY_TICKETS_DIALOG = 'buy-tickets';
@@ -26,6 +29,10 @@ export interface PurchaseDraft {
   candidates?: string[];
   /** The events named are not on the day said: told so, and offered as they are. */
   notThen?: boolean;
+  /** The customer named something not on sale (Recognized.notOnSale): said so, with what is on. */
+  notOnSale?: string;
+  /** A name close to this event's: asked "did you mean", a yes picks it. */
+  didYouMean?: string;
   sectionId?: string;
   quantity?: number;
   preference?: 'cheapest' | 'best';
@@ -35,6 +42,8 @@ export interface PurchaseDraft {
   asking?: 'event' | 'section' | 'quantity' | 'alternative';
   offered?: Choice<string | Alternative>[];
   misses?: number;
+  /** The customer's unpaid order this purchase changes: cancelled once the new hold is secured (PurchaseRequest.replacing). */
+  replacing?: string;
   /** Said in front of the next question ("Sorry, I didn't catch that."), so one reply carries both. */
   notice?: string;
 }
@@ -65,6 +74,8 @@ export class BuyTicketsDialog extends InterruptibleDialog {
       eventId: recognized.event?.id,
       candidates: (recognized.candidates ?? recognized.notThen)?.map((event) => event.id),
       notThen: recognized.notThen ? true : undefined,
+      notOnSale: recognized.notOnSale,
+      didYouMean: recognized.didYouMean?.id,
       sectionId: recognized.section?.id,
       quantity: recognized.quantity,
       preference: recognized.preference,
@@ -83,6 +94,8 @@ export class BuyTicketsDialog extends InterruptibleDialog {
 
   private async answerStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const draft: PurchaseDraft = { ...(step.options as PurchaseDraft), greet: false, notice: undefined };
+    const answer = await this.answerToQuestion(draft, step.context.activity.text ?? '');
+    if (answer) return step.replaceDialog(WATERFALL, { ...draft, notice: answer });
     if (this.absorb(draft, step.context.activity.text ?? '', isSms(step.context))) {
       draft.misses = 0;
     } else {
@@ -96,16 +109,36 @@ export class BuyTicketsDialog extends InterruptibleDialog {
     return step.replaceDialog(WATERFALL, draft);
   }
 
+  /** A question in the middle of a purchase ("how much are those?"): its answer, said before the same question again. */
+  private async answerToQuestion(draft: PurchaseDraft, text: string): Promise<string | undefined> {
+    const current = draft.eventId ? this.deps.catalog.event(draft.eventId) : undefined;
+    const said = recognize(text, this.deps.finder, this.now(), { event: current });
+    if (!said.questions) return undefined;
+    const events = said.event ? [said.event] : said.candidates ?? (current ? [current] : this.candidatesOf(draft));
+    const section = said.section ?? (current && draft.sectionId ? this.deps.catalog.section(current.id, draft.sectionId) : undefined);
+    return answerTo({ questions: said.questions, events, section }, this.deps.seats);
+  }
+
   /** Which event? The ones the customer's words fit, or a short list of upcoming ones. */
   private async eventStep(step: WaterfallStepContext, draft: PurchaseDraft): Promise<DialogTurnResult> {
-    const candidates = this.candidatesOf(draft);
+    const doubt = draft.didYouMean ? this.deps.catalog.event(draft.didYouMean) : undefined;
+    const candidates = doubt ? [doubt] : this.candidatesOf(draft);
     const events = candidates.length > 0 ? candidates : this.deps.catalog.upcoming(this.now()).slice(0, EVENTS_LISTED);
     if (events.length === 0) {
       await step.context.sendActivity(replies.noEvents);
       return step.endDialog({});
     }
-    const question =
-      candidates.length === 0 ? (draft.greet ? replies.welcome : replies.whichEvent) : draft.notThen ? replies.notThen(candidates) : replies.whichOfThese(candidates);
+    const question = doubt
+      ? replies.didYouMean(doubt)
+      : draft.notOnSale !== undefined
+        ? replies.notOnSale(draft.notOnSale)
+        : candidates.length === 0
+          ? draft.greet
+            ? replies.welcome
+            : replies.whichEvent
+          : draft.notThen
+            ? replies.notThen(candidates)
+            : replies.whichOfThese(candidates);
     draft.asking = 'event';
     draft.offered = events.map((event) => ({ title: eventTitle(event), value: event.id }));
     await step.context.sendActivity(choiceMessage(step.context, withNotice(draft, question), draft.offered));
@@ -158,10 +191,12 @@ export class BuyTicketsDialog extends InterruptibleDialog {
       eventId: event.id,
       sectionId: section.id,
       quantity: draft.quantity!,
+      originKey: clientAddressOf(step.context),
+      ...(draft.replacing ? { replacing: draft.replacing } : {}),
     });
     if (result.ok) {
       const { order, payUrl } = result;
-      const text = replies.held(event, section, order, this.deps.limits.holdMinutes);
+      const text = (result.replaced ? `${replies.replacedHold(result.replaced)} ` : '') + replies.held(event, section, order, this.deps.limits.holdMinutes);
       await step.context.sendActivity(
         isSms(step.context) ? `${text}: ${payUrl}` : linkMessage(`${text}.`, { title: replies.payButton(order), url: order.checkoutUrl ?? payUrl }),
       );
@@ -169,16 +204,23 @@ export class BuyTicketsDialog extends InterruptibleDialog {
     }
     switch (result.reason) {
       case 'checkout_failed':
-        await step.context.sendActivity(replies.checkoutFailed);
+        await step.context.sendActivity(draft.replacing ? `${replies.checkoutFailedNoChange} ${replies.earlierHoldStands(draft.replacing)}` : replies.checkoutFailed);
+        return step.endDialog({});
+      case 'replaced_is_paid':
+        await step.context.sendActivity(replies.alreadyPaidNoChange(result.openOrder.id));
         return step.endDialog({});
       case 'already_holding':
       case 'too_many_holds': {
         const open = result.openOrder;
         await step.context.sendActivity(
-          open ? replies.openHold(open, this.deps.catalog.section(open.eventId, open.sectionId), this.deps.purchase.payLink(open.id), step.context) : replies.help(step.context),
+          open ? replies.openHold(open, this.deps.catalog.section(open.eventId, open.sectionId), this.deps.purchase.payLink(open), step.context) : replies.help(step.context),
         );
         return step.endDialog({});
       }
+      case 'origin_holds':
+      case 'unpaid_share':
+        await step.context.sendActivity(replies.holdLimit(result.reason, section, this.deps.limits.holdMinutes));
+        return step.endDialog({});
       case 'party_too_large':
       case 'bad_quantity':
         return step.replaceDialog(WATERFALL, { ...draft, quantity: undefined, notice: replies.tooMany(this.deps.limits.maxPartySize) });
@@ -231,12 +273,17 @@ export class BuyTicketsDialog extends InterruptibleDialog {
    * message is read as free text, so any step accepts any detail.
    */
   private absorb(draft: PurchaseDraft, text: string, numbered: boolean): boolean {
-    const said = recognize(text, this.deps.finder, this.now());
+    const current = draft.eventId ? this.deps.catalog.event(draft.eventId) : undefined;
+    const said = recognize(text, this.deps.finder, this.now(), { event: current });
     // Options are numbered only on SMS; chat shows buttons, which send their title.
     const position = numbered ? said.bareNumber : undefined;
     const picked = draft.asking && draft.asking !== 'quantity' ? pickChoice(text, position, draft.offered) : undefined;
     const before = JSON.stringify([draft.eventId, draft.sectionId, draft.quantity, draft.preference, draft.maxPrice]);
-    if (picked !== undefined) {
+    const doubt = draft.didYouMean;
+    Object.assign(draft, { didYouMean: undefined, notOnSale: undefined });
+    if (doubt && said.intent === 'yes') {
+      this.chooseEvent(draft, doubt);
+    } else if (picked !== undefined) {
       if (draft.asking === 'event') this.chooseEvent(draft, picked as string);
       if (draft.asking === 'section') draft.sectionId = picked as string;
       if (draft.asking === 'alternative') Object.assign(draft, picked as Alternative);
@@ -250,6 +297,7 @@ export class BuyTicketsDialog extends InterruptibleDialog {
     const answer = this.candidateAnswer(draft, said, text);
     if (answer) this.chooseEvent(draft, answer);
     else if (said.event && said.event.id !== draft.eventId) this.chooseEvent(draft, said.event.id);
+    else if (!said.event && !said.candidates && said.when && draft.eventId) this.movePerformance(draft, said.when);
     else if (said.candidates || said.notThen) {
       const { candidates, notThen } = BuyTicketsDialog.draftFrom(said);
       Object.assign(draft, { eventId: undefined, candidates, notThen });
@@ -274,8 +322,16 @@ export class BuyTicketsDialog extends InterruptibleDialog {
   private chooseEvent(draft: PurchaseDraft, eventId: string): void {
     const event = this.deps.catalog.event(eventId);
     if (draft.sectionId && !event?.sections.some((section) => section.id === draft.sectionId)) draft.sectionId = undefined;
-    if (draft.eventId && draft.eventId !== eventId && !draft.candidates?.includes(eventId)) draft.sectionId = undefined;
+    const before = draft.eventId ? this.deps.catalog.event(draft.eventId) : undefined;
+    if (before && before.id !== eventId && before.name !== event?.name && !draft.candidates?.includes(eventId)) draft.sectionId = undefined;
     Object.assign(draft, { eventId, candidates: undefined, notThen: undefined });
+  }
+
+  /** "actually sunday": the same show's performance on that day, if exactly one. */
+  private movePerformance(draft: PurchaseDraft, when: When): void {
+    const held = this.deps.catalog.event(draft.eventId!);
+    const fitting = held ? performancesFitting(this.deps.catalog, held, when, this.now()) : [];
+    if (fitting.length === 1 && fitting[0]!.id !== draft.eventId) this.chooseEvent(draft, fitting[0]!.id);
   }
 
   /**

@@ -3,7 +3,10 @@ import { customerOf } from '../src/bot/customer.js';
 import { BUY_TICKETS_DIALOG, BuyTicketsDialog, type PurchaseDraft } from './buy-tickets.dialog.js';
 import { CANCEL_ORDER_DIALOG, CancelOrderDialog, type CancelOrderOptions } from './cancel-order.dialog.js';
 import type { DialogDeps } from './dialog.deps.js';
-import { recognize } from './message.recognizer.js';
+import { answerTo } from './answers.js';
+import { CHANGE_WORDS, changeOfHold } from './hold-change.js';
+import { recognize, type Recognized } from './message.recognizer.js';
+import { normalize } from '../src/catalog/text.normalizer.js';
 import { ORDER_STATUS_DIALOG, OrderStatusDialog, type OrderStatusOptions } from './order-status.dialog.js';
 import { replies } from './replies.js';
 import { UPGRADE_SEATS_DIALOG, UpgradeSeatsDialog, type UpgradeDraft } from './upgrade-seats.dialog.js';
@@ -33,6 +36,14 @@ export class MainDialog extends ComponentDialog {
       return step.endDialog();
     }
     const said = recognize(text, this.deps.finder, this.deps.now?.());
+    if (said.questions && (said.intent === 'buy' || said.intent === 'unknown')) {
+      const answer = await answerTo(
+        { questions: said.questions, events: said.event ? [said.event] : (said.candidates ?? []), section: said.section },
+        this.deps.seats,
+      );
+      // Asking is not buying: the answer, then the purchase questions, and nothing held until the customer says how many.
+      if (answer) return step.beginDialog(BUY_TICKETS_DIALOG, { ...BuyTicketsDialog.draftFrom(said), quantity: undefined, notice: answer } satisfies PurchaseDraft);
+    }
     switch (said.intent) {
       case 'status':
         return step.beginDialog(ORDER_STATUS_DIALOG, { orderId: said.orderId } satisfies OrderStatusOptions);
@@ -46,11 +57,24 @@ export class MainDialog extends ComponentDialog {
       case 'leave':
         return this.leaveStep(step);
       case 'buy':
-        return step.beginDialog(BUY_TICKETS_DIALOG, BuyTicketsDialog.draftFrom(said));
-      default:
+        return step.beginDialog(BUY_TICKETS_DIALOG, (await this.changeOfOpenHold(step, text, said)) ?? BuyTicketsDialog.draftFrom(said));
+      default: {
+        const change = await this.changeOfOpenHold(step, text, said);
+        if (change) return step.beginDialog(BUY_TICKETS_DIALOG, change);
         // "hi", a stray "yes", or words we can't place: start from the list of events.
         return step.beginDialog(BUY_TICKETS_DIALOG, { ...BuyTicketsDialog.draftFrom(said), greet: true } satisfies PurchaseDraft);
+      }
     }
+  }
+
+  /** A message right after a pay link that changes that order ("make it 4"): the purchase to make instead. */
+  private async changeOfOpenHold(step: WaterfallStepContext, text: string, said: Recognized): Promise<PurchaseDraft | undefined> {
+    if (said.intent !== 'buy' && said.intent !== 'unknown') return undefined;
+    // A message naming an event without a word of change is a new purchase: no need to look.
+    if ((said.event || said.candidates) && !CHANGE_WORDS.test(normalize(text))) return undefined;
+    const open = (await this.deps.purchase.openOrders(customerOf(step.context))).find((order) => order.kind !== 'upgrade');
+    if (!open) return undefined;
+    return changeOfHold(text, said, open, { catalog: this.deps.catalog, finder: this.deps.finder, now: this.deps.now?.() ?? new Date() });
   }
 
   /** "cancel"/"exit" outside a purchase: give up the seats still waiting for payment. */

@@ -8,6 +8,8 @@ import type { CatalogEvent, Section } from '../src/catalog/catalog.schema.js';
 import { eventsFitting, readWhen, venueOffset, type When } from '../src/catalog/event-when.js';
 import { MAX_MESSAGE_CHARS, normalize } from '../src/catalog/text.normalizer.js';
 import { parseOrderId } from '../src/orders/order-id.js';
+import { editDistance, HINT_WEIGHT, normalizeWords } from '../src/catalog/phrase-index.js';
+import { COMMON_WORDS } from '../src/catalog/common-words.js';
 import { partyFromPeople } from './party-size.js';
 
 /** What a customer's message is about, as far as one message can tell. */
@@ -40,13 +42,44 @@ export interface Recognized {
   /** Most the customer wants to pay per ticket, in minor units ("under $100" → 10000). */
   maxPrice?: number;
   orderId?: string;
+  /**
+   * Instead of `event`: what the customer named that is not on sale, in their
+   * words ("celtics", "john mayer"), or '' when it cannot be quoted.
+   */
+  notOnSale?: string;
+  /** Instead of `event`: a name close to this event's but not close enough to sell it without asking. */
+  didYouMean?: CatalogEvent;
+  /** What the customer asks about the event rather than buys: answered, and the purchase goes on. */
+  questions?: Question[];
 }
+
+/**
+ * 'price': what seats cost; 'when' and 'where': day, time and venue; 'left':
+ * what is still available; 'about': the event's own facts (running time,
+ * doors, ages); 'refunds': its refund policy.
+ */
+export type Question = 'price' | 'when' | 'where' | 'left' | 'about' | 'refunds';
+
+/** "what ...", "is it ...", or a question mark: a question, not an order. */
+const QUESTION_FORM = /\?|^(?:(?:hi|hey|hello|ok|so|quick question)\s+)*(?:what|whats|when|whens|where|wheres|how|hows|is|are|does|do|can|could|which|any)\b/;
+const QUESTION_TOPICS: ReadonlyArray<readonly [Question, RegExp]> = [
+  ['refunds', /\b(?:refund policy|refunds? (?:on|for)\b.*\bif\b|get a refund on\b|refundable|can i get my money back if)\b/],
+  ['price', /\b(?:how much|price|prices|pricing|priced|cost|costs|cheapest|expensive|difference in price)\b/],
+  ['left', /\b(?:whats left|what is left|what seats|seats left|left for|available|availability|what do you have|what have you got)\b/],
+  ['when', /\b(?:what time|when|start|starts|begin|begins|puck drop|kick ?off|tip ?off)\b/],
+  ['where', /\b(?:where|venue|location|address|which (?:arena|stadium|theatre|theater))\b/],
+  ['about', /\b(?:how long|run|runs|running time|doors|age|ages|yo|years old|21 plus|18 plus|old enough|ok for|kids allowed|difference between)\b/],
+];
+
+type EventMatches = ReturnType<EventLookup['find']>;
 
 /** The catalog lookups the recognizer needs (EventFinder provides them). */
 export interface EventLookup {
   /** Events the text names that have not started by `now` (default: the clock), best first; equal scores are equally good. */
-  find(text: string, now?: Date): Array<{ event: CatalogEvent; score: number; matched?: string }>;
+  find(text: string, now?: Date): Array<{ event: CatalogEvent; score: number; matched?: string; phrase?: string }>;
   findSection(event: CatalogEvent, text: string): Section | undefined;
+  /** Words the catalog does not know, beside the `common` ones (EventFinder.unknownWords). */
+  unknownWords(text: string, common: ReadonlySet<string>): string[];
 }
 
 // ---------------------------------------------------------------------------
@@ -93,6 +126,8 @@ const QUESTION_ONLY = /^\?+$/;
 // The same commands inside a longer message. Leaving and starting over win
 // over purchase details: "cancel, not doing lakers anymore" means leave.
 const LEAVE_ANYWHERE = /\b(?:cancel|exit|quit|never ?mind|nvm|forget (?:it|that|about it))\b/;
+/** "nvm 2", "never mind, make it 3": the customer changes a detail, not leaves. */
+const CHANGED_MIND = /\b(?:nvm|never ?mind|forget (?:it|that))\b.*\b(?:\d{1,4}|one|two|three|four|five|six|seven|eight)\b/;
 const RESTART_ANYWHERE = /\b(?:restart|start (?:over|again)|main menu)\b/;
 // Help in a sentence loses to purchase details: "help me get 2 lakers tix" is a purchase.
 const HELP_ANYWHERE = /\b(?:help|how does (?:this|it) work|what can (?:you|i) do|talk to (?:a )?(?:human|person|someone))\b/;
@@ -258,14 +293,21 @@ export function recognize(text: string, lookup: EventLookup, now?: Date, context
   const upgrade = UPGRADE.test(normalized);
   if (!upgrade) {
     const cancelling = orderId ? CANCEL_WORD.test(normalized) : CANCEL_ORDER.test(normalized);
-    if (cancelling && !ABOUT_A_REFUND.test(normalized)) return prune({ intent: 'cancel_order', orderId });
-    if (orderId || STATUS.test(normalized)) return prune({ intent: 'status', orderId });
-    if (LEAVE_ANYWHERE.test(normalized)) return { intent: 'leave' };
+    const policyQuestion = !orderId && QUESTION_TOPICS[0]![1].test(normalized);
+    if (cancelling && !ABOUT_A_REFUND.test(normalized) && !policyQuestion) return prune({ intent: 'cancel_order', orderId });
+    if (orderId || (STATUS.test(normalized) && !policyQuestion)) return prune({ intent: 'status', orderId });
+    if (LEAVE_ANYWHERE.test(normalized) && !CHANGED_MIND.test(normalized)) return { intent: 'leave' };
     if (RESTART_ANYWHERE.test(normalized)) return { intent: 'restart' };
   }
 
   const details = detailsIn(normalized, lookup, now, context);
-  return prune({ intent: upgrade ? 'upgrade' : intentOfSentence(normalized, details), orderId, ...details });
+  return prune({ intent: upgrade ? 'upgrade' : intentOfSentence(normalized, details), orderId, ...details, questions: questionsIn(normalized) });
+}
+
+function questionsIn(normalized: string): Question[] | undefined {
+  if (!QUESTION_FORM.test(normalized)) return undefined;
+  const asked = QUESTION_TOPICS.filter(([, pattern]) => pattern.test(normalized)).map(([question]) => question);
+  return asked.length > 0 ? asked : undefined;
 }
 
 /** A sentence with no command in it: any purchase detail makes it a purchase. */
@@ -281,15 +323,23 @@ export interface ReadingContext {
   event?: CatalogEvent;
 }
 
-type Details = Pick<Recognized, 'quantity' | 'event' | 'candidates' | 'notThen' | 'when' | 'section' | 'preference' | 'maxPrice'>;
+type Details = Pick<Recognized, 'quantity' | 'event' | 'candidates' | 'notThen' | 'when' | 'section' | 'preference' | 'maxPrice' | 'notOnSale' | 'didYouMean'>;
 
-function detailsIn(normalized: string, lookup: EventLookup, now: Date | undefined, context: ReadingContext): Details {
-  const which = whichEvents(normalized, lookup, now);
+function detailsIn(said: string, lookup: EventLookup, now: Date | undefined, context: ReadingContext): Details {
+  // What the customer rules out says nothing about what they want: "sunday not friday", "3 not 2".
+  const normalized = said.replace(NEGATED, ' ');
+  // In the middle of a purchase, words the catalog does not know are chatter about it ("make that vip").
+  const matches = lookup.find(normalized, now);
+  const refused = context.event ? undefined : notOnSaleIn(normalized, matches, lookup, now);
+  if (refused) return refused;
+  const which = whichEvents(normalized, matches, now, context);
   const event = which.event ?? which.candidates?.[0] ?? (which.notThen ? undefined : context.event);
   const price = priceCapIn(normalized);
   // Neither the section nor a loose count may come from the price: "lakers under 101".
   const rest = price ? `${normalized.slice(0, price.start)} ${normalized.slice(price.end)}`.trim() : normalized;
-  const found = event ? lookup.findSection(event, rest) : undefined;
+  // "balcony... no actually orchestra": the last word wins.
+  const corrected = rest.split(SECTION_CORRECTION).at(-1);
+  const found = event ? ((corrected !== rest && corrected ? lookup.findSection(event, corrected) : undefined) ?? lookup.findSection(event, rest)) : undefined;
   // Between several performances a section counts only if every one has it (they share a venue).
   const section = found && (which.candidates ?? []).every((candidate) => candidate.sections.some((s) => s.id === found.id)) ? found : undefined;
   const quantity = quantityIn(normalized, rest, event, section, which.when);
@@ -310,10 +360,15 @@ function detailsIn(normalized: string, lookup: EventLookup, now: Date | undefine
  * show twice, a team's two home games); then what the message says about
  * the day and time picks among them, and if it cannot, the customer is asked.
  */
-function whichEvents(normalized: string, lookup: EventLookup, now: Date | undefined): Pick<Recognized, 'event' | 'candidates' | 'notThen' | 'when'> {
-  const matches = lookup.find(normalized, now);
+function whichEvents(
+  normalized: string,
+  matches: EventMatches,
+  now: Date | undefined,
+  context: ReadingContext,
+): Pick<Recognized, 'event' | 'candidates' | 'notThen' | 'when'> {
   const best = matches[0];
-  if (!best) return {};
+  // An answer naming no event may still say when: "sunday not friday", "the 8pm".
+  if (!best) return context.event ? prune({ when: readWhen(normalized, now ?? new Date(), venueOffset(context.event)) }) : {};
   const tied = matches.filter((match) => match.score >= best.score - TIE).map((match) => match.event);
   // Not the event's own words: "Late Show" names the show, not the evening.
   const when = readWhen(best.matched ? normalized.replace(best.matched, ' ') : normalized, now ?? new Date(), venueOffset(best.event));
@@ -322,6 +377,64 @@ function whichEvents(normalized: string, lookup: EventLookup, now: Date | undefi
   if (fitting.length > 1) return prune({ candidates: fitting, when });
   return prune({ notThen: tied, when });
 }
+/** Messages this long are chatter around a request; unknown words in them prove nothing. */
+const SHORT_MESSAGE_WORDS = 8;
+const OPPONENTS = /\b([a-z]+(?: [a-z]+)?) (?:vs|v|versus|against) (?:the )?([a-z]+(?: [a-z]+)?)\b/;
+/** A partial name, a typo this far off (or further) from the rest of the name: asked, not sold. */
+const DID_YOU_MEAN_EDITS = 4;
+
+/**
+ * Something the catalog does not have: a fixture with an opponent no event
+ * has ("lakers vs celtics"), a first name followed by another surname ("john
+ * mayer" when John Mulaney is on), or a short request whose name the catalog
+ * does not know at all ("coldplay tickets", "the nutcracker at the dolby").
+ * A surname near the event's ("john mullaly") asks "did you mean" instead.
+ */
+function notOnSaleIn(normalized: string, matches: EventMatches, lookup: EventLookup, now: Date | undefined): Details | undefined {
+  const best = matches[0];
+  // A whole name typed, and no opponent beside it: the common case, decided without looking further.
+  if (best && best.score >= 1 && !OPPONENTS.test(normalized)) return undefined;
+  const opponents = OPPONENTS.exec(normalized);
+  if (best && opponents) {
+    const side = [opponents[1]!, opponents[2]!].find((words) => !lookup.find(words, now).some((match) => match.event === best.event));
+    if (side !== undefined && lookup.unknownWords(side, COMMON_WORDS).length > 0) return { notOnSale: opponents[0] };
+  }
+  const words = normalized.split(' ');
+  // Keyboard mashing ("asdfghjkl") names nothing; a name has its vowels.
+  const unknown = lookup.unknownWords(normalized, COMMON_WORDS).filter(pronounceable);
+  if (!best) {
+    const greeting = GREETING_START.test(normalized) && words.length <= 3;
+    return unknown.length > 0 && !greeting && words.length <= SHORT_MESSAGE_WORDS ? { notOnSale: unknown.slice(0, 4).join(' ') } : undefined;
+  }
+  if (best.score <= HINT_WEIGHT && unknown.length > 0 && words.length <= SHORT_MESSAGE_WORDS) return { notOnSale: unknown.slice(0, 4).join(' ') };
+  if (best.score < 1 && best.phrase && best.matched) {
+    const matched = best.matched;
+    // A part of the name was typed: is the word beside it the rest of the name, misspelt, or another name?
+    const rest = normalizeWords(best.phrase).filter((token) => !matched.split(' ').includes(token));
+    const beside = wordsBeside(words, matched).filter((word) => unknown.includes(word));
+    for (const word of beside) {
+      const near = rest.some((token) => editDistance(word, token, DID_YOU_MEAN_EDITS) < DID_YOU_MEAN_EDITS);
+      return near ? { didYouMean: best.event } : { notOnSale: `${matched} ${word}` };
+    }
+  }
+  return undefined;
+}
+
+function pronounceable(word: string): boolean {
+  return (word.match(/[aeiouy]/g)?.length ?? 0) / word.length >= 0.2;
+}
+
+function wordsBeside(words: string[], matched: string): string[] {
+  const first = words.indexOf(matched.split(' ')[0]!);
+  const last = words.indexOf(matched.split(' ').at(-1)!);
+  if (first < 0) return [];
+  return [words[first - 1], words[last + 1]].filter((word): word is string => word !== undefined);
+}
+
+/** "not friday", "rather than the 2pm", "instead of 210": taken out before reading what is wanted. */
+const NEGATED =
+  /\b(?:not|instead of|rather than) (?:the |a |in |on )?(?:\d{1,2} )?[a-z0-9:]+(?: (?:game|show|one|ones|night|section|sec|seats?|tickets?))?\b/g;
+const SECTION_CORRECTION = /\b(?:no|actually|i mean|scratch that|make (?:it|that))\b/;
 /** Scores this close are the same match: a name two events share. */
 const TIE = 1e-6;
 

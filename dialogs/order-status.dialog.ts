@@ -49,7 +49,7 @@ export class OrderStatusDialog extends InterruptibleDialog {
     switch (order.state) {
       case 'held':
       case 'awaiting_payment':
-        return `Waiting for payment: ${this.deps.purchase.payLink(order.id)}`;
+        return `Waiting for payment: ${this.deps.purchase.payLink(order)}`;
       case 'paid':
         return 'Paid; your tickets are on their way.';
       case 'fulfilled': {

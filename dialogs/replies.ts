@@ -23,6 +23,10 @@ export const replies = {
   /** What was asked for is not on that day or at that time. */
   notThen: (events: readonly CatalogEvent[]) =>
     events.every((event) => event.name === events[0]!.name) ? `We don't have ${events[0]!.name} then. It is on:` : "We don't have that then. What we have:",
+  /** Named by the customer, not in the catalog: say so, then what is on. */
+  notOnSale: (named: string) =>
+    `Sorry, ${named && named.length <= 40 ? `"${named}" isn't` : "that isn't"} on sale here. Which of these would you like?`,
+  didYouMean: (event: CatalogEvent) => `Did you mean ${event.name}?`,
   noEvents: 'There are no events on sale right now. Please check back soon.',
   notUnderstood: "Sorry, I didn't catch that.",
   howMany: (max: number) => `How many tickets? (1-${max})`,
@@ -53,7 +57,17 @@ export const replies = {
   held: (event: CatalogEvent, section: Section, order: Order, holdMinutes: number) =>
     `Holding ${describeSeats(section, order.seats, order.quantity)} for ${describeEvent(event)}: ` +
     `${formatPrice(order.amount, order.currency)} for ${order.quantity}. Pay within ${holdMinutes} min`,
+  /** A change of a held order: the new hold is secured, the earlier one let go. */
+  replacedHold: (orderId: string) => `Changed: order ${orderId} is released and its link no longer works.`,
+  earlierHoldStands: (orderId: string) => `Your earlier hold, order ${orderId}, still stands with its link.`,
+  checkoutFailedNoChange: "Sorry, the payment page for that change couldn't be opened just now, so nothing changed.",
+  alreadyPaidNoChange: (orderId: string) => `Order ${orderId} was just paid, so it stays as it is. Text STATUS to see it.`,
   payButton: (order: Order) => `Pay ${formatPrice(order.amount, order.currency)}`,
+  /** A limit on unpaid holds refused this one: too many from the client's address, or first-time buyers hold their share of the section. Nothing is held. */
+  holdLimit: (limit: 'origin_holds' | 'unpaid_share', section: Section, holdMinutes: number) =>
+    limit === 'origin_holds'
+      ? `Too many tickets for this event are already on hold from your connection, waiting for payment. Pay for or cancel those first, or try again once their hold ends (within about ${holdMinutes} min).`
+      : `So many tickets in ${section.name} are waiting for payment right now that I can't hold more yet. Holds that aren't paid are released within about ${holdMinutes} min: please try again then, or pick another section.`,
   sectionQuestion: (event: CatalogEvent) => `${event.name}: which section?`,
   // Cancelling a paid order (a refund).
   noOrderToCancel: 'You have no paid orders to cancel. Text STATUS to see your orders.',

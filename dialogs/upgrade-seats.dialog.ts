@@ -56,7 +56,7 @@ export class UpgradeSeatsDialog extends InterruptibleDialog {
     if (!order) return this.say(step, await this.whyNotUpgradable(draft.orderId, customer));
 
     const open = await this.deps.upgrades.openOfferOf(order);
-    if (open) return this.say(step, replies.upgradeWaiting(open, this.deps.upgrades.payLink(open.id), this.sectionName(open)));
+    if (open) return this.say(step, replies.upgradeWaiting(open, this.deps.upgrades.payLink(open), this.sectionName(open)));
 
     const choices = await this.deps.upgrades.choices(order);
     if (!draft.sectionId || !choices.some((choice) => choice.section.id === draft.sectionId)) {
@@ -106,7 +106,7 @@ export class UpgradeSeatsDialog extends InterruptibleDialog {
       case 'not_enough_seats':
         return replies.upgradeSeatsGone;
       case 'offer_open':
-        return result.openOffer ? replies.upgradeWaiting(result.openOffer, this.deps.upgrades.payLink(result.openOffer.id), this.sectionName(result.openOffer)) : replies.upgradeUnavailable;
+        return result.openOffer ? replies.upgradeWaiting(result.openOffer, this.deps.upgrades.payLink(result.openOffer), this.sectionName(result.openOffer)) : replies.upgradeUnavailable;
       case 'checkout_failed':
         return replies.checkoutFailed;
       default:

@@ -1,7 +1,10 @@
 import type { Redis } from 'ioredis';
 import type { EventCatalog } from './catalog/event-catalog.js';
 import type { Config } from './config.js';
+import { TicketDeliveries } from './notifications/ticket-delivery.store.js';
+import { AbandonedCheckouts } from './orders/abandoned-checkout.store.js';
 import { OrderStore } from './orders/order.store.js';
+import { StaffAttention } from './orders/staff-attention.store.js';
 import { SeatStore } from './seats/seat.store.js';
 
 /** Prefix of every key this project writes, so it can share a Redis. */
@@ -12,24 +15,34 @@ export interface Commerce {
   catalog: EventCatalog;
   seats: SeatStore;
   orders: OrderStore;
+  /** What staff are asked to look at. */
+  attention: StaffAttention;
+  /** Fulfilled orders whose tickets message is not yet known sent. */
+  ticketDeliveries: TicketDeliveries;
+  /** Checkout creates that failed on our side, for reconciliation to find and expire. */
+  abandonedCheckouts: AbandonedCheckouts;
 }
 
 export function createCommerce(
   redis: Redis,
   catalog: EventCatalog,
-  config: Pick<Config, 'limits'> & Partial<Pick<Config, 'reconcile'>>,
+  config: Pick<Config, 'limits'> & Partial<Pick<Config, 'reconcile' | 'unpaidHolds'>>,
   prefix = KEY_PREFIX,
 ): Commerce {
+  const reconcileAfterMs = config.reconcile ? config.reconcile.afterMinutes * 60_000 : undefined;
+  const orders = new OrderStore(redis, { prefix, reconcileAfterMs });
   return {
     catalog,
     seats: new SeatStore(redis, catalog, {
       prefix,
       maxPartySize: config.limits.maxPartySize,
       maxOpenHoldsPerCustomer: config.limits.maxOpenHoldsPerCustomer,
+      unpaidSharePercent: config.unpaidHolds?.sharePercent,
+      maxOpenHoldsPerOrigin: config.unpaidHolds?.perAnonymousAddress,
     }),
-    orders: new OrderStore(redis, {
-      prefix,
-      reconcileAfterMs: config.reconcile ? config.reconcile.afterMinutes * 60_000 : undefined,
-    }),
+    orders,
+    attention: new StaffAttention(redis, orders, { prefix }),
+    ticketDeliveries: new TicketDeliveries(redis, { prefix, checkAfterMs: reconcileAfterMs }),
+    abandonedCheckouts: new AbandonedCheckouts(redis, { prefix }),
   };
 }

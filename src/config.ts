@@ -63,6 +63,8 @@ const envSchema = z
       z.string().startsWith('whsec_', 'must be a webhook signing secret (whsec_…)').optional(),
     ),
     STRIPE_API_URL: optionalUrl,
+    /** Milliseconds a Stripe call may take before our client gives up (a create that timed out is still expired at Stripe later: reconciliation). */
+    STRIPE_TIMEOUT_MS: wholeNumber(100, 80_000, 10_000),
     TWILIO_ACCOUNT_SID: optionalText.pipe(z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits').optional()),
     TWILIO_AUTH_TOKEN: optionalText,
     TWILIO_FROM_NUMBER: optionalText.pipe(z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +15551234567').optional()),
@@ -70,6 +72,8 @@ const envSchema = z
     TWILIO_API_URL: optionalUrl,
     /** Outbound SMS per second from our sender: 1 suits one US long code; raise it for a toll-free number, short code or Messaging Service pool. */
     SMS_PER_SECOND: wholeNumber(1, 10_000, 1),
+    /** Hours a message to a customer (tickets, refunds) keeps being retried, with backoff, before it is flagged for staff. */
+    NOTICE_RETRY_HOURS: wholeNumber(1, 72, 6),
     MicrosoftAppId: optionalText,
     MicrosoftAppPassword: optionalText,
     MicrosoftAppType: optionalText.pipe(z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional()),
@@ -78,6 +82,10 @@ const envSchema = z
     STAFF_IDS: optionalText,
     MAX_PARTY_SIZE: wholeNumber(1, 50, 8),
     MAX_OPEN_HOLDS_PER_CUSTOMER: wholeNumber(1, 20, 2),
+    /** Percent of each section that customers who have never paid may hold at once (at least one full party); 100 = no share. */
+    UNPAID_HOLD_SHARE_PERCENT: wholeNumber(1, 100, 50),
+    /** Open holds per event from one client address while /api/messages is anonymous (no MicrosoftAppId), where fresh user ids cost nothing. */
+    ANONYMOUS_CHAT_HOLDS_PER_ADDRESS: wholeNumber(1, 1000, 4),
     /** Minutes a hold lasts; it is also the Checkout Session's lifetime, which Stripe allows from 30 minutes to 24 hours. */
     HOLD_MINUTES: wholeNumber(30, 1440, 30),
     /** Minutes between reconciliation runs (the maintenance job scheduler). */
@@ -126,12 +134,16 @@ export interface Config {
   trustProxy: number | string;
   redisUrl?: string;
   catalogPath: string;
-  stripe: { secretKey?: string; webhookSecret?: string; apiUrl?: string; demo: boolean };
+  stripe: { secretKey?: string; webhookSecret?: string; apiUrl?: string; timeoutMs: number; demo: boolean };
   twilio: { accountSid?: string; authToken?: string; fromNumber?: string; messagingServiceSid?: string; apiUrl?: string; smsPerSecond: number };
   botFramework: { appId: string; appPassword: string; appType: string; tenantId: string };
   staff: { apiToken?: string; ids: string[] };
   limits: { maxPartySize: number; maxOpenHoldsPerCustomer: number; holdMinutes: number };
+  /** Limits on seats held but not paid, beyond the per-customer one: fresh identities are cheap. */
+  unpaidHolds: { sharePercent: number; perAnonymousAddress: number };
   reconcile: { everyMinutes: number; afterMinutes: number; graceMinutes: number };
+  /** Messages to customers: how long one keeps being retried before staff are asked (NOTICE_RETRY_HOURS). */
+  notices: { retryHours: number };
   worker: { lockDurationMs: number; stalledIntervalMs: number };
   /** Inbound limits: per sender in Redis, per IP in each process's memory. */
   protection: { senderMessagesPerMinute: number; ipRequestsPerMinute: number; ipBadSignaturesPerMinute: number };
@@ -207,6 +219,7 @@ function fromEnv(e: z.infer<typeof envSchema>): Config {
       secretKey: e.STRIPE_SECRET_KEY,
       webhookSecret: e.STRIPE_WEBHOOK_SECRET,
       apiUrl: e.STRIPE_API_URL,
+      timeoutMs: e.STRIPE_TIMEOUT_MS,
       demo: !e.STRIPE_SECRET_KEY,
     },
     twilio: {
@@ -232,11 +245,13 @@ function fromEnv(e: z.infer<typeof envSchema>): Config {
       maxOpenHoldsPerCustomer: e.MAX_OPEN_HOLDS_PER_CUSTOMER,
       holdMinutes: e.HOLD_MINUTES,
     },
+    unpaidHolds: { sharePercent: e.UNPAID_HOLD_SHARE_PERCENT, perAnonymousAddress: e.ANONYMOUS_CHAT_HOLDS_PER_ADDRESS },
     reconcile: {
       everyMinutes: e.RECONCILE_EVERY_MINUTES,
       afterMinutes: e.RECONCILE_AFTER_MINUTES,
       graceMinutes: e.RECONCILE_GRACE_MINUTES,
     },
+    notices: { retryHours: e.NOTICE_RETRY_HOURS },
     worker: { lockDurationMs: e.WORKER_LOCK_DURATION_MS, stalledIntervalMs: e.WORKER_STALLED_INTERVAL_MS },
     protection: {
       senderMessagesPerMinute: e.SENDER_MESSAGES_PER_MINUTE,

@@ -66,7 +66,7 @@ describe('configuration', () => {
     expect(config.publicBaseUrl).toBe('https://tickets.example.com');
     expect(config.redisUrl).toBe('redis://cache:6379');
     expect(config.catalogPath).toBe('/etc/box-office/events.json');
-    expect(config.stripe).toEqual({ secretKey: 'sk_test_abc', webhookSecret: 'whsec_abc', apiUrl: 'http://127.0.0.1:4010', demo: false });
+    expect(config.stripe).toEqual({ secretKey: 'sk_test_abc', webhookSecret: 'whsec_abc', apiUrl: 'http://127.0.0.1:4010', timeoutMs: 10_000, demo: false });
     expect(config.twilio.apiUrl).toBe('http://127.0.0.1:4020');
     expect(config.botFramework).toEqual({ appId: 'app-id', appPassword: 'app-password', appType: 'SingleTenant', tenantId: 'tenant' });
     expect(config.staff.ids).toEqual(['+15550001111', 'user-42']);
@@ -86,6 +86,9 @@ describe('configuration', () => {
     [{ STAFF_API_TOKEN: 'short' }, /^Configuration error: STAFF_API_TOKEN must be at least 16 characters/],
     [{ MAX_PARTY_SIZE: '0' }, /^Configuration error: MAX_PARTY_SIZE /],
     [{ HOLD_MINUTES: '10' }, /^Configuration error: HOLD_MINUTES /],
+    [{ NOTICE_RETRY_HOURS: '0' }, /^Configuration error: NOTICE_RETRY_HOURS must be a whole number between 1 and 72/],
+    [{ NOTICE_RETRY_HOURS: '1.5' }, /^Configuration error: NOTICE_RETRY_HOURS /],
+    [{ STRIPE_TIMEOUT_MS: 'soon' }, /^Configuration error: STRIPE_TIMEOUT_MS must be a whole number/],
     [{ NODE_ENV: 'production' }, /^Configuration error: STRIPE_SECRET_KEY is required with NODE_ENV=production/],
   ])('refuses %j with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);

@@ -7,6 +7,7 @@ import { startBotConnector, type BotConnectorServer } from './support/bot-connec
 import { eventually, startBoxOffice, TEST_PUBLIC_BASE_URL, type BoxOffice } from './support/box-office.harness.js';
 import { chatUser, openUrlButtons, seatWords, type ChatUser } from './support/chat-user.js';
 import type { Order } from '../src/orders/order.js';
+import { payLinkPath } from './support/sms.client.js';
 
 let office: BoxOffice;
 let connector: BotConnectorServer;
@@ -69,7 +70,7 @@ describe('demo checkout (no Stripe key)', () => {
     // Paying sends the customer to the success URL...
     const paid = await pay(sessionId);
     expect(paid.status).toBe(303);
-    expect(paid.headers.get('location')).toBe(`${TEST_PUBLIC_BASE_URL}/p/${order.id}?paid=1`);
+    expect(paid.headers.get('location')).toBe(`${TEST_PUBLIC_BASE_URL}${payLinkPath(order)}?paid=1`);
 
     // ...and the tickets arrive in the chat, on their own.
     const tickets = await connector.waitFor((a) => a.conversationId === chat.conversationId && /Your tickets/.test(a.text ?? ''), 10_000);
@@ -128,7 +129,7 @@ describe('demo checkout (no Stripe key)', () => {
     const { order, link, sessionId } = await buy(chat, '1 ticket hozier section 201');
 
     // Before payment the short link forwards to the checkout page.
-    const before = await fetch(`${office.url}/p/${order.id}`, { redirect: 'manual' });
+    const before = await fetch(`${office.url}${payLinkPath(order)}`, { redirect: 'manual' });
     expect(before.status).toBe(303);
     expect(before.headers.get('location')).toBe(link);
 
@@ -139,7 +140,7 @@ describe('demo checkout (no Stripe key)', () => {
       'the order to be fulfilled',
     );
 
-    const after = await fetch(`${office.url}/p/${order.id}`, { redirect: 'manual' });
+    const after = await fetch(`${office.url}${payLinkPath(order)}`, { redirect: 'manual' });
     expect(after.status).toBe(410);
     expect(after.headers.get('location')).toBeNull();
     expect(await after.text()).toContain(`Order ${order.id} is paid`);

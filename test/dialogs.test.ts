@@ -47,8 +47,8 @@ const LEFT = 'Okay, stopped. Nothing is held.';
 const HELP = /Tell me the event and how many tickets, e\.g\. "2 tickets lakers section 101"\. STATUS shows your orders\./;
 /** The chat pay button: a card button opening the demo checkout. */
 const PAY_BUTTON = (amount: string) => new RegExp(`\\[Pay ${escape(amount)}\\]\\(${escape(PUBLIC_BASE_URL)}/demo/checkout/cs_demo_[0-9a-f]{24}\\)`);
-/** The SMS pay link: the short /p/ link at the end of the text. */
-const SMS_PAY_LINK = new RegExp(`Pay within 30 min: ${escape(PUBLIC_BASE_URL)}/p/BX-[A-Z0-9]{4,6}$`);
+/** The SMS pay link: the short /p/ link with its secret, at the end of the text. */
+const SMS_PAY_LINK = new RegExp(`Pay within 30 min: ${escape(PUBLIC_BASE_URL)}/p/BX-[A-Z0-9]{4,6}/[A-Za-z0-9_-]{22}$`);
 
 let catalog: EventCatalog;
 let foundation: Foundation;
@@ -275,7 +275,7 @@ describe('buying on chat (buttons)', () => {
     await chat.play([
       [
         'status',
-        `${order.id}: Lakers vs Warriors, Sat Dec 5, 7:30pm. Section 101, row A, seats 1-2. Waiting for payment: ${PUBLIC_BASE_URL}/p/${order.id}`,
+        `${order.id}: Lakers vs Warriors, Sat Dec 5, 7:30pm. Section 101, row A, seats 1-2. Waiting for payment: ${PUBLIC_BASE_URL}/p/${order.id}/${order.linkSecret}`,
       ],
       [order.id.toLowerCase(), `${order.id}: Lakers vs Warriors`],
     ]);
@@ -378,7 +378,7 @@ describe('buying by SMS (numbered lines)', () => {
     const sms = conversation('sms');
     await sms.play([['2 tickets for the lakers game section 101', ['Holding Section 101, row A, seats 1-2 for Lakers vs Warriors', '$400 for 2', SMS_PAY_LINK]]]);
     const order = await onlyOrder('sms');
-    expect(sms.replies.at(-1)?.text).toContain(`${PUBLIC_BASE_URL}/p/${order.id}`);
+    expect(sms.replies.at(-1)?.text).toContain(`${PUBLIC_BASE_URL}/p/${order.id}/${order.linkSecret}`);
   });
 
   it('writes only GSM-7 characters, so a reply is never split into 70-character UCS-2 segments', async () => {
@@ -477,7 +477,7 @@ describe('cancelling a paid order', () => {
     if (!started.ok) throw new Error(`purchase refused: ${started.reason}`);
     await checkout.pay(started.order.stripeSessionId!);
     const { fulfilment } = createWorkerServices(foundation).payments;
-    expect(await fulfilment.paid(started.order.id, 'test:paid')).toBe('fulfilled');
+    expect(await fulfilment.paid(started.order.id, 'test:paid', await checkout.retrieve(started.order.stripeSessionId!))).toBe('fulfilled');
     return (await commerce.orders.get(started.order.id))!;
   }
 
@@ -542,5 +542,61 @@ describe('cancelling a paid order', () => {
     const held = await onlyOrder('sms');
     await conversation('sms').play([['cancel my order', `Order ${held.id} is cancelled and the seats are released. No payment was taken.`]]);
     expect((await commerce.orders.get(held.id))?.state).toBe('cancelled');
+  });
+});
+
+describe('changing a held order', () => {
+  it('holds the new quantity, then lets the first hold go and says which link is valid', async () => {
+    await conversation('sms').play([['2 tickets lakers section 101', 'Holding Section 101, row A, seats 1-2']]);
+    const first = await onlyOrder('sms');
+    const changed = await conversation('sms').say('can we do 4 instead');
+    expect(changed).toContain(`Changed: order ${first.id} is released and its link no longer works.`);
+    expect(changed).toContain('Holding Section 101');
+    const [second] = await ordersOf('sms');
+    expect(second).toMatchObject({ state: 'awaiting_payment', quantity: 4, sectionId: '101' });
+    expect(changed).toContain(`/p/${second!.id}`);
+    expect((await commerce.orders.get(first.id))?.state).toBe('cancelled');
+    const section = (await commerce.seats.inventory(LAKERS))?.sections.find((s) => s.id === '101');
+    expect(section?.held).toBe(4);
+  });
+
+  it('keeps the first hold and its link when the change cannot be held', async () => {
+    await scatterPairs(LAKERS, 'courtside', 5);
+    for (const i of [0, 2, 4]) await commerce.seats.hold({ eventId: LAKERS, sectionId: 'courtside', quantity: 2, holdId: `BX-G${i}`, customerKey: `filler-again-${i}`, expiresAt: Date.now() + 3_600_000 });
+    await conversation('sms').play([['2 tickets lakers section 101', 'Holding Section 101, row A, seats 1-2']]);
+    const first = await onlyOrder('sms');
+    await conversation('sms').play([['switch me to courtside', [not('Changed'), 'Courtside is sold out']]]);
+    expect((await commerce.orders.get(first.id))?.state).toBe('awaiting_payment');
+  });
+
+  it('moves the order to the other performance the customer says', async () => {
+    await conversation('sms').play([['2 tickets hamilton saturday mezzanine', 'Holding Mezzanine']]);
+    const first = await onlyOrder('sms');
+    await conversation('sms').play([['oops, sunday not saturday', ['Changed', 'Hamilton, Sun Feb 14, 2pm']]]);
+    const [second] = await ordersOf('sms');
+    expect(second).toMatchObject({ eventId: 'hamilton-matinee', sectionId: 'mezzanine', quantity: 2 });
+    expect((await commerce.orders.get(first.id))?.state).toBe('cancelled');
+  });
+});
+
+describe('questions and what is not on sale', () => {
+  it('answers a price question, holds nothing, and goes on with the purchase', async () => {
+    await conversation('sms').play([
+      ['how much is courtside for the lakers?', ['Courtside: $1,500 per ticket.', HOW_MANY]],
+      ['2', 'Holding Courtside'],
+    ]);
+  });
+
+  it('answers a question in the middle of a purchase and asks the same question again', async () => {
+    await conversation('sms').play([
+      ['lakers 101', HOW_MANY],
+      ['what time does it start?', ['Lakers vs Warriors: Sat Dec 5, 7:30pm', HOW_MANY]],
+    ]);
+    expect(await ordersOf('sms')).toEqual([]);
+  });
+
+  it('says an event it does not have is not on sale, and offers what is on', async () => {
+    await conversation('sms').play([['lakers vs celtics 2 tix', [`"lakers vs celtics" isn't on sale here.`, 'Lakers vs Warriors']]]);
+    expect(await ordersOf('sms')).toEqual([]);
   });
 });

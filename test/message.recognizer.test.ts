@@ -120,6 +120,46 @@ describe('recognize: buying tickets', () => {
   });
 });
 
+describe('recognize: party sizes as customers say them', () => {
+  const rows: Row[] = [
+    ['hozier pit for me, my wife and her parents', { intent: 'buy', quantity: 4, event: HOZIER, section: 'ga' }],
+    ['hozier pit for me and my 2 boys', { intent: 'buy', quantity: 3, event: HOZIER, section: 'ga' }],
+    ['hozier 201, myself + 2 friends', { intent: 'buy', quantity: 3, event: HOZIER, section: '201' }],
+    ['hozier pit for 3 couples', { intent: 'buy', quantity: 6, event: HOZIER, section: 'ga' }],
+    ['hozier pit, going solo', { intent: 'buy', quantity: 1, event: HOZIER, section: 'ga' }],
+    ['hozier pit, half a dozen', { intent: 'buy', quantity: 6, event: HOZIER, section: 'ga' }],
+    ['can i get for tickets to hozier pit', { intent: 'buy', quantity: 4, event: HOZIER, section: 'ga' }],
+    ['hozier 2 pit', { intent: 'buy', quantity: 2, event: HOZIER, section: 'ga' }],
+    ['hozier pit, 2 of us, maybe 3... ok 3', { intent: 'buy', quantity: 3, event: HOZIER, section: 'ga' }],
+    // Kids without a number cannot be counted: asked, not guessed.
+    ['hozier pit for me and the kids', { intent: 'buy', event: HOZIER, section: 'ga' }],
+    // A single person named is who the ticket is for, not how many.
+    ['hozier pit for my wife', { intent: 'buy', event: HOZIER, section: 'ga' }],
+  ];
+
+  it.each(rows)('%j → %o', (text, expected) => {
+    expect(noticed(text)).toEqual(expected);
+  });
+});
+
+describe('recognize: questions, and what is not on sale', () => {
+  it('reads what a question asks about, without reading a purchase into it', () => {
+    expect(recognize('how much is courtside for the lakers?', finder, NOW).questions).toEqual(['price']);
+    expect(recognize('what time does hozier start', finder, NOW).questions).toEqual(['when']);
+    expect(recognize("what's the refund policy for hozier", finder, NOW)).toMatchObject({ intent: 'buy', questions: ['refunds'] });
+    expect(recognize('2 tickets lakers 101', finder, NOW).questions).toBeUndefined();
+  });
+
+  it('names what the catalog does not have, and asks when a name is only close', () => {
+    expect(recognize('lakers vs celtics 2 tix', finder, NOW)).toMatchObject({ notOnSale: 'lakers vs celtics' });
+    expect(recognize('coldplay tickets', finder, NOW)).toMatchObject({ intent: 'buy', notOnSale: 'coldplay' });
+    expect(recognize('coldplay tickets', finder, NOW).event).toBeUndefined();
+    // Gibberish and greetings name nothing.
+    expect(recognize('asdfghjkl', finder, NOW).notOnSale).toBeUndefined();
+    expect(recognize('lakers vs warriors 2 tix', finder, NOW).event?.id).toBe(LAKERS);
+  });
+});
+
 describe('recognize: numbers on their own', () => {
   // The dialog knows whether it asked "how many?" or "which one?".
   const rows: Row[] = [
@@ -235,6 +275,9 @@ describe('normalize', () => {
     ['Lakers & Warriors — 2 tix', 'lakers and warriors 2 tix'],
     ['$1,000.50 at 7:30 on 12/5.', '$1000.50 at 7:30 on 12/5'],
     ['<$100 👍', 'under $100 yes'],
+    ['kings 2 seats section two oh four', 'kings 2 seats section 204'],
+    ['sec 1 0 1 pls', 'sec 101 pls'],
+    ['lower lvl or front mezz, 2 orch', 'lower level or front mezzanine 2 orchestra'],
   ])('%j → %j', (text, expected) => {
     expect(normalize(text)).toBe(expected);
   });

@@ -164,6 +164,9 @@ describe('processPaymentEvent', () => {
     ['checkout.session.async_payment_succeeded', { status: 'complete', paymentStatus: 'paid' }, 'paid'],
     ['checkout.session.async_payment_succeeded', { status: 'complete', paymentStatus: 'unpaid' }, 'paymentPending'],
     ['checkout.session.async_payment_failed', { status: 'complete', paymentStatus: 'unpaid' }, 'paymentFailed'],
+    // The event says the payment failed, Stripe says the page is still open (or expired unpaid): believe Stripe.
+    ['checkout.session.async_payment_failed', { status: 'open', paymentStatus: 'unpaid' }, 'nothing'],
+    ['checkout.session.async_payment_failed', { status: 'expired', paymentStatus: 'unpaid' }, 'nothing'],
     // A failure overtaken by a later success (events out of order): the money is there.
     ['checkout.session.async_payment_failed', { status: 'complete', paymentStatus: 'paid' }, 'paid'],
     ['checkout.session.expired', { status: 'expired', paymentStatus: 'unpaid' }, 'expired'],

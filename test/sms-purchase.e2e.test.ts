@@ -64,7 +64,7 @@ describe('buying tickets by SMS', () => {
     const link = payLinkIn(text);
     expect(link).toBeDefined();
     const orderId = link!.orderId;
-    expect(link!.url).toBe(`${TEST_PUBLIC_BASE_URL}/p/${orderId}`);
+    expect(link!.url).toBe(`${TEST_PUBLIC_BASE_URL}/p/${orderId}/${link!.secret}`);
     expect(text).toContain('Section 101');
     expect(text).toContain('$400');
     const promisedSeats = /row [A-Z]+, seats? [\d-]+/.exec(text)?.[0];
@@ -92,7 +92,7 @@ describe('buying tickets by SMS', () => {
     // The short link leads to Stripe's page.
     const order = await staffOrder(office, orderId);
     const session = office.stripe!.sessions.get(order.stripeSessionId!)!;
-    const redirect = await fetch(`${office.url}/p/${orderId}`, { redirect: 'manual' });
+    const redirect = await fetch(`${office.url}${link!.path}`, { redirect: 'manual' });
     expect(redirect.status).toBe(303);
     expect(redirect.headers.get('location')).toBe(session.url);
 
@@ -134,7 +134,7 @@ describe('buying tickets by SMS', () => {
     expect(payLinkIn(statusText)).toBeUndefined();
 
     // The link now explains instead of sending the customer to pay again.
-    const paidLink = await fetch(`${office.url}/p/${orderId}`, { redirect: 'manual' });
+    const paidLink = await fetch(`${office.url}${link!.path}`, { redirect: 'manual' });
     expect(paidLink.status).not.toBe(303);
     expect(await paidLink.text()).toContain('is paid');
   });

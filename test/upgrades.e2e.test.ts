@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order } from '../src/orders/order.js';
 import { startBoxOffice, TEST_STAFF_TOKEN, type BoxOffice } from './support/box-office.harness.js';
 import { buyAndPay, staffRefund } from './support/purchases.js';
-import { allCounts, jobEnd, LAKERS, newPhone, smsTo, staffOrder, textBoxOffice } from './support/sms.client.js';
+import { allCounts, jobEnd, LAKERS, newPhone, payLinkPath, smsTo, staffOrder, textBoxOffice } from './support/sms.client.js';
 import { postStripeEvent, refundEvent } from './support/stripe-events.js';
 import { deliverSessionEvent, offerUpgrade, orderWithOffers, payOffer, withdrawOffer } from './support/upgrades.js';
 
@@ -50,7 +50,7 @@ describe('staff offer an upgrade by API, the customer pays, the seats swap', () 
     const offer = answer.body.offer!;
     expect(offer).toMatchObject({ orderId: order.id, state: 'awaiting_payment', sectionId: 'courtside', quantity: 2, unitAmount: 130_000, amount: 260_000, currency: 'usd' });
     expect(offer.id).toMatch(/^UP-/);
-    expect(offer.payUrl).toBe(`${office.config.publicBaseUrl}/p/${offer.id}`);
+    expect(offer.payUrl).toBe(`${office.config.publicBaseUrl}${payLinkPath(await staffOrder(office, offer.id))}`);
     expect(offer.seats).toHaveLength(2);
     const [rowA, seatA] = offer.seats[0]!.split('-');
     const [rowB, seatB] = offer.seats[1]!.split('-');

@@ -12,6 +12,7 @@ import {
   jobEnd,
   newPhone,
   payLinkIn,
+  payLinkPath,
   postTwilioForm,
   sectionInventory,
   smsTo,
@@ -227,7 +228,7 @@ describe('expiry', () => {
     expect(texts[0]).toMatch(/released/);
 
     // The link now says what happened instead of sending the customer to pay.
-    const link = await fetch(`${office.url}/p/${orderId}`, { redirect: 'manual' });
+    const link = await fetch(`${office.url}${payLinkPath(await staffOrder(office, orderId))}`, { redirect: 'manual' });
     expect(link.status).toBe(410);
   });
 
@@ -342,7 +343,7 @@ describe('Stripe has the last word on a session', () => {
     expect(smsTo(office, customer)).toHaveLength(1);
   });
 
-  it('sells nothing for a payment Stripe reports after the hold ended, and flags it for a refund', async () => {
+  it('sells nothing for a payment Stripe reports after the hold ended, and refunds it', async () => {
     const customer = newPhone();
     const { orderId, sessionId } = await holdSeats(customer);
     office.stripe!.setSession(sessionId, { status: 'expired', url: null });
@@ -357,9 +358,12 @@ describe('Stripe has the last word on a session', () => {
     const order = await staffOrder(office, orderId);
     expect(order.state).toBe('expired');
     expect(order.tickets).toEqual([]);
-    expect(order.timeline.some((entry) => entry.cause.startsWith('late-payment:') && /refund/.test(entry.note ?? ''))).toBe(true);
+    expect(order.timeline.some((entry) => entry.cause.startsWith('late-payment-refund:') && /refunded/.test(entry.note ?? ''))).toBe(true);
     expect(await allCounts(office)).toEqual(before);
-    expect(smsTo(office, customer)).toHaveLength(1); // the expiry notice, no tickets
+    await jobEnd(office, 'notifications', `late_payment_refunded-${orderId}`);
+    const texts = smsTo(office, customer);
+    expect(texts).toHaveLength(2); // the expiry notice, then the refund: no tickets
+    expect(texts[1]).toMatch(/refunded/);
   });
 });
 

@@ -5,6 +5,7 @@
 // (phrase-index.ts does the fuzzy part).
 import type { CatalogEvent, Section } from './catalog.schema.js';
 import { isSeated } from './catalog.schema.js';
+import { COMMON_WORDS } from './common-words.js';
 import type { EventCatalog } from './event-catalog.js';
 import { isNumber, normalizeWords, PhraseIndex } from './phrase-index.js';
 
@@ -97,6 +98,10 @@ class SectionIndex {
     return [...found.values()].sort((a, b) => b.score - a.score || this.order.get(a.section)! - this.order.get(b.section)!);
   }
 
+  knows(word: string): boolean {
+    return this.phrases.knows(word);
+  }
+
   private addSection(section: Section): void {
     if (!isNumber(section.id)) this.phrases.add(section, section.id, 'id');
     this.phrases.add(section, section.name, 'name');
@@ -129,6 +134,34 @@ class SectionIndex {
   }
 }
 
+/**
+ * Words a customer may use for an event without its name: each word of its
+ * description (support acts, "comedy") and venue ("the forum"), and the
+ * everyday word for its league or genre ("hockey" for the NHL).
+ */
+function hintsOf(event: CatalogEvent): string[] {
+  // The venue's own name, not its city ("Los Angeles" is every venue's); and
+  // no word of the event's names, whose words alone are kept from anchoring
+  // on purpose ("golden" of "golden state").
+  const [venue, ...city] = event.venue.split(',');
+  const named = new Set(normalizeWords([event.name, ...event.aliases, ...city].join(' ')));
+  const words = normalizeWords(`${event.description ?? ''} ${venue!}`).filter(
+    (word) => word.length >= 3 && !isNumber(word) && !named.has(word) && !COMMON_WORDS.has(word),
+  );
+  const kinds = Object.entries(KIND_WORDS).filter(([word]) => words.includes(word)).flatMap(([, kind]) => kind);
+  return [...new Set([...words, ...kinds])];
+}
+const KIND_WORDS: Readonly<Record<string, readonly string[]>> = {
+  nhl: ['hockey'],
+  nba: ['basketball', 'bball', 'hoops'],
+  mls: ['soccer', 'futbol', 'football'],
+  nfl: ['football'],
+  mlb: ['baseball'],
+  comedy: ['comedy', 'comedian', 'standup', 'stand up'],
+  musical: ['broadway', 'theatre', 'theater'],
+  illusionists: ['magic', 'magician', 'magicians'],
+};
+
 const trimZeros = (number: string): string => number.replace(/^0+(?=\d)/, '');
 
 /**
@@ -145,6 +178,7 @@ export class EventFinder {
       this.events.add(event, event.id, 'id');
       this.events.add(event, event.name, 'name');
       for (const alias of event.aliases) this.events.add(event, alias, 'alias');
+      for (const hint of hintsOf(event)) this.events.add(event, hint, 'hint');
       this.startsAt.set(event, Date.parse(event.startsAt));
       this.sectionIndexes.set(event.id, new SectionIndex(event));
     }
@@ -163,6 +197,23 @@ export class EventFinder {
       .filter(({ target }) => this.startsAt.get(target)! > cutoff)
       .sort((a, b) => b.score - a.score || this.startsAt.get(a.target)! - this.startsAt.get(b.target)!)
       .map(({ target, score, phrase, positions }) => ({ event: target, score, matched: wordsAt(words, positions), phrase }));
+  }
+
+  /**
+   * Words of the text that neither the catalog (events, hints, sections) nor
+   * `common` knows: what a customer calls something that is not on sale
+   * ("coldplay", "celtics", "chappelle").
+   */
+  unknownWords(text: string, common: ReadonlySet<string>): string[] {
+    return normalizeWords(text).filter(
+      (word) =>
+        word.length >= 3 &&
+        !isNumber(word) &&
+        !SECTION_STOP_WORDS.has(word) &&
+        !common.has(word) &&
+        !this.events.knows(word) &&
+        ![...this.sectionIndexes.values()].some((index) => index.knows(word)),
+    );
   }
 
   /** Sections of `event` the text names, best first. */

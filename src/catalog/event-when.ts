@@ -28,7 +28,9 @@ const EVENING_FROM_HOUR = 17;
 
 const DAY_WORDS = /\b(?:matinee|matine|matin[eé]e?|afternoon|arvo|day ?game|daytime|early show|de (?:la )?tarde|por la tarde|en la tarde|tarde|mediod[ií]a)\b/i;
 const EVENING_WORDS = /\b(?:evening|night|tonight|nite|late show|nighttime|de (?:la )?noche|por la noche|en la noche|noche|nocturn[ao])\b/i;
-const DAY_OF_MONTH = /\b(?:the|on the|el d[ií]a|el) (\d{1,2})(?:st|nd|rd|th|º|o)?\b(?! ?(?:tickets?|tix|boletos?|entradas?|people|personas|of|de (?!(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre))))/i;
+// Without "st"/"th", "the 4" is a day only when nothing follows that it could count: "on the 12", "the 12 at 8", not "the 4 grandkids".
+const DAY_OF_MONTH =
+  /\b(?:(?:the|on the|el d[ií]a|el) (\d{1,2})(?:st|nd|rd|th|º)\b|(?:on the|el d[ií]a|el) (\d{1,2})\b(?! ?(?:tickets?|tix|boletos?|entradas?|people|personas|of|de (?!(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre))))|the (\d{1,2})(?= *(?:$|[?!.,]|at\b|@|show|one|performance|game|night|or\b)))/i;
 const ORDINAL_DAY = /\b(\d{1,2})(?:st|nd|rd|th)\b/i;
 /** Relative words that make a weekday one date, not any such day: "this saturday", "next friday", "este sábado". */
 const ONE_DATE = /^(?:this|next|coming|este|esta|pr[oó]xim[oa]|el pr[oó]ximo)\b|\b(?:today|tonight|tomorrow|hoy|ma[nñ]ana)\b/i;
@@ -124,7 +126,8 @@ export function readWhen(text: string, now: Date, offsetMinutes: number): When |
     }
   }
   const dayOfMonth = DAY_OF_MONTH.exec(rest) ?? (when.dates.length === 0 ? ORDINAL_DAY.exec(rest) : null);
-  if (dayOfMonth && Number(dayOfMonth[1]) >= 1 && Number(dayOfMonth[1]) <= 31) when.daysOfMonth.push(Number(dayOfMonth[1]));
+  const day = Number(dayOfMonth?.[1] ?? dayOfMonth?.[2] ?? dayOfMonth?.[3]);
+  if (day >= 1 && day <= 31) when.daysOfMonth.push(day);
   if (DAY_WORDS.test(text)) when.part = 'day';
   else if (EVENING_WORDS.test(text)) when.part = 'evening';
   const said = when.dates.length + when.weekdays.length + when.daysOfMonth.length + when.months.length + when.hours.length > 0 || when.part !== undefined;

@@ -88,6 +88,9 @@ function bitCount(value: number): number {
   return (((n + (n >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
+/** The score of a hint matched exactly: below any name or alias typed with a typo. */
+export const HINT_WEIGHT = 0.5;
+
 /** How much to believe a word matched with `edits` typos. */
 const similarity = (edits: number): number => 1 - 0.15 * edits;
 
@@ -103,6 +106,8 @@ interface Phrase<T> {
    * otherwise match far too much on their own.
    */
   anchors: boolean[];
+  /** What a full match of this phrase is worth: 1, or less for a hint (a word of the description or venue). */
+  weight: number;
 }
 
 /** A vocabulary word seen in the message, and where. */
@@ -127,14 +132,18 @@ export class PhraseIndex<T> {
 
   constructor(private readonly stopWords: ReadonlySet<string>) {}
 
-  /** `kind` "alias" phrases anchor only as a whole; ids and names also by each word. */
-  add(target: T, text: string, kind: 'id' | 'name' | 'alias'): void {
+  /**
+   * `kind` "alias" phrases anchor only as a whole; ids and names also by each
+   * word; a "hint" (a word customers may use for the target without naming
+   * it: a support act, the venue, "hockey") counts for half, so any name beats it.
+   */
+  add(target: T, text: string, kind: 'id' | 'name' | 'alias' | 'hint'): void {
     const tokens = normalizeWords(text).filter((word) => !this.stopWords.has(word));
     if (tokens.length === 0 || tokens.every(isNumber)) return;
     const anchors = tokens.map(
       (token) => tokens.length === 1 || (kind !== 'alias' && token.length >= 3 && !isNumber(token)),
     );
-    const phrase: Phrase<T> = { target, text, tokens, anchors };
+    const phrase: Phrase<T> = { target, text, tokens, anchors, weight: kind === 'hint' ? HINT_WEIGHT : 1 };
     for (const token of new Set(tokens)) this.indexToken(token, phrase);
   }
 
@@ -152,6 +161,13 @@ export class PhraseIndex<T> {
     }
     // More of a target's words typed ("warriors vs lakers") beats fewer.
     return [...byTarget.values()].map(({ best, tokens }) => ({ ...best, score: round(best.score + 0.05 * (tokens.size - 1)) }));
+  }
+
+  /** Whether `word` is in the vocabulary, exactly or with a forgivable typo. */
+  knows(word: string): boolean {
+    const hits = new Map<string, Hit>();
+    this.lookUp(word, [0], hits);
+    return hits.size > 0;
   }
 
   private indexToken(token: string, phrase: Phrase<T>): void {
@@ -230,7 +246,7 @@ function scorePhrase<T>(phrase: Phrase<T>, hits: Map<string, Hit>): Scored<T> | 
     for (const position of hit.positions) positions.push(position);
   }
   if (matched === 0 || (matched < phrase.tokens.length && !anchored)) return undefined;
-  return { target: phrase.target, score: sum / phrase.tokens.length, phrase: phrase.text, positions };
+  return { target: phrase.target, score: (phrase.weight * sum) / phrase.tokens.length, phrase: phrase.text, positions };
 }
 
 const round = (value: number): number => Math.round(value * 1000) / 1000;

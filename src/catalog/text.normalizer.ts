@@ -29,6 +29,15 @@ const SYMBOLS = /[^\p{L}\p{N}$?.:/\- ]+/gu;
 const LOOSE_NUMBER_PUNCTUATION = /(?<!\d)[.:/]|[.:/](?!\d)/g;
 const LOOSE_DASH = /(?<![\p{L}\p{N}])-|-(?![\p{L}\p{N}])/gu;
 const SPACES = /\s+/g;
+/** Shorthand venues' seat maps spell out: "lower lvl", "orch", "front mezz", "balc". */
+const SHORTHAND: Readonly<Record<string, string>> = { lvl: 'level', orch: 'orchestra', mezz: 'mezzanine', balc: 'balcony', sect: 'section' };
+const SHORTHAND_WORD = /\b(?:lvl|orch|mezz|balc|sect)\b/g;
+const DIGIT_WORDS: Readonly<Record<string, string>> = {
+  zero: '0', oh: '0', o: '0', one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9',
+};
+const DIGIT = '(?:[0-9]|zero|oh|o|one|two|three|four|five|six|seven|eight|nine)';
+/** A section number said digit by digit: "section two oh four", "sec 1 0 1". */
+const SPOKEN_SECTION = new RegExp(`\\b(section|sec) (${DIGIT}(?: ${DIGIT}){2,3})\\b`, 'g');
 
 /**
  * Lower case, no apostrophes ("where's" → "wheres"), thousands commas dropped
@@ -54,5 +63,7 @@ export function normalize(text: string): string {
     .replace(LOOSE_NUMBER_PUNCTUATION, ' ')
     .replace(LOOSE_DASH, ' ')
     .replace(SPACES, ' ')
-    .trim();
+    .trim()
+    .replace(SHORTHAND_WORD, (word) => SHORTHAND[word]!)
+    .replace(SPOKEN_SECTION, (_, keyword: string, digits: string) => `${keyword} ${digits.split(' ').map((d) => DIGIT_WORDS[d] ?? d).join('')}`);
 }

@@ -294,12 +294,18 @@ export interface BotAnswer {
  * turn is over, so by then the turn's replies have reached the connector.
  * @throws BotUnreachableError when nothing answers; a TimeoutError after `timeoutMs` (default 30 s).
  */
-export async function postActivityToBot(botUrl: string, activity: WireActivity, timeoutMs = 30_000): Promise<BotAnswer> {
+export async function postActivityToBot(
+  botUrl: string,
+  activity: WireActivity,
+  timeoutMs = 30_000,
+  /** Extra request headers, e.g. X-Forwarded-For as a proxy in front of the bot would add it. */
+  headers: Record<string, string> = {},
+): Promise<BotAnswer> {
   let response: Response;
   try {
     response = await fetch(botUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...headers, 'content-type': 'application/json' },
       body: JSON.stringify(activity),
       signal: AbortSignal.timeout(timeoutMs),
     });

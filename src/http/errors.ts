@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { withoutLinkSecret } from '../checkout/pay-link.js';
 
 /** An error whose message is safe to show the caller, with its HTTP status. */
 export class HttpError extends Error {
@@ -25,7 +26,7 @@ export const notFound: RequestHandler = (_req, res) => {
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const status = statusOf(err);
-    if (status >= 500) log.error({ component: 'http', err, path: req.path }, 'request failed');
+    if (status >= 500) log.error({ component: 'http', err, path: withoutLinkSecret(req.path) }, 'request failed');
     if (res.headersSent) return;
     res.status(status).json(bodyOf(err, status));
   };

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { withLogContext } from '../log-context.js';
+import { withoutLinkSecret } from '../checkout/pay-link.js';
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
 
@@ -22,13 +23,14 @@ const ROUTINE_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/met
  * X-Request-Id when sane, else a new UUID), answers with it in
  * X-Request-Id, runs the rest of the request in a log context carrying it,
  * and logs one line when the answer is sent. The line has the path without
- * its query string, which could carry something that is not ours to log.
+ * its query string, which could carry something that is not ours to log,
+ * and without a pay link's secret.
  */
 export function requestContext(log: Logger): RequestHandler {
   return (req, res, next) => {
     const offered = req.get(REQUEST_ID_HEADER);
     const requestId = offered !== undefined && SANE_REQUEST_ID.test(offered) ? offered : randomUUID();
-    const path = req.path;
+    const path = withoutLinkSecret(req.path);
     const started = performance.now();
     res.set(REQUEST_ID_HEADER, requestId);
     res.on('finish', () => {

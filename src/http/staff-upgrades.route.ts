@@ -50,7 +50,7 @@ const REFUSAL_STATUS: Record<OfferRefusal, number> = {
 export function staffUpgradeRoutes(deps: StaffUpgradeRouteDeps): Router {
   const router = Router();
   router.use('/staff', requireStaffToken(deps.staffApiToken));
-  const view = (offer: Parameters<typeof offerView>[0]) => offerView(offer, deps.catalog, (id) => deps.upgrades.payLink(id));
+  const view = (offer: Parameters<typeof offerView>[0]) => offerView(offer, deps.catalog, (record) => deps.upgrades.payLink(record));
 
   router.post('/staff/orders/:id/upgrade-offers', express.json({ limit: '2kb' }), async (req, res) => {
     if (req.body === undefined) throw new HttpError(415, 'Send the body as application/json.', 'unsupported_media_type');

@@ -5,6 +5,8 @@ import { parseOrderId, parseRecordId } from '../orders/order-id.js';
 import type { RefundRefusal } from '../orders/refund-steps.js';
 import type { RefundRequestService } from '../orders/refund-request.service.js';
 import type { SeatStore } from '../seats/seat.store.js';
+import type { StaffAttention } from '../orders/staff-attention.store.js';
+import type { TicketResends } from '../orders/ticket-resend.service.js';
 import { HttpError } from './errors.js';
 import { requireStaffToken } from './staff-auth.js';
 
@@ -15,6 +17,9 @@ export interface StaffRouteDeps {
   refunds: RefundRequestService;
   /** The upgrade offers made on an order, as staff see them. */
   offersOf(orderId: string): Promise<unknown[]>;
+  /** What staff are asked to look at. */
+  attention: Pick<StaffAttention, 'list' | 'of'>;
+  ticketResends: Pick<TicketResends, 'resend'>;
 }
 
 /** POST /staff/orders/:id/refund body: no `tickets` refunds every ticket still valid. */
@@ -48,8 +53,28 @@ export function staffRoutes(deps: StaffRouteDeps): Router {
     const id = parseRecordId(req.params.id);
     const order = id ? await deps.orders.get(id) : undefined;
     if (!order) throw new HttpError(404, `No order ${JSON.stringify(req.params.id)}.`, 'unknown_order');
-    const [refunds, upgradeOffers] = await Promise.all([deps.refunds.list(order.id), deps.offersOf(order.id)]);
-    res.json({ order, refunds, upgradeOffers });
+    const [refunds, upgradeOffers, attention] = await Promise.all([deps.refunds.list(order.id), deps.offersOf(order.id), deps.attention.of(order.id)]);
+    res.json({ order, refunds, upgradeOffers, attention });
+  });
+
+  /** Every open request for staff, oldest first: undelivered tickets, refused payments, refunds to make by hand. */
+  router.get('/staff/attention', async (_req, res) => {
+    res.json({ flags: await deps.attention.list() });
+  });
+
+  /**
+   * Sends the order's tickets again, on the customer's channel: 202 once
+   * queued (a flag for them clears when it is delivered), 409 for an order
+   * with no tickets (not paid, or refunded).
+   */
+  router.post('/staff/orders/:id/resend-tickets', async (req, res) => {
+    const id = parseOrderId(req.params.id);
+    const result = id ? await deps.ticketResends.resend(id, 'staff') : { ok: false as const, reason: 'unknown_order' as const };
+    if (!result.ok) {
+      if (result.reason === 'unknown_order') throw new HttpError(404, `No order ${JSON.stringify(req.params.id)}.`, 'unknown_order');
+      throw new HttpError(409, `Order ${id} has no tickets to send.`, 'no_tickets');
+    }
+    res.status(202).json({ order: id, resend: result.resend, queued: true });
   });
 
   /**

@@ -10,6 +10,8 @@ import { payLinkFor } from '../checkout/pay-link.js';
 import type { DeliveryStore } from '../notifications/delivery.store.js';
 import type { NotificationJob } from '../queue/job.payloads.js';
 import type { SmsOutbox } from '../queue/notice.producers.js';
+import { mustReach, noticeCause, supersedes } from '../notifications/notice.timeline.js';
+import { STAFF_ATTENTION, type StaffAttention } from '../orders/staff-attention.store.js';
 
 /** What a notifications job returns when it handed an SMS notice on to the SMS queue. */
 export const HANDED_TO_SMS = 'handed_to_sms';
@@ -33,7 +35,22 @@ export interface NotificationDeps {
   publicBaseUrl?: string;
   /** Remembers which message carried which notice, so delivery status callbacks find the order. */
   deliveries?: Pick<DeliveryStore, 'remember'>;
+  /** Where a notice the customer must get (mustReach) is flagged when it cannot be delivered; without it, only the timeline says so. */
+  attention?: Pick<StaffAttention, 'flag' | 'clear'>;
 }
+
+/** Which attempt of its job this is: on the last one, a failure is the end of trying. */
+export interface NoticeAttempt {
+  final: boolean;
+}
+
+/** The attempt a BullMQ job is on: its last when no retry is left after it (attemptsMade counts those already failed). */
+export function noticeAttempt(job: { attemptsMade: number; opts: { attempts?: number } }): NoticeAttempt {
+  return { final: job.attemptsMade + 1 >= (job.opts.attempts ?? 1) };
+}
+
+/** Not the last attempt: what a caller outside a queue (a test, a one-off) gets by default. */
+const RETRIED: NoticeAttempt = { final: false };
 
 /** What the notifications worker needs besides: where SMS notices wait for the SMS worker. */
 export interface DispatchDeps extends NotificationDeps {
@@ -45,14 +62,14 @@ export interface DispatchDeps extends NotificationDeps {
  * SMS queue, whose worker sends it at the rate Twilio allows the sender
  * (roles/sms.worker.ts); a chat customer's is sent now.
  */
-export async function dispatchNotification(job: NotificationJob, deps: DispatchDeps): Promise<string> {
+export async function dispatchNotification(job: NotificationJob, deps: DispatchDeps, attempt: NoticeAttempt = RETRIED): Promise<string> {
   const order = await unsent(job, deps.orders);
   if (order === ALREADY_SENT) return order;
   if (order.customer.channel === 'sms') {
     await deps.smsOutbox.enqueue(job);
     return HANDED_TO_SMS;
   }
-  return deliver(order, job, deps);
+  return deliver(order, job, deps, attempt);
 }
 
 /**
@@ -64,18 +81,20 @@ export async function dispatchNotification(job: NotificationJob, deps: DispatchD
  * timeline entry (SIGKILL, a timeout on the answer) leaves only its attempt
  * entry; the retry asks the sender whether that message went out before
  * sending it again (DESIGN rule 3: BullMQ runs a job at least once).
+ *
+ * A notice the customer must get that fails on its last attempt (the queue
+ * retries for hours: queue/notice-retry.ts), or is refused for good, is
+ * flagged for staff; delivering it later (a staff resend) clears the flag.
  */
-export async function sendNotification(job: NotificationJob, deps: NotificationDeps): Promise<string> {
+export async function sendNotification(job: NotificationJob, deps: NotificationDeps, attempt: NoticeAttempt = RETRIED): Promise<string> {
   const order = await unsent(job, deps.orders);
-  return order === ALREADY_SENT ? order : deliver(order, job, deps);
+  return order === ALREADY_SENT ? order : deliver(order, job, deps, attempt);
 }
 
 const ALREADY_SENT = 'already_sent';
 
-/** The timeline cause of sending this notice: `notify:tickets`, `notify:tickets:resend-1`. */
 function causeOf(job: NotificationJob): string {
-  const resend = job.resend ?? 0;
-  return resend > 0 ? `notify:${job.notice}:resend-${resend}` : `notify:${job.notice}`;
+  return noticeCause(job.notice, job.resend);
 }
 
 /** The order, unless its timeline says this notice went out already. */
@@ -86,12 +105,12 @@ async function unsent(job: NotificationJob, orders: OrderStore): Promise<Order |
   return order.timeline.some((entry) => entry.cause === cause) ? ALREADY_SENT : order;
 }
 
-async function deliver(order: Order, job: NotificationJob, deps: NotificationDeps): Promise<string> {
+async function deliver(order: Order, job: NotificationJob, deps: NotificationDeps, attempt: NoticeAttempt): Promise<string> {
   const resend = job.resend ?? 0;
   const cause = causeOf(job);
   const base = deps.publicBaseUrl;
   const message = noticeMessage(job.notice, order, deps.catalog, {
-    ...(base ? { payLink: (id: string) => payLinkFor(base, id) } : {}),
+    ...(base ? { payLink: (record: Order) => payLinkFor(base, record) } : {}),
     ...(isRefundNotice(job.notice) ? { upgradesPaidBack: await upgradesPaidBack(order, deps.orders) } : {}),
   });
   const earlier = await noteAttempt(order, cause, job.notice, deps.orders);
@@ -101,9 +120,11 @@ async function deliver(order: Order, job: NotificationJob, deps: NotificationDep
     try {
       sent = await deps.sender.send(order.customer, message);
     } catch (err) {
-      if (!(err instanceof PermanentDeliveryError)) throw err;
-      await deps.orders.note(order.id, `${cause}:undeliverable`, `${job.notice} not delivered: ${err.message}`);
-      deps.log.warn({ component: 'notifications', orderId: order.id, notice: job.notice, code: err.code }, 'notice undeliverable');
+      if (!(err instanceof PermanentDeliveryError)) {
+        if (attempt.final) await giveUp(order, job, `${cause}:gave-up`, `not delivered after every retry (last error: ${(err as Error).message})`, deps);
+        throw err;
+      }
+      await giveUp(order, job, `${cause}:undeliverable`, `not delivered: ${err.message}`, deps);
       throw new UnrecoverableError(err.message);
     }
   }
@@ -113,6 +134,7 @@ async function deliver(order: Order, job: NotificationJob, deps: NotificationDep
     (found ? ', found after an interrupted attempt' : '');
   await Promise.all([
     deps.orders.note(order.id, cause, `${job.notice} ${how}`),
+    clearUndelivered(order, job, deps),
     // Best effort: losing it loses only the delivery reports, while failing
     // the job here would send the message twice.
     messageId && deps.deliveries
@@ -127,6 +149,24 @@ async function deliver(order: Order, job: NotificationJob, deps: NotificationDep
   }
   deps.log.info({ component: 'notifications', orderId: order.id, notice: job.notice, channel: order.customer.channel, messageId, resend }, 'notice sent');
   return 'sent';
+}
+
+/** The end of trying: recorded on the order and, for a notice the customer must get, flagged for staff. */
+async function giveUp(order: Order, job: NotificationJob, cause: string, why: string, deps: NotificationDeps): Promise<void> {
+  await deps.orders.note(order.id, cause, `${job.notice} ${why}`);
+  deps.log.warn({ component: 'notifications', orderId: order.id, notice: job.notice, resend: job.resend ?? 0, why }, 'notice given up');
+  if (!deps.attention || !mustReach(job.notice)) return;
+  const resend = order.kind === 'tickets' && job.notice === 'tickets' ? ` Send it again with POST /staff/orders/${order.id}/resend-tickets once ${order.customer.channel} works, or reach the customer another way.` : ' Reach the customer another way.';
+  await deps.attention.flag(order.id, 'notice_undelivered', job.notice, `the ${job.notice} message to the customer was ${why}.${resend}`, job.resend ? `resend-${job.resend}` : undefined);
+}
+
+/** A delivered notice settles the flags it stands in for (notice.timeline.ts); read only when the order was ever flagged. */
+async function clearUndelivered(order: Order, job: NotificationJob, deps: NotificationDeps): Promise<void> {
+  if (!deps.attention || !order.timeline.some((entry) => entry.cause.startsWith(`${STAFF_ATTENTION}:`))) return;
+  // Best effort, like remembering the message id: failing the job now would send the message twice.
+  await deps.attention
+    .clear(order.id, 'notice_undelivered', (earlier) => supersedes(job.notice, earlier), `the ${job.notice} message was sent by ${order.customer.channel}`)
+    .catch((err: unknown) => deps.log.warn({ component: 'notifications', orderId: order.id, err: (err as Error).message }, 'could not clear the staff flag of a delivered notice'));
 }
 
 function isRefundNotice(notice: CustomerNotice): boolean {

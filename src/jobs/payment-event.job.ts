@@ -82,15 +82,18 @@ async function act(
   switch (kind) {
     case 'checkout_completed':
     case 'async_payment_succeeded':
-      if (session.paymentStatus === 'paid' || session.paymentStatus === 'no_payment_required') return fulfilment.paid(orderId, cause);
+      if (session.paymentStatus === 'paid' || session.paymentStatus === 'no_payment_required') return fulfilment.paid(orderId, cause, session);
       // Only a completed checkout can have a payment on its way; if Stripe says
       // the session is still open (or expired), the event body is not the truth.
       return session.status === 'complete' ? fulfilment.paymentPending(orderId, cause) : 'ignored';
     case 'async_payment_failed':
-      return session.paymentStatus === 'paid' ? fulfilment.paid(orderId, cause) : fulfilment.paymentFailed(orderId, cause);
+      if (session.paymentStatus === 'paid') return fulfilment.paid(orderId, cause, session);
+      // A delayed payment that failed leaves its checkout complete and unpaid;
+      // a page still open (or expired unpaid) has no payment that could fail.
+      return session.status === 'complete' ? fulfilment.paymentFailed(orderId, cause) : 'ignored';
     case 'checkout_expired':
       // Stripe says what the session is now; an event can arrive after a later change.
-      if (session.paymentStatus === 'paid') return fulfilment.paid(orderId, cause);
+      if (session.paymentStatus === 'paid') return fulfilment.paid(orderId, cause, session);
       return session.status === 'expired' ? fulfilment.expired(orderId, cause) : 'ignored';
   }
 }

@@ -1,13 +1,19 @@
 import type { Logger } from 'pino';
 import type { EventCatalog } from '../catalog/event-catalog.js';
-import { CheckoutNotFoundError, ForeignSessionError, type CheckoutGateway, type CheckoutSession } from '../checkout/checkout.gateway.js';
+import { CheckoutNotFoundError, ForeignSessionError, type CheckoutGateway, type CheckoutRequest, type CheckoutSession } from '../checkout/checkout.gateway.js';
+import type { NoticeResender } from '../notifications/customer-notice.js';
+import { noticeSent } from '../notifications/notice.timeline.js';
+import type { TicketDeliveries } from '../notifications/ticket-delivery.store.js';
+import type { AbandonedCheckouts } from '../orders/abandoned-checkout.store.js';
 import type { FulfilmentService } from '../orders/fulfilment.service.js';
 import { isFinal, type Order } from '../orders/order.js';
 import { isRecordId } from '../orders/order-id.js';
 import type { OrderStore } from '../orders/order.store.js';
 import type { RefundRef } from '../orders/refund.store.js';
-import type { SeatStore } from '../seats/seat.store.js';
+import type { StaffAttention } from '../orders/staff-attention.store.js';
+import type { HeldPlaces, SeatStore } from '../seats/seat.store.js';
 import type { ReconcileJob } from '../queue/job.payloads.js';
+import type { NoticeJobs } from '../queue/notice-jobs.js';
 import type { RefundReconciliation, RefundSettlementService } from '../orders/refund-settlement.service.js';
 
 /**
@@ -18,7 +24,11 @@ import type { RefundReconciliation, RefundSettlementService } from '../orders/re
  * first, twice, or at the same time. Refunds still waiting for Stripe's
  * confirmation past the grace are settled the same way, through the
  * RefundSettlementService the refund webhook uses. It then frees holds that no live
- * order owns. Seats are released only on evidence (DESIGN.md "Hold").
+ * order owns, and held seats that no allocation or live order owns (the seat
+ * state is the truth). Seats are released only on evidence (DESIGN.md "Hold").
+ * Fulfilled orders whose tickets message was neither sent nor is on its way
+ * get it queued again; Checkout Sessions made after our client gave up on
+ * creating them are expired at Stripe.
  */
 
 /** Cause of every state change reconciliation makes (one per target state, so a second run is a no-op). */
@@ -48,6 +58,16 @@ export interface ReconcileDeps {
   checkout: CheckoutGateway;
   fulfilment: FulfilmentService;
   refunds: RefundSettlementService;
+  /** Fulfilled orders whose tickets message is watched until it is sent. */
+  ticketDeliveries: TicketDeliveries;
+  /** Where a notice's job stands. */
+  noticeJobs: Pick<NoticeJobs, 'inFlight'>;
+  /** Queues a lost tickets message again. */
+  notices: NoticeResender;
+  /** Tells reconciliation that staff already have an order's undelivered tickets. */
+  attention: Pick<StaffAttention, 'of'>;
+  /** Checkout creates that failed on our side. */
+  abandonedCheckouts: AbandonedCheckouts;
   log: Logger;
   options: ReconcileOptions;
   /** Clock, epoch ms. Default `Date.now`. */
@@ -84,6 +104,16 @@ export interface ReconcileSummary {
   holdsChecked: number;
   /** Of those, released because no live order owns them. */
   holdsReleased: number;
+  /** Places marked held that no allocation or live order owned (an allocation record was lost), freed. */
+  seatsFreed: number;
+  /** Fulfilled orders whose tickets message was looked for. */
+  ticketsChecked: number;
+  /** Of those, neither sent nor on its way (the job was lost): queued again. */
+  ticketsRequeued: number;
+  /** Checkout creates that failed on our side, looked for at Stripe. */
+  abandonedChecked: number;
+  /** Of those, settled: whatever session Stripe made is expired (a payment on it refunded). */
+  abandonedSettled: number;
 }
 
 type OrderAction = 'fulfilled' | 'expired' | 'pending' | 'left_open' | 'dropped' | 'flagged' | 'error';
@@ -100,14 +130,17 @@ export async function processReconcile(job: ReconcileJob, deps: ReconcileDeps): 
   const summary: ReconcileSummary = {
     ordersChecked: 0, fulfilled: 0, expired: 0, pending: 0, leftOpen: 0, dropped: 0, flagged: 0, errors: 0,
     refundsChecked: 0, refundsCompleted: 0, refundsFailed: 0, refundsPending: 0,
-    holdsChecked: 0, holdsReleased: 0,
+    holdsChecked: 0, holdsReleased: 0, seatsFreed: 0,
+    ticketsChecked: 0, ticketsRequeued: 0, abandonedChecked: 0, abandonedSettled: 0,
   };
   await reconcileOrders(job.maxOrders ?? DEFAULT_MAX_ORDERS, now, deps, summary);
   await reconcileRefunds(job.maxRefunds ?? DEFAULT_MAX_REFUNDS, now, deps, summary);
+  await settleAbandonedCheckouts(now, deps, summary);
   await releaseOrphanHolds(now, deps, summary);
+  await reconcileTicketDeliveries(job.maxOrders ?? DEFAULT_MAX_ORDERS, now, deps, summary);
   const acted =
     summary.fulfilled + summary.expired + summary.pending + summary.flagged + summary.holdsReleased + summary.errors +
-    summary.refundsCompleted + summary.refundsFailed;
+    summary.refundsCompleted + summary.refundsFailed + summary.seatsFreed + summary.ticketsRequeued + summary.abandonedSettled;
   deps.log[acted > 0 ? 'info' : 'debug']({ component: COMPONENT, ...summary }, 'reconciliation run');
   return summary;
 }
@@ -181,9 +214,10 @@ async function settleOpen(order: Order, now: number, deps: ReconcileDeps): Promi
     session = await deps.checkout.expire(session.id);
   }
   if (session.paymentStatus === 'paid' || session.paymentStatus === 'no_payment_required') {
-    const outcome = await deps.fulfilment.paid(order.id, RECONCILIATION_CAUSE);
+    const outcome = await deps.fulfilment.paid(order.id, RECONCILIATION_CAUSE, session);
     deps.log.info({ component: COMPONENT, orderId: order.id, sessionId: session.id, outcome }, 'paid session applied by reconciliation');
-    if (outcome === 'seats_gone') {
+    // Flagged for staff by the fulfilment service: the seats are gone, or the payment is not the order's.
+    if (outcome === 'seats_gone' || outcome === 'refused') {
       await deps.orders.markSettled(order.id);
       return 'flagged';
     }
@@ -330,7 +364,145 @@ async function releaseOrphanHolds(now: number, deps: ReconcileDeps, summary: Rec
         deps.log.warn({ component: COMPONENT, eventId: event.id, holdId, err: (err as Error).message }, 'hold not reconciled this run: will retry');
       }
     }
+    await freeUnownedSeats(event.id, deps, summary);
   }
+}
+
+/**
+ * Held places that no allocation owns: their allocation record was lost, so
+ * release.lua (which starts from it) cannot free them. The seat state is the
+ * truth: they are freed unless a live order still names them. Counted first,
+ * so the live orders are read only when there is something to free.
+ */
+async function freeUnownedSeats(eventId: string, deps: ReconcileDeps, summary: ReconcileSummary): Promise<void> {
+  try {
+    if ((await deps.seats.freeUnowned(eventId, { countOnly: true })).freed === 0) return;
+    const { freed, dropped } = await deps.seats.freeUnowned(eventId, { keep: await liveClaimsWithoutAllocation(eventId, deps) });
+    summary.seatsFreed += freed;
+    if (freed > 0) deps.log.warn({ component: COMPONENT, eventId, freed, dropped }, 'held seats no allocation or live order owned: freed');
+  } catch (err) {
+    summary.errors += 1;
+    deps.log.warn({ component: COMPONENT, eventId, err: (err as Error).message }, 'unowned seats not freed this run: will retry');
+  }
+}
+
+/** The places of the event's live orders (open, or paid and not yet fulfilled) whose allocation is not held. */
+async function liveClaimsWithoutAllocation(eventId: string, deps: ReconcileDeps): Promise<HeldPlaces[]> {
+  const claims: HeldPlaces[] = [];
+  for (let offset = 0; ; offset += PAGE_SIZE) {
+    const ids = await deps.orders.unsettledDue(Number.MAX_SAFE_INTEGER, PAGE_SIZE, offset);
+    for (const id of ids) {
+      const order = await deps.orders.get(id);
+      if (!order || order.eventId !== eventId || isFinal(order.state) || order.state === 'fulfilled') continue;
+      if ((await deps.seats.allocation(eventId, id))?.state === 'held') continue;
+      claims.push({ sectionId: order.sectionId, seats: order.seats, quantity: order.quantity });
+    }
+    if (ids.length < PAGE_SIZE) return claims;
+  }
+}
+
+/** Most abandoned creates looked at in one run; the rest wait for the next. */
+const MAX_ABANDONED = 100;
+
+async function settleAbandonedCheckouts(now: number, deps: ReconcileDeps, summary: ReconcileSummary): Promise<void> {
+  for (const request of await deps.abandonedCheckouts.due(now, MAX_ABANDONED)) {
+    summary.abandonedChecked += 1;
+    try {
+      if (await settleAbandoned(request, now, deps)) summary.abandonedSettled += 1;
+    } catch (err) {
+      summary.errors += 1;
+      await deps.abandonedCheckouts.recheckAt(request.reference, now + deps.options.recheckMs).catch(() => undefined);
+      deps.log.warn({ component: COMPONENT, orderId: request.reference, err: (err as Error).message }, 'failed checkout create not settled this run: will retry');
+    }
+  }
+}
+
+/**
+ * A create that failed on our side. The same request under the same
+ * idempotency key answers with the session Stripe made after our client gave
+ * up (or makes one now, if the first never arrived): either is closed at
+ * once. A payment that reached it goes to the fulfilment service, which
+ * refunds it, since the order ended when its create failed. True once settled.
+ */
+async function settleAbandoned(request: CheckoutRequest, now: number, deps: ReconcileDeps): Promise<boolean> {
+  let session: CheckoutSession;
+  try {
+    session = await deps.checkout.create(request);
+  } catch (err) {
+    // Past the session's end nothing made for this request can still be paid,
+    // and Stripe refuses a new one (expires_at in the past): nothing is left to do.
+    if (now <= request.expiresAt * 1000) throw err;
+    await deps.abandonedCheckouts.forget(request.reference);
+    return true;
+  }
+  // The replayed answer is the session as it was made: what it is now comes from expire.
+  session = await deps.checkout.expire(session.id);
+  if (session.paymentStatus === 'paid' || session.paymentStatus === 'no_payment_required') {
+    await deps.fulfilment.paid(session.reference, RECONCILIATION_CAUSE, session);
+  }
+  await deps.abandonedCheckouts.forget(request.reference);
+  deps.log.info({ component: COMPONENT, orderId: request.reference, sessionId: session.id, paymentStatus: session.paymentStatus }, 'checkout session made after its create failed: expired');
+  return true;
+}
+
+type TicketDeliveryAction = 'sent' | 'pending' | 'requeued' | 'left_to_staff' | 'dropped' | 'error';
+
+/**
+ * Fulfilled orders whose tickets message is watched, paged as the orders
+ * are: each handled one leaves the due range (unwatched or rescheduled)
+ * except those that failed.
+ */
+async function reconcileTicketDeliveries(maxOrders: number, now: number, deps: ReconcileDeps, summary: ReconcileSummary): Promise<void> {
+  const seen = new Set<string>();
+  let failed = 0;
+  while (seen.size < maxOrders) {
+    const page = await deps.ticketDeliveries.due(now, Math.min(PAGE_SIZE, maxOrders - seen.size), failed);
+    const fresh = page.filter((id) => !seen.has(id));
+    if (fresh.length === 0) return;
+    for (const id of fresh) seen.add(id);
+    const actions = await inPool(fresh, deps.options.concurrency ?? DEFAULT_CONCURRENCY, (id) => reconcileTicketDelivery(id, now, deps));
+    for (const action of actions) {
+      summary.ticketsChecked += 1;
+      if (action === 'requeued') summary.ticketsRequeued += 1;
+      if (action === 'error') {
+        failed += 1;
+        summary.errors += 1;
+      }
+    }
+  }
+}
+
+/**
+ * Sent (recorded on the timeline), on its way (its job waits, runs or waits to
+ * retry), given up and flagged for staff (their resend watches it again), or
+ * none of these: the job was lost, and the message is queued again.
+ */
+async function reconcileTicketDelivery(orderId: string, now: number, deps: ReconcileDeps): Promise<TicketDeliveryAction> {
+  try {
+    const order = await deps.orders.get(orderId);
+    if (!order || order.kind !== 'tickets' || order.state !== 'fulfilled') return await unwatch(orderId, 'dropped', deps);
+    if (noticeSent(order, 'tickets')) return await unwatch(orderId, 'sent', deps);
+    const flags = await deps.attention.of(orderId);
+    if (flags.some((flag) => flag.kind === 'notice_undelivered' && flag.about === 'tickets')) return await unwatch(orderId, 'left_to_staff', deps);
+    const latest = await deps.ticketDeliveries.latestResend(orderId);
+    const action = (await deps.noticeJobs.inFlight({ orderId, notice: 'tickets', resend: latest })) ? 'pending' : 'requeued';
+    if (action === 'requeued') {
+      const resend = await deps.ticketDeliveries.nextResend(orderId);
+      await deps.notices.resend(orderId, 'tickets', resend);
+      await deps.orders.note(orderId, `${RECONCILIATION_CAUSE}:tickets-resend-${resend}`, 'the tickets message was neither sent nor on its way: queued again by reconciliation');
+      deps.log.warn({ component: COMPONENT, orderId, resend }, 'tickets message lost: queued again');
+    }
+    await deps.ticketDeliveries.recheckAt(orderId, now + deps.options.recheckMs);
+    return action;
+  } catch (err) {
+    deps.log.warn({ component: COMPONENT, orderId, err: (err as Error).message }, 'tickets message not reconciled this run: will retry');
+    return 'error';
+  }
+}
+
+async function unwatch(orderId: string, action: TicketDeliveryAction, deps: ReconcileDeps): Promise<TicketDeliveryAction> {
+  await deps.ticketDeliveries.unwatch(orderId);
+  return action;
 }
 
 /** True if the hold is still held and was made before `cutoff` (epoch ms). */

@@ -28,6 +28,8 @@ export type CustomerNotice =
   | 'upgrade_offer'
   | 'upgrade_withdrawn'
   | 'upgrade_refunded'
+  /** A payment reached an order after it had ended (its seats were let go): refunded in full. */
+  | 'late_payment_refunded'
   | PartialRefundNotice
   | UpgradedNotice;
 
@@ -42,4 +44,13 @@ export function upgradedNotice(offerId: string): UpgradedNotice {
 /** Where notices go: the notification queue in production, a list in unit tests. */
 export interface NoticeQueue {
   enqueue(orderId: string, notice: CustomerNotice): Promise<void>;
+}
+
+/**
+ * Sends a notice that was sent (or given up on) before once more, as a job of
+ * its own: `resend` numbers it, 2 and up (1 is the one resend a delivery
+ * report asks for, see channels/sms/delivery-status.service.ts).
+ */
+export interface NoticeResender {
+  resend(orderId: string, notice: CustomerNotice, resend: number): Promise<void>;
 }

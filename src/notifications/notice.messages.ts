@@ -10,8 +10,8 @@ const REFUND_TIMING = 'back to your card within 5-10 days';
 
 /** What a notice may need beyond the order itself. */
 export interface NoticeContext {
-  /** The short link of an order or offer (/p/…); without it the checkout URL itself is used. */
-  payLink?: (id: string) => string;
+  /** The short link of an order or offer (/p/…/<secret>); without it the checkout URL itself is used. */
+  payLink?: (order: Order) => string;
   /** Minor units given back so far from the order's upgrades' own payments (their share of refunded tickets). */
   upgradesPaidBack?: number;
 }
@@ -24,7 +24,7 @@ export function noticeMessage(notice: CustomerNotice, order: Order, catalog: Eve
   const event = catalog.event(order.eventId);
   const eventName = event ? describeEvent(event) : order.eventId;
   const places = describeSeats(catalog.section(order.eventId, order.sectionId), order.seats, order.quantity);
-  if (order.kind === 'upgrade') return upgradeOfferMessage(notice, order, places, eventName, payLink(order.id));
+  if (order.kind === 'upgrade') return upgradeOfferMessage(notice, order, places, eventName, payLink(order));
   const tryAgain = `Text "${event?.aliases[0] ?? 'tickets'}" to try again.`;
   if (notice.startsWith('upgraded.')) {
     return {
@@ -48,6 +48,8 @@ export function noticeMessage(notice: CustomerNotice, order: Order, catalog: Eve
       return { text: `Your payment for order ${order.id} did not go through, so the seats were released. ${tryAgain}` };
     case 'payment_pending':
       return { text: `Order ${order.id}: we have your order and your payment is processing. Your tickets follow as soon as it clears.` };
+    case 'late_payment_refunded':
+      return { text: `Your payment for order ${order.id} arrived after the order had ended and its seats were let go, so it is refunded in full, ${REFUND_TIMING}. ${tryAgain}` };
     case 'refunded':
       return {
         text:

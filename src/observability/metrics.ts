@@ -6,12 +6,15 @@
 import type { Queue } from 'bullmq';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { EventCatalog } from '../catalog/event-catalog.js';
+import type { StaffAttention } from '../orders/staff-attention.store.js';
 import type { SeatStore } from '../seats/seat.store.js';
 
 /** What the scrape-time gauges read. */
 export interface MetricSources {
   catalog: EventCatalog;
   seats: SeatStore;
+  /** The open requests for staff, counted by kind. */
+  attention: Pick<StaffAttention, 'counts'>;
   /** Every queue, for its depth per state. */
   queues: readonly Queue[];
 }
@@ -92,6 +95,16 @@ export class BoxOfficeMetrics {
       labelNames: ['event'],
       registers,
       collect: async (): Promise<void> => setEach(sold, await inventory(), (row) => [{ event: row.event }, row.sold]),
+    });
+    const attention: Gauge<'kind'> = new Gauge({
+      name: 'box_office_staff_attention',
+      help: 'Orders waiting for staff by kind (notice_undelivered, payment_mismatch, refund_by_hand, seats_gone), read at scrape time',
+      labelNames: ['kind'],
+      registers,
+      collect: async (): Promise<void> => {
+        const counts = await this.read('attention', () => sources.attention.counts());
+        setEach(attention, counts && Object.entries(counts), ([kind, count]) => [{ kind }, count]);
+      },
     });
     const depth: Gauge<'queue' | 'state'> = new Gauge({
       name: 'box_office_queue_jobs',

@@ -1,8 +1,13 @@
 import type { Logger } from 'pino';
+import type { CheckoutSession } from '../checkout/checkout.gateway.js';
 import type { CustomerNotice, NoticeQueue } from '../notifications/customer-notice.js';
+import type { TicketDeliveries } from '../notifications/ticket-delivery.store.js';
 import type { SeatStore } from '../seats/seat.store.js';
+import type { LatePaymentRefunds } from './late-payment.refunds.js';
 import type { Order, OrderState } from './order.js';
 import type { OrderStore } from './order.store.js';
+import { releaseHold } from './seat-release.js';
+import type { StaffAttention } from './staff-attention.store.js';
 import { issueTickets } from './tickets.js';
 
 /** Raised for payment evidence about an order we do not have: retrying will not help. */
@@ -21,6 +26,8 @@ export type FulfilmentOutcome =
   | 'late_payment'
   | 'seats_gone'
   | 'refunded'
+  /** A paid session that is not the order's, or paid another amount or currency: not fulfilled, flagged for staff. */
+  | 'refused'
   | 'ignored';
 
 /** Where a paid upgrade offer goes: the seat swap (src/upgrades/upgrade.fulfilment.ts). */
@@ -29,6 +36,22 @@ export interface UpgradePayments {
 }
 
 const OPEN: OrderState[] = ['held', 'awaiting_payment'];
+/** Ended before any payment was taken: a payment now has nothing to buy and is refunded. */
+const ENDED_UNPAID: OrderState[] = ['expired', 'cancelled', 'payment_failed'];
+
+export interface FulfilmentDeps {
+  orders: OrderStore;
+  seats: SeatStore;
+  notices: NoticeQueue;
+  log: Logger;
+  upgrades?: UpgradePayments;
+  /** Gives back a payment that reached an order after it ended. */
+  latePayments: Pick<LatePaymentRefunds, 'refund'>;
+  /** Where refused payments and unsellable seats are flagged. */
+  attention: Pick<StaffAttention, 'flag'>;
+  /** Watches a fulfilled order's tickets message until it is sent (reconciliation). */
+  ticketDeliveries: Pick<TicketDeliveries, 'watch'>;
+}
 
 /**
  * What happens to an order once the payment provider has spoken. Every step
@@ -37,19 +60,35 @@ const OPEN: OrderState[] = ['held', 'awaiting_payment'];
  * order and notice, so a retried or duplicated event changes nothing twice.
  */
 export class FulfilmentService {
-  constructor(
-    private readonly deps: { orders: OrderStore; seats: SeatStore; notices: NoticeQueue; log: Logger; upgrades?: UpgradePayments },
-  ) {}
+  constructor(private readonly deps: FulfilmentDeps) {}
 
   /**
    * Payment is confirmed: sell the held seats, issue tickets, tell the
    * customer; for an upgrade offer, swap the seats (deps.upgrades).
+   *
+   * `session` is the Checkout Session as Stripe holds it now. Only the one
+   * recorded on the order, paying the order's amount in its currency, fulfils
+   * it; any other is refused and flagged for staff. A payment on a record
+   * that has ended unpaid is refunded. It is left out only where the order is
+   * already paid (its payment was checked then): reconciliation finishing a
+   * fulfilment.
    */
-  async paid(orderId: string, cause: string): Promise<FulfilmentOutcome> {
+  async paid(orderId: string, cause: string, session?: CheckoutSession): Promise<FulfilmentOutcome> {
     let order = await this.order(orderId);
+    if (session) {
+      if (ENDED_UNPAID.includes(order.state)) return this.refundLate(order, session);
+      const mismatch = paymentMismatch(order, session);
+      if (mismatch) return this.refuse(order, session, mismatch);
+      // Paid, and later refunded on purpose: this is that same payment again.
+      if (order.state === 'refunded') return 'ignored';
+    } else if (OPEN.includes(order.state)) {
+      throw new Error(`order ${orderId} is ${order.state}: fulfilling it needs the paid session to check`);
+    }
     if (order.kind === 'upgrade') {
       if (!this.deps.upgrades) throw new Error(`upgrade ${orderId} was paid but this process cannot swap seats`);
-      return this.deps.upgrades.paid(order, cause);
+      const outcome = await this.deps.upgrades.paid(order, cause);
+      // The offer ended between our read and its move to paid.
+      return outcome === 'late_payment' && session ? this.refundLate(await this.order(orderId), session) : outcome;
     }
     if (OPEN.includes(order.state)) {
       order = (await this.deps.orders.transition(orderId, { to: 'paid', cause })).order ?? order;
@@ -58,11 +97,12 @@ export class FulfilmentService {
       await this.deps.notices.enqueue(orderId, 'tickets');
       return 'already_fulfilled';
     }
-    if (order.state !== 'paid') return this.latePayment(order, cause);
+    if (order.state !== 'paid') return session && ENDED_UNPAID.includes(order.state) ? this.refundLate(order, session) : this.latePayment(order, cause);
 
     const sale = await this.deps.seats.sell(order.eventId, orderId);
     if (!sale.ok) {
       await this.deps.orders.note(orderId, `seats-gone:${cause}`, `paid, but the seats could not be sold (${sale.reason}): refund or re-seat`);
+      await this.deps.attention.flag(orderId, 'seats_gone', order.sectionId, `order ${orderId} is paid but its seats could not be sold (${sale.reason}): refund it or seat the customer`);
       this.deps.log.error({ component: 'fulfilment', orderId, reason: sale.reason }, 'paid order whose seats are gone');
       return 'seats_gone';
     }
@@ -72,6 +112,8 @@ export class FulfilmentService {
       cause: `fulfil:${orderId}`,
       patch: { seats: sale.allocation.seats, tickets },
     });
+    // Watched before it is queued: a crash in between still leaves the order for reconciliation to send.
+    await this.deps.ticketDeliveries.watch(orderId);
     await this.deps.notices.enqueue(orderId, 'tickets');
     this.deps.log.info({ component: 'fulfilment', orderId, seats: sale.allocation.seats.length }, 'order fulfilled');
     return 'fulfilled';
@@ -104,7 +146,7 @@ export class FulfilmentService {
     if (result.order?.state !== to) return 'ignored';
     // Released after the state moved, and again on every retry: a crash in
     // between leaves the order ended and the retry frees the seats.
-    await this.deps.seats.release(before.eventId, orderId);
+    await releaseHold(this.deps.seats, result.order);
     await this.deps.notices.enqueue(orderId, notice);
     return 'released';
   }
@@ -115,9 +157,36 @@ export class FulfilmentService {
     return 'late_payment';
   }
 
+  private async refundLate(record: Order, session: CheckoutSession): Promise<FulfilmentOutcome> {
+    const outcome = await this.deps.latePayments.refund(record, session);
+    return outcome === 'refunded' ? 'refunded' : outcome === 'flagged' ? 'late_payment' : 'ignored';
+  }
+
+  /** Never fulfilled: staff decide (refund it in Stripe, or find out who made the session). */
+  private async refuse(order: Order, session: CheckoutSession, why: string): Promise<FulfilmentOutcome> {
+    await this.deps.attention.flag(order.id, 'payment_mismatch', session.id, `checkout session ${session.id} was paid, but ${why}; the order was not fulfilled: check the payment in Stripe and refund it`);
+    this.deps.log.error({ component: 'fulfilment', orderId: order.id, sessionId: session.id, why }, 'paid session does not match its order: refused');
+    return 'refused';
+  }
+
   private async order(orderId: string): Promise<Order> {
     const order = await this.deps.orders.get(orderId);
     if (!order) throw new UnknownOrderError(orderId);
     return order;
   }
+}
+
+/**
+ * Why a paid session cannot fulfil the order, or undefined when it can: it
+ * must be the session recorded on the order, for the order's amount in its
+ * currency (Stripe writes currencies in lower case).
+ */
+function paymentMismatch(order: Order, session: CheckoutSession): string | undefined {
+  if (session.reference !== order.id) return `it names ${session.reference}`;
+  if (session.id !== order.stripeSessionId) return `it is not the order's session (${order.stripeSessionId ?? 'none recorded'})`;
+  const paid = `${session.amountTotal ?? 'nothing'} ${session.currency ?? ''}`.trim();
+  if (session.amountTotal !== order.amount || session.currency?.toLowerCase() !== order.currency.toLowerCase()) {
+    return `it paid ${paid} for an order of ${order.amount} ${order.currency}`;
+  }
+  return undefined;
 }

@@ -6,6 +6,7 @@ import type { CheckoutGateway, CheckoutRequest } from '../checkout/checkout.gate
 import type { Allocation, HoldRequest, HoldResult, SeatStore } from '../seats/seat.store.js';
 import type { NewOrder, Order } from './order.js';
 import { idLength, OrderIdTakenError, type OrderStore } from './order.store.js';
+import { releaseHold } from './seat-release.js';
 
 /**
  * Stripe refuses an `expires_at` less than 30 minutes ahead; the request takes
@@ -111,6 +112,7 @@ export async function cancelHeld(
   }
   const result = await deps.orders.transition(id, { to: 'cancelled', cause });
   if (result.order?.state !== 'cancelled') return result.order?.state === 'paid' ? 'already_paid' : 'already_ended';
-  await deps.seats.release(order.eventId, id);
+  // Freed whatever became of the allocation record: 'cancelled' tells the customer the seats are released.
+  await releaseHold(deps.seats, result.order);
   return 'cancelled';
 }

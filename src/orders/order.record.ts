@@ -34,6 +34,7 @@ export function encodeOrderFields(order: Omit<Order, 'timeline'>): string[] {
     currency: order.currency,
     stripeSessionId: order.stripeSessionId,
     checkoutUrl: order.checkoutUrl,
+    linkSecret: order.linkSecret,
     holdExpiresAt: String(order.holdExpiresAt),
     tickets: JSON.stringify(order.tickets),
     refundedTickets: JSON.stringify(order.refundedTickets),
@@ -79,6 +80,7 @@ export function decodeOrder(id: string, hash: Record<string, string>, timeline: 
     currency: hash.currency,
     stripeSessionId: hash.stripeSessionId,
     checkoutUrl: hash.checkoutUrl,
+    linkSecret: hash.linkSecret,
     holdExpiresAt: toNumber(hash.holdExpiresAt),
     tickets: parseJson(hash.tickets),
     // Absent on orders written before refunds existed: the schema defaults them.

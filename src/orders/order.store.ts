@@ -5,6 +5,7 @@ import { newOrderSchema, orderStateSchema, statesLeadingTo, type NewOrder, type 
 import { type Channel } from '../customers/customer.js';
 import { isRecordId, newOfferId, newOrderId } from './order-id.js';
 import { decodeOrder, encodeOrderFields, encodePatch, pairsToHash } from './order.record.js';
+import { newLinkSecret } from '../checkout/pay-link.js';
 
 export interface OrderStoreOptions {
   /** Prepended verbatim to every key, e.g. `bx:`. */
@@ -27,6 +28,9 @@ export interface OrderStoreOptions {
 export function idLength(attempt: number): number {
   return attempt < 8 ? 4 : attempt < 14 ? 5 : 6;
 }
+
+/** States an order reaches only by being paid. */
+const PAID: ReadonlySet<OrderState> = new Set(['paid', 'fulfilled', 'refunded']);
 
 /** States reconciliation still has to see end: open, or paid but not yet fulfilled. */
 const UNSETTLED: ReadonlySet<OrderState> = new Set(['held', 'awaiting_payment', 'paid']);
@@ -53,6 +57,7 @@ const scripts = {
   transition: LuaScript.load(new URL('./lua/transition-order.lua', import.meta.url)),
   note: LuaScript.load(new URL('./lua/note-order.lua', import.meta.url)),
   claimOffer: LuaScript.load(new URL('./lua/claim-offer.lua', import.meta.url)),
+  assignLinkSecret: LuaScript.load(new URL('./lua/assign-link-secret.lua', import.meta.url)),
 };
 
 /** Orders in Redis: create, read, move through the state machine, list. */
@@ -89,6 +94,7 @@ export class OrderStore {
     const base: Omit<Order, 'id'> = {
       ...data,
       amount: data.amount ?? data.unitAmount * data.quantity,
+      linkSecret: newLinkSecret(),
       state: 'held',
       tickets: [],
       refundedTickets: [],
@@ -123,7 +129,25 @@ export class OrderStore {
     if (hashReply?.[0] || timelineReply?.[0]) throw hashReply?.[0] ?? timelineReply?.[0];
     const hash = hashReply?.[1] as Record<string, string>;
     if (Object.keys(hash).length === 0) return undefined;
+    if (hash.linkSecret === undefined) {
+      const secret = await this.assignLinkSecret(id);
+      if (secret !== undefined) hash.linkSecret = secret;
+    }
     return decodeOrder(id, hash, timelineReply?.[1] as string[]);
+  }
+
+  /**
+   * An order stored before pay links carried a secret gets one on its first
+   * read. Safe whoever reads it: the secret is drawn here and goes out only
+   * in links built for the order's own customer (a conversation, a notice);
+   * the pay-link route that read it for a stranger still compares what the
+   * stranger offered, and the bare /p/<id> those orders were sent never
+   * opens an order again. Reading on, rather than refusing such orders,
+   * lets a customer still holding one ask STATUS for a link that works.
+   */
+  private async assignLinkSecret(id: string): Promise<string | undefined> {
+    const secret = await scripts.assignLinkSecret.run(this.redis, this.orderKeys(id).slice(0, 1), [newLinkSecret()]);
+    return typeof secret === 'string' ? secret : undefined;
   }
 
   /** Moves an order to `to` once per cause; see lua/transition-order.lua for the outcomes. */
@@ -143,7 +167,25 @@ export class OrderStore {
     if (outcome === 'unknown_order' || !hash || !timeline) return { outcome: 'unknown_order' };
     const order = decodeOrder(id, pairsToHash(hash), timeline);
     await this.trackUnsettled(order, outcome);
+    if (outcome === 'applied' && order.state === 'paid' && order.kind === 'tickets') await this.markPaid(order.customer.channel, order.customer.address);
     return { outcome, order };
+  }
+
+  /**
+   * Whether the customer has ever paid for an order (limits on unpaid holds
+   * spare those who have). Read from a mark set when one of their orders is
+   * paid; without the mark (never paid, or paid before marks were kept) their
+   * orders are looked through, and a paid one leaves the mark for next time.
+   */
+  async hasPaid(channel: Channel, address: string): Promise<boolean> {
+    if ((await this.redis.exists(this.paidMarkKey(channel, address))) === 1) return true;
+    const paid = (await this.listByCustomer(channel, address)).some((order) => PAID.has(order.state));
+    if (paid) await this.markPaid(channel, address);
+    return paid;
+  }
+
+  private async markPaid(channel: Channel, address: string): Promise<void> {
+    await this.redis.set(this.paidMarkKey(channel, address), '1');
   }
 
   /**
@@ -296,6 +338,11 @@ export class OrderStore {
 
   private customerIndexKey(channel: Channel, address: string): string {
     return `${this.prefix}customer:${customerKey(channel, address)}:orders`;
+  }
+
+  /** Set once the customer has paid for an order: see hasPaid. */
+  private paidMarkKey(channel: Channel, address: string): string {
+    return `${this.prefix}customer:${customerKey(channel, address)}:paid`;
   }
 
   /** Sorted set of an order's upgrade offers; under the order's hash tag, beside it. */

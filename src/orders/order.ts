@@ -91,6 +91,12 @@ export const orderSchema = z.object({
   currency: z.string().min(3),
   stripeSessionId: z.string().optional(),
   checkoutUrl: z.string().optional(),
+  /**
+   * The secret the record's pay link carries (checkout/pay-link.ts), drawn
+   * when it is created. Absent only on a record stored before links carried
+   * one, until OrderStore.get gives it one.
+   */
+  linkSecret: z.string().min(16).optional(),
   /** Epoch ms after which the hold may be released (on evidence; see DESIGN.md "Hold"). */
   holdExpiresAt: z.number().int(),
   tickets: z.array(z.string()),

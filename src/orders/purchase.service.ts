@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { EventCatalog } from '../catalog/event-catalog.js';
 import type { CheckoutGateway } from '../checkout/checkout.gateway.js';
-import { payLinkFor } from '../checkout/pay-link.js';
+import { payLinkFor, type LinkedRecord } from '../checkout/pay-link.js';
 import type { HoldRefusal, SeatStore } from '../seats/seat.store.js';
 import type { Customer } from '../customers/customer.js';
 import type { Order } from './order.js';
@@ -17,10 +17,26 @@ export interface PurchaseRequest {
   eventId: string;
   sectionId: string;
   quantity: number;
+  /**
+   * Where the request came from, as an opaque key, from a channel where
+   * nothing else tells clients apart (an anonymous chat endpoint): its open
+   * holds per event are limited (see HoldRequest.originKey).
+   */
+  originKey?: string;
+  /**
+   * The customer's own unpaid order this one replaces ("make it 4", "switch
+   * me to the balcony"): it is not counted as a hold already there, and it is
+   * cancelled once the new seats and link are secured, never before, so a
+   * change that cannot be made leaves the first hold as it was.
+   */
+  replacing?: string;
 }
 
 export type PurchaseResult =
-  | { ok: true; order: Order; payUrl: string }
+  /** `replaced`: the earlier order now cancelled, whose link no longer works. */
+  | { ok: true; order: Order; payUrl: string; replaced?: string }
+  /** The order being replaced was paid meanwhile: it stands, and the new hold was let go. */
+  | { ok: false; reason: 'replaced_is_paid'; openOrder: Order }
   /** The customer already holds seats for this event: their existing order, not a second hold. */
   | { ok: false; reason: 'already_holding'; openOrder: Order }
   | { ok: false; reason: Exclude<HoldRefusal, 'hold_exists'>; available: number; largestBlock: number; openOrder?: Order }
@@ -52,17 +68,20 @@ export class PurchaseService {
     },
   ) {}
 
-  /** The short link a customer is sent: /p/BX-7K2Q redirects to the checkout page. */
-  payLink(orderId: string): string {
-    return payLinkFor(this.deps.options.publicBaseUrl, orderId);
+  /** The short link a customer is sent: /p/BX-7K2Q/<secret> redirects to the checkout page. */
+  payLink(order: LinkedRecord): string {
+    return payLinkFor(this.deps.options.publicBaseUrl, order);
   }
 
   async start(request: PurchaseRequest, now = Date.now()): Promise<PurchaseResult> {
     const event = this.deps.catalog.event(request.eventId);
     const section = this.deps.catalog.section(request.eventId, request.sectionId);
     if (!event || !section) return { ok: false, reason: 'unknown_section', available: 0, largestBlock: 0 };
-    const [existing] = await this.openOrders(request.customer, request.eventId, now);
-    if (existing) return { ok: false, reason: 'already_holding', openOrder: existing };
+    const [[existing], paidBefore] = await Promise.all([
+      this.openOrders(request.customer, request.eventId, now),
+      this.deps.orders.hasPaid(request.customer.channel, request.customer.address),
+    ]);
+    if (existing && existing.id !== request.replacing) return { ok: false, reason: 'already_holding', openOrder: existing };
     const expiresAtSeconds = holdEndsAt(now, this.deps.options.holdMinutes);
     const held = await holdUnderFreshId(this.deps, {
       hold: {
@@ -72,6 +91,9 @@ export class PurchaseService {
         customerKey: customerKey(request.customer.channel, request.customer.address),
         expiresAt: expiresAtSeconds * 1000,
         now,
+        // Fresh identities cost nothing; one that has paid has shown it buys.
+        unpaid: !paidBefore,
+        ...(request.originKey ? { originKey: request.originKey } : {}),
       },
       newId: newOrderId,
       record: (allocation) => ({
@@ -95,10 +117,31 @@ export class PurchaseService {
       currency: event.currency,
       lineItems: [{ name: `${event.name}: ${section.name}`, description: held.order.seats.join(', ') || undefined, unitAmount: section.price, quantity: held.order.quantity }],
       expiresAt: expiresAtSeconds,
-      successUrl: `${this.payLink(held.order.id)}?paid=1`,
-      cancelUrl: `${this.payLink(held.order.id)}?back=1`,
+      successUrl: `${this.payLink(held.order)}?paid=1`,
+      cancelUrl: `${this.payLink(held.order)}?back=1`,
     });
-    return order ? { ok: true, order, payUrl: this.payLink(order.id) } : { ok: false, reason: 'checkout_failed' };
+    if (!order) return { ok: false, reason: 'checkout_failed' };
+    if (!request.replacing) return { ok: true, order, payUrl: this.payLink(order) };
+    return this.replace(request.replacing, order, request.customer);
+  }
+
+  /** The new order is secured: now the one it replaces is cancelled, unless it was paid meanwhile. */
+  private async replace(replacedId: string, order: Order, customer: Customer): Promise<PurchaseResult> {
+    const replaced = await this.deps.orders.get(replacedId);
+    // Only the customer's own order can be replaced; any other id is ignored.
+    if (!replaced || customerKey(replaced.customer.channel, replaced.customer.address) !== customerKey(customer.channel, customer.address)) {
+      return { ok: true, order, payUrl: this.payLink(order) };
+    }
+    const outcome = await this.cancel(replacedId, `replaced-by:${order.id}`).catch((err: Error) => {
+      // Its hold ends on its own; the new link is the one to use either way.
+      this.deps.log.warn({ component: 'purchase', orderId: replacedId, err: err.message }, 'replaced order could not be cancelled yet');
+      return 'already_ended' as const;
+    });
+    if (outcome === 'already_paid') {
+      await this.cancel(order.id, `superseded-by-payment:${replacedId}`);
+      return { ok: false, reason: 'replaced_is_paid', openOrder: replaced };
+    }
+    return { ok: true, order, payUrl: this.payLink(order), replaced: replacedId };
   }
 
   /**

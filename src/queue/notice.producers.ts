@@ -2,7 +2,7 @@
 // under one job id per order and notice, so a repeat is dropped while the
 // first is kept (BullMQ ignores a duplicate jobId while the first is stored).
 import type { Queue } from 'bullmq';
-import type { CustomerNotice, NoticeQueue } from '../notifications/customer-notice.js';
+import type { CustomerNotice, NoticeQueue, NoticeResender } from '../notifications/customer-notice.js';
 import type { NotificationJob } from './job.payloads.js';
 
 /** Where SMS notices wait to be sent under the per-sender rate limit (the SMS queue). */
@@ -10,21 +10,34 @@ export interface SmsOutbox {
   enqueue(job: NotificationJob): Promise<void>;
 }
 
-/** Queues SMS notices on the rate-limited SMS queue, under the notice's own job id (plus `-resend-1` for the resend). */
+/** A notice's job id on either notice queue: `tickets-BX-7K2Q`, and `tickets-BX-7K2Q-resend-2` for a resend. */
+export function noticeJobId(job: NotificationJob): string {
+  const resend = job.resend ?? 0;
+  return `${job.notice}-${job.orderId}${resend > 0 ? `-resend-${resend}` : ''}`;
+}
+
+/** Queues SMS notices on the rate-limited SMS queue, under the notice's own job id. */
 export class QueuedSmsNotices implements SmsOutbox {
   constructor(private readonly queue: Queue<NotificationJob>) {}
 
   async enqueue(job: NotificationJob): Promise<void> {
-    const resend = job.resend ?? 0;
-    await this.queue.add(job.notice, job, { jobId: `${job.notice}-${job.orderId}${resend > 0 ? `-resend-${resend}` : ''}` });
+    await this.queue.add(job.notice, job, { jobId: noticeJobId(job) });
   }
 }
 
-/** Queues notices under one job id per order and notice, so a repeat is dropped while the first is kept. */
-export class QueuedNotices implements NoticeQueue {
+/** Queues notices under one job id per order and notice (and resend), so a repeat is dropped while the first is kept. */
+export class QueuedNotices implements NoticeQueue, NoticeResender {
   constructor(private readonly queue: Queue<NotificationJob>) {}
 
   async enqueue(orderId: string, notice: CustomerNotice): Promise<void> {
-    await this.queue.add(notice, { orderId, notice }, { jobId: `${notice}-${orderId}` });
+    await this.add({ orderId, notice });
+  }
+
+  async resend(orderId: string, notice: CustomerNotice, resend: number): Promise<void> {
+    await this.add({ orderId, notice, resend });
+  }
+
+  private async add(job: NotificationJob): Promise<void> {
+    await this.queue.add(job.notice, job, { jobId: noticeJobId(job) });
   }
 }

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { NotificationJob } from './job.payloads.js';
 import type { PaymentEventJob } from './job.payloads.js';
 import type { ReconcileJob } from './job.payloads.js';
+import { noticeJobOptions, noticeRetrySchedule, type NoticeRetrySchedule } from './notice-retry.js';
 
 /**
  * BullMQ key prefix. The braces make it a hash tag, so every key of a queue
@@ -33,11 +34,10 @@ export const PAYMENT_JOB_OPTIONS: JobsOptions = {
   backoff: { type: 'exponential', delay: 2_000 },
 };
 
-export const NOTIFICATION_JOB_OPTIONS: JobsOptions = {
-  ...KEEP_FINISHED,
-  attempts: 6,
-  backoff: { type: 'exponential', delay: 5_000 },
-};
+/** A notice retries for hours (notice-retry.ts): an outage of Twilio must not cost a paid customer their tickets. */
+export function notificationJobOptions(schedule: NoticeRetrySchedule): JobsOptions {
+  return { ...KEEP_FINISHED, ...noticeJobOptions(schedule) };
+}
 
 export interface Queues {
   payments: Queue<PaymentEventJob>;
@@ -47,18 +47,18 @@ export interface Queues {
   close(): Promise<void>;
 }
 
-/** The producer side of both queues, on a connection the caller owns. */
-export function createQueues(connection: Redis, prefix = QUEUE_PREFIX): Queues {
+/**
+ * The producer side of the queues, on a connection the caller owns. Notices
+ * retry on `noticeRetry`, which the notice workers must be given too.
+ */
+export function createQueues(connection: Redis, prefix = QUEUE_PREFIX, noticeRetry: NoticeRetrySchedule = noticeRetrySchedule()): Queues {
+  const noticeOptions = notificationJobOptions(noticeRetry);
   const payments = new Queue<PaymentEventJob>(QUEUE_NAMES.payments, { connection, prefix, defaultJobOptions: PAYMENT_JOB_OPTIONS });
-  const notifications = new Queue<NotificationJob>(QUEUE_NAMES.notifications, {
-    connection,
-    prefix,
-    defaultJobOptions: NOTIFICATION_JOB_OPTIONS,
-  });
+  const notifications = new Queue<NotificationJob>(QUEUE_NAMES.notifications, { connection, prefix, defaultJobOptions: noticeOptions });
   // Without a listener BullMQ prints every connection error to stderr; the
   // shared connection's own listener already logs them (roles/foundation.ts).
   const maintenance = new Queue<ReconcileJob>(QUEUE_NAMES.maintenance, { connection, prefix });
-  const sms = new Queue<NotificationJob>(QUEUE_NAMES.sms, { connection, prefix, defaultJobOptions: NOTIFICATION_JOB_OPTIONS });
+  const sms = new Queue<NotificationJob>(QUEUE_NAMES.sms, { connection, prefix, defaultJobOptions: noticeOptions });
   for (const queue of [payments, notifications, maintenance, sms]) queue.on('error', () => {});
   return {
     payments,

@@ -9,7 +9,9 @@ import { DemoCheckoutGateway } from '../payments/demo-checkout.gateway.js';
 import { createStripeClient } from '../payments/stripe.client.js';
 import { StripeCheckoutGateway } from '../payments/stripe-checkout.gateway.js';
 import { MeteredCheckoutGateway } from '../observability/metered-checkout.gateway.js';
+import { rememberingAbandonedCreates } from '../orders/abandoned-checkout.store.js';
 import { BoxOfficeMetrics } from '../observability/metrics.js';
+import { noticeRetrySchedule, type NoticeRetrySchedule } from '../queue/notice-retry.js';
 import { allQueues, createQueues, QUEUE_PREFIX, type Queues } from '../queue/queues.js';
 import { connectRedis } from '../redis/redis.connection.js';
 
@@ -23,11 +25,13 @@ export interface Foundation {
   /** The queues' own connection (see createFoundation), for anything that must reach Redis in step with a queue. */
   queueConnection: Redis;
   commerce: Commerce;
-  /** Stripe's or the demo checkout, metered. */
+  /** Stripe's or the demo checkout, metered; a create that fails is remembered, for reconciliation to expire what the provider made of it. */
   checkout: CheckoutGateway;
   /** The demo checkout itself, when there is no Stripe key: the web role serves its pages. */
   demoCheckout?: DemoCheckoutGateway;
   queues: Queues;
+  /** How long notices keep trying: the queues' attempts and the notice workers' backoff. */
+  noticeRetry: NoticeRetrySchedule;
   /** This process's metrics, in a registry of its own (several box offices can share a test process). */
   metrics: BoxOfficeMetrics;
   keyPrefix: string;
@@ -46,6 +50,8 @@ export interface FoundationOptions {
   keyPrefix?: string;
   /** BullMQ prefix, a hash tag. Default '{bx}'. */
   queuePrefix?: string;
+  /** Default: the production schedule over NOTICE_RETRY_HOURS; tests shorten it. */
+  noticeRetry?: NoticeRetrySchedule;
 }
 
 export function createFoundation(options: FoundationOptions): Foundation {
@@ -62,10 +68,11 @@ export function createFoundation(options: FoundationOptions): Foundation {
   const queueConnection = connectRedis(options.redisUrl);
   queueConnection.on('error', (err) => log.warn({ component: 'redis', err: err.message }, 'queue redis connection error'));
   const workerConnections: Redis[] = [];
-  const queues = createQueues(queueConnection, queuePrefix);
+  const noticeRetry = options.noticeRetry ?? noticeRetrySchedule(config.notices.retryHours);
+  const queues = createQueues(queueConnection, queuePrefix, noticeRetry);
   const commerce = createCommerce(redis, options.catalog, config, keyPrefix);
   const provider = createCheckoutGateway(config, redis, keyPrefix);
-  const metrics = new BoxOfficeMetrics(new Registry(), { catalog: options.catalog, seats: commerce.seats, queues: allQueues(queues) });
+  const metrics = new BoxOfficeMetrics(new Registry(), { catalog: options.catalog, seats: commerce.seats, attention: commerce.attention, queues: allQueues(queues) });
   return {
     config,
     log,
@@ -73,9 +80,10 @@ export function createFoundation(options: FoundationOptions): Foundation {
     redis,
     queueConnection,
     commerce,
-    checkout: new MeteredCheckoutGateway(provider, metrics),
+    checkout: rememberingAbandonedCreates(new MeteredCheckoutGateway(provider, metrics), commerce.abandonedCheckouts, log),
     demoCheckout: provider instanceof DemoCheckoutGateway ? provider : undefined,
     queues,
+    noticeRetry,
     metrics,
     keyPrefix,
     queuePrefix,
@@ -100,5 +108,5 @@ export function createFoundation(options: FoundationOptions): Foundation {
 
 function createCheckoutGateway(config: Config, redis: Redis, keyPrefix: string): CheckoutGateway {
   if (config.stripe.demo) return new DemoCheckoutGateway(redis, { prefix: keyPrefix, publicBaseUrl: config.publicBaseUrl });
-  return new StripeCheckoutGateway(createStripeClient({ secretKey: config.stripe.secretKey!, apiUrl: config.stripe.apiUrl }));
+  return new StripeCheckoutGateway(createStripeClient({ secretKey: config.stripe.secretKey!, apiUrl: config.stripe.apiUrl, timeoutMs: config.stripe.timeoutMs }));
 }

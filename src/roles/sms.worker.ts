@@ -1,5 +1,6 @@
 import { Worker, type RateLimiterOptions, type WorkerOptions } from 'bullmq';
-import { sendNotification, type NotificationDeps } from '../jobs/notification.job.js';
+import { noticeAttempt, sendNotification, type NotificationDeps } from '../jobs/notification.job.js';
+import { noticeBackoff } from '../queue/notice-retry.js';
 import { type NotificationJob } from '../queue/job.payloads.js';
 import { QUEUE_NAMES } from '../queue/queues.js';
 import type { Foundation } from './foundation.js';
@@ -26,11 +27,13 @@ export function startSmsWorker(
   deps: NotificationDeps,
   options: Partial<WorkerOptions> = {},
 ): Worker<NotificationJob> {
-  return new Worker<NotificationJob>(QUEUE_NAMES.sms, (job) => sendNotification(job.data, deps), {
+  return new Worker<NotificationJob>(QUEUE_NAMES.sms, (job) => sendNotification(job.data, deps, noticeAttempt(job)), {
     connection: foundation.workerConnection(),
     prefix: foundation.queuePrefix,
     concurrency: 16,
     ...options,
+    // A notice's waits between attempts (its job says only 'notice': queue/notice-retry.ts).
+    settings: { backoffStrategy: noticeBackoff(foundation.noticeRetry) },
     limiter: smsRateLimit(foundation.config.twilio.smsPerSecond),
   });
 }

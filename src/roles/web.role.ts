@@ -47,7 +47,7 @@ export interface RunningWeb {
 /** Composition root of the web role: the bot, its channels, the webhooks and the staff API. */
 export async function startWebRole(foundation: Foundation, port = foundation.config.port): Promise<RunningWeb> {
   const { config, log, redis, commerce, queues, keyPrefix, metrics } = foundation;
-  const { refunds, upgrades, dialog, staffDesk } = createWebServices(foundation);
+  const { refunds, upgrades, dialog, staffDesk, ticketResends } = createWebServices(foundation);
   const bot = new BoxOfficeBot({
     conversationState: new ConversationState(new RedisStorage({ redis, prefix: `${keyPrefix}bot:state:` })),
     dialog,
@@ -74,7 +74,7 @@ export async function startWebRole(foundation: Foundation, port = foundation.con
     metricsRoutes(metrics.registry),
     // Before the staff API, whose bearer-only check covers all of /staff.
     queueBoardRoutes({ staffApiToken: config.staff.apiToken, queues: allQueues(queues) }),
-    chatRoutes({ adapter: createCloudAdapter(config.botFramework, log).use(turns), bot, senders, badSignatures }),
+    chatRoutes({ adapter: createCloudAdapter(config.botFramework, log).use(turns), bot, senders, badSignatures, anonymous: !config.botFramework.appId }),
     smsRoutes({
       bot,
       adapter: new SmsAdapter().use(turns),
@@ -86,6 +86,7 @@ export async function startWebRole(foundation: Foundation, port = foundation.con
         deliveries: new DeliveryStore(redis, { prefix: keyPrefix }),
         smsOutbox: new QueuedSmsNotices(queues.sms),
         optOuts: smsOptOuts,
+        attention: commerce.attention,
         log,
       }),
       authToken: config.twilio.authToken,
@@ -93,13 +94,15 @@ export async function startWebRole(foundation: Foundation, port = foundation.con
       log,
     }),
     stripeWebhookRoutes({ webhookSecret, payments: meterWebhookQueue(queues.payments, foundation.queueConnection, metrics), log, badSignatures }),
-    payLinkRoutes({ orders: commerce.orders }),
+    payLinkRoutes({ orders: commerce.orders, checkout: foundation.checkout, log }),
     staffRoutes({
       staffApiToken: config.staff.apiToken,
       orders: commerce.orders,
       seats: commerce.seats,
       refunds,
-      offersOf: async (orderId) => (await commerce.orders.offersOf(orderId)).map((offer) => offerView(offer, commerce.catalog, (id) => upgrades.payLink(id))),
+      offersOf: async (orderId) => (await commerce.orders.offersOf(orderId)).map((offer) => offerView(offer, commerce.catalog, (record) => upgrades.payLink(record))),
+      attention: commerce.attention,
+      ticketResends,
     }),
     staffUpgradeRoutes({ staffApiToken: config.staff.apiToken, catalog: commerce.catalog, orders: commerce.orders, upgrades }),
     staffReportRoutes({ staffApiToken: config.staff.apiToken, ...commerce }),

@@ -1,6 +1,7 @@
 import { MainDialog } from '../../dialogs/main.dialog.js';
 import { EventFinder } from '../catalog/event-finder.js';
 import { RefundRequestService } from '../orders/refund-request.service.js';
+import { TicketResends } from '../orders/ticket-resend.service.js';
 import { MeteredPurchaseService } from '../observability/metered-purchase.service.js';
 import { QueuedNotices } from '../queue/notice.producers.js';
 import { StaffDesk } from '../staff/staff.desk.js';
@@ -20,6 +21,8 @@ export interface WebServices {
   dialog: MainDialog;
   /** Staff commands sent by message from an allow-listed identity. */
   staffDesk: StaffDesk;
+  /** Staff sending a customer's tickets again. */
+  ticketResends: TicketResends;
 }
 
 export interface WebServiceOptions {
@@ -46,5 +49,6 @@ export function createWebServices(foundation: Foundation, options: WebServiceOpt
   });
   const dialog = new MainDialog({ ...commerce, finder, purchase, refunds, upgrades, limits: config.limits, ...(options.now ? { now: options.now } : {}) });
   const staffDesk = new StaffDesk({ staffIds: config.staff.ids, ...commerce, finder, upgrades, log });
-  return { finder, purchase, refunds, upgrades, dialog, staffDesk };
+  const ticketResends = new TicketResends({ ...commerce, notices: new QueuedNotices(queues.notifications) });
+  return { finder, purchase, refunds, upgrades, dialog, staffDesk, ticketResends };
 }

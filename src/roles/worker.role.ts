@@ -1,9 +1,10 @@
 import { Worker, type Job } from 'bullmq';
-import { dispatchNotification } from '../jobs/notification.job.js';
+import { dispatchNotification, noticeAttempt } from '../jobs/notification.job.js';
 import { processPaymentEvent } from '../jobs/payment-event.job.js';
 import { processReconcile } from '../jobs/reconcile.job.js';
 import { meterJobs } from '../observability/job.meter.js';
 import type { NotificationJob, PaymentEventJob, ReconcileJob } from '../queue/job.payloads.js';
+import { noticeBackoff } from '../queue/notice-retry.js';
 import { QUEUE_NAMES } from '../queue/queues.js';
 import { scheduleReconciliation } from '../queue/reconcile.schedule.js';
 import type { Foundation } from './foundation.js';
@@ -34,8 +35,8 @@ export function startWorkerRole(foundation: Foundation, options: WorkerServiceOp
   );
   const notifications = new Worker<NotificationJob>(
     QUEUE_NAMES.notifications,
-    (job) => dispatchNotification(job.data, services.notifications),
-    { connection: foundation.workerConnection(), prefix: queuePrefix, concurrency: 16, ...stall },
+    (job) => dispatchNotification(job.data, services.notifications, noticeAttempt(job)),
+    { connection: foundation.workerConnection(), prefix: queuePrefix, concurrency: 16, ...stall, settings: { backoffStrategy: noticeBackoff(foundation.noticeRetry) } },
   );
   // SMS notices leave through their own queue, at SMS_PER_SECOND.
   const sms = startSmsWorker(foundation, services.sms, stall);

@@ -13,7 +13,9 @@ import { DeliveryStore } from '../notifications/delivery.store.js';
 import type { MessageSender } from '../notifications/message.sender.js';
 import { meterSends } from '../observability/metered.sender.js';
 import { FulfilmentService } from '../orders/fulfilment.service.js';
+import { LatePaymentRefunds } from '../orders/late-payment.refunds.js';
 import { RefundSettlementService } from '../orders/refund-settlement.service.js';
+import { NoticeJobs } from '../queue/notice-jobs.js';
 import { QueuedNotices, QueuedSmsNotices } from '../queue/notice.producers.js';
 import { UpgradeFulfilment } from '../upgrades/upgrade.fulfilment.js';
 import { UpgradePayBacks } from '../upgrades/upgrade.pay-back.js';
@@ -50,15 +52,32 @@ export function createWorkerServices(foundation: Foundation, options: WorkerServ
     notices,
     log,
   });
-  const fulfilment = new FulfilmentService({ ...commerce, notices, log, upgrades });
+  const latePayments = new LatePaymentRefunds({ ...commerce, checkout, notices, log });
+  const fulfilment = new FulfilmentService({ ...commerce, notices, log, upgrades, latePayments });
   const sender = meterSends(options.sender ?? customerSender(foundation), foundation.metrics);
-  const noticeDeps: NotificationDeps = { orders: commerce.orders, catalog: commerce.catalog, sender, log, publicBaseUrl: config.publicBaseUrl };
+  const noticeDeps: NotificationDeps = {
+    orders: commerce.orders,
+    catalog: commerce.catalog,
+    sender,
+    log,
+    publicBaseUrl: config.publicBaseUrl,
+    attention: commerce.attention,
+  };
   const { graceMinutes, afterMinutes } = config.reconcile;
   return {
     payments: { checkout, fulfilment, refunds, processed: new ProcessedEvents(redis, keyPrefix), log },
     notifications: { ...noticeDeps, smsOutbox: new QueuedSmsNotices(queues.sms) },
     sms: { ...noticeDeps, deliveries: new DeliveryStore(redis, { prefix: keyPrefix }) },
-    reconcile: { ...commerce, checkout, fulfilment, refunds, log, options: { graceMs: graceMinutes * 60_000, recheckMs: afterMinutes * 60_000 } },
+    reconcile: {
+      ...commerce,
+      checkout,
+      fulfilment,
+      refunds,
+      notices,
+      noticeJobs: new NoticeJobs(queues),
+      log,
+      options: { graceMs: graceMinutes * 60_000, recheckMs: afterMinutes * 60_000 },
+    },
   };
 }
 

@@ -28,6 +28,12 @@ export interface EventSeatKeys {
   expiring: string;
   /** Sorted set, all scores 0: members `<customerKey>\0<holdId>` of held allocations, read by lex range. */
   holders: string;
+  /**
+   * Sorted set, all scores 0: members `<originKey>\0<holdId>` of holds made
+   * with an origin (see HoldRequest.originKey). Only hold.lua keeps it: it
+   * drops a member whose hold is no longer held when it next counts that origin.
+   */
+  origins: string;
 }
 
 export class SeatKeys {
@@ -45,7 +51,16 @@ export class SeatKeys {
       counts: `${base}counts`,
       expiring: `${base}expiring`,
       holders: `${base}holders`,
+      origins: `${base}origins`,
     };
+  }
+
+  /**
+   * Hash of a section's holds by customers who have never paid: holdId →
+   * places. Only hold.lua keeps it, dropping holds that ended as it counts.
+   */
+  unpaidHolds(eventId: string, sectionId: string): string {
+    return `${this.eventBase(eventId)}unpaid:${sectionId}`;
   }
 
   /** Hash of one allocation (hold), kept as a tombstone for a while once released. */

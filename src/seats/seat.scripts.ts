@@ -16,6 +16,8 @@ export interface SeatScripts {
   returnSold: LuaScript;
   /** event-state.lua: an event's counts and seat maps, read in one step. */
   eventState: LuaScript;
+  /** free-unowned.lua: held places that no held allocation owns, back on sale. */
+  freeUnowned: LuaScript;
 }
 
 /** Reads the scripts from `lua/`, each that changes seats with seat.lib.lua in front (Redis scripts cannot include files). */
@@ -29,6 +31,7 @@ export function loadSeatScripts(): SeatScripts {
     swap: script('swap'),
     returnSold: script('return'),
     eventState: LuaScript.load(new URL('./lua/event-state.lua', import.meta.url)),
+    freeUnowned: script('free-unowned'),
   };
 }
 

@@ -15,6 +15,13 @@ export interface SeatStoreOptions {
   maxPartySize?: number;
   /** Open (unexpired, unsold) holds one customer may have per event. Default 2. */
   maxOpenHoldsPerCustomer?: number;
+  /** Open holds one origin (HoldRequest.originKey) may have per event. Default 4. */
+  maxOpenHoldsPerOrigin?: number;
+  /**
+   * Percent of a section that holds marked `unpaid` may take together; never
+   * less than one party of maxPartySize. 100: no share. Default 50.
+   */
+  unpaidSharePercent?: number;
 }
 
 export interface HoldRequest {
@@ -29,6 +36,14 @@ export interface HoldRequest {
   expiresAt: number;
   /** Epoch ms; default Date.now(). */
   now?: number;
+  /**
+   * Where the request came from, as an opaque key, where nothing else tells
+   * clients apart (an anonymous chat endpoint, where user ids are free): its
+   * open holds per event are capped by maxOpenHoldsPerOrigin. Must not contain NUL.
+   */
+  originKey?: string;
+  /** The customer has never paid for an order: the hold counts towards the section's share for such customers (unpaidSharePercent). */
+  unpaid?: boolean;
 }
 
 /** 'returned': every place of a sold allocation went back on sale (refunded); see returnSold. */
@@ -55,6 +70,10 @@ export type HoldRefusal =
   | 'bad_quantity'
   | 'party_too_large'
   | 'too_many_holds'
+  /** The request's origin has maxOpenHoldsPerOrigin open holds in the event. */
+  | 'origin_holds'
+  /** Customers who never paid hold the section's share for them (unpaidSharePercent). */
+  | 'unpaid_share'
   | 'hold_exists'
   | 'not_enough_seats'
   | 'no_adjacent_block';
@@ -131,6 +150,25 @@ export type ReturnResult =
   | { ok: true; allocation: Allocation; already: boolean }
   | { ok: false; reason: ReturnRefusal };
 
+/** The places of one record: its seats in a seated section, or only a quantity for general admission. */
+export interface HeldPlaces {
+  sectionId: string;
+  seats: string[];
+  quantity: number;
+}
+
+export interface FreeUnownedOptions {
+  /** Free only these places of one record (its allocation is gone), not every unowned place of the event. */
+  only?: HeldPlaces;
+  /** Places still claimed by live records whose allocation is gone: never freed from under them. */
+  keep?: HeldPlaces[];
+  /** Count what would be freed and change nothing. */
+  countOnly?: boolean;
+}
+
+/** Tries of free-unowned.lua when holds keep coming and going between reading the index and running it. */
+const FREE_UNOWNED_TRIES = 5;
+
 export interface SectionInventory {
   id: string;
   name: string;
@@ -150,12 +188,16 @@ export interface EventInventory {
 
 const DEFAULT_MAX_PARTY_SIZE = 8;
 const DEFAULT_MAX_OPEN_HOLDS = 2;
+const DEFAULT_MAX_OPEN_HOLDS_PER_ORIGIN = 4;
+const DEFAULT_UNPAID_SHARE_PERCENT = 50;
 
 export class SeatStore {
   private readonly keys: SeatKeys;
   private readonly scripts: SeatScripts = loadSeatScripts();
   private readonly maxPartySize: number;
   private readonly maxOpenHolds: number;
+  private readonly maxOpenHoldsPerOrigin: number;
+  private readonly unpaidSharePercent: number;
   /** ARGV tail describing each section's layout, built once per catalog section. */
   private readonly layouts = new WeakMap<Section, Array<string | number>>();
 
@@ -167,6 +209,8 @@ export class SeatStore {
     this.keys = new SeatKeys(options.prefix);
     this.maxPartySize = options.maxPartySize ?? DEFAULT_MAX_PARTY_SIZE;
     this.maxOpenHolds = options.maxOpenHoldsPerCustomer ?? DEFAULT_MAX_OPEN_HOLDS;
+    this.maxOpenHoldsPerOrigin = options.maxOpenHoldsPerOrigin ?? DEFAULT_MAX_OPEN_HOLDS_PER_ORIGIN;
+    this.unpaidSharePercent = options.unpaidSharePercent ?? DEFAULT_UNPAID_SHARE_PERCENT;
   }
 
   /** Holds the best available places for one order; see hold.lua for "best". */
@@ -181,10 +225,14 @@ export class SeatStore {
     const reply = decodeReply(
       await this.scripts.hold.run(
         this.redis,
-        [this.keys.allocation(req.eventId, req.holdId), keys.counts, keys.expiring, keys.holders, keys.seats],
+        [
+          this.keys.allocation(req.eventId, req.holdId), keys.counts, keys.expiring, keys.holders, keys.seats,
+          keys.origins, this.keys.unpaidHolds(req.eventId, req.sectionId),
+        ],
         [
           req.holdId, req.eventId, req.sectionId, req.quantity, req.expiresAt, req.now ?? Date.now(),
-          req.customerKey, this.maxOpenHolds, ...this.layout(section),
+          req.customerKey, this.maxOpenHolds, req.originKey ?? '', this.maxOpenHoldsPerOrigin,
+          req.unpaid ? this.unpaidShare(section) : 0, ...this.layout(section),
         ],
       ),
     );
@@ -289,6 +337,33 @@ export class SeatStore {
     return this.redis.zrangebyscore(this.keys.event(eventId).expiring, '-inf', now);
   }
 
+  /**
+   * Frees held places of the event that no held allocation owns (see
+   * free-unowned.lua): the seat state is the truth, and an allocation record
+   * can be lost while its seats stay marked held. Resolves with the places
+   * freed (or, with countOnly, that would be) and the stale index entries dropped.
+   */
+  async freeUnowned(eventId: string, options: FreeUnownedOptions = {}): Promise<{ freed: number; dropped: number }> {
+    const keys = this.keys.event(eventId);
+    const places = (p: HeldPlaces) => `${p.seats.join(',')}|${p.quantity}`;
+    for (let attempt = 0; attempt < FREE_UNOWNED_TRIES; attempt += 1) {
+      const holdIds = await this.heldIds(eventId);
+      const reply = (await this.scripts.freeUnowned.run(
+        this.redis,
+        [keys.counts, keys.expiring, keys.seats, ...holdIds.map((holdId) => this.keys.allocation(eventId, holdId))],
+        [
+          options.countOnly ? 'count' : 'free',
+          options.only?.sectionId ?? '',
+          options.only ? places(options.only) : '',
+          (options.keep ?? []).map((p) => `${p.sectionId}|${places(p)}`).join(';'),
+          ...holdIds,
+        ],
+      )) as [string, number?, number?];
+      if (reply[0] === 'ok') return { freed: Number(reply[1]), dropped: Number(reply[2]) };
+    }
+    throw new Error(`the holds of ${eventId} kept changing while unowned places were looked for: try again later`);
+  }
+
   private async change(kind: 'sell' | 'release', eventId: string, holdId: string, now: number): Promise<SeatChange> {
     const keys = this.keys.event(eventId);
     const reply = decodeReply(
@@ -309,7 +384,18 @@ export class SeatStore {
   }
 
   /**
-   * hold.lua's ARGV[9..]: GA capacity; or 0, the layout ('A:20|B:20', rows
+   * Places of the section that customers who never paid may hold together:
+   * the share, but at least one full party, so a first-time buyer can always
+   * ask for as many as anyone; 0 (not counted) when that is the whole section.
+   */
+  private unpaidShare(section: Section): number {
+    const capacity = sectionCapacity(section);
+    const share = Math.max(this.maxPartySize, Math.floor((capacity * this.unpaidSharePercent) / 100));
+    return share >= capacity ? 0 : share;
+  }
+
+  /**
+   * hold.lua's ARGV[12..]: GA capacity; or 0, the layout ('A:20|B:20', rows
    * best first) and the length of a seat map with that layout ('|A:' + 20 seats…).
    */
   private layout(section: Section): Array<string | number> {
@@ -333,6 +419,7 @@ function assertHoldRequest(req: HoldRequest): void {
   if (!req.customerKey || req.customerKey.includes(HOLDER_SEPARATOR)) {
     throw new TypeError('hold: customerKey is required and must not contain NUL');
   }
+  if (req.originKey?.includes(HOLDER_SEPARATOR)) throw new TypeError('hold: originKey must not contain NUL');
   if (!Number.isFinite(req.expiresAt)) throw new TypeError('hold: expiresAt must be epoch ms');
 }
 

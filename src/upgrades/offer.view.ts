@@ -21,7 +21,7 @@ export interface OfferView {
   createdAt: string;
 }
 
-export function offerView(offer: Order, catalog: EventCatalog, payLink: (id: string) => string): OfferView {
+export function offerView(offer: Order, catalog: EventCatalog, payLink: (offer: Order) => string): OfferView {
   return {
     id: offer.id,
     orderId: offer.upgradeOf ?? '',
@@ -34,7 +34,7 @@ export function offerView(offer: Order, catalog: EventCatalog, payLink: (id: str
     unitAmount: offer.unitAmount,
     amount: offer.amount,
     currency: offer.currency,
-    payUrl: payLink(offer.id),
+    payUrl: payLink(offer),
     expiresAt: new Date(offer.holdExpiresAt).toISOString(),
     createdAt: offer.createdAt,
   };

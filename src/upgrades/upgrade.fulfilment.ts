@@ -92,7 +92,8 @@ export class UpgradeFulfilment {
   }
 
   private async latePayment(offer: Order, order: Order | undefined, cause: string): Promise<FulfilmentOutcome> {
-    const text = `upgrade ${offer.id} was paid while it was ${offer.state}: refund it`;
+    // The fulfilment service refunds it (orders/late-payment.refunds.ts).
+    const text = `upgrade ${offer.id} was paid while it was ${offer.state}`;
     await this.deps.orders.note(offer.id, `late-payment:${cause}`, text);
     if (order) await this.deps.orders.note(order.id, `late-payment:${offer.id}`, text);
     this.deps.log.error({ component: 'upgrades', offerId: offer.id, state: offer.state }, 'payment for an upgrade offer that already ended');

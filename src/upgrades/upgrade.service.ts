@@ -11,7 +11,7 @@ import { customerKey } from '../customers/customer.js';
 import { type OrderStore } from '../orders/order.store.js';
 import type { RefundRecord } from '../orders/refund.js';
 import type { CheckoutGateway } from '../checkout/checkout.gateway.js';
-import { payLinkFor } from '../checkout/pay-link.js';
+import { payLinkFor, type LinkedRecord } from '../checkout/pay-link.js';
 import type { SeatStore } from '../seats/seat.store.js';
 
 /** Who asked: staff offer an upgrade (and the customer is sent it); a customer asks for one in the conversation. */
@@ -91,9 +91,9 @@ export class UpgradeService {
     return event.sections.find((section) => section.id.toLowerCase() === wanted) ?? this.deps.finder.findSection(event, text);
   }
 
-  /** The short link an offer is paid through (/p/UP-9HMX), like an order's. */
-  payLink(offerId: string): string {
-    return payLinkFor(this.deps.options.publicBaseUrl, offerId);
+  /** The short link an offer is paid through (/p/UP-9HMX/<secret>), like an order's. */
+  payLink(offer: LinkedRecord): string {
+    return payLinkFor(this.deps.options.publicBaseUrl, offer);
   }
 
   /** The customer's orders that could move to better seats now, newest first. */
@@ -193,14 +193,14 @@ export class UpgradeService {
       currency: order.currency,
       lineItems: [{ name: `Upgrade to ${target.name}: ${event.name}`, description: held.order.seats.join(', ') || undefined, unitAmount, quantity: order.quantity }],
       expiresAt: expiresAtSeconds,
-      successUrl: `${this.payLink(held.order.id)}?paid=1`,
-      cancelUrl: `${this.payLink(held.order.id)}?back=1`,
+      successUrl: `${this.payLink(held.order)}?paid=1`,
+      cancelUrl: `${this.payLink(held.order)}?back=1`,
     });
     if (!offer) return refuse('checkout_failed', 'The payment page could not be created; nothing was held. Try again.');
     await this.deps.orders.note(order.id, `offer:${offer.id}`, `upgrade ${offer.id} offered by ${request.by}: ${target.name} ${offer.seats.join(', ')}`.trim());
     if (request.by === 'staff') await this.deps.notices.enqueue(offer.id, 'upgrade_offer');
     this.deps.log.info({ component: 'upgrades', orderId: order.id, offerId: offer.id, sectionId: target.id, by: request.by }, 'upgrade offered');
-    return { ok: true, offer, payUrl: this.payLink(offer.id) };
+    return { ok: true, offer, payUrl: this.payLink(offer) };
   }
 
   /** Staff take an offer back: its session is expired first, then its seats are released and the customer told. */

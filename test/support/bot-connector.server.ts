@@ -73,8 +73,8 @@ function waitForActivity(
  * anonymous mode (JSON, no Authorization header) and returns the HTTP status.
  * CloudAdapter answers after the turn, so the turn's replies are recorded by then.
  */
-export async function sendActivity(botUrl: string, activity: WireActivity): Promise<number> {
-  const { status } = await postActivityToBot(botUrl, activity);
+export async function sendActivity(botUrl: string, activity: WireActivity, headers: Record<string, string> = {}): Promise<number> {
+  const { status } = await postActivityToBot(botUrl, activity, undefined, headers);
   return status;
 }
 

@@ -12,6 +12,7 @@ import { startWorkerRole } from '../../src/roles/worker.role.js';
 import { startStripeApiServer, type StripeApiServer } from './stripe-api.server.js';
 import { startTwilioApiServer, type TwilioApiServer } from './twilio-api.server.js';
 import { testRedisUrl } from './redis.js';
+import type { NoticeRetrySchedule } from '../../src/queue/notice-retry.js';
 
 export const TEST_TWILIO = {
   accountSid: `AC${'0123456789abcdef'.repeat(2)}`,
@@ -48,6 +49,8 @@ export interface BoxOfficeOptions {
   /** Key and BullMQ prefixes (default: fresh ones per start); `bx:` and `{bx}` match a box office started by src/main.ts. */
   keyPrefix?: string;
   queuePrefix?: string;
+  /** A shortened retry schedule for notices (default: the one NOTICE_RETRY_HOURS makes), so an outage of "hours" passes in a test. */
+  noticeRetry?: NoticeRetrySchedule;
 }
 
 export async function startBoxOffice(options: BoxOfficeOptions = {}): Promise<BoxOffice> {
@@ -64,6 +67,8 @@ export async function startBoxOffice(options: BoxOfficeOptions = {}): Promise<Bo
     TWILIO_API_URL: twilio.url,
     // Tests never time the limiter; at a long code's 1/s they would only be slow.
     SMS_PER_SECOND: '1000',
+    // Every test's chat comes from 127.0.0.1; tests of the per-address budget set their own.
+    ANONYMOUS_CHAT_HOLDS_PER_ADDRESS: '1000',
     STAFF_API_TOKEN: TEST_STAFF_TOKEN,
     ...options.env,
   });
@@ -75,6 +80,7 @@ export async function startBoxOffice(options: BoxOfficeOptions = {}): Promise<Bo
     redisUrl: options.redisUrl ?? testRedisUrl(),
     keyPrefix: options.keyPrefix ?? `t-${run}:`,
     queuePrefix: options.queuePrefix ?? `{t-${run}}`,
+    ...(options.noticeRetry ? { noticeRetry: options.noticeRetry } : {}),
   });
   const worker = options.worker === false ? undefined : startWorkerRole(foundation);
   const web = await startWebRole(foundation, 0);

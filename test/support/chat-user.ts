@@ -35,8 +35,21 @@ export interface ChatUser {
   repliesTo(activity: WireActivity): RecordedActivity[];
 }
 
+export interface ChatUserOptions {
+  /**
+   * The address the user writes from, as the proxy in front of the bot names
+   * it (X-Forwarded-For, believed from loopback); default: the test's own, 127.0.0.1.
+   */
+  clientAddress?: string;
+}
+
 /** A new conversation with a user of its own, so recorded activities never mix between tests. */
-export function chatUser(botBaseUrl: string, connector: BotConnectorServer, userId = `user-${randomUUID().slice(0, 8)}`): ChatUser {
+export function chatUser(
+  botBaseUrl: string,
+  connector: BotConnectorServer,
+  userId = `user-${randomUUID().slice(0, 8)}`,
+  options: ChatUserOptions = {},
+): ChatUser {
   const ids = {
     conversationId: `${randomUUID()}|livechat`,
     userId,
@@ -45,7 +58,8 @@ export function chatUser(botBaseUrl: string, connector: BotConnectorServer, user
   const botUrl = `${botBaseUrl}/api/messages`;
   const received = () => connector.activities.filter((a) => a.conversationId === ids.conversationId && a.type === 'message');
   const repliesTo = (activity: WireActivity) => received().filter((a) => a.replyToId === activity.id && a.operation === 'reply');
-  const post = (activity: WireActivity) => sendActivity(botUrl, activity);
+  const headers: Record<string, string> = options.clientAddress ? { 'x-forwarded-for': options.clientAddress } : {};
+  const post = (activity: WireActivity) => sendActivity(botUrl, activity, headers);
   const exchange = async (activity: WireActivity) => {
     // CloudAdapter answers once the turn is over, so its replies are recorded by then.
     expect(await post(activity)).toBe(200);

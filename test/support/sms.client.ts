@@ -94,11 +94,25 @@ function decodeXml(text: string): string {
     .replace(/&amp;/g, '&');
 }
 
-/** The short pay link in a reply, e.g. `https://tickets.example.test/p/BX-7K2Q`, and its order id. */
-export function payLinkIn(text: string): { url: string; orderId: string } | undefined {
+/** A pay link as a customer is sent it: the full URL, the order or offer id it names, and its secret (absent from a link that has none). */
+export interface PayLink {
+  url: string;
+  orderId: string;
+  secret?: string;
+  /** The link's path (with no query), to open it on the box office's local address. */
+  path: string;
+}
+
+/** The short pay link in a reply, e.g. `https://tickets.example.test/p/BX-7K2Q/<secret>`, and its order id and secret. */
+export function payLinkIn(text: string, kind: 'BX' | 'UP' = 'BX'): PayLink | undefined {
   const escaped = TEST_PUBLIC_BASE_URL.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const match = new RegExp(`${escaped}/p/(BX-[A-Z0-9]{4,6})\\b`).exec(text);
-  return match ? { url: match[0], orderId: match[1]! } : undefined;
+  const match = new RegExp(`${escaped}(/p/(${kind}-[A-Z0-9]{4,6})\\b(?:/([A-Za-z0-9_-]+))?)`).exec(text);
+  return match ? { url: match[0], path: match[1]!, orderId: match[2]!, ...(match[3] ? { secret: match[3] } : {}) } : undefined;
+}
+
+/** The path of the pay link an order's customer was sent, from the order as staff see it (with its secret). */
+export function payLinkPath(order: Pick<Order, 'id' | 'linkSecret'>): string {
+  return `/p/${order.id}/${order.linkSecret}`;
 }
 
 // ---- Staff API --------------------------------------------------------------------

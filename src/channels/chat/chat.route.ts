@@ -3,9 +3,10 @@ import { ActivityTypes, CloudAdapter, ConfigurationBotFrameworkAuthentication, t
 import type { Logger } from 'pino';
 import type { BoxOfficeBot } from '../../bot/box-office.bot.js';
 import { customerOf } from '../../bot/customer.js';
+import { rememberClientAddress } from '../../bot/client-address.js';
 import type { Config } from '../../config.js';
 import { HttpError } from '../../http/errors.js';
-import { refuseUnsigned, type IpShield } from '../../http/ip-shield.js';
+import { addressKey, refuseUnsigned, type IpShield } from '../../http/ip-shield.js';
 import { overLimitReplies, type SenderLimit } from '../sender-limit.js';
 import { CHAT_PATH } from '../../http/paths.js';
 
@@ -37,6 +38,11 @@ export interface ChatRouteDeps {
   senders: SenderLimit;
   /** Counts requests whose Bot Framework token fails, per IP: past its limit they get 429. */
   badSignatures?: IpShield;
+  /**
+   * No MicrosoftAppId: any client may write under any fresh user id, so the
+   * client's address goes with the turn, for the per-address hold budget.
+   */
+  anonymous?: boolean;
 }
 
 /** `POST /api/messages`: Web Chat, Teams, the Emulator. CloudAdapter checks the caller's token. */
@@ -46,7 +52,7 @@ export function chatRoutes(deps: ChatRouteDeps): Router {
     // CloudAdapter throws a bare Error, outside its own error handling, on a body without a type.
     if (!hasActivityType(req.body)) throw new HttpError(400, NOT_AN_ACTIVITY, 'malformed_activity');
     const answer = new AdapterAnswer(res);
-    await deps.adapter.process(req, answer, (context) => turn(deps, context));
+    await deps.adapter.process(req, answer, (context) => turn(deps, context, req.ip));
     if (answer.error) refuse(deps, req, res, answer.error);
   });
   return router;
@@ -57,7 +63,8 @@ export function chatRoutes(deps: ChatRouteDeps): Router {
  * user id it counts is the one the channel vouches for. Only messages count:
  * typing indicators and conversation updates are the client's, not the user's.
  */
-async function turn(deps: ChatRouteDeps, context: TurnContext): Promise<void> {
+async function turn(deps: ChatRouteDeps, context: TurnContext, ip: string | undefined): Promise<void> {
+  if (deps.anonymous) rememberClientAddress(context, addressKey(ip));
   if (context.activity.type === ActivityTypes.Message) {
     const { channel, address } = customerOf(context);
     const replies = overLimitReplies(await deps.senders.count(channel, address));

@@ -5,6 +5,7 @@ import type { DeliveryStore, SentNotice } from '../../notifications/delivery.sto
 import type { CustomerNotice } from '../../notifications/customer-notice.js';
 import type { Order, OrderState } from '../../orders/order.js';
 import type { OrderStore } from '../../orders/order.store.js';
+import type { StaffAttention } from '../../orders/staff-attention.store.js';
 import { TWILIO_UNSUBSCRIBED } from './opt-out.sender.js';
 import type { SmsOptOutStore } from './opt-out.store.js';
 
@@ -35,15 +36,14 @@ const NOT_DELIVERED = new Set(['undelivered', 'failed']);
 const RESEND_WHILE: Partial<Record<CustomerNotice, OrderState>> = { tickets: 'fulfilled' };
 const MAX_RESENDS = 1;
 
-/** Timeline causes that ask staff to act start with this (look for it in GET /staff/orders/:id). */
-export const STAFF_ATTENTION = 'staff-attention';
-
 export interface DeliveryStatusDeps {
   orders: OrderStore;
   deliveries: Pick<DeliveryStore, 'lookup'>;
   /** The SMS queue, for the one resend. */
   smsOutbox: SmsOutbox;
   optOuts: Pick<SmsOptOutStore, 'optOut'>;
+  /** Where a message that did not arrive, twice, is flagged for staff. */
+  attention: Pick<StaffAttention, 'flag'>;
   log: Logger;
 }
 
@@ -90,10 +90,12 @@ export class DeliveryStatusService {
 
   private async flag(sent: SentNotice, update: DeliveryUpdate): Promise<DeliveryOutcome> {
     const code = update.errorCode ? `, last error ${update.errorCode}` : '';
-    await this.deps.orders.note(
+    await this.deps.attention.flag(
       sent.orderId,
-      `${STAFF_ATTENTION}:${sent.notice}-undelivered`,
-      `Needs staff: the ${sent.notice} SMS did not arrive, twice (${update.status}${code}). Reach the customer another way.`,
+      'notice_undelivered',
+      sent.notice,
+      `the ${sent.notice} SMS did not arrive, twice (${update.status}${code}). Reach the customer another way, or send it again when the number works.`,
+      `resend-${sent.resend}`,
     );
     this.deps.log.warn({ component: 'sms', orderId: sent.orderId, notice: sent.notice, messageId: update.messageId, errorCode: update.errorCode }, 'SMS not delivered after a resend: flagged for staff');
     return 'flagged';

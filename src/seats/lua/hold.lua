@@ -9,6 +9,8 @@
     KEYS[3] expiring  zset holdId -> expiresAt, held allocations only
     KEYS[4] holders   zset (scores 0) '<customerKey>\0<holdId>', held allocations only
     KEYS[5] seats     hash <sectionId> -> seat map, <sectionId>#layout -> its layout
+    KEYS[6] origins   zset (scores 0) '<originKey>\0<holdId>' of holds made with an origin
+    KEYS[7] unpaid    hash holdId -> places, this section's holds by customers who never paid
 
     ARGV[1] holdId
     ARGV[2] eventId
@@ -18,44 +20,81 @@
     ARGV[6] now, epoch ms
     ARGV[7] customerKey
     ARGV[8] open holds one customer may have
-    ARGV[9] GA capacity, or 0 for a seated section
-    ARGV[10] seated only: the catalog layout, rows best first, 'A:20|B:20|…'.
+    ARGV[9] originKey: where the request came from, when nothing else tells
+            clients apart (an anonymous chat endpoint); '' for none
+    ARGV[10] open holds one origin may have in the event
+    ARGV[11] places of this section that customers who never paid may hold
+             together; 0 when this hold is not one of theirs (or no share applies)
+    ARGV[12] GA capacity, or 0 for a seated section
+    ARGV[13] seated only: the catalog layout, rows best first, 'A:20|B:20|…'.
              The catalog is the source of truth: the seat map is created from
              it on the first hold, and refitted when the catalog changes.
-    ARGV[11] seated only: the length of a seat map with exactly that layout.
+    ARGV[14] seated only: the length of a seat map with exactly that layout.
 
   Output:
     {'ok', '0', <allocation as field, value pairs>}
     {'err', reason, available, largestBlock}
-      reason: hold_exists | too_many_holds | not_enough_seats | no_adjacent_block
+      reason: hold_exists | too_many_holds | origin_holds | unpaid_share |
+              not_enough_seats | no_adjacent_block
 
   Concurrency: Redis runs one script at a time, so between this script reading
   a seat as '.' and writing it as 'H' no other hold, sell or release can run.
-  The hold id and the customer's open holds are checked in the same step, so
-  two racing holds with one id (or one customer at the cap) cannot both pass.
+  The hold id, the customer's and the origin's open holds and the unpaid
+  share are checked in the same step, so two racing holds with one id (or
+  one customer, one origin or the share at its cap) cannot both pass.
+
+  Sell, release and swap never touch the origins and unpaid keys: each hold
+  is counted there only while it is still in the expiry index (held), and a
+  member found no longer held is dropped as it is counted. So those scripts
+  stay as they are, and the keys never count a hold that has ended.
 ]]
 
 local allocKey, countsKey, expiringKey, holdersKey, seatsKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local originsKey, unpaidKey = KEYS[6], KEYS[7]
 local holdId, eventId, sectionId = ARGV[1], ARGV[2], ARGV[3]
 local quantity = tonumber(ARGV[4])
 local now = tonumber(ARGV[6])
 local customerKey = ARGV[7]
 local maxOpenHolds = tonumber(ARGV[8])
-local capacity = tonumber(ARGV[9])
-local layout = ARGV[10]
-local mapLength = tonumber(ARGV[11])
+local originKey = ARGV[9]
+local maxOriginHolds = tonumber(ARGV[10])
+local unpaidShare = tonumber(ARGV[11])
+local capacity = tonumber(ARGV[12])
+local layout = ARGV[13]
+local mapLength = tonumber(ARGV[14])
 local layoutField = sectionId .. '#layout'
 
--- The customer's held allocations in this event that have not expired yet.
-local function openHolds()
-  local members = redis.call('ZRANGEBYLEX', holdersKey,
-    '[' .. customerKey .. HOLDER_SEPARATOR, '(' .. customerKey .. '\1')
+-- The owner's held allocations in this event that have not expired yet,
+-- among the '<owner>\0<holdId>' members of setKey. With `prune`, members
+-- whose hold is no longer held (sold, released, swapped) are dropped.
+local function openHolds(setKey, owner, prune)
+  local members = redis.call('ZRANGEBYLEX', setKey, '[' .. owner .. HOLDER_SEPARATOR, '(' .. owner .. '\1')
   local open = 0
   for _, member in ipairs(members) do
-    local expiresAt = redis.call('ZSCORE', expiringKey, string.sub(member, #customerKey + 2))
-    if expiresAt and tonumber(expiresAt) > now then open = open + 1 end
+    local expiresAt = redis.call('ZSCORE', expiringKey, string.sub(member, #owner + 2))
+    if expiresAt and tonumber(expiresAt) > now then
+      open = open + 1
+    elseif prune and not expiresAt then
+      redis.call('ZREM', setKey, member)
+    end
   end
   return open
+end
+
+-- Places of this section held by customers who never paid, dropping holds
+-- that ended. Held counts whatever the hold's end: until it is released on
+-- evidence, its places are out of sale.
+local function unpaidHeld()
+  local flat = redis.call('HGETALL', unpaidKey)
+  local held = 0
+  for i = 1, #flat, 2 do
+    if redis.call('ZSCORE', expiringKey, flat[i]) then
+      held = held + tonumber(flat[i + 1])
+    else
+      redis.call('HDEL', unpaidKey, flat[i])
+    end
+  end
+  return held
 end
 
 local function gaAvailable()
@@ -183,7 +222,9 @@ if not quantity or quantity < 1 or quantity ~= math.floor(quantity) then
   return redis.error_reply('ERR hold quantity must be a positive integer')
 end
 if redis.call('EXISTS', allocKey) == 1 then return refuse('hold_exists') end
-if openHolds() >= maxOpenHolds then return refuse('too_many_holds') end
+if openHolds(holdersKey, customerKey, false) >= maxOpenHolds then return refuse('too_many_holds') end
+if originKey ~= '' and openHolds(originsKey, originKey, true) >= maxOriginHolds then return refuse('origin_holds') end
+if unpaidShare > 0 and unpaidHeld() + quantity > unpaidShare then return refuse('unpaid_share') end
 
 local seats = ''
 if capacity > 0 then
@@ -206,5 +247,7 @@ updateAlloc(allocKey, alloc, {
 })
 redis.call('ZADD', expiringKey, ARGV[5], holdId)
 redis.call('ZADD', holdersKey, 0, customerKey .. HOLDER_SEPARATOR .. holdId)
+if originKey ~= '' then redis.call('ZADD', originsKey, 0, originKey .. HOLDER_SEPARATOR .. holdId) end
+if unpaidShare > 0 then redis.call('HSET', unpaidKey, holdId, quantity) end
 addCount(countsKey, sectionId, 'held', quantity)
 return okReply(alloc, '0')
