@@ -94,9 +94,13 @@ export class BuyTicketsDialog extends InterruptibleDialog {
 
   private async answerStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const draft: PurchaseDraft = { ...(step.options as PurchaseDraft), greet: false, notice: undefined };
-    const answer = await this.answerToQuestion(draft, step.context.activity.text ?? '');
+    const text = step.context.activity.text ?? '';
+    const current = draft.eventId ? this.deps.catalog.event(draft.eventId) : undefined;
+    // Read once, against the event being bought; both a question and an answer come from this reading.
+    const said = recognize(text, this.deps.finder, this.now(), { event: current });
+    const answer = await this.answerToQuestion(draft, said, current);
     if (answer) return step.replaceDialog(WATERFALL, { ...draft, notice: answer });
-    if (this.absorb(draft, step.context.activity.text ?? '', isSms(step.context))) {
+    if (this.absorb(draft, said, text, isSms(step.context))) {
       draft.misses = 0;
     } else {
       draft.misses = (draft.misses ?? 0) + 1;
@@ -110,9 +114,7 @@ export class BuyTicketsDialog extends InterruptibleDialog {
   }
 
   /** A question in the middle of a purchase ("how much are those?"): its answer, said before the same question again. */
-  private async answerToQuestion(draft: PurchaseDraft, text: string): Promise<string | undefined> {
-    const current = draft.eventId ? this.deps.catalog.event(draft.eventId) : undefined;
-    const said = recognize(text, this.deps.finder, this.now(), { event: current });
+  private async answerToQuestion(draft: PurchaseDraft, said: Recognized, current: CatalogEvent | undefined): Promise<string | undefined> {
     if (!said.questions) return undefined;
     const events = said.event ? [said.event] : said.candidates ?? (current ? [current] : this.candidatesOf(draft));
     const section = said.section ?? (current && draft.sectionId ? this.deps.catalog.section(current.id, draft.sectionId) : undefined);
@@ -272,9 +274,7 @@ export class BuyTicketsDialog extends InterruptibleDialog {
    * numbered or button answer picks from what was offered; otherwise the
    * message is read as free text, so any step accepts any detail.
    */
-  private absorb(draft: PurchaseDraft, text: string, numbered: boolean): boolean {
-    const current = draft.eventId ? this.deps.catalog.event(draft.eventId) : undefined;
-    const said = recognize(text, this.deps.finder, this.now(), { event: current });
+  private absorb(draft: PurchaseDraft, said: Recognized, text: string, numbered: boolean): boolean {
     // Options are numbered only on SMS; chat shows buttons, which send their title.
     const position = numbered ? said.bareNumber : undefined;
     const picked = draft.asking && draft.asking !== 'quantity' ? pickChoice(text, position, draft.offered) : undefined;

@@ -8,6 +8,7 @@ import type { EventCatalog } from '../src/catalog/event-catalog.js';
 import { normalize } from '../src/catalog/text.normalizer.js';
 import type { Order } from '../src/orders/order.js';
 import type { PurchaseDraft } from './buy-tickets.dialog.js';
+import { cardinal } from './number-words.js';
 import { performancesFitting } from './performances.js';
 import { recognize, type EventLookup, type Recognized } from './message.recognizer.js';
 
@@ -19,7 +20,6 @@ const COUNT_WORD = '(\\d{1,2}|one|two|three|four|five|a couple|another)';
 /** "add one more", "2 more", "another one", "one less", "minus one". */
 const MORE = new RegExp(`\\b(?:add(?: on)?|plus) ${COUNT_WORD}(?: more)?\\b|\\b${COUNT_WORD} more\\b|\\banother (?:one|ticket|person|seat)\\b`);
 const FEWER = new RegExp(`\\b${COUNT_WORD} (?:less|fewer)\\b|\\b(?:minus|drop|remove|take off) ${COUNT_WORD}\\b`);
-const COUNTS: Readonly<Record<string, number>> = { one: 1, two: 2, three: 3, four: 4, five: 5, 'a couple': 2, another: 1 };
 
 export interface ChangeContext {
   catalog: EventCatalog;
@@ -79,6 +79,7 @@ function relativeChange(normalized: string): { said: string; delta: number } | u
   return undefined;
 }
 
+/** "another" is one more. */
 function countOf(word: string): number {
-  return /^\d+$/.test(word) ? Number(word) : (COUNTS[word] ?? 1);
+  return cardinal(word) ?? 1;
 }

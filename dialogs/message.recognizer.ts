@@ -10,6 +10,7 @@ import { MAX_MESSAGE_CHARS, normalize } from '../src/catalog/text.normalizer.js'
 import { parseOrderId } from '../src/orders/order-id.js';
 import { editDistance, HINT_WEIGHT, normalizeWords } from '../src/catalog/phrase-index.js';
 import { COMMON_WORDS } from '../src/catalog/common-words.js';
+import { numberOf } from './number-words.js';
 import { partyFromPeople } from './party-size.js';
 
 /** What a customer's message is about, as far as one message can tell. */
@@ -168,12 +169,6 @@ const BEST = /\b(?:best|closest|front rows?|(?:1st|first) rows?|(?:good|great|ni
 // ---------------------------------------------------------------------------
 // Numbers
 
-const NUMBER_WORDS: Readonly<Record<string, number>> = {
-  one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12,
-  a: 1, an: 1, couple: 2, pair: 2,
-  first: 1, '1st': 1, second: 2, '2nd': 2, third: 3, '3rd': 3, fourth: 4, '4th': 4, fifth: 5, '5th': 5,
-  sixth: 6, '6th': 6, seventh: 7, '7th': 7, eighth: 8, '8th': 8, ninth: 9, '9th': 9, tenth: 10, '10th': 10,
-};
 const CARDINAL_WORDS = 'one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve';
 const ORDINAL_WORDS = 'first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|sixth|6th|seventh|7th|eighth|8th|ninth|9th|tenth|10th';
 
@@ -411,8 +406,8 @@ function notOnSaleIn(normalized: string, matches: EventMatches, lookup: EventLoo
     const matched = best.matched;
     // A part of the name was typed: is the word beside it the rest of the name, misspelt, or another name?
     const rest = normalizeWords(best.phrase).filter((token) => !matched.split(' ').includes(token));
-    const beside = wordsBeside(words, matched).filter((word) => unknown.includes(word));
-    for (const word of beside) {
+    const word = wordsBeside(words, matched).find((beside) => unknown.includes(beside));
+    if (word !== undefined) {
       const near = rest.some((token) => editDistance(word, token, DID_YOU_MEAN_EDITS) < DID_YOU_MEAN_EDITS);
       return near ? { didYouMean: best.event } : { notOnSale: `${matched} ${word}` };
     }
@@ -440,17 +435,17 @@ const TIE = 1e-6;
 
 function bareNumberIn(core: string): number | undefined {
   const token = BARE_NUMBER.exec(core)?.[1];
-  return token === undefined ? undefined : toNumber(token);
+  return token === undefined ? undefined : numberOf(token);
 }
 
 /** Party size; `rest` is the message without its price, for the loosest readings. */
 function quantityIn(normalized: string, rest: string, event: CatalogEvent | undefined, section: Section | undefined, when: When | undefined): number | undefined {
   const corrected = [...normalized.matchAll(SELF_CORRECTION)].at(-1)?.[1];
-  if (corrected !== undefined && !isSectionNumber(section, corrected)) return positive(toNumber(corrected));
+  if (corrected !== undefined && !isSectionNumber(section, corrected)) return positive(numberOf(corrected));
   const mixed = MIXED_PARTY.exec(normalized);
-  if (mixed) return (toNumber(mixed[1]) ?? 0) + (toNumber(mixed[2]) ?? 0);
+  if (mixed) return (numberOf(mixed[1]) ?? 0) + (numberOf(mixed[2]) ?? 0);
   for (const pattern of TICKET_COUNTS) {
-    const value = positive(toNumber(pattern.exec(normalized)?.[1]));
+    const value = positive(numberOf(pattern.exec(normalized)?.[1]));
     if (value !== undefined) return value;
   }
   const people = partyFromPeople(normalized);
@@ -458,7 +453,7 @@ function quantityIn(normalized: string, rest: string, event: CatalogEvent | unde
   const soundsLike = SOUNDS_LIKE_COUNT.exec(normalized)?.[1];
   if (soundsLike) return soundsLike === 'for' ? 4 : 2;
   for (const pattern of QUANTITY_PATTERNS) {
-    const value = positive(toNumber(pattern.exec(normalized)?.[1]));
+    const value = positive(numberOf(pattern.exec(normalized)?.[1]));
     if (value !== undefined) return value;
   }
   if (ONE_TICKET.test(normalized)) return 1;
@@ -473,7 +468,7 @@ function looseCount(rest: string, section: Section | undefined, when: When | und
     const token = match[1]!;
     // "the lakers one", "the 8pm one": "one" picks, it does not count.
     if (token === 'one' || isSectionNumber(section, token)) continue;
-    const value = toNumber(token);
+    const value = numberOf(token);
     if (value === undefined || value <= 0) continue;
     if (when?.daysOfMonth.includes(value) && BEFORE_A_DAY.test(rest.slice(0, match.index))) continue;
     values.add(value);
@@ -508,13 +503,6 @@ function priceCapIn(normalized: string): { cents: number; start: number; end: nu
   return { cents, start: match.index, end: match.index + said.length, total: TOTAL_PRICE.test(normalized) };
 }
 
-const DIGITS = /^\d+$/;
-
-function toNumber(token: string | undefined): number | undefined {
-  if (token === undefined) return undefined;
-  if (DIGITS.test(token)) return Number(token);
-  return NUMBER_WORDS[token];
-}
 
 /** Drops undefined fields, so results compare cleanly and spread without noise. */
 function prune<T extends object>(result: T): T {

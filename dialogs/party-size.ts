@@ -5,6 +5,8 @@
 // text.normalizer.ts) and returns undefined whenever the list cannot be
 // counted for sure ("me and the kids"), so the customer is asked instead.
 
+import { cardinal } from './number-words.js';
+
 /** People who are one head each: "my wife", "her husband", "his best friend", "him". */
 const ONE_PERSON = new Set(
   (
@@ -32,18 +34,13 @@ const ADJECTIVES = new Set('little big older younger best oldest youngest elder 
 const JOINERS = new Set([...'and n plus with also my our his her their the a like maybe about around probably um'.split(' '), ...ADJECTIVES]);
 const SELF = new Set(['me', 'myself', 'i', 'moi']);
 
-const NUMBER_WORDS: Readonly<Record<string, number>> = {
-  one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12,
-  a: 1, an: 1, couple: 2, pair: 2,
-};
-
 /** Whole phrases that say the party size outright. */
 const PHRASES: ReadonlyArray<readonly [RegExp, number | ((match: RegExpExecArray) => number | undefined)]> = [
   [/\b(?:going |just |only |by )?(?:solo|alone|by myself|on my own|just me|only me|a single|single ticket|just one|only one|just 1|only 1)\b/, 1],
   [/\bhalf (?:a )?dozen\b/, 6],
   [/\ba dozen\b|\b(?<!half )dozen\b/, 12],
-  [/\b(?:just |only )?(?:us|we) (two|2|three|3|four|4|five|5|six|6)\b/, (m) => toNumber(m[1])],
-  [/\b(?:the|all) (two|2|three|3|four|4|five|5|six|6|seven|7|eight|8) of us\b/, (m) => toNumber(m[1])],
+  [/\b(?:just |only )?(?:us|we) (two|2|three|3|four|4|five|5|six|6)\b/, (m) => cardinal(m[1])],
+  [/\b(?:the|all) (two|2|three|3|four|4|five|5|six|6|seven|7|eight|8) of us\b/, (m) => cardinal(m[1])],
   [/\b(?:both of us|(?:the )?two of us|my (?:wife|husband|partner|gf|bf|girlfriend|boyfriend|date) and (?:i|me)|a date night)\b/, 2],
 ];
 
@@ -61,7 +58,7 @@ export function partyFromPeople(normalized: string): number | undefined {
     if (match) return typeof value === 'number' ? value : value(match);
   }
   const couples = COUPLES.exec(normalized);
-  if (couples) return 2 * (couples[1] === 'a couple of' ? 2 : (toNumber(couples[1]) ?? 0));
+  if (couples) return 2 * (cardinal(couples[1]!.replace(/ of$/, '')) ?? 0);
   return longestList(normalized.split(/[^a-z0-9]+/).filter(Boolean));
 }
 
@@ -91,7 +88,7 @@ function longestList(words: string[]): number | undefined {
 
 /** A lone "6 ladies" counts too, but only with its number said. */
 function hasNumber(words: string[], person: Person): boolean {
-  return person.from < person.at && toNumber(words[person.from]) !== undefined;
+  return person.from < person.at && cardinal(words[person.from]) !== undefined;
 }
 
 function mentions(words: string[]): Person[] {
@@ -119,20 +116,14 @@ function mentions(words: string[]): Person[] {
 
 /** "her parents", "her little sister": "her" owns the next person rather than being one. */
 function isPossessive(next: string | undefined): boolean {
-  return next !== undefined && (ONE_PERSON.has(next) || PAIRS.has(next) || MANY_PEOPLE.has(next) || ADJECTIVES.has(next) || toNumber(next) !== undefined);
+  return next !== undefined && (ONE_PERSON.has(next) || PAIRS.has(next) || MANY_PEOPLE.has(next) || ADJECTIVES.has(next) || cardinal(next) !== undefined);
 }
 
 /** The number of "our 3 kids", "my two little brothers": up to two words back. */
 function numberBefore(words: string[], at: number): { value: number; at: number } | undefined {
   for (let back = 1; back <= 2; back++) {
-    const value = toNumber(words[at - back]);
+    const value = cardinal(words[at - back]);
     if (value !== undefined && words[at - back] !== 'a' && words[at - back] !== 'an') return { value, at: at - back };
   }
   return undefined;
-}
-
-function toNumber(word: string | undefined): number | undefined {
-  if (word === undefined) return undefined;
-  if (/^\d{1,2}$/.test(word)) return Number(word);
-  return NUMBER_WORDS[word];
 }

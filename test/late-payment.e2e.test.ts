@@ -10,7 +10,7 @@ import { eventually, startBoxOffice, TEST_STRIPE, type BoxOffice } from './suppo
 import { allCounts, jobEnd, newPhone, smsTo, staffOrder, textBoxOffice } from './support/sms.client.js';
 import { holdSeats } from './support/sms-orders.js';
 import { attentionFor } from './support/staff-attention.js';
-import type { FakeCheckoutSession } from './support/stripe-api.server.js';
+import { createSessionAtStripe, type FakeCheckoutSession } from './support/stripe-api.server.js';
 import { postStripeEvent, sessionEvent, stripeEvent } from './support/stripe-events.js';
 
 let office: BoxOffice;
@@ -130,25 +130,15 @@ describe('a payment on an order that has ended', () => {
   });
 });
 
-/** Creates a Checkout Session on the Stripe server directly, carrying our order's ids, as a tampered or stray integration might. */
-async function createSessionAtStripe(orderId: string, amount: number, currency: string): Promise<string> {
-  const response = await fetch(`${office.stripe!.url}/v1/checkout/sessions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${TEST_STRIPE.secretKey}`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      mode: 'payment',
-      'line_items[0][quantity]': '1',
-      'line_items[0][price_data][currency]': currency,
-      'line_items[0][price_data][unit_amount]': String(amount),
-      'line_items[0][price_data][product_data][name]': 'Something else',
-      success_url: 'https://elsewhere.example.test/ok',
-      client_reference_id: orderId,
-      'metadata[reference]': orderId,
-      'metadata[kind]': 'tickets',
-    }).toString(),
+/** A Checkout Session made at Stripe directly, carrying our order's ids, as a tampered or stray integration might. */
+function createSessionAtStripeFor(orderId: string, amount: number, currency: string): Promise<string> {
+  return createSessionAtStripe(office.stripe!.url, TEST_STRIPE.secretKey, {
+    'line_items[0][price_data][currency]': currency,
+    'line_items[0][price_data][unit_amount]': String(amount),
+    client_reference_id: orderId,
+    'metadata[reference]': orderId,
+    'metadata[kind]': 'tickets',
   });
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { id: string }).id;
 }
 
 describe('what was paid', () => {
@@ -176,7 +166,7 @@ describe('what was paid', () => {
     const orderId = await holdSeats(office, phone);
     const order = await staffOrder(office, orderId);
 
-    await expectRefused(phone, orderId, await createSessionAtStripe(orderId, order.amount, order.currency));
+    await expectRefused(phone, orderId, await createSessionAtStripeFor(orderId, order.amount, order.currency));
   });
 
   it.each<[string, Partial<FakeCheckoutSession>]>([

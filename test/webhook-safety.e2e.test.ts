@@ -22,6 +22,7 @@ import {
   twilioSignature,
 } from './support/sms.client.js';
 import { postStripeEvent, sessionEvent, stripeEvent } from './support/stripe-events.js';
+import { createSessionAtStripe } from './support/stripe-api.server.js';
 
 let office: BoxOffice;
 
@@ -367,25 +368,6 @@ describe('Stripe has the last word on a session', () => {
   });
 });
 
-/** Creates a Checkout Session on the Stripe server directly, as another integration on the account might. */
-async function createSessionAtStripe(fields: Record<string, string>): Promise<string> {
-  const response = await fetch(`${office.stripe!.url}/v1/checkout/sessions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${TEST_STRIPE.secretKey}`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      mode: 'payment',
-      'line_items[0][quantity]': '1',
-      'line_items[0][price_data][currency]': 'usd',
-      'line_items[0][price_data][unit_amount]': '100',
-      'line_items[0][price_data][product_data][name]': 'Something else',
-      success_url: 'https://elsewhere.example.test/ok',
-      ...fields,
-    }).toString(),
-  });
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { id: string }).id;
-}
-
 describe('events that are not for one of our orders', () => {
   it('acknowledges an event for an unknown session, then fails the job without retrying and moves nothing', async () => {
     const before = await allCounts(office);
@@ -409,7 +391,7 @@ describe('events that are not for one of our orders', () => {
   it('does not trust our ids in an event body when the session at Stripe does not carry them', async () => {
     const { orderId, sessionId: ourSession } = await holdSeats(newPhone());
     // A session someone else created on the account, paid, with none of our metadata.
-    const foreign = await createSessionAtStripe({});
+    const foreign = await createSessionAtStripe(office.stripe!.url, TEST_STRIPE.secretKey);
     office.stripe!.markPaid(foreign);
     const before = await allCounts(office);
 
@@ -430,7 +412,7 @@ describe('events that are not for one of our orders', () => {
   });
 
   it('moves nothing for a paid session that names an order we never issued', async () => {
-    const sessionId = await createSessionAtStripe({ client_reference_id: 'BX-ZZZZ', 'metadata[reference]': 'BX-ZZZZ', 'metadata[kind]': 'tickets' });
+    const sessionId = await createSessionAtStripe(office.stripe!.url, TEST_STRIPE.secretKey, { client_reference_id: 'BX-ZZZZ', 'metadata[reference]': 'BX-ZZZZ', 'metadata[kind]': 'tickets' });
     office.stripe!.markPaid(sessionId);
     const before = await allCounts(office);
 

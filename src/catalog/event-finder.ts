@@ -98,15 +98,8 @@ class SectionIndex {
     return [...found.values()].sort((a, b) => b.score - a.score || this.order.get(a.section)! - this.order.get(b.section)!);
   }
 
-  knows(word: string): boolean {
-    return this.phrases.knows(word);
-  }
-
   private addSection(section: Section): void {
-    if (!isNumber(section.id)) this.phrases.add(section, section.id, 'id');
-    this.phrases.add(section, section.name, 'name');
-    for (const alias of section.aliases ?? []) this.phrases.add(section, alias, 'alias');
-    if (!isSeated(section)) for (const alias of GA_WORDS) this.phrases.add(section, alias, 'alias');
+    addSectionWords(this.phrases, section);
     // "Section 101" is 101 whether its id is "101" or "lower-101".
     const numbers = [section.id, ...normalizeWords(section.name)].filter(isNumber);
     for (const number of numbers) if (!this.byNumber.has(trimZeros(number))) this.byNumber.set(trimZeros(number), section);
@@ -162,6 +155,14 @@ const KIND_WORDS: Readonly<Record<string, readonly string[]>> = {
   illusionists: ['magic', 'magician', 'magicians'],
 };
 
+/** A section's id, name and aliases (and the words every standing section answers to) into `phrases`. */
+function addSectionWords(phrases: PhraseIndex<Section>, section: Section): void {
+  if (!isNumber(section.id)) phrases.add(section, section.id, 'id');
+  phrases.add(section, section.name, 'name');
+  for (const alias of section.aliases ?? []) phrases.add(section, alias, 'alias');
+  if (!isSeated(section)) for (const alias of GA_WORDS) phrases.add(section, alias, 'alias');
+}
+
 const trimZeros = (number: string): string => number.replace(/^0+(?=\d)/, '');
 
 /**
@@ -172,6 +173,8 @@ export class EventFinder {
   private readonly events = new PhraseIndex<CatalogEvent>(STOP_WORDS);
   private readonly startsAt = new Map<CatalogEvent, number>();
   private readonly sectionIndexes = new Map<string, SectionIndex>();
+  /** Every event's section names and aliases in one index, for telling known words from unknown ones. */
+  private readonly sectionVocabulary = new PhraseIndex<Section>(SECTION_STOP_WORDS);
 
   constructor(catalog: EventCatalog) {
     for (const event of catalog.events()) {
@@ -181,6 +184,7 @@ export class EventFinder {
       for (const hint of hintsOf(event)) this.events.add(event, hint, 'hint');
       this.startsAt.set(event, Date.parse(event.startsAt));
       this.sectionIndexes.set(event.id, new SectionIndex(event));
+      for (const section of event.sections) addSectionWords(this.sectionVocabulary, section);
     }
   }
 
@@ -212,7 +216,7 @@ export class EventFinder {
         !SECTION_STOP_WORDS.has(word) &&
         !common.has(word) &&
         !this.events.knows(word) &&
-        ![...this.sectionIndexes.values()].some((index) => index.knows(word)),
+        !this.sectionVocabulary.knows(word),
     );
   }
 

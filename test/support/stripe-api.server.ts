@@ -614,3 +614,26 @@ function nowSeconds(): number {
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/**
+ * Creates a Checkout Session on the server directly, as another integration
+ * on the account (or a tampered one) might; `fields` override or add form
+ * fields (its ids, amount, currency). Returns the session id.
+ */
+export async function createSessionAtStripe(stripeUrl: string, secretKey: string, fields: Record<string, string> = {}): Promise<string> {
+  const response = await fetch(`${stripeUrl}/v1/checkout/sessions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${secretKey}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      mode: 'payment',
+      'line_items[0][quantity]': '1',
+      'line_items[0][price_data][currency]': 'usd',
+      'line_items[0][price_data][unit_amount]': '100',
+      'line_items[0][price_data][product_data][name]': 'Something else',
+      success_url: 'https://elsewhere.example.test/ok',
+      ...fields,
+    }).toString(),
+  });
+  if (response.status !== 200) throw new Error(`the Stripe server refused the session: ${response.status}`);
+  return ((await response.json()) as { id: string }).id;
+}
