@@ -11,7 +11,8 @@ import type { DialogDeps } from './dialog.deps.js';
 import { InterruptibleDialog } from './interruptible.dialog.js';
 import { recognize, type Recognized } from './message.recognizer.js';
 import { performancesFitting } from './performances.js';
-import { eventTitle, replies, sectionTitle } from './replies.js';
+import { say, type Replies } from './replies.js';
+import { languageOf, messageText } from './language.js';
 
 export const BUY_TICKETS_DIALOG = 'buy-tickets';
 const WATERFALL = 'buy-tickets.questions';
@@ -94,31 +95,31 @@ export class BuyTicketsDialog extends InterruptibleDialog {
 
   private async answerStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const draft: PurchaseDraft = { ...(step.options as PurchaseDraft), greet: false, notice: undefined };
-    const text = step.context.activity.text ?? '';
+    const text = messageText(step.context);
     const current = draft.eventId ? this.deps.catalog.event(draft.eventId) : undefined;
     // Read once, against the event being bought; both a question and an answer come from this reading.
     const said = recognize(text, this.deps.finder, this.now(), { event: current });
-    const answer = await this.answerToQuestion(draft, said, current);
+    const answer = await this.answerToQuestion(draft, said, current, say(step.context));
     if (answer) return step.replaceDialog(WATERFALL, { ...draft, notice: answer });
-    if (this.absorb(draft, said, text, isSms(step.context))) {
+    if (this.absorb(draft, said, text, step.context.activity.text ?? '', isSms(step.context))) {
       draft.misses = 0;
     } else {
       draft.misses = (draft.misses ?? 0) + 1;
       if (draft.misses >= MAX_MISSES) {
-        await step.context.sendActivity(replies.help(step.context));
+        await step.context.sendActivity(say(step.context).help(step.context));
         return step.endDialog({});
       }
-      draft.notice = replies.notUnderstood;
+      draft.notice = say(step.context).notUnderstood;
     }
     return step.replaceDialog(WATERFALL, draft);
   }
 
   /** A question in the middle of a purchase ("how much are those?"): its answer, said before the same question again. */
-  private async answerToQuestion(draft: PurchaseDraft, said: Recognized, current: CatalogEvent | undefined): Promise<string | undefined> {
+  private async answerToQuestion(draft: PurchaseDraft, said: Recognized, current: CatalogEvent | undefined, replies: Replies): Promise<string | undefined> {
     if (!said.questions) return undefined;
     const events = said.event ? [said.event] : said.candidates ?? (current ? [current] : this.candidatesOf(draft));
     const section = said.section ?? (current && draft.sectionId ? this.deps.catalog.section(current.id, draft.sectionId) : undefined);
-    return answerTo({ questions: said.questions, events, section }, this.deps.seats);
+    return answerTo({ questions: said.questions, events, section }, this.deps.seats, replies);
   }
 
   /** Which event? The ones the customer's words fit, or a short list of upcoming ones. */
@@ -127,22 +128,22 @@ export class BuyTicketsDialog extends InterruptibleDialog {
     const candidates = doubt ? [doubt] : this.candidatesOf(draft);
     const events = candidates.length > 0 ? candidates : this.deps.catalog.upcoming(this.now()).slice(0, EVENTS_LISTED);
     if (events.length === 0) {
-      await step.context.sendActivity(replies.noEvents);
+      await step.context.sendActivity(say(step.context).noEvents);
       return step.endDialog({});
     }
     const question = doubt
-      ? replies.didYouMean(doubt)
+      ? say(step.context).didYouMean(doubt)
       : draft.notOnSale !== undefined
-        ? replies.notOnSale(draft.notOnSale)
+        ? say(step.context).notOnSale(draft.notOnSale)
         : candidates.length === 0
           ? draft.greet
-            ? replies.welcome
-            : replies.whichEvent
+            ? say(step.context).welcome
+            : say(step.context).whichEvent
           : draft.notThen
-            ? replies.notThen(candidates)
-            : replies.whichOfThese(candidates);
+            ? say(step.context).notThen(candidates)
+            : say(step.context).whichOfThese(candidates);
     draft.asking = 'event';
-    draft.offered = events.map((event) => ({ title: eventTitle(event), value: event.id }));
+    draft.offered = events.map((event) => ({ title: say(step.context).eventTitle(event), value: event.id }));
     await step.context.sendActivity(choiceMessage(step.context, withNotice(draft, question), draft.offered));
     return Dialog.EndOfTurn;
   }
@@ -158,7 +159,7 @@ export class BuyTicketsDialog extends InterruptibleDialog {
     const available = await this.availability(event.id);
     const open = event.sections.filter((section) => (available.get(section.id)?.available ?? 0) >= (draft.quantity ?? 1));
     if (open.length === 0) {
-      await step.context.sendActivity(replies.nothingFits(draft.quantity ?? 1));
+      await step.context.sendActivity(say(step.context).nothingFits(draft.quantity ?? 1));
       return step.endDialog({});
     }
     const affordable = draft.maxPrice === undefined ? open : open.filter((section) => section.price <= draft.maxPrice!);
@@ -167,13 +168,13 @@ export class BuyTicketsDialog extends InterruptibleDialog {
       draft.sectionId = pickByPreference(candidates, draft.preference).id;
       return step.replaceDialog(WATERFALL, draft);
     }
-    const intro = affordable.length === 0 ? `${replies.nothingUnder(draft.maxPrice!, event.currency)} ` : '';
+    const intro = affordable.length === 0 ? `${say(step.context).nothingUnder(draft.maxPrice!, event.currency)} ` : '';
     draft.asking = 'section';
     draft.offered = candidates.map((section) => ({
-      title: sectionTitle(section, event.currency, available.get(section.id)?.available),
+      title: say(step.context).sectionTitle(section, event.currency, available.get(section.id)?.available),
       value: section.id,
     }));
-    await step.context.sendActivity(choiceMessage(step.context, withNotice(draft, intro + replies.sectionQuestion(event)), draft.offered));
+    await step.context.sendActivity(choiceMessage(step.context, withNotice(draft, intro + say(step.context).sectionQuestion(event)), draft.offered));
     return Dialog.EndOfTurn;
   }
 
@@ -181,7 +182,7 @@ export class BuyTicketsDialog extends InterruptibleDialog {
   private async quantityStep(step: WaterfallStepContext, draft: PurchaseDraft): Promise<DialogTurnResult> {
     draft.asking = 'quantity';
     draft.offered = undefined;
-    await step.context.sendActivity(withNotice(draft, replies.howMany(this.deps.limits.maxPartySize)));
+    await step.context.sendActivity(withNotice(draft, say(step.context).howMany(this.deps.limits.maxPartySize)));
     return Dialog.EndOfTurn;
   }
 
@@ -194,38 +195,39 @@ export class BuyTicketsDialog extends InterruptibleDialog {
       sectionId: section.id,
       quantity: draft.quantity!,
       originKey: clientAddressOf(step.context),
+      language: languageOf(step.context),
       ...(draft.replacing ? { replacing: draft.replacing } : {}),
     });
     if (result.ok) {
       const { order, payUrl } = result;
-      const text = (result.replaced ? `${replies.replacedHold(result.replaced)} ` : '') + replies.held(event, section, order, this.deps.limits.holdMinutes);
+      const text = (result.replaced ? `${say(step.context).replacedHold(result.replaced)} ` : '') + say(step.context).held(event, section, order, this.deps.limits.holdMinutes);
       await step.context.sendActivity(
-        isSms(step.context) ? `${text}: ${payUrl}` : linkMessage(`${text}.`, { title: replies.payButton(order), url: order.checkoutUrl ?? payUrl }),
+        isSms(step.context) ? `${text}: ${payUrl}` : linkMessage(`${text}.`, { title: say(step.context).payButton(order), url: order.checkoutUrl ?? payUrl }),
       );
       return step.endDialog({ orderId: order.id } satisfies BuyTicketsResult);
     }
     switch (result.reason) {
       case 'checkout_failed':
-        await step.context.sendActivity(draft.replacing ? `${replies.checkoutFailedNoChange} ${replies.earlierHoldStands(draft.replacing)}` : replies.checkoutFailed);
+        await step.context.sendActivity(draft.replacing ? `${say(step.context).checkoutFailedNoChange} ${say(step.context).earlierHoldStands(draft.replacing)}` : say(step.context).checkoutFailed);
         return step.endDialog({});
       case 'replaced_is_paid':
-        await step.context.sendActivity(replies.alreadyPaidNoChange(result.openOrder.id));
+        await step.context.sendActivity(say(step.context).alreadyPaidNoChange(result.openOrder.id));
         return step.endDialog({});
       case 'already_holding':
       case 'too_many_holds': {
         const open = result.openOrder;
         await step.context.sendActivity(
-          open ? replies.openHold(open, this.deps.catalog.section(open.eventId, open.sectionId), this.deps.purchase.payLink(open), step.context) : replies.help(step.context),
+          open ? say(step.context).openHold(open, this.deps.catalog.section(open.eventId, open.sectionId), this.deps.purchase.payLink(open), step.context) : say(step.context).help(step.context),
         );
         return step.endDialog({});
       }
       case 'origin_holds':
       case 'unpaid_share':
-        await step.context.sendActivity(replies.holdLimit(result.reason, section, this.deps.limits.holdMinutes));
+        await step.context.sendActivity(say(step.context).holdLimit(result.reason, section, this.deps.limits.holdMinutes));
         return step.endDialog({});
       case 'party_too_large':
       case 'bad_quantity':
-        return step.replaceDialog(WATERFALL, { ...draft, quantity: undefined, notice: replies.tooMany(this.deps.limits.maxPartySize) });
+        return step.replaceDialog(WATERFALL, { ...draft, quantity: undefined, notice: say(step.context).tooMany(this.deps.limits.maxPartySize) });
       case 'unknown_section':
         return step.replaceDialog(WATERFALL, { ...draft, sectionId: undefined });
       case 'not_enough_seats':
@@ -249,23 +251,23 @@ export class BuyTicketsDialog extends InterruptibleDialog {
       .sort((a, b) => Math.abs(a.price - section.price) - Math.abs(b.price - section.price))
       .slice(0, ALTERNATIVES_LISTED);
     const offered: Choice<Alternative>[] = others.map((other) => ({
-      title: sectionTitle(other, event.currency, available.get(other.id)?.available),
+      title: say(step.context).sectionTitle(other, event.currency, available.get(other.id)?.available),
       value: { sectionId: other.id, quantity },
     }));
     const together = refusal.reason === 'no_adjacent_block' ? refusal.largestBlock : refusal.available;
-    if (together > 0) offered.unshift({ title: `${together} in ${section.name}`, value: { sectionId: section.id, quantity: together } });
+    if (together > 0) offered.unshift({ title: say(step.context).fewerIn(together, section), value: { sectionId: section.id, quantity: together } });
     const why =
       refusal.available === 0
-        ? replies.soldOut(section)
+        ? say(step.context).soldOut(section)
         : refusal.reason === 'not_enough_seats'
-          ? replies.notEnough(section, refusal.available)
-          : replies.notTogether(section, refusal.largestBlock);
+          ? say(step.context).notEnough(section, refusal.available)
+          : say(step.context).notTogether(section, refusal.largestBlock);
     if (offered.length === 0) {
-      await step.context.sendActivity(`${why} ${replies.nothingFits(quantity)}`);
+      await step.context.sendActivity(`${why} ${say(step.context).nothingFits(quantity)}`);
       return step.endDialog({});
     }
     Object.assign(draft, { sectionId: undefined, asking: 'alternative', offered });
-    await step.context.sendActivity(choiceMessage(step.context, `${why} ${replies.pickAlternative}`, offered));
+    await step.context.sendActivity(choiceMessage(step.context, `${why} ${say(step.context).pickAlternative}`, offered));
     return Dialog.EndOfTurn;
   }
 
@@ -274,10 +276,10 @@ export class BuyTicketsDialog extends InterruptibleDialog {
    * numbered or button answer picks from what was offered; otherwise the
    * message is read as free text, so any step accepts any detail.
    */
-  private absorb(draft: PurchaseDraft, said: Recognized, text: string, numbered: boolean): boolean {
+  private absorb(draft: PurchaseDraft, said: Recognized, text: string, typed: string, numbered: boolean): boolean {
     // Options are numbered only on SMS; chat shows buttons, which send their title.
     const position = numbered ? said.bareNumber : undefined;
-    const picked = draft.asking && draft.asking !== 'quantity' ? pickChoice(text, position, draft.offered) : undefined;
+    const picked = draft.asking && draft.asking !== 'quantity' ? pickChoice(typed, position, draft.offered) : undefined;
     const before = JSON.stringify([draft.eventId, draft.sectionId, draft.quantity, draft.preference, draft.maxPrice]);
     const doubt = draft.didYouMean;
     Object.assign(draft, { didYouMean: undefined, notOnSale: undefined });

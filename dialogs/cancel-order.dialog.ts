@@ -8,7 +8,8 @@ import { planRefund } from '../src/orders/refund.js';
 import type { DialogDeps } from './dialog.deps.js';
 import { InterruptibleDialog } from './interruptible.dialog.js';
 import { recognize } from './message.recognizer.js';
-import { replies } from './replies.js';
+import { messageText } from './language.js';
+import { say } from './replies.js';
 
 export const CANCEL_ORDER_DIALOG = 'cancel-order';
 const WATERFALL = 'cancel-order.steps';
@@ -60,11 +61,11 @@ export class CancelOrderDialog extends InterruptibleDialog {
     let order: Order | undefined;
     if (state.orderId) {
       order = orders.find((candidate) => candidate.id === state.orderId);
-      if (!order) return this.say(step, replies.orderNotYours(state.orderId));
+      if (!order) return this.reply(step, say(step.context).orderNotYours(state.orderId));
     } else {
       const paid = orders.filter((candidate) => candidate.state === 'paid' || candidate.state === 'fulfilled');
-      if (paid.length === 0) return this.say(step, replies.noOrderToCancel);
-      if (paid.length > 1) return this.say(step, replies.whichOrderToCancel(paid.map((candidate) => candidate.id)));
+      if (paid.length === 0) return this.reply(step, say(step.context).noOrderToCancel);
+      if (paid.length > 1) return this.reply(step, say(step.context).whichOrderToCancel(paid.map((candidate) => candidate.id)));
       order = paid[0]!;
     }
     switch (order.state) {
@@ -72,12 +73,12 @@ export class CancelOrderDialog extends InterruptibleDialog {
       case 'awaiting_payment':
         return this.cancelUnpaid(step, order);
       case 'refunded':
-        return this.say(step, replies.orderAlreadyRefunded(order.id));
+        return this.reply(step, say(step.context).orderAlreadyRefunded(order.id));
       case 'paid':
       case 'fulfilled':
         return this.offerRefund(step, order);
       default:
-        return this.say(step, replies.orderAlreadyEnded(order.id));
+        return this.reply(step, say(step.context).orderAlreadyEnded(order.id));
     }
   }
 
@@ -85,57 +86,54 @@ export class CancelOrderDialog extends InterruptibleDialog {
   private async confirmStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { confirming } = step.values as { confirming?: Confirming };
     if (!confirming) return step.endDialog();
-    const text = step.context.activity.text ?? '';
+    const text = messageText(step.context);
     const yes = CONFIRMS.test(normalize(text)) || recognize(text, this.deps.finder, this.now()).intent === 'yes';
-    if (!yes) return this.say(step, replies.refundKept(confirming.orderId));
+    if (!yes) return this.reply(step, say(step.context).refundKept(confirming.orderId));
 
     // The clock may have passed the deadline while the customer thought about it.
     const order = await this.deps.orders.get(confirming.orderId);
     const event = order && this.deps.catalog.event(order.eventId);
     if (order && event) {
       const decision = customerRefundDecision(event, this.now());
-      if (!decision.allowed) return this.say(step, replies.refundNotAllowed(order.id, decision.policy));
+      if (!decision.allowed) return this.reply(step, say(step.context).refundNotAllowed(order.id, decision.policy));
     }
     const result = await this.deps.refunds.request({ orderId: confirming.orderId, by: 'customer' });
     if (result.ok) {
       const upgrades = result.upgradePayBacks.reduce((sum, payBack) => sum + payBack.amount, 0);
-      return this.say(step, replies.refundRequested(confirming.orderId, result.refund.amount + upgrades, result.refund.currency));
+      return this.reply(step, say(step.context).refundRequested(confirming.orderId, result.refund.amount + upgrades, result.refund.currency));
     }
     switch (result.reason) {
       case 'already_refunded':
-        return this.say(step, replies.orderAlreadyRefunded(confirming.orderId));
+        return this.reply(step, say(step.context).orderAlreadyRefunded(confirming.orderId));
       case 'refund_in_progress':
-        return this.say(step, replies.refundUnderway(confirming.orderId));
+        return this.reply(step, say(step.context).refundUnderway(confirming.orderId));
       case 'stripe_unavailable':
-        return this.say(step, replies.refundUnsure(confirming.orderId));
+        return this.reply(step, say(step.context).refundUnsure(confirming.orderId));
       default:
-        return this.say(step, replies.refundFailed(confirming.orderId));
+        return this.reply(step, say(step.context).refundFailed(confirming.orderId));
     }
   }
 
   private async offerRefund(step: WaterfallStepContext, order: Order): Promise<DialogTurnResult> {
     const event = this.deps.catalog.event(order.eventId);
-    if (!event) return this.say(step, replies.refundFailed(order.id));
+    if (!event) return this.reply(step, say(step.context).refundFailed(order.id));
     const decision = customerRefundDecision(event, this.now());
-    if (!decision.allowed) return this.say(step, replies.refundNotAllowed(order.id, decision.policy));
+    if (!decision.allowed) return this.reply(step, say(step.context).refundNotAllowed(order.id, decision.policy));
     const refunds = await this.deps.refunds.list(order.id);
-    if (refunds.some((refund) => refund.status === 'requested')) return this.say(step, replies.refundUnderway(order.id));
+    if (refunds.some((refund) => refund.status === 'requested')) return this.reply(step, say(step.context).refundUnderway(order.id));
     const planned = planRefund(order);
-    if (!planned.ok) return this.say(step, replies.orderAlreadyRefunded(order.id));
+    if (!planned.ok) return this.reply(step, say(step.context).orderAlreadyRefunded(order.id));
 
     // A paid order whose seats were gone has no tickets: it is refunded for the places bought.
     // An upgraded order gets its upgrades' share back too, from their own payments.
     const upgrades = await this.deps.refunds.upgradeShare(order, planned.plan.tickets.length);
-    const question = replies.confirmRefund(order, planned.plan.tickets.length || order.quantity, planned.plan.amount + upgrades);
+    const question = say(step.context).confirmRefund(order, planned.plan.tickets.length || order.quantity, planned.plan.amount + upgrades);
     (step.values as { confirming?: Confirming }).confirming = { orderId: order.id };
     await step.context.sendActivity(
       isSms(step.context)
         ? question
         : MessageFactory.suggestedActions(
-            [
-              { type: ActionTypes.ImBack, title: 'Yes', value: 'Yes' },
-              { type: ActionTypes.ImBack, title: 'No', value: 'No' },
-            ],
+            say(step.context).yesNo.map((answer) => ({ type: ActionTypes.ImBack, title: answer, value: answer })),
             question,
           ),
     );
@@ -144,12 +142,12 @@ export class CancelOrderDialog extends InterruptibleDialog {
 
   private async cancelUnpaid(step: WaterfallStepContext, order: Order): Promise<DialogTurnResult> {
     const outcome = await this.deps.purchase.cancel(order.id, `customer:${step.context.activity.id ?? 'cancel'}`);
-    if (outcome === 'already_paid') return this.say(step, replies.alreadyPaid(order.id));
-    if (outcome === 'cancelled') return this.say(step, replies.orderCancelled(order.id));
-    return this.say(step, replies.orderAlreadyEnded(order.id));
+    if (outcome === 'already_paid') return this.reply(step, say(step.context).alreadyPaid(order.id));
+    if (outcome === 'cancelled') return this.reply(step, say(step.context).orderCancelled(order.id));
+    return this.reply(step, say(step.context).orderAlreadyEnded(order.id));
   }
 
-  private async say(step: WaterfallStepContext, text: string): Promise<DialogTurnResult> {
+  private async reply(step: WaterfallStepContext, text: string): Promise<DialogTurnResult> {
     await step.context.sendActivity(text);
     return step.endDialog();
   }

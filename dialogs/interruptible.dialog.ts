@@ -1,7 +1,8 @@
 import { ComponentDialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import { recognize } from './message.recognizer.js';
 import type { DialogDeps } from './dialog.deps.js';
-import { replies } from './replies.js';
+import { messageText } from './language.js';
+import { say } from './replies.js';
 
 /**
  * Help, leaving and starting over, handled once for every goal dialog: any
@@ -21,18 +22,18 @@ export abstract class InterruptibleDialog extends ComponentDialog {
   }
 
   private async interrupt(inner: DialogContext): Promise<DialogTurnResult | undefined> {
-    const text = inner.context.activity.text ?? '';
+    const text = messageText(inner.context);
     const { intent } = recognize(text, this.deps.finder, this.deps.now?.());
     switch (intent) {
       case 'help':
-        await inner.context.sendActivity(replies.help(inner.context));
+        await inner.context.sendActivity(say(inner.context).help(inner.context));
         return { status: DialogTurnStatus.waiting };
       case 'leave':
-        await inner.context.sendActivity(replies.left);
+        await inner.context.sendActivity(say(inner.context).left);
         return inner.cancelAllDialogs(true);
       case 'restart':
         // Start this goal again from its first question, with nothing filled in.
-        await inner.context.sendActivity(replies.restarted);
+        await inner.context.sendActivity(say(inner.context).restarted);
         await inner.cancelAllDialogs();
         return inner.beginDialog(this.initialDialogId, {});
       default:

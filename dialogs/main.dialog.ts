@@ -1,4 +1,4 @@
-import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { customerOf } from '../src/bot/customer.js';
 import { BUY_TICKETS_DIALOG, BuyTicketsDialog, type PurchaseDraft } from './buy-tickets.dialog.js';
 import { CANCEL_ORDER_DIALOG, CancelOrderDialog, type CancelOrderOptions } from './cancel-order.dialog.js';
@@ -8,7 +8,8 @@ import { CHANGE_WORDS, changeOfHold } from './hold-change.js';
 import { recognize, type Recognized } from './message.recognizer.js';
 import { normalize } from '../src/catalog/text.normalizer.js';
 import { ORDER_STATUS_DIALOG, OrderStatusDialog, type OrderStatusOptions } from './order-status.dialog.js';
-import { replies } from './replies.js';
+import { say } from './replies.js';
+import { messageText, noteLanguage } from './language.js';
 import { UPGRADE_SEATS_DIALOG, UpgradeSeatsDialog, type UpgradeDraft } from './upgrade-seats.dialog.js';
 
 export const MAIN_DIALOG = 'main';
@@ -29,10 +30,22 @@ export class MainDialog extends ComponentDialog {
     this.initialDialogId = WATERFALL;
   }
 
+  // Every turn passes through the root dialog first, new goal or not: the one
+  // place to learn which language the customer writes in before anyone answers.
+  override async onBeginDialog(inner: DialogContext, options?: object): Promise<DialogTurnResult> {
+    noteLanguage(inner.context, inner.context.activity.text ?? '');
+    return super.onBeginDialog(inner, options);
+  }
+
+  override async onContinueDialog(inner: DialogContext): Promise<DialogTurnResult> {
+    noteLanguage(inner.context, inner.context.activity.text ?? '');
+    return super.onContinueDialog(inner);
+  }
+
   private async routeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const text = step.context.activity.text?.trim() ?? '';
+    const text = messageText(step.context).trim();
     if (!text) {
-      await step.context.sendActivity(replies.mediaOnly);
+      await step.context.sendActivity(say(step.context).mediaOnly);
       return step.endDialog();
     }
     const said = recognize(text, this.deps.finder, this.deps.now?.());
@@ -40,6 +53,7 @@ export class MainDialog extends ComponentDialog {
       const answer = await answerTo(
         { questions: said.questions, events: said.event ? [said.event] : (said.candidates ?? []), section: said.section },
         this.deps.seats,
+        say(step.context),
       );
       // Asking is not buying: the answer, then the purchase questions, and nothing held until the customer says how many.
       if (answer) return step.beginDialog(BUY_TICKETS_DIALOG, { ...BuyTicketsDialog.draftFrom(said), quantity: undefined, notice: answer } satisfies PurchaseDraft);
@@ -52,7 +66,7 @@ export class MainDialog extends ComponentDialog {
       case 'upgrade':
         return step.beginDialog(UPGRADE_SEATS_DIALOG, { orderId: said.orderId, sectionId: said.section?.id } satisfies UpgradeDraft);
       case 'help':
-        await step.context.sendActivity(replies.help(step.context));
+        await step.context.sendActivity(say(step.context).help(step.context));
         return step.endDialog();
       case 'leave':
         return this.leaveStep(step);
@@ -81,11 +95,11 @@ export class MainDialog extends ComponentDialog {
   private async leaveStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const [open] = await this.deps.purchase.openOrders(customerOf(step.context));
     if (!open) {
-      await step.context.sendActivity(replies.nothingToCancel);
+      await step.context.sendActivity(say(step.context).nothingToCancel);
       return step.endDialog();
     }
     const outcome = await this.deps.purchase.cancel(open.id, `customer:${step.context.activity.id ?? 'leave'}`);
-    await step.context.sendActivity(outcome === 'already_paid' ? replies.alreadyPaid(open.id) : replies.orderCancelled(open.id));
+    await step.context.sendActivity(outcome === 'already_paid' ? say(step.context).alreadyPaid(open.id) : say(step.context).orderCancelled(open.id));
     return step.endDialog();
   }
 

@@ -1,10 +1,13 @@
 import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { customerOf } from '../src/bot/customer.js';
-import { describeSeats, formatEventTime, formatPrice } from '../src/catalog/describe.js';
+import { describeSeats, formatPrice } from '../src/catalog/describe.js';
+import type { Language } from '../src/customers/language.js';
 import type { Order } from '../src/orders/order.js';
 import { activeTickets } from '../src/orders/refund.js';
 import type { DialogDeps } from './dialog.deps.js';
 import { InterruptibleDialog } from './interruptible.dialog.js';
+import { languageOf } from './language.js';
+import { say, type Replies } from './replies.js';
 
 export const ORDER_STATUS_DIALOG = 'order-status';
 const WATERFALL = 'order-status.answer';
@@ -28,43 +31,35 @@ export class OrderStatusDialog extends InterruptibleDialog {
     const customer = customerOf(step.context);
     const orders = await this.deps.orders.listByCustomer(customer.channel, customer.address);
     const shown = orderId ? orders.filter((order) => order.id === orderId) : orders.slice(0, ORDERS_LISTED);
-    if (shown.length === 0) {
-      await step.context.sendActivity(
-        orderId ? `I can't find order ${orderId} for you. Text STATUS to see your orders.` : 'You have no orders yet. Tell me an event to get tickets.',
-      );
-    } else {
-      await step.context.sendActivity(shown.map((order) => this.describe(order)).join('\n\n'));
-    }
+    const replies = say(step.context);
+    const language = languageOf(step.context);
+    if (shown.length === 0) await step.context.sendActivity(orderId ? replies.orderNotYours(orderId) : replies.noOrders);
+    else await step.context.sendActivity(shown.map((order) => this.describe(order, replies, language)).join('\n\n'));
     return step.endDialog();
   }
 
-  private describe(order: Order): string {
-    const event = this.deps.catalog.event(order.eventId);
-    const places = describeSeats(this.deps.catalog.section(order.eventId, order.sectionId), order.seats, order.quantity);
-    const when = event ? `${event.name}, ${formatEventTime(event.startsAt)}` : order.eventId;
-    return `${order.id}: ${when}. ${places}. ${this.stateLine(order)}`;
+  private describe(order: Order, replies: Replies, language: Language): string {
+    const places = describeSeats(this.deps.catalog.section(order.eventId, order.sectionId), order.seats, order.quantity, language);
+    return replies.orderLine(order, this.deps.catalog.event(order.eventId), places, this.stateLine(order, replies.orderState));
   }
 
-  private stateLine(order: Order): string {
+  private stateLine(order: Order, words: Replies['orderState']): string {
     switch (order.state) {
       case 'held':
       case 'awaiting_payment':
-        return `Waiting for payment: ${this.deps.purchase.payLink(order)}`;
+        return words.waiting(this.deps.purchase.payLink(order));
       case 'paid':
-        return 'Paid; your tickets are on their way.';
-      case 'fulfilled': {
-        const refunded = order.refundedTickets.length;
-        const note = refunded > 0 ? ` (${refunded} refunded, ${formatPrice(order.refundedAmount, order.currency)})` : '';
-        return `Paid. Tickets: ${activeTickets(order).join(', ')}${note}`;
-      }
+        return words.paid;
+      case 'fulfilled':
+        return words.fulfilled(activeTickets(order), order.refundedTickets.length, formatPrice(order.refundedAmount, order.currency));
       case 'expired':
-        return 'The hold expired; nothing was charged.';
+        return words.expired;
       case 'cancelled':
-        return 'Cancelled; nothing was charged.';
+        return words.cancelled;
       case 'payment_failed':
-        return 'The payment did not go through; nothing was charged.';
+        return words.payment_failed;
       case 'refunded':
-        return `Refunded, ${formatPrice(order.refundedAmount, order.currency)}.`;
+        return words.refunded(formatPrice(order.refundedAmount, order.currency));
     }
   }
 }

@@ -33,6 +33,8 @@ const ADJECTIVES = new Set('little big older younger best oldest youngest elder 
 /** Words that may sit between the people of one list: "me, my wife and her parents", "me and like 3 friends". */
 const JOINERS = new Set([...'and n plus with also my our his her their the a like maybe about around probably um'.split(' '), ...ADJECTIVES]);
 const SELF = new Set(['me', 'myself', 'i', 'moi']);
+/** What follows an "i" that is the subject of a sentence, not one of the people listed. */
+const SUBJECT_VERBS = new Set('want need would will wanna am have was think hope got like love would wanted needed could can'.split(' '));
 
 /** Whole phrases that say the party size outright. */
 const PHRASES: ReadonlyArray<readonly [RegExp, number | ((match: RegExpExecArray) => number | undefined)]> = [
@@ -96,8 +98,8 @@ function mentions(words: string[]): Person[] {
   let selfSeen = false;
   words.forEach((word, at) => {
     if (SELF.has(word)) {
-      // "i" is a person only inside a list ("my wife and i"), not as the subject of a sentence.
-      if (word === 'i' && !(words[at - 1] === 'and' || words[at - 1] === 'n')) return;
+      // "i" is a person only inside a list ("my wife and i"), not as the subject of a sentence ("... and i want tickets").
+      if (word === 'i' && (!(words[at - 1] === 'and' || words[at - 1] === 'n') || SUBJECT_VERBS.has(words[at + 1] ?? ''))) return;
       if (selfSeen) return;
       selfSeen = true;
       found.push({ at, heads: 1, from: at });

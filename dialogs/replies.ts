@@ -1,117 +1,21 @@
-// Every sentence the bot says, in one place. Short and plain: each fits an SMS
-// segment or two, and uses only characters SMS carries without switching to
-// UCS-2 (which would cut a segment from 160 characters to 70).
+// The bot's sentences in the conversation's language: English
+// (replies.en.ts) or Spanish (replies.es.ts), one file per language.
 import type { TurnContext } from 'botbuilder';
-import { describeEvent, describeSeats, formatEventTime, formatPrice } from '../src/catalog/describe.js';
-import type { CatalogEvent, Section } from '../src/catalog/catalog.schema.js';
-import { isSms } from '../src/bot/customer.js';
-import type { Order } from '../src/orders/order.js';
+import type { Language } from '../src/customers/language.js';
+import { languageOf } from './language.js';
+import { english, type Replies } from './replies.en.js';
+import { spanish } from './replies.es.js';
 
-/** The word that leaves a purchase. On SMS, CANCEL is a carrier opt-out word that Twilio acts on. */
-export function leaveWord(context: TurnContext): string {
-  return isSms(context) ? 'EXIT' : 'cancel';
+export { BOX_OFFICE_NAME, leaveWord, type Replies } from './replies.en.js';
+
+const BY_LANGUAGE: Record<Language, Replies> = { en: english, es: spanish };
+
+/** What to say on this turn, in the language the customer writes in. */
+export function say(context: TurnContext): Replies {
+  return BY_LANGUAGE[languageOf(context)];
 }
 
-export const BOX_OFFICE_NAME = 'the Box Office';
-
-export const replies = {
-  welcome: `Hi! This is ${BOX_OFFICE_NAME}. Which event would you like tickets for?`,
-  whichEvent: 'Which event would you like tickets for?',
-  /** Several events fit what was said (a show twice, a team's two games): never guess the night. */
-  whichOfThese: (events: readonly CatalogEvent[]) =>
-    events.every((event) => event.name === events[0]!.name) ? `${events[0]!.name} is on ${events.length} times. Which one?` : 'Which one do you mean?',
-  /** What was asked for is not on that day or at that time. */
-  notThen: (events: readonly CatalogEvent[]) =>
-    events.every((event) => event.name === events[0]!.name) ? `We don't have ${events[0]!.name} then. It is on:` : "We don't have that then. What we have:",
-  /** Named by the customer, not in the catalog: say so, then what is on. */
-  notOnSale: (named: string) =>
-    `Sorry, ${named && named.length <= 40 ? `"${named}" isn't` : "that isn't"} on sale here. Which of these would you like?`,
-  didYouMean: (event: CatalogEvent) => `Did you mean ${event.name}?`,
-  noEvents: 'There are no events on sale right now. Please check back soon.',
-  notUnderstood: "Sorry, I didn't catch that.",
-  howMany: (max: number) => `How many tickets? (1-${max})`,
-  tooMany: (max: number) => `We can hold up to ${max} tickets per order.`,
-  mediaOnly: 'I can only read text. Tell me the event and how many tickets, e.g. "2 tickets lakers".',
-  help: (context: TurnContext) =>
-    [
-      `This is ${BOX_OFFICE_NAME}. Tell me the event and how many tickets, e.g. "2 tickets lakers section 101".`,
-      `STATUS shows your orders. ${leaveWord(context).toUpperCase()} leaves a purchase.`,
-      ...(isSms(context) ? ['Reply STOP to opt out.'] : []),
-    ].join(' '),
-  left: 'Okay, stopped. Nothing is held. Message me any time to start again.',
-  restarted: "Okay, let's start over.",
-  nothingToCancel: 'You have nothing waiting for payment.',
-  orderCancelled: (orderId: string) => `Order ${orderId} is cancelled and the seats are released. No payment was taken.`,
-  alreadyPaid: (orderId: string) => `Order ${orderId} is already paid, so it can't be cancelled here. Text STATUS to see it.`,
-  checkoutFailed: "Sorry, the payment page couldn't be opened just now, so I let the seats go. Please try again in a minute.",
-  soldOut: (section: Section) => `${section.name} is sold out.`,
-  notEnough: (section: Section, available: number) => `Only ${available} left in ${section.name}.`,
-  notTogether: (section: Section, largest: number) =>
-    `${section.name} can't seat your party together right now (${largest} together at most).`,
-  pickAlternative: 'Would one of these work?',
-  nothingFits: (quantity: number) => `Sorry, no section has ${quantity} seats together right now. Try fewer tickets, or text STATUS for your orders.`,
-  nothingUnder: (max: number, currency: string) => `Nothing is under ${formatPrice(max, currency)} per ticket. Here is everything:`,
-  openHold: (order: Order, section: Section | undefined, payUrl: string, context: TurnContext) =>
-    `You already have seats held for this event: ${describeSeats(section, order.seats, order.quantity)}, order ${order.id}. ` +
-    `Pay here: ${payUrl} or text ${leaveWord(context).toUpperCase()} to let them go.`,
-  held: (event: CatalogEvent, section: Section, order: Order, holdMinutes: number) =>
-    `Holding ${describeSeats(section, order.seats, order.quantity)} for ${describeEvent(event)}: ` +
-    `${formatPrice(order.amount, order.currency)} for ${order.quantity}. Pay within ${holdMinutes} min`,
-  /** A change of a held order: the new hold is secured, the earlier one let go. */
-  replacedHold: (orderId: string) => `Changed: order ${orderId} is released and its link no longer works.`,
-  earlierHoldStands: (orderId: string) => `Your earlier hold, order ${orderId}, still stands with its link.`,
-  checkoutFailedNoChange: "Sorry, the payment page for that change couldn't be opened just now, so nothing changed.",
-  alreadyPaidNoChange: (orderId: string) => `Order ${orderId} was just paid, so it stays as it is. Text STATUS to see it.`,
-  payButton: (order: Order) => `Pay ${formatPrice(order.amount, order.currency)}`,
-  /** A limit on unpaid holds refused this one: too many from the client's address, or first-time buyers hold their share of the section. Nothing is held. */
-  holdLimit: (limit: 'origin_holds' | 'unpaid_share', section: Section, holdMinutes: number) =>
-    limit === 'origin_holds'
-      ? `Too many tickets for this event are already on hold from your connection, waiting for payment. Pay for or cancel those first, or try again once their hold ends (within about ${holdMinutes} min).`
-      : `So many tickets in ${section.name} are waiting for payment right now that I can't hold more yet. Holds that aren't paid are released within about ${holdMinutes} min: please try again then, or pick another section.`,
-  sectionQuestion: (event: CatalogEvent) => `${event.name}: which section?`,
-  // Cancelling a paid order (a refund).
-  noOrderToCancel: 'You have no paid orders to cancel. Text STATUS to see your orders.',
-  whichOrderToCancel: (orderIds: string[]) =>
-    `Which order? Send CANCEL and the order number, e.g. CANCEL ${orderIds[0]}. Your paid orders: ${orderIds.join(', ')}.`,
-  orderNotYours: (orderId: string) => `I can't find order ${orderId} for you. Text STATUS to see your orders.`,
-  orderAlreadyEnded: (orderId: string) => `Order ${orderId} was never paid, so there is nothing to cancel or refund.`,
-  orderAlreadyRefunded: (orderId: string) => `Order ${orderId} is already refunded.`,
-  refundUnderway: (orderId: string) => `A refund for order ${orderId} is already on its way. I'll message you when it's through.`,
-  refundNotAllowed: (orderId: string, policy: string) => `Order ${orderId} can't be cancelled for a refund now. The policy for this event: ${policy}`,
-  confirmRefund: (order: Order, tickets: number, amount: number) =>
-    `Cancel order ${order.id} and refund ${formatPrice(amount, order.currency)} for ${tickets === 1 ? '1 ticket' : `${tickets} tickets`}? ` +
-    'Reply YES to cancel it, or NO to keep your tickets.',
-  refundRequested: (orderId: string, amount: number, currency: string) =>
-    `Done: order ${orderId} is cancelled and ${formatPrice(amount, currency)} is being refunded to your card. I'll message you when the refund is through.`,
-  refundKept: (orderId: string) => `Okay, nothing changed: order ${orderId} and its tickets stay as they are.`,
-  refundUnsure: (orderId: string) =>
-    `Sorry, I couldn't confirm the refund of order ${orderId} just now. Please send CANCEL ${orderId} again in a few minutes.`,
-  refundFailed: (orderId: string) =>
-    `Sorry, the refund of order ${orderId} couldn't be made just now, so nothing changed and your tickets still count. Please try again later.`,
-  // Upgrades.
-  nothingToUpgrade: 'You have no paid tickets that can move to better seats right now. Text STATUS to see your orders.',
-  whichOrderToUpgrade: 'Which order would you like to upgrade?',
-  whichUpgrade: (order: Order) => `Better seats for order ${order.id}, price difference per ticket:`,
-  upgradeChoice: (section: Section, unitAmount: number, currency: string) => `${section.name} - ${formatPrice(unitAmount, currency)} more`,
-  noBetterSeats: (orderId: string) => `Sorry, no better section has room for your whole party together right now (order ${orderId}). Your seats stay as they are.`,
-  cannotUpgrade: (orderId: string) => `Order ${orderId} can't be upgraded: only a paid order with all its tickets, before the event, can move.`,
-  /** Followed by the link: ": <url>" on SMS, a Pay button on chat. */
-  upgradeHeld: (offer: Order, section: Section | undefined) =>
-    `Holding ${describeSeats(section, offer.seats, offer.quantity)} for you: ${formatPrice(offer.amount, offer.currency)} more for ${offer.quantity}. ` +
-    `Your current seats stay yours until the payment goes through. Pay by ${new Date(offer.holdExpiresAt).toISOString().slice(11, 16)} UTC to move`,
-  upgradeWaiting: (offer: Order, payUrl: string, sectionName: string) =>
-    `You already have an upgrade waiting: ${sectionName} for ${formatPrice(offer.amount, offer.currency)} more (${offer.id}). Pay here: ${payUrl}`,
-  upgradeSeatsGone: 'Sorry, those seats were just taken. Text UPGRADE to see what is free now.',
-  upgradeUnavailable: "Sorry, that upgrade can't be made right now. Your seats stay as they are.",
-};
-
-/** "Section 101 - $200 (38 left)" */
-export function sectionTitle(section: Section, currency: string, available?: number): string {
-  const left = available === undefined ? '' : available === 0 ? ' (sold out)' : ` (${available} left)`;
-  return `${section.name} - ${formatPrice(section.price, currency)}${left}`;
-}
-
-/** "Lakers vs Warriors - Sat Dec 5, 7:30pm" */
-export function eventTitle(event: CatalogEvent): string {
-  return `${event.name} - ${formatEventTime(event.startsAt)}`;
+/** The sentences of one language, for code that knows it without a turn. */
+export function repliesIn(language: Language): Replies {
+  return BY_LANGUAGE[language];
 }

@@ -7,7 +7,8 @@ import { choiceMessage, pickChoice, type Choice } from './choices.js';
 import type { DialogDeps } from './dialog.deps.js';
 import { InterruptibleDialog } from './interruptible.dialog.js';
 import { recognize } from './message.recognizer.js';
-import { replies } from './replies.js';
+import { messageText } from './language.js';
+import { say, type Replies } from './replies.js';
 
 export const UPGRADE_SEATS_DIALOG = 'upgrade-seats';
 const WATERFALL = 'upgrade-seats.steps';
@@ -45,32 +46,32 @@ export class UpgradeSeatsDialog extends InterruptibleDialog {
     const upgradable = await this.deps.upgrades.upgradableOrders(customer, this.now().getTime());
 
     if (!draft.orderId) {
-      if (upgradable.length === 0) return this.say(step, replies.nothingToUpgrade);
+      if (upgradable.length === 0) return this.reply(step, say(step.context).nothingToUpgrade);
       if (upgradable.length > 1) {
-        const offered = upgradable.map((order) => ({ title: this.orderTitle(order), value: order.id }));
-        return this.ask(step, { ...draft, asking: 'order', offered }, replies.whichOrderToUpgrade);
+        const offered = upgradable.map((order) => ({ title: this.orderTitle(order, say(step.context)), value: order.id }));
+        return this.ask(step, { ...draft, asking: 'order', offered }, say(step.context).whichOrderToUpgrade);
       }
       draft.orderId = upgradable[0]!.id;
     }
     const order = upgradable.find((candidate) => candidate.id === draft.orderId);
-    if (!order) return this.say(step, await this.whyNotUpgradable(draft.orderId, customer));
+    if (!order) return this.reply(step, await this.whyNotUpgradable(draft.orderId, customer, say(step.context)));
 
     const open = await this.deps.upgrades.openOfferOf(order);
-    if (open) return this.say(step, replies.upgradeWaiting(open, this.deps.upgrades.payLink(open), this.sectionName(open)));
+    if (open) return this.reply(step, say(step.context).upgradeWaiting(open, this.deps.upgrades.payLink(open), this.sectionName(open, say(step.context))));
 
     const choices = await this.deps.upgrades.choices(order);
     if (!draft.sectionId || !choices.some((choice) => choice.section.id === draft.sectionId)) {
-      if (choices.length === 0) return this.say(step, replies.noBetterSeats(order.id));
-      const offered = choices.map((choice) => ({ title: replies.upgradeChoice(choice.section, choice.unitAmount, order.currency), value: choice.section.id }));
-      return this.ask(step, { ...draft, asking: 'section', offered }, replies.whichUpgrade(order));
+      if (choices.length === 0) return this.reply(step, say(step.context).noBetterSeats(order.id));
+      const offered = choices.map((choice) => ({ title: say(step.context).upgradeChoice(choice.section, choice.unitAmount, order.currency), value: choice.section.id }));
+      return this.ask(step, { ...draft, asking: 'section', offered }, say(step.context).whichUpgrade(order));
     }
     const result = await this.deps.upgrades.offer({ orderId: order.id, sectionId: draft.sectionId, by: 'customer' }, this.now().getTime());
-    if (!result.ok) return this.say(step, this.refusalText(result));
+    if (!result.ok) return this.reply(step, this.refusalText(result, say(step.context)));
     // Like a purchase: the link after the words on SMS, a Pay button on chat.
     const { offer, payUrl } = result;
-    const text = replies.upgradeHeld(offer, this.deps.catalog.section(offer.eventId, offer.sectionId));
+    const text = say(step.context).upgradeHeld(offer, this.deps.catalog.section(offer.eventId, offer.sectionId));
     await step.context.sendActivity(
-      isSms(step.context) ? `${text}: ${payUrl}` : linkMessage(`${text}.`, { title: replies.payButton(offer), url: offer.checkoutUrl ?? payUrl }),
+      isSms(step.context) ? `${text}: ${payUrl}` : linkMessage(`${text}.`, { title: say(step.context).payButton(offer), url: offer.checkoutUrl ?? payUrl }),
     );
     return step.endDialog();
   }
@@ -78,14 +79,14 @@ export class UpgradeSeatsDialog extends InterruptibleDialog {
   /** The customer's answer to the question just asked: fill the slot and go round again. */
   private async answerStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const draft = (step.options ?? {}) as UpgradeDraft;
-    const text = step.context.activity.text ?? '';
+    const text = messageText(step.context);
     const said = recognize(text, this.deps.finder, this.now());
     // Options are numbered only on SMS; chat shows buttons, which send their title.
     const position = isSms(step.context) ? said.bareNumber : undefined;
     const picked = pickChoice(text, position, draft.offered) ?? (draft.asking === 'order' ? said.orderId : undefined);
     if (!picked) {
       // Going round again asks the same question.
-      await step.context.sendActivity(replies.notUnderstood);
+      await step.context.sendActivity(say(step.context).notUnderstood);
       return step.replaceDialog(WATERFALL, { orderId: draft.orderId, sectionId: draft.sectionId });
     }
     const next: UpgradeDraft = { orderId: draft.orderId, sectionId: draft.sectionId };
@@ -101,12 +102,12 @@ export class UpgradeSeatsDialog extends InterruptibleDialog {
     return Dialog.EndOfTurn;
   }
 
-  private refusalText(result: Extract<OfferResult, { ok: false }>): string {
+  private refusalText(result: Extract<OfferResult, { ok: false }>, replies: Replies): string {
     switch (result.reason) {
       case 'not_enough_seats':
         return replies.upgradeSeatsGone;
       case 'offer_open':
-        return result.openOffer ? replies.upgradeWaiting(result.openOffer, this.deps.upgrades.payLink(result.openOffer), this.sectionName(result.openOffer)) : replies.upgradeUnavailable;
+        return result.openOffer ? replies.upgradeWaiting(result.openOffer, this.deps.upgrades.payLink(result.openOffer), this.sectionName(result.openOffer, replies)) : replies.upgradeUnavailable;
       case 'checkout_failed':
         return replies.checkoutFailed;
       default:
@@ -114,23 +115,23 @@ export class UpgradeSeatsDialog extends InterruptibleDialog {
     }
   }
 
-  private async whyNotUpgradable(orderId: string, customer: ReturnType<typeof customerOf>): Promise<string> {
+  private async whyNotUpgradable(orderId: string, customer: ReturnType<typeof customerOf>, replies: Replies): Promise<string> {
     const mine = await this.deps.orders.listByCustomer(customer.channel, customer.address);
     const order = mine.find((candidate) => candidate.id === orderId);
     if (!order) return replies.orderNotYours(orderId);
     return order.state === 'fulfilled' ? replies.noBetterSeats(order.id) : replies.cannotUpgrade(order.id);
   }
 
-  private orderTitle(order: Order): string {
-    const event = this.deps.catalog.event(order.eventId);
-    return `${order.id} ${event?.name ?? order.eventId}, ${this.sectionName(order)} x${order.quantity}`;
+  private orderTitle(order: Order, replies: Replies): string {
+    return replies.upgradeOption(order.id, this.deps.catalog.event(order.eventId)?.name ?? order.eventId, this.sectionName(order, replies), order.quantity);
   }
 
-  private sectionName(order: Order): string {
-    return this.deps.catalog.section(order.eventId, order.sectionId)?.name ?? order.sectionId;
+  private sectionName(order: Order, replies: Replies): string {
+    const section = this.deps.catalog.section(order.eventId, order.sectionId);
+    return section ? replies.sectionName(section) : order.sectionId;
   }
 
-  private async say(step: WaterfallStepContext, text: string): Promise<DialogTurnResult> {
+  private async reply(step: WaterfallStepContext, text: string): Promise<DialogTurnResult> {
     await step.context.sendActivity(text);
     return step.endDialog();
   }

@@ -60,8 +60,8 @@ describe('the sample catalog is on sale whenever it is started', () => {
   });
 
   it('moves its dates once a week, not at every start, so two processes started the same day agree', () => {
-    const morning = loadCatalog(SAMPLE, new Date('2027-06-01T08:00:00Z')).events().map(describeEvent);
-    const evening = loadCatalog(SAMPLE, new Date('2027-06-01T23:00:00Z')).events().map(describeEvent);
+    const morning = loadCatalog(SAMPLE, new Date('2027-06-01T08:00:00Z')).events().map((event) => describeEvent(event));
+    const evening = loadCatalog(SAMPLE, new Date('2027-06-01T23:00:00Z')).events().map((event) => describeEvent(event));
     expect(evening).toEqual(morning);
 
     const dates = new Set<string>();

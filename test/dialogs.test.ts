@@ -4,7 +4,8 @@
 // chat channel ('test': buttons) and on SMS ('sms': numbered lines).
 import { fileURLToPath } from 'node:url';
 import type { Activity } from 'botbuilder';
-import { DialogTestClient } from 'botbuilder-testing';
+import type { DialogTestClient } from 'botbuilder-testing';
+import { dialogClient } from './support/dialog-client.js';
 import { pino } from 'pino';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MainDialog } from '../dialogs/main.dialog.js';
@@ -91,7 +92,7 @@ interface Conversation {
 }
 
 function conversation(channel: Channel): Conversation {
-  const client = new DialogTestClient(channel, dialog);
+  const client = dialogClient(channel, dialog);
   const replies: Partial<Activity>[] = [];
   const transcript: string[] = [];
   const say = async (text: string): Promise<string> => {
@@ -598,5 +599,52 @@ describe('questions and what is not on sale', () => {
   it('says an event it does not have is not on sale, and offers what is on', async () => {
     await conversation('sms').play([['lakers vs celtics 2 tix', [`"lakers vs celtics" isn't on sale here.`, 'Lakers vs Warriors']]]);
     expect(await ordersOf('sms')).toEqual([]);
+  });
+});
+
+describe('in Spanish', () => {
+  // The GSM 03.38 basic set and extension table: é, ñ, ¿ and ¡ are in it; á, í, ó and ú are not.
+  const GSM7 = /^[@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&'()*+,\-./0-9:;<=>?¡A-ZÄÖÑÜ§¿a-zäöñüà^{}\\[~\]|€]*$/;
+
+  it('answers a conversation that starts in Spanish in Spanish, every reply, within GSM-7, and keeps the language on the order', async () => {
+    const sms = conversation('sms');
+    await sms.play([
+      ['Hola, quiero 2 boletos para hamilton el sábado', ['Hamilton: ¿qué seccion?', '1) Platea premium - $399 (quedan 42)', '2) Platea - $219', '4) De pie - $49', not('Which'), not('left)')]],
+      ['en platea por favor', [/Le aparto Platea, fila [A-Z]+, asientos 1-2 para Hamilton, sab 13 feb, 7:30pm/, 'por 2 boletos', /Pague en 30 min: https:\/\/tickets\.example\.test\/p\/BX-[A-Z0-9]{4,6}\/[A-Za-z0-9_-]{22}$/]],
+      ['estado', ['Esperando el pago', not('Waiting')]],
+      ['ayuda', ['ESTADO muestra sus pedidos', 'SALIR']],
+    ]);
+    for (const reply of sms.replies) expect(reply.text ?? '').toMatch(GSM7);
+    const order = await onlyOrder('sms');
+    expect([order.eventId, order.sectionId, order.quantity, order.language]).toEqual(['hamilton', 'orchestra', 2, 'es']);
+  });
+
+  it('reads party sizes, sections and performances said in Spanish, and asks which night in Spanish', async () => {
+    const chat = conversation('test');
+    await chat.play([
+      ['somos dos adultos y tres niños para hamilton', ['Hay 2 funciones de Hamilton. ¿Cual prefiere?', 'Hamilton - sab 13 feb, 7:30pm', 'Hamilton - dom 14 feb, 2pm']],
+      ['la función de la tarde', ['Hamilton: ¿qué seccion?']],
+      ['Mezzanine - $139 (quedan 100)', ['Le aparto Mezzanine', 'dom 14 feb, 2pm', 'por 5 boletos']],
+    ]);
+    const order = await onlyOrder('test');
+    expect([order.eventId, order.sectionId, order.quantity]).toEqual(['hamilton-matinee', 'mezzanine', 5]);
+  });
+
+  it('answers a question asked in Spanish in Spanish, and leaves on SALIR', async () => {
+    const sms = conversation('sms');
+    await sms.play([
+      ['cuánto cuestan los boletos courtside para los lakers?', ['Junto a la cancha: $1,500 por boleto.', '¿Cuantos boletos?']],
+      ['salir', ['Listo, paramos. No hay nada apartado.']],
+    ]);
+    expect(await ordersOf('sms')).toEqual([]);
+  });
+
+  it('stays in English for English names with Spanish words in them, and turns back to English when the customer does', async () => {
+    const sms = conversation('sms');
+    await sms.play([
+      ['2 tickets for the lakers at crypto.com arena, los angeles', ['Lakers vs Warriors: which section?']],
+      ['hola, mejor 3 en la sección 101', [/Le aparto Seccion 101, fila [A-Z]+, asientos 1-3/, 'por 3 boletos']],
+      ['what are my tickets?', ['Waiting for payment']],
+    ]);
   });
 });

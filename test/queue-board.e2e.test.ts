@@ -1,7 +1,9 @@
 // Bull Board under /staff/queues, as a staff member's browser uses it: one
 // Basic-auth prompt whose password is the staff token, then the page, its
 // scripts and styles, and its JSON API all load under the prefix.
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../src/logger.js';
 import { startBoxOffice, TEST_STAFF_TOKEN, type BoxOffice } from './support/box-office.harness.js';
 
 const BOARD = '/staff/queues';
@@ -115,6 +117,36 @@ describe('the queue board', () => {
     const response = await get(`${BOARD}/no/such/page`, basic('staff', TEST_STAFF_TOKEN));
 
     expect(response.status).toBe(404);
+  });
+});
+
+describe('the queue board given a malformed query', () => {
+  let logged: BoxOffice;
+  let log = '';
+
+  beforeAll(async () => {
+    const destination = new Writable({
+      write(chunk: Buffer | string, _encoding, done) {
+        log += chunk.toString();
+        done();
+      },
+    });
+    logged = await startBoxOffice({ worker: false, log: createLogger('info', { format: 'json', destination }) });
+  });
+
+  afterAll(async () => {
+    await logged?.stop();
+  });
+
+  // The board decodes activeQueue once more after express: these are no longer valid %-encoding then.
+  it.each(['activeQueue=%25', 'activeQueue=%', 'activeQueue=%25E0%25A4%25A'])('?%s: 400, and the log says what failed, under the request id', async (query) => {
+    const response = await get(`${BOARD}/api/queues?${query}`, `Bearer ${TEST_STAFF_TOKEN}`, logged.url);
+
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ error: 'malformed_query', message: expect.any(String) });
+    const requestId = response.headers.get('x-request-id');
+    const lines = log.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.find((line) => line.component === 'queue-board' && line.requestId === requestId)).toMatchObject({ msg: expect.stringMatching(/malformed query/) });
   });
 });
 

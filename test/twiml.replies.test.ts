@@ -1,6 +1,8 @@
 import twilio from 'twilio';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TwimlReplies } from '../src/channels/sms/twiml.replies.js';
+import { startBoxOffice, type BoxOffice } from './support/box-office.harness.js';
+import { textBoxOffice } from './support/sms.client.js';
 
 /** What twilio's own builder writes for these texts, one <Message> each. */
 function twilioTwiml(texts: string[]): string {
@@ -32,5 +34,32 @@ describe('TwiML replies to inbound texts', () => {
   it('sends more than ten texts as nine messages and a tenth that holds the rest (Twilio error 14109)', () => {
     const texts = Array.from({ length: 12 }, (_, n) => `message ${n + 1}`);
     expect(new TwimlReplies().for(texts)).toBe(twilioTwiml([...texts.slice(0, 9), 'message 10\n\nmessage 11\n\nmessage 12']));
+  });
+
+  it('drops what XML 1.0 cannot carry, so the answer is always TwiML', () => {
+    const replies = new TwimlReplies();
+    const texts = ['No event matches "\u0000\u0007\u000b\u001b[1m".', 'odd \ufffe\uffff \ud800 end', 'kept: tab\t, lines\r\n, 🎟️ and ünïcödé'];
+    expect(replies.for(texts)).toBe(twilioTwiml(['No event matches "[1m".', 'odd   end', 'kept: tab\t, lines\r\n, 🎟️ and ünïcödé']));
+  });
+});
+
+describe('TwiML through the SMS route', () => {
+  const STAFF_PHONE = '+15550003333';
+  let office: BoxOffice;
+
+  beforeAll(async () => {
+    office = await startBoxOffice({ worker: false, env: { STAFF_IDS: STAFF_PHONE } });
+  });
+
+  afterAll(async () => {
+    await office?.stop();
+  });
+
+  it('answers a reply that echoes control characters with valid TwiML, not a 500', async () => {
+    // The staff desk names back what it was asked for: "No event matches …".
+    const reply = await textBoxOffice(office, STAFF_PHONE, 'inventory \u0007\u0001bell');
+    expect(reply.status).toBe(200);
+    expect(reply.twiml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?><Response><Message>/);
+    expect(reply.messages).toEqual(['No event matches "bell".']);
   });
 });

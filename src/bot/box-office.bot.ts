@@ -1,12 +1,30 @@
 import { createHash } from 'node:crypto';
-import { ActivityHandler, type ConversationState, type TurnContext } from 'botbuilder';
+import { ActivityHandler, type AdaptiveCardInvokeResponse, type ConversationState, type InvokeResponse, type TurnContext } from 'botbuilder';
 import { runDialog, type Dialog, type DialogState } from 'botbuilder-dialogs';
 import type { Logger } from 'pino';
+import { MAX_MESSAGE_CHARS } from '../catalog/text.normalizer.js';
+import { receivedOn } from './customer.js';
 import { SharedDialogMemory } from './dialog-memory.shared.js';
 import type { TurnLock } from './turn.lock.js';
 
 export const CHAT_WELCOME =
   'Hi! This is the Box Office. Tell me the event and how many tickets, e.g. "2 tickets lakers section 101", or say "hi" to see what is on.';
+
+/**
+ * The answer to an Adaptive Card Action.Execute: the bot sends no card with
+ * one, so whatever a client sends is an action it does not support, said the
+ * way the Universal Actions protocol says errors (HTTP 200, the error in the
+ * body) so the card can show it.
+ * https://learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/universal-actions-for-adaptive-cards/work-with-universal-actions-for-adaptive-cards
+ */
+const CARD_ACTION_NOT_SUPPORTED: AdaptiveCardInvokeResponse = {
+  statusCode: 400,
+  type: 'application/vnd.microsoft.error',
+  value: { code: 'NotSupported', message: 'This card action is not supported.' },
+};
+
+/** botbuilder-dialogs' ConversationMemoryScope finds the turn's ConversationState under this key. */
+export const CONVERSATION_STATE_KEY = 'ConversationState';
 
 export interface BoxOfficeBotDeps {
   conversationState: ConversationState;
@@ -38,7 +56,23 @@ export class BoxOfficeBot extends ActivityHandler {
     });
   }
 
+  /**
+   * Invoke activities (card actions, sign-in, Teams task modules, names no one
+   * knows) want their answer in the HTTP response. The bot starts none of
+   * them, so each is acknowledged: ActivityHandler's default, 501, is a server
+   * error to the channel and to our monitoring for an activity that is simply
+   * not ours to handle.
+   */
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    if (context.activity.name === 'adaptiveCard/action') return { status: 200, body: CARD_ACTION_NOT_SUPPORTED };
+    return { status: 200 };
+  }
+
   override async run(context: TurnContext): Promise<void> {
+    boundText(context);
+    // Lent to the turn under the name botbuilder's memory scopes look for, so
+    // dialogs keep conversation-wide facts (its language) beside the dialog stack.
+    context.turnState.set(CONVERSATION_STATE_KEY, this.deps.conversationState);
     await this.deps.turnLock.run(conversationKey(context), async () => {
       await super.run(context);
       await this.deps.conversationState.saveChanges(context, false);
@@ -46,8 +80,26 @@ export class BoxOfficeBot extends ActivityHandler {
   }
 }
 
-/** A lock key per conversation that carries no phone number or user id. */
+/**
+ * Cuts the message to MAX_MESSAGE_CHARS here, where every channel's text
+ * enters the bot, so every reader after it (staff desk, recognizer, section
+ * lookup, the dialogs' own checks) sees the same bounded text and none can
+ * read what lies past it. A surrogate pair cut in half loses its first half too.
+ */
+function boundText(context: TurnContext): void {
+  const text = context.activity.text;
+  if (typeof text !== 'string' || text.length <= MAX_MESSAGE_CHARS) return;
+  const cut = text.slice(0, MAX_MESSAGE_CHARS);
+  context.activity.text = /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
+}
+
+/**
+ * A lock key per conversation that carries no phone number or user id. The
+ * route that received the turn is part of it, as it is of the conversation
+ * state's key (route-conversation.state.ts): a chat client naming an SMS
+ * conversation gets a lock, and a state, of its own.
+ */
 function conversationKey(context: TurnContext): string {
   const { channelId, conversation } = context.activity;
-  return createHash('sha256').update(`${channelId}:${conversation.id}`).digest('base64url').slice(0, 22);
+  return createHash('sha256').update(`${receivedOn(context)}:${channelId}:${conversation.id}`).digest('base64url').slice(0, 22);
 }

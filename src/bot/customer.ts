@@ -1,11 +1,29 @@
 import { TurnContext } from 'botbuilder';
-import type { Customer } from '../customers/customer.js';
+import type { Channel, Customer } from '../customers/customer.js';
 
-/** The SMS adapter's channel id; every other channel id is a chat channel. */
+/** The channel id the SMS adapter puts on its activities (the conversation state's namespace, the replies). */
 export const SMS_CHANNEL_ID = 'sms';
 
+const RECEIVED_ON = Symbol('receivedOn');
+
+/**
+ * Records which route received this turn: the SMS adapter (run only by the
+ * signed Twilio route) marks 'sms', the chat route 'chat'. Who a customer is
+ * comes from this mark, never from the activity: in anonymous Bot Framework
+ * mode a client writes channelId and from.id itself, and could otherwise
+ * claim `channelId: "sms"` and a customer's phone number (DESIGN rule 10).
+ */
+export function markReceivedOn(context: TurnContext, channel: Channel): void {
+  context.turnState.set(RECEIVED_ON, channel);
+}
+
+/** The route that received the turn; a turn no route marked is chat, so nothing unmarked is ever an SMS customer. */
+export function receivedOn(context: TurnContext): Channel {
+  return context.turnState.get(RECEIVED_ON) === 'sms' ? 'sms' : 'chat';
+}
+
 export function isSms(context: TurnContext): boolean {
-  return context.activity.channelId === SMS_CHANNEL_ID;
+  return receivedOn(context) === 'sms';
 }
 
 /**

@@ -17,6 +17,8 @@ export const COMMON_WORDS: ReadonlySet<string> = new Set(
     'who what when where which how why with without for from into onto over under than then there their they them ' +
     'this that these those here and but not can could would should will shall may might must does did doing done ' +
     'start starts starting begin doors open running run runs hours hour minutes with one two full host hosts before ' +
-    'get getting buy buying book booking grab reserve order ordered pay paying paid card link'
+    'get getting buy buying book booking grab reserve order ordered pay paying paid card link ' +
+    // What Spanish keeps after its gloss into English (dialogs/spanish.ts): articles and joiners.
+    'el la los las lo de del al a que es se nos le les su sus o u'
   ).split(' '),
 );

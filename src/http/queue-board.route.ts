@@ -3,6 +3,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
 import { Router, type Express, type RequestHandler } from 'express';
+import type { Logger } from '../logger.js';
 import { notFound } from './errors.js';
 import { STAFF_DASHBOARD_PATH } from './paths.js';
 import { requireStaffLogin } from './staff-auth.js';
@@ -13,6 +14,8 @@ export const QUEUE_BOARD_PATH = STAFF_DASHBOARD_PATH;
 export interface QueueBoardDeps {
   staffApiToken: string | undefined;
   queues: readonly Queue[];
+  /** Where the board's failures are written; each line carries the request's id (log-context.ts). */
+  log: Logger;
 }
 
 /**
@@ -30,17 +33,36 @@ export function queueBoardRoutes(deps: QueueBoardDeps): Router {
     serverAdapter: adapter,
     options: { uiConfig: { boardTitle: 'Box office queues' } },
   });
-  // Bull Board's own handler adds the stack when NODE_ENV=development (what
-  // docker-compose sets): our errors never carry one to the client.
-  adapter.setErrorHandler((error: Error & { statusCode?: number }) => ({
-    status: (error.statusCode ?? 500) as 500,
-    body: { error: 'queue_board_error', message: (error.statusCode ?? 500) < 500 ? error.message : 'The queue board could not do that; see the log.' },
-  }));
+  adapter.setErrorHandler((error: Error & { statusCode?: number }) => boardError(error, deps.log));
   const board = adapter.getRouter() as Express;
   board.disable('x-powered-by');
   const router = Router();
   router.use(QUEUE_BOARD_PATH, requireStaffLogin(deps.staffApiToken, 'Box office staff'), sameOriginChanges, board, notFound);
   return router;
+}
+
+/**
+ * What a failed board request answers, written to the log first: a 500 that
+ * says "see the log" must leave something there. Bull Board's own handler
+ * adds the stack when NODE_ENV=development (what docker-compose sets): our
+ * errors never carry one to the client. Bull Board decodes `activeQueue` once
+ * more after express has (handlers/queues.js), so a value that is no longer
+ * valid %-encoding ("?activeQueue=%25") throws a URIError: the caller's
+ * malformed query, a 400.
+ */
+function boardError(error: Error & { statusCode?: number }, log: Logger): { status: 400 | 500; body: { error: string; message: string } } {
+  if (error instanceof URIError) {
+    log.warn({ component: 'queue-board', err: error.message }, 'queue board refused a malformed query');
+    return { status: 400, body: { error: 'malformed_query', message: 'The query string is not valid URL encoding.' } };
+  }
+  const status = error.statusCode ?? 500;
+  if (status >= 500) log.error({ component: 'queue-board', err: error }, 'queue board request failed');
+  else log.warn({ component: 'queue-board', status, err: error.message }, 'queue board refused a request');
+  return {
+    // Bull Board's statuses (404, 409…) pass through as it gave them.
+    status: status as 500,
+    body: { error: 'queue_board_error', message: status < 500 ? error.message : 'The queue board could not do that; see the log.' },
+  };
 }
 
 const READ_ONLY_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);

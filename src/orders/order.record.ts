@@ -25,6 +25,7 @@ export function encodeOrderFields(order: Omit<Order, 'timeline'>): string[] {
     address: order.customer.address,
     conversation:
       order.customer.conversation === undefined ? undefined : JSON.stringify(order.customer.conversation),
+    language: order.language,
     eventId: order.eventId,
     sectionId: order.sectionId,
     quantity: String(order.quantity),
@@ -71,6 +72,7 @@ export function decodeOrder(id: string, hash: Record<string, string>, timeline: 
       address: hash.address,
       ...(hash.conversation === undefined ? {} : { conversation: parseJson(hash.conversation) }),
     },
+    language: hash.language,
     eventId: hash.eventId,
     sectionId: hash.sectionId,
     quantity: toNumber(hash.quantity),

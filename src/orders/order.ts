@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { customerSchema } from '../customers/customer.js';
+import { languageSchema } from '../customers/language.js';
 
 /** Every state an order can be in. The last four are ends: nothing leaves them but a refund. */
 export const ORDER_STATES = [
@@ -80,6 +81,8 @@ export const orderSchema = z.object({
   openOffer: z.string().optional(),
   state: orderStateSchema,
   customer: customerSchema,
+  /** The language of the conversation that made it, for the notices about it; absent means English. */
+  language: languageSchema.optional(),
   eventId: z.string().min(1),
   sectionId: z.string().min(1),
   quantity: z.number().int().positive(),
@@ -115,6 +118,7 @@ export const newOrderSchema = z.object({
   kind: orderKindSchema.default('tickets'),
   upgradeOf: z.string().optional(),
   customer: customerSchema,
+  language: languageSchema.optional(),
   eventId: z.string().min(1),
   sectionId: z.string().min(1),
   quantity: z.number().int().positive(),

@@ -3,6 +3,7 @@ import type { EventCatalog } from '../catalog/event-catalog.js';
 import type { CheckoutGateway } from '../checkout/checkout.gateway.js';
 import { payLinkFor, type LinkedRecord } from '../checkout/pay-link.js';
 import type { HoldRefusal, SeatStore } from '../seats/seat.store.js';
+import type { Language } from '../customers/language.js';
 import type { Customer } from '../customers/customer.js';
 import type { Order } from './order.js';
 import { newOrderId } from './order-id.js';
@@ -30,6 +31,8 @@ export interface PurchaseRequest {
    * change that cannot be made leaves the first hold as it was.
    */
   replacing?: string;
+  /** The language of the conversation, kept on the order for the notices about it (absent: English). */
+  language?: Language;
 }
 
 export type PurchaseResult =
@@ -98,6 +101,7 @@ export class PurchaseService {
       newId: newOrderId,
       record: (allocation) => ({
         customer: request.customer,
+        ...(request.language && request.language !== 'en' ? { language: request.language } : {}),
         eventId: request.eventId,
         sectionId: request.sectionId,
         quantity: request.quantity,

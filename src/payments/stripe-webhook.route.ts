@@ -2,10 +2,30 @@ import express, { Router } from 'express';
 import type { Queue } from 'bullmq';
 import Stripe from 'stripe';
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import { refuseUnsigned, type IpShield } from '../http/ip-shield.js';
 import type { PaymentEventJob } from '../queue/job.payloads.js';
 import { STRIPE_WEBHOOK_PATH } from '../http/paths.js';
 
+
+/**
+ * What the route reads of a verified event. A correctly signed body need not
+ * be one Stripe wrote (a test tool, a bug, a leaked secret), and reading a
+ * missing `data.object` or queueing a job id BullMQ refuses would answer 5xx,
+ * which Stripe retries for three days: such a body is refused with 400 and
+ * never queued. The id names the job, so it is held to Stripe's own id
+ * characters, which is also what BullMQ takes as a custom job id (no ':',
+ * not a bare integer).
+ */
+const eventEnvelope = z.object({
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,255}$/).refine((id) => !/^\d+$/.test(id), 'a bare number'),
+  type: z.string().min(1).max(255),
+  created: z.number().int().nonnegative(),
+  data: z.object({
+    // Only a string id and object kind travel with the job; the worker asks Stripe for the rest.
+    object: z.object({ id: z.string().optional().catch(undefined), object: z.string().optional().catch(undefined) }),
+  }),
+});
 
 export interface StripeWebhookDeps {
   webhookSecret: string;
@@ -18,7 +38,8 @@ export interface StripeWebhookDeps {
 /**
  * Stripe's webhook: verify the signature on the raw body, queue the event
  * under its own id, answer 2xx. Nothing slow happens here; if the event cannot
- * be queued the answer is 503, so Stripe tries again (DESIGN rules 1-2).
+ * be queued the answer is 503, so Stripe tries again (DESIGN rules 1-2); a
+ * signed body that is no well-formed event gets 400 and is not queued.
  */
 export function stripeWebhookRoutes(deps: StripeWebhookDeps): Router {
   const router = Router();
@@ -30,7 +51,7 @@ export function stripeWebhookRoutes(deps: StripeWebhookDeps): Router {
       refuseUnsigned(deps.badSignatures, req, res, () => res.status(400).json({ error: 'missing_signature', message: 'Stripe-Signature header is required.' }));
       return;
     }
-    let event: Stripe.Event;
+    let event: unknown;
     try {
       event = Stripe.webhooks.constructEvent(body, signature, deps.webhookSecret);
     } catch {
@@ -38,12 +59,19 @@ export function stripeWebhookRoutes(deps: StripeWebhookDeps): Router {
       refuseUnsigned(deps.badSignatures, req, res, () => res.status(400).json({ error: 'bad_signature', message: 'The signature does not match this endpoint.' }));
       return;
     }
-    const object = event.data.object as { id?: string; object?: string };
-    const job: PaymentEventJob = { id: event.id, type: event.type, object: { id: object.id, object: object.object }, created: event.created };
+    const envelope = eventEnvelope.safeParse(event);
+    if (!envelope.success) {
+      const field = envelope.error.issues[0]?.path.join('.') || 'the event';
+      deps.log.warn({ component: 'stripe-webhook', field }, 'refused a signed webhook that is not a well-formed event');
+      res.status(400).json({ error: 'malformed_event', message: `Not a well-formed Stripe event (${field}).` });
+      return;
+    }
+    const { id, type, created, data } = envelope.data;
+    const job: PaymentEventJob = { id, type, object: { id: data.object.id, object: data.object.object }, created };
     try {
-      await deps.payments.add(event.type, job, { jobId: event.id });
+      await deps.payments.add(type, job, { jobId: id });
     } catch (err) {
-      deps.log.error({ component: 'stripe-webhook', eventId: event.id, err: (err as Error).message }, 'could not queue a webhook: Stripe will retry');
+      deps.log.error({ component: 'stripe-webhook', eventId: id, err: (err as Error).message }, 'could not queue a webhook: Stripe will retry');
       res.status(503).json({ error: 'unavailable', message: 'Try again later.' });
       return;
     }

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConversationState } from 'botbuilder';
 import { BoxOfficeBot } from '../bot/box-office.bot.js';
 import { RedisStorage } from '../bot/redis.storage.js';
+import { RouteConversationState } from '../bot/route-conversation.state.js';
 import { Router } from 'express';
 import { TurnLock } from '../bot/turn.lock.js';
 import { chatRoutes, createCloudAdapter } from '../channels/chat/chat.route.js';
@@ -49,7 +49,7 @@ export async function startWebRole(foundation: Foundation, port = foundation.con
   const { config, log, redis, commerce, queues, keyPrefix, metrics } = foundation;
   const { refunds, upgrades, dialog, staffDesk, ticketResends } = createWebServices(foundation);
   const bot = new BoxOfficeBot({
-    conversationState: new ConversationState(new RedisStorage({ redis, prefix: `${keyPrefix}bot:state:` })),
+    conversationState: new RouteConversationState(new RedisStorage({ redis, prefix: `${keyPrefix}bot:state:` })),
     dialog,
     turnLock: new TurnLock({ redis, prefix: `${keyPrefix}bot:turn-lock:` }),
     log,
@@ -73,7 +73,7 @@ export async function startWebRole(foundation: Foundation, port = foundation.con
     webhookMeterRoutes(metrics),
     metricsRoutes(metrics.registry),
     // Before the staff API, whose bearer-only check covers all of /staff.
-    queueBoardRoutes({ staffApiToken: config.staff.apiToken, queues: allQueues(queues) }),
+    queueBoardRoutes({ staffApiToken: config.staff.apiToken, queues: allQueues(queues), log }),
     chatRoutes({ adapter: createCloudAdapter(config.botFramework, log).use(turns), bot, senders, badSignatures, anonymous: !config.botFramework.appId }),
     smsRoutes({
       bot,

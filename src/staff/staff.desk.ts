@@ -84,6 +84,8 @@ export class StaffDesk {
   private isStaff(context: TurnContext): boolean {
     const from = context.activity.from?.id;
     if (!from) return false;
+    // A phone number counts only on a turn the signed Twilio route received,
+    // whatever channelId a chat client claims (customer.ts).
     if (isSms(context)) return this.staff.has(identity(from));
     // On chat only `<channelId>:<userId>` entries count: a bare entry is a
     // phone number, and some chat channels let the page choose the user id.

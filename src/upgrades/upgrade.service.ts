@@ -169,6 +169,7 @@ export class UpgradeService {
         kind: 'upgrade',
         upgradeOf: order.id,
         customer: order.customer,
+        ...(order.language ? { language: order.language } : {}),
         eventId: order.eventId,
         sectionId: target.id,
         quantity: order.quantity,

@@ -2,7 +2,7 @@ import express, { Router, type Request, type Response } from 'express';
 import { ActivityTypes, CloudAdapter, ConfigurationBotFrameworkAuthentication, type Response as BotResponse, type TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { BoxOfficeBot } from '../../bot/box-office.bot.js';
-import { customerOf } from '../../bot/customer.js';
+import { customerOf, markReceivedOn } from '../../bot/customer.js';
 import { rememberClientAddress } from '../../bot/client-address.js';
 import type { Config } from '../../config.js';
 import { HttpError } from '../../http/errors.js';
@@ -64,6 +64,8 @@ export function chatRoutes(deps: ChatRouteDeps): Router {
  * typing indicators and conversation updates are the client's, not the user's.
  */
 async function turn(deps: ChatRouteDeps, context: TurnContext, ip: string | undefined): Promise<void> {
+  // Whatever channelId the activity claims ("sms" included), this route's turns are chat.
+  markReceivedOn(context, 'chat');
   if (deps.anonymous) rememberClientAddress(context, addressKey(ip));
   if (context.activity.type === ActivityTypes.Message) {
     const { channel, address } = customerOf(context);

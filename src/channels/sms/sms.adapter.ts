@@ -8,7 +8,7 @@ import {
   type ResourceResponse,
 } from 'botbuilder';
 import { linksIn } from '../../bot/activities.js';
-import { SMS_CHANNEL_ID } from '../../bot/customer.js';
+import { markReceivedOn, SMS_CHANNEL_ID } from '../../bot/customer.js';
 import { customerKey } from '../../customers/customer.js';
 
 /** One inbound text as Twilio delivers it. */
@@ -46,6 +46,7 @@ export class SmsAdapter extends BotAdapter {
       attachments: sms.mediaCount > 0 ? [{ contentType: 'application/octet-stream', name: 'media' }] : [],
     };
     const context = new TurnContext(this, activity);
+    markReceivedOn(context, 'sms');
     const replies: Partial<Activity>[] = [];
     context.turnState.set(REPLIES, replies);
     await this.runMiddleware(context, logic);

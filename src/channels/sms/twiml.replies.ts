@@ -17,7 +17,7 @@ export interface TwimlRepliesOptions {
  * percent of an SMS turn's CPU in an on-sale rush. Many customers get the
  * very same replies (every "sold out" of a rush, "How many tickets?"), so the
  * XML of the last few hundred distinct replies is kept and reused. Twilio's
- * builder stays the one that writes (and escapes, and refuses) every reply.
+ * builder stays the one that writes (and escapes) every reply.
  */
 export class TwimlReplies {
   readonly #cache = new Map<string, string>();
@@ -40,9 +40,18 @@ export class TwimlReplies {
   }
 }
 
+/**
+ * What XML 1.0 cannot carry, escaped or not: C0 control characters other than
+ * tab, newline and carriage return, U+FFFE and U+FFFF, and lone surrogates.
+ * xmlbuilder throws on them, and a reply may echo what someone typed (a
+ * staff command's "No event matches …"), so they are dropped: one stray
+ * control character must not turn the whole answer into a 500.
+ */
+const NOT_XML_CHARACTERS = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
 function build(texts: readonly string[]): string {
   const response = new twilio.twiml.MessagingResponse();
   const fitted = texts.length > MAX_TWIML_MESSAGES ? [...texts.slice(0, MAX_TWIML_MESSAGES - 1), texts.slice(MAX_TWIML_MESSAGES - 1).join('\n\n')] : texts;
-  for (const text of fitted) response.message(text);
+  for (const text of fitted) response.message(text.replace(NOT_XML_CHARACTERS, ''));
   return response.toString();
 }

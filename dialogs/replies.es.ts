@@ -1,0 +1,125 @@
+// Every sentence the bot says in Spanish, in one place: the same sentences
+// as replies.en.ts, for a conversation that started in Spanish. Written
+// without á, í, ó and ú, as many people text anyway: those letters are not in
+// the GSM-7 alphabet, and one of them switches a whole SMS to UCS-2, where a
+// segment holds 70 characters instead of 160. é, ñ, ü, ¿ and ¡ are GSM-7 and stay.
+import type { TurnContext } from 'botbuilder';
+import { describeEvent, describeSeats, formatEventTime, formatPrice, sectionName } from '../src/catalog/describe.js';
+import type { CatalogEvent, Section } from '../src/catalog/catalog.schema.js';
+import { isSms } from '../src/bot/customer.js';
+import type { Order } from '../src/orders/order.js';
+import type { Replies } from './replies.en.js';
+
+/** The word that leaves a purchase; Twilio acts on the English opt-out words only, so SALIR is safe on SMS too. */
+const LEAVE = 'SALIR';
+const NAME = 'la Taquilla';
+
+const tickets = (n: number) => (n === 1 ? '1 boleto' : `${n} boletos`);
+
+export const spanish: Replies = {
+  welcome: `¡Hola! Aqui ${NAME}. ¿Para qué evento quiere boletos?`,
+  whichEvent: '¿Para qué evento quiere boletos?',
+  whichOfThese: (events: readonly CatalogEvent[]) =>
+    events.every((event) => event.name === events[0]!.name) ? `Hay ${events.length} funciones de ${events[0]!.name}. ¿Cual prefiere?` : '¿Cual de estos?',
+  notThen: (events: readonly CatalogEvent[]) =>
+    events.every((event) => event.name === events[0]!.name) ? `No tenemos ${events[0]!.name} en esa fecha. Las fechas son:` : 'No tenemos eso en esa fecha. Lo que hay:',
+  notOnSale: (named: string) =>
+    `Lo siento, ${named && named.length <= 40 ? `"${named}" no esta` : 'eso no esta'} a la venta aqui. ¿Le interesa alguno de estos?`,
+  didYouMean: (event: CatalogEvent) => `¿Quiso decir ${event.name}?`,
+  noEvents: 'No hay eventos a la venta por ahora. Vuelva a escribir pronto.',
+  notUnderstood: 'Perdon, no le entendi.',
+  howMany: (max: number) => `¿Cuantos boletos? (1-${max})`,
+  tooMany: (max: number) => `Podemos apartar hasta ${max} boletos por pedido.`,
+  mediaOnly: 'Solo puedo leer texto. Digame el evento y cuantos boletos, por ejemplo "2 boletos lakers".',
+  help: (context: TurnContext) =>
+    [
+      `Aqui ${NAME}. Digame el evento y cuantos boletos, por ejemplo "2 boletos lakers seccion 101".`,
+      `ESTADO muestra sus pedidos. ${LEAVE} deja una compra.`,
+      ...(isSms(context) ? ['Responda STOP para no recibir mas mensajes.'] : []),
+    ].join(' '),
+  left: 'Listo, paramos. No hay nada apartado. Escriba cuando quiera para empezar de nuevo.',
+  restarted: 'Listo, empecemos de nuevo.',
+  nothingToCancel: 'No tiene nada pendiente de pago.',
+  orderCancelled: (orderId: string) => `El pedido ${orderId} esta cancelado y los lugares liberados. No se cobro nada.`,
+  alreadyPaid: (orderId: string) => `El pedido ${orderId} ya esta pagado y no se puede cancelar aqui. Escriba ESTADO para verlo.`,
+  checkoutFailed: 'Perdon, la pagina de pago no abrio en este momento, asi que liberé los lugares. Intente de nuevo en un minuto.',
+  soldOut: (section: Section) => `${sectionName(section, 'es')} esta agotada.`,
+  notEnough: (section: Section, available: number) => `Solo quedan ${available} en ${sectionName(section, 'es')}.`,
+  notTogether: (section: Section, largest: number) => `En ${sectionName(section, 'es')} no caben juntos ahora (${largest} juntos como maximo).`,
+  pickAlternative: '¿Le sirve alguna de estas?',
+  nothingFits: (quantity: number) => `Lo siento, ninguna seccion tiene ${quantity} lugares juntos ahora. Pruebe con menos boletos, o escriba ESTADO para ver sus pedidos.`,
+  nothingUnder: (max: number, currency: string) => `No hay nada por menos de ${formatPrice(max, currency)} por boleto. Esto es todo:`,
+  openHold: (order: Order, section: Section | undefined, payUrl: string) =>
+    `Ya tiene lugares apartados para este evento: ${describeSeats(section, order.seats, order.quantity, 'es')}, pedido ${order.id}. ` +
+    `Pague aqui: ${payUrl} o escriba ${LEAVE} para liberarlos.`,
+  held: (event: CatalogEvent, section: Section, order: Order, holdMinutes: number) =>
+    `Le aparto ${describeSeats(section, order.seats, order.quantity, 'es')} para ${describeEvent(event, 'es')}: ` +
+    `${formatPrice(order.amount, order.currency)} por ${tickets(order.quantity)}. Pague en ${holdMinutes} min`,
+  replacedHold: (orderId: string) => `Cambiado: el pedido ${orderId} esta liberado y su enlace ya no sirve.`,
+  earlierHoldStands: (orderId: string) => `Su pedido anterior, ${orderId}, sigue apartado con su enlace.`,
+  checkoutFailedNoChange: 'Perdon, la pagina de pago para ese cambio no abrio en este momento, asi que no cambio nada.',
+  alreadyPaidNoChange: (orderId: string) => `El pedido ${orderId} se acaba de pagar, asi que queda como esta. Escriba ESTADO para verlo.`,
+  payButton: (order: Order) => `Pagar ${formatPrice(order.amount, order.currency)}`,
+  holdLimit: (limit: 'origin_holds' | 'unpaid_share', section: Section, holdMinutes: number) =>
+    limit === 'origin_holds'
+      ? `Desde su conexion ya hay demasiados boletos apartados sin pagar para este evento. Pague o cancele esos primero, o intente de nuevo cuando se liberen (en unos ${holdMinutes} min).`
+      : `Hay tantos boletos de ${sectionName(section, 'es')} esperando pago que no puedo apartar mas por ahora. Los que no se pagan se liberan en unos ${holdMinutes} min: intente de nuevo entonces, o elija otra seccion.`,
+  sectionQuestion: (event: CatalogEvent) => `${event.name}: ¿qué seccion?`,
+  noOrderToCancel: 'No tiene pedidos pagados que cancelar. Escriba ESTADO para ver sus pedidos.',
+  whichOrderToCancel: (orderIds: string[]) =>
+    `¿Cual pedido? Mande CANCELAR y el numero de pedido, por ejemplo CANCELAR ${orderIds[0]}. Sus pedidos pagados: ${orderIds.join(', ')}.`,
+  orderNotYours: (orderId: string) => `No encuentro el pedido ${orderId} a su nombre. Escriba ESTADO para ver sus pedidos.`,
+  orderAlreadyEnded: (orderId: string) => `El pedido ${orderId} nunca se pago, asi que no hay nada que cancelar ni reembolsar.`,
+  orderAlreadyRefunded: (orderId: string) => `El pedido ${orderId} ya esta reembolsado.`,
+  refundUnderway: (orderId: string) => `El reembolso del pedido ${orderId} ya esta en camino. Le aviso cuando llegue.`,
+  refundNotAllowed: (orderId: string, policy: string) => `El pedido ${orderId} ya no se puede cancelar con reembolso. La politica de este evento: ${policy}`,
+  confirmRefund: (order: Order, count: number, amount: number) =>
+    `¿Cancelar el pedido ${order.id} y reembolsar ${formatPrice(amount, order.currency)} por ${tickets(count)}? ` +
+    'Responda SI para cancelarlo, o NO para quedarse con sus boletos.',
+  refundRequested: (orderId: string, amount: number, currency: string) =>
+    `Listo: el pedido ${orderId} esta cancelado y se le reembolsan ${formatPrice(amount, currency)} a su tarjeta. Le aviso cuando llegue el reembolso.`,
+  refundKept: (orderId: string) => `Listo, no cambio nada: el pedido ${orderId} y sus boletos siguen igual.`,
+  refundUnsure: (orderId: string) => `Perdon, no pude confirmar el reembolso del pedido ${orderId}. Mande CANCELAR ${orderId} de nuevo en unos minutos.`,
+  refundFailed: (orderId: string) =>
+    `Perdon, el reembolso del pedido ${orderId} no se pudo hacer ahora, asi que no cambio nada y sus boletos siguen validos. Intente mas tarde.`,
+  nothingToUpgrade: 'No tiene boletos pagados que puedan pasar a mejores lugares ahora. Escriba ESTADO para ver sus pedidos.',
+  whichOrderToUpgrade: '¿Qué pedido quiere mejorar?',
+  whichUpgrade: (order: Order) => `Mejores lugares para el pedido ${order.id}, diferencia por boleto:`,
+  upgradeChoice: (section: Section, unitAmount: number, currency: string) => `${sectionName(section, 'es')} - ${formatPrice(unitAmount, currency)} mas`,
+  noBetterSeats: (orderId: string) => `Lo siento, ninguna seccion mejor tiene lugar para todos juntos ahora (pedido ${orderId}). Sus lugares siguen igual.`,
+  cannotUpgrade: (orderId: string) => `El pedido ${orderId} no se puede mejorar: solo un pedido pagado con todos sus boletos, antes del evento.`,
+  upgradeHeld: (offer: Order, section: Section | undefined) =>
+    `Le aparto ${describeSeats(section, offer.seats, offer.quantity, 'es')}: ${formatPrice(offer.amount, offer.currency)} mas por ${tickets(offer.quantity)}. ` +
+    `Sus lugares actuales siguen siendo suyos hasta que pase el pago. Pague antes de las ${new Date(offer.holdExpiresAt).toISOString().slice(11, 16)} UTC para cambiar`,
+  upgradeWaiting: (offer: Order, payUrl: string, sectionName: string) =>
+    `Ya tiene una mejora esperando: ${sectionName} por ${formatPrice(offer.amount, offer.currency)} mas (${offer.id}). Pague aqui: ${payUrl}`,
+  upgradeSeatsGone: 'Perdon, esos lugares se acaban de ocupar. Escriba MEJORAR para ver qué hay libre.',
+  upgradeUnavailable: 'Perdon, esa mejora no se puede hacer ahora. Sus lugares siguen igual.',
+  upgradeOption: (orderId: string, eventName: string, sectionName: string, quantity: number) => `${orderId} ${eventName}, ${sectionName} x${quantity}`,
+  noOrders: 'Todavia no tiene pedidos. Digame un evento para conseguir boletos.',
+  orderLine: (order: Order, event: CatalogEvent | undefined, places: string, state: string) =>
+    `${order.id}: ${event ? `${event.name}, ${formatEventTime(event.startsAt, 'es')}` : order.eventId}. ${places}. ${state}`,
+  orderState: {
+    waiting: (payUrl: string) => `Esperando el pago: ${payUrl}`,
+    paid: 'Pagado; sus boletos van en camino.',
+    fulfilled: (list: string[], refunded: number, refundedAmount: string) =>
+      `Pagado. Boletos: ${list.join(', ')}${refunded > 0 ? ` (${refunded} reembolsados, ${refundedAmount})` : ''}`,
+    expired: 'El apartado vencio; no se cobro nada.',
+    cancelled: 'Cancelado; no se cobro nada.',
+    payment_failed: 'El pago no paso; no se cobro nada.',
+    refunded: (amount: string) => `Reembolsado, ${amount}.`,
+  },
+  yesNo: ['Si', 'No'],
+  answerWhenWhere: (name: string, times: string[], venue: string) => `${name}: ${times.join(' o ')}, en ${venue}.`,
+  answerPrice: (sectionName: string, price: string) => `${sectionName}: ${price} por boleto.`,
+  answerPrices: (list: string[]) => `Precios por boleto: ${list.join(', ')}.`,
+  answerSoldOut: (name: string) => `${name} esta agotado.`,
+  answerLeft: (list: Array<{ name: string; price: string; left: number }>) =>
+    `Todavia hay: ${list.map((s) => `${s.name} ${s.price} (quedan ${s.left})`).join(', ')}.`,
+  sectionTitle: (section: Section, currency: string, available?: number) =>
+    `${sectionName(section, 'es')} - ${formatPrice(section.price, currency)}${available === undefined ? '' : available === 0 ? ' (agotado)' : ` (quedan ${available})`}`,
+  eventTitle: (event: CatalogEvent) => `${event.name} - ${formatEventTime(event.startsAt, 'es')}`,
+  fewerIn: (quantity: number, section: Section) => `${quantity} en ${sectionName(section, 'es')}`,
+  eventTimes: (event: CatalogEvent) => formatEventTime(event.startsAt, 'es'),
+  sectionName: (section: Section) => sectionName(section, 'es'),
+};
