@@ -35,6 +35,8 @@ export interface PurchaseDraft {
   /** A name close to this event's: asked "did you mean", a yes picks it. */
   didYouMean?: string;
   sectionId?: string;
+  /** The sections the customer's words named alike ("lower level"): the section question offers only these. */
+  sectionChoices?: string[];
   quantity?: number;
   preference?: 'cheapest' | 'best';
   maxPrice?: number;
@@ -78,6 +80,7 @@ export class BuyTicketsDialog extends InterruptibleDialog {
       notOnSale: recognized.notOnSale,
       didYouMean: recognized.didYouMean?.id,
       sectionId: recognized.section?.id,
+      sectionChoices: recognized.sectionChoices?.map((section) => section.id),
       quantity: recognized.quantity,
       preference: recognized.preference,
       maxPrice: recognized.maxPrice,
@@ -157,15 +160,20 @@ export class BuyTicketsDialog extends InterruptibleDialog {
   /** Which section? Skipped for "cheapest" and "best", which pick one. */
   private async sectionStep(step: WaterfallStepContext, draft: PurchaseDraft, event: CatalogEvent): Promise<DialogTurnResult> {
     const available = await this.availability(event.id);
-    const open = event.sections.filter((section) => (available.get(section.id)?.available ?? 0) >= (draft.quantity ?? 1));
+    const hasRoom = (section: Section) => (available.get(section.id)?.available ?? 0) >= (draft.quantity ?? 1);
+    // Among the sections the customer's words named alike, while any has room; else among all.
+    const named = event.sections.filter((section) => draft.sectionChoices?.includes(section.id) && hasRoom(section));
+    const open = named.length > 0 ? named : event.sections.filter(hasRoom);
     if (open.length === 0) {
       await step.context.sendActivity(say(step.context).nothingFits(draft.quantity ?? 1));
       return step.endDialog({});
     }
     const affordable = draft.maxPrice === undefined ? open : open.filter((section) => section.price <= draft.maxPrice!);
     const candidates = affordable.length > 0 ? affordable : open;
-    if (draft.preference) {
-      draft.sectionId = pickByPreference(candidates, draft.preference).id;
+    // "cheapest", "best", or a cap only one section is under: nothing to ask.
+    const onlyAffordable = draft.maxPrice !== undefined && affordable.length === 1 ? affordable[0] : undefined;
+    if (draft.preference || onlyAffordable) {
+      draft.sectionId = (onlyAffordable ?? pickByPreference(candidates, draft.preference!)).id;
       return step.replaceDialog(WATERFALL, draft);
     }
     const intro = affordable.length === 0 ? `${say(step.context).nothingUnder(draft.maxPrice!, event.currency)} ` : '';
@@ -280,7 +288,7 @@ export class BuyTicketsDialog extends InterruptibleDialog {
     // Options are numbered only on SMS; chat shows buttons, which send their title.
     const position = numbered ? said.bareNumber : undefined;
     const picked = draft.asking && draft.asking !== 'quantity' ? pickChoice(typed, position, draft.offered) : undefined;
-    const before = JSON.stringify([draft.eventId, draft.sectionId, draft.quantity, draft.preference, draft.maxPrice]);
+    const before = JSON.stringify([draft.eventId, draft.sectionId, draft.sectionChoices, draft.quantity, draft.preference, draft.maxPrice]);
     const doubt = draft.didYouMean;
     Object.assign(draft, { didYouMean: undefined, notOnSale: undefined });
     if (doubt && said.intent === 'yes') {
@@ -292,7 +300,7 @@ export class BuyTicketsDialog extends InterruptibleDialog {
     } else {
       this.absorbFreeText(draft, said, text, numbered);
     }
-    return JSON.stringify([draft.eventId, draft.sectionId, draft.quantity, draft.preference, draft.maxPrice]) !== before;
+    return JSON.stringify([draft.eventId, draft.sectionId, draft.sectionChoices, draft.quantity, draft.preference, draft.maxPrice]) !== before;
   }
 
   private absorbFreeText(draft: PurchaseDraft, said: Recognized, text: string, numbered: boolean): void {
@@ -311,6 +319,7 @@ export class BuyTicketsDialog extends InterruptibleDialog {
     const sectionWords = said.quantity === undefined && (said.bareNumber === undefined || draft.asking === 'section');
     const section = said.section ?? (event && sectionWords ? this.deps.finder.findSection(event, text) : undefined);
     if (section && event?.sections.includes(section)) draft.sectionId = section.id;
+    else if (said.sectionChoices && event) draft.sectionChoices = said.sectionChoices.filter((choice) => event.sections.includes(choice)).map((choice) => choice.id);
     // On chat a lone number that names no section is a party size ("2"), since
     // the buttons carry no numbers; on SMS it was a numbered option, or nothing.
     const numberIsQuantity = draft.asking === 'quantity' || (!numbered && !section && draft.quantity === undefined);

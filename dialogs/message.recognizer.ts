@@ -8,7 +8,7 @@ import type { CatalogEvent, Section } from '../src/catalog/catalog.schema.js';
 import { eventsFitting, readWhen, venueOffset, type When } from '../src/catalog/event-when.js';
 import { MAX_MESSAGE_CHARS, normalize } from '../src/catalog/text.normalizer.js';
 import { parseOrderId } from '../src/orders/order-id.js';
-import { editDistance, HINT_WEIGHT, normalizeWords } from '../src/catalog/phrase-index.js';
+import { editDistance, normalizeWords } from '../src/catalog/phrase-index.js';
 import { COMMON_WORDS } from '../src/catalog/common-words.js';
 import { numberOf } from './number-words.js';
 import { partyFromPeople } from './party-size.js';
@@ -39,6 +39,8 @@ export interface Recognized {
   when?: When;
   /** With `event`, or with `candidates` that all have it: a section number or name means nothing without its event. */
   section?: Section;
+  /** Instead of `section`: the sections the words name alike ("lower level", "the 200s"), to choose among. */
+  sectionChoices?: Section[];
   preference?: 'cheapest' | 'best';
   /** Most the customer wants to pay per ticket, in minor units ("under $100" → 10000). */
   maxPrice?: number;
@@ -61,14 +63,15 @@ export interface Recognized {
  */
 export type Question = 'price' | 'when' | 'where' | 'left' | 'about' | 'refunds';
 
-/** "what ...", "is it ...", or a question mark: a question, not an order. */
-const QUESTION_FORM = /\?|^(?:(?:hi|hey|hello|ok|so|quick question)\s+)*(?:what|whats|when|whens|where|wheres|how|hows|is|are|does|do|can|could|which|any)\b/;
+/** "what ...", "is it ...", "illusionists matinee whats the cheapest", or a question mark: a question, not an order. */
+const QUESTION_FORM =
+  /\?|^(?:(?:hi|hey|hello|ok|so|quick question)\s+)*(?:what|whats|when|whens|where|wheres|how|hows|is|are|does|do|can|could|which|any)\b|\b(?:whats|what is|what are|how much|wheres|where is)\b/;
 const QUESTION_TOPICS: ReadonlyArray<readonly [Question, RegExp]> = [
   ['refunds', /\b(?:refund policy|refunds? (?:on|for)\b.*\bif\b|get a refund on\b|refundable|can i get my money back if)\b/],
   ['price', /\b(?:how much|price|prices|pricing|priced|cost|costs|cheapest|expensive|difference in price)\b/],
   ['left', /\b(?:whats left|what is left|what seats|seats left|left for|available|availability|what do you have|what have you got)\b/],
-  ['when', /\b(?:what time|when|start|starts|begin|begins|puck drop|kick ?off|tip ?off)\b/],
-  ['where', /\b(?:where|venue|location|address|which (?:arena|stadium|theatre|theater))\b/],
+  ['when', /\b(?:what time|when|whens|start|starts|begin|begins|puck drop|kick ?off|tip ?off)\b/],
+  ['where', /\b(?:where|wheres|venue|location|address|which (?:arena|stadium|theatre|theater))\b/],
   ['about', /\b(?:how long|run|runs|running time|doors|age|ages|yo|years old|21 plus|18 plus|old enough|ok for|kids allowed|difference between)\b/],
 ];
 
@@ -77,8 +80,10 @@ type EventMatches = ReturnType<EventLookup['find']>;
 /** The catalog lookups the recognizer needs (EventFinder provides them). */
 export interface EventLookup {
   /** Events the text names that have not started by `now` (default: the clock), best first; equal scores are equally good. */
-  find(text: string, now?: Date): Array<{ event: CatalogEvent; score: number; matched?: string; phrase?: string }>;
+  find(text: string, now?: Date): Array<{ event: CatalogEvent; score: number; matched?: string; phrase?: string; hint?: boolean }>;
   findSection(event: CatalogEvent, text: string): Section | undefined;
+  /** Sections the text names equally well, when more than one (EventFinder.sectionsNamedAlike). */
+  sectionsNamedAlike(event: CatalogEvent, text: string): Section[];
   /** Words the catalog does not know, beside the `common` ones (EventFinder.unknownWords). */
   unknownWords(text: string, common: ReadonlySet<string>): string[];
 }
@@ -318,7 +323,10 @@ export interface ReadingContext {
   event?: CatalogEvent;
 }
 
-type Details = Pick<Recognized, 'quantity' | 'event' | 'candidates' | 'notThen' | 'when' | 'section' | 'preference' | 'maxPrice' | 'notOnSale' | 'didYouMean'>;
+type Details = Pick<
+  Recognized,
+  'quantity' | 'event' | 'candidates' | 'notThen' | 'when' | 'section' | 'sectionChoices' | 'preference' | 'maxPrice' | 'notOnSale' | 'didYouMean'
+>;
 
 function detailsIn(said: string, lookup: EventLookup, now: Date | undefined, context: ReadingContext): Details {
   // What the customer rules out says nothing about what they want: "sunday not friday", "3 not 2".
@@ -336,14 +344,20 @@ function detailsIn(said: string, lookup: EventLookup, now: Date | undefined, con
   const corrected = rest.split(SECTION_CORRECTION).at(-1);
   const found = event ? ((corrected !== rest && corrected ? lookup.findSection(event, corrected) : undefined) ?? lookup.findSection(event, rest)) : undefined;
   // Between several performances a section counts only if every one has it (they share a venue).
-  const section = found && (which.candidates ?? []).every((candidate) => candidate.sections.some((s) => s.id === found.id)) ? found : undefined;
-  const quantity = quantityIn(normalized, rest, event, section, which.when);
+  const named = found && (which.candidates ?? []).every((candidate) => candidate.sections.some((s) => s.id === found.id)) ? found : undefined;
+  // "lower level" names two sections alike; a price cap may leave one of them.
+  const alike = event && !found && !which.candidates ? lookup.sectionsNamedAlike(event, rest) : [];
+  const quantity = quantityIn(normalized, rest, event, named, which.when);
   // A total is split over the party. Without a party size the total itself
   // is still a true (if loose) per-ticket cap: no one ticket can cost more.
   const maxPrice = price && quantity && price.total ? Math.floor(price.cents / quantity) : price?.cents;
+  const affordable = maxPrice === undefined ? alike : alike.filter((choice) => choice.price <= maxPrice);
+  const choices = affordable.length > 0 ? affordable : alike;
+  const section = named ?? (choices.length === 1 ? choices[0] : undefined);
   return prune({
     ...which,
     section,
+    sectionChoices: choices.length > 1 ? choices : undefined,
     quantity,
     maxPrice,
     preference: CHEAPEST.test(normalized) ? 'cheapest' : BEST.test(normalized) ? 'best' : undefined,
@@ -394,14 +408,15 @@ function notOnSaleIn(normalized: string, matches: EventMatches, lookup: EventLoo
     const side = [opponents[1]!, opponents[2]!].find((words) => !lookup.find(words, now).some((match) => match.event === best.event));
     if (side !== undefined && lookup.unknownWords(side, COMMON_WORDS).length > 0) return { notOnSale: opponents[0] };
   }
-  const words = normalized.split(' ');
+  // The index's words, so "ton??" is the "ton" it matched.
+  const words = normalizeWords(normalized);
   // Keyboard mashing ("asdfghjkl") names nothing; a name has its vowels.
   const unknown = lookup.unknownWords(normalized, COMMON_WORDS).filter(pronounceable);
   if (!best) {
     const greeting = GREETING_START.test(normalized) && words.length <= 3;
     return unknown.length > 0 && !greeting && words.length <= SHORT_MESSAGE_WORDS ? { notOnSale: unknown.slice(0, 4).join(' ') } : undefined;
   }
-  if (best.score <= HINT_WEIGHT && unknown.length > 0 && words.length <= SHORT_MESSAGE_WORDS) return { notOnSale: unknown.slice(0, 4).join(' ') };
+  if (best.hint && unknown.length > 0 && words.length <= SHORT_MESSAGE_WORDS) return { notOnSale: unknown.slice(0, 4).join(' ') };
   if (best.score < 1 && best.phrase && best.matched) {
     const matched = best.matched;
     // A part of the name was typed: is the word beside it the rest of the name, misspelt, or another name?
@@ -409,20 +424,23 @@ function notOnSaleIn(normalized: string, matches: EventMatches, lookup: EventLoo
     const word = wordsBeside(words, matched).find((beside) => unknown.includes(beside));
     if (word !== undefined) {
       const near = rest.some((token) => editDistance(word, token, DID_YOU_MEAN_EDITS) < DID_YOU_MEAN_EDITS);
-      return near ? { didYouMean: best.event } : { notOnSale: `${matched} ${word}` };
+      // A name whose typed part is itself misspelt ("phebe bridgeman") is a guess at ours; one typed right beside another name ("john mayer") is not.
+      const misspelt = !normalizeWords(best.phrase).some((token) => matched.split(' ').includes(token));
+      return near || misspelt ? { didYouMean: best.event } : { notOnSale: `${matched} ${word}` };
     }
   }
   return undefined;
 }
 
+/** Short all-consonant words are names too ("bts", "nsync"); long ones are mashing. */
 function pronounceable(word: string): boolean {
-  return (word.match(/[aeiouy]/g)?.length ?? 0) / word.length >= 0.2;
+  return /^[a-z]{2,4}$/.test(word) || (word.match(/[aeiouy]/g)?.length ?? 0) / word.length >= 0.2;
 }
 
 function wordsBeside(words: string[], matched: string): string[] {
   const first = words.indexOf(matched.split(' ')[0]!);
   const last = words.indexOf(matched.split(' ').at(-1)!);
-  if (first < 0) return [];
+  if (first < 0 || last < 0) return [];
   return [words[first - 1], words[last + 1]].filter((word): word is string => word !== undefined);
 }
 

@@ -602,6 +602,21 @@ describe('questions and what is not on sale', () => {
   });
 });
 
+describe('sections named alike', () => {
+  it('asks among the sections a level word names, and takes "the cheaper one" among them', async () => {
+    const sms = conversation('sms');
+    await sms.play([
+      ['hozier 2 in the bowl', ['Hozier: Unreal Unearth Tour: which section?', '1) Section 101 (Lower Bowl) - $149', '2) Section 201 (Upper Bowl) - $89', not('VIP'), not('Floor')]],
+      ['the cheaper one', ['Holding Section 201 (Upper Bowl)', SMS_PAY_LINK]],
+    ]);
+    expect((await onlyOrder('sms')).sectionId).toBe('201');
+  });
+
+  it('holds the one section a price cap leaves, without asking', async () => {
+    await conversation('sms').play([['lakers, anything under $60, 2', ['Holding Standing, 2 places for Lakers vs Warriors', SMS_PAY_LINK]]]);
+  });
+});
+
 describe('in Spanish', () => {
   // The GSM 03.38 basic set and extension table: é, ñ, ¿ and ¡ are in it; á, í, ó and ú are not.
   const GSM7 = /^[@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&'()*+,\-./0-9:;<=>?¡A-ZÄÖÑÜ§¿a-zäöñüà^{}\\[~\]|€]*$/;

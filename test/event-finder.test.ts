@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HAMILTON, HAMILTON_MATINEE, HOZIER, LAFC, LAKERS, SAMPLE_NOW, sampleCatalog, sampleFinder } from './support/sample-catalog.js';
-import { parseCatalog } from '../src/catalog/catalog.loader.js';
+import { loadCatalog, parseCatalog } from '../src/catalog/catalog.loader.js';
 import { EventFinder } from '../src/catalog/event-finder.js';
 import { editDistance, normalizeWords } from '../src/catalog/phrase-index.js';
 
@@ -81,6 +81,15 @@ describe('EventFinder.find: which event a customer means', () => {
     expect(exact).toBe(1);
     expect(typo).toBeLessThan(exact);
     expect(partOfName).toBeLessThan(typo);
+  });
+
+  it('hears a name spelt the way it sounds, a little below a typo', () => {
+    const venue = new EventFinder(loadCatalog('test/corpus/venue-catalog.json', NOW));
+    expect(venue.find('feebee bridgers 2 pit', NOW)[0]).toMatchObject({ matched: 'feebee bridgers' });
+    expect(venue.find('mulanie', NOW)[0]).toMatchObject({ phrase: 'mulaney', score: 0.8 });
+    expect(finder.find('LAFC v galaxie', NOW)[0]?.event.id).toBe(LAFC);
+    // Short words have too few sounds to match by ear.
+    expect(finder.find('lake', NOW)).toEqual([]);
   });
 
   it('offers every event a message names, best first', () => {
@@ -171,6 +180,21 @@ describe('EventFinder.findSection: which section of the event', () => {
 
   it.each(sections)('%s: %j → %s', (eventId, text, expected) => {
     expect(finder.findSection(catalog.event(eventId)!, text)?.id).toBe(expected);
+  });
+
+  it('reads a hundred of section numbers, and names the sections a level word fits alike', () => {
+    expect(finder.findSection(catalog.event(HOZIER)!, 'the 200s')?.id).toBe('201');
+    expect(finder.findSection(catalog.event(LAKERS)!, '2 in the 100 level')).toBeUndefined();
+    expect(finder.sectionsNamedAlike(catalog.event(LAKERS)!, '2 in the 100 level').map((section) => section.id)).toEqual(['101', '102']);
+    expect(finder.sectionsNamedAlike(catalog.event(HOZIER)!, 'bowl').map((section) => section.id)).toEqual(['101', '201']);
+    expect(finder.sectionsNamedAlike(catalog.event(HOZIER)!, 'lower bowl')).toEqual([]);
+  });
+
+  it('gives "general admission" to the standing section that says so, not to every standing one', () => {
+    const gala = loadCatalog('test/corpus/venue-catalog.json', NOW).event('nye-gala')!;
+    const venue = new EventFinder(loadCatalog('test/corpus/venue-catalog.json', NOW));
+    expect(venue.findSection(gala, 'general admission')?.id).toBe('floor');
+    expect(venue.findSection(gala, 'vip')?.id).toBe('vip');
   });
 
   it('ranks every section a message could mean', () => {

@@ -5,6 +5,8 @@ import { HAMILTON, HAMILTON_MATINEE, HOZIER, LAFC, LAKERS, SAMPLE_NOW, sampleFin
 const BOTH_HAMILTONS = [HAMILTON, HAMILTON_MATINEE];
 import { recognize, type Recognized } from '../dialogs/message.recognizer.js';
 import { normalize } from '../src/catalog/text.normalizer.js';
+import { loadCatalog } from '../src/catalog/catalog.loader.js';
+import { EventFinder } from '../src/catalog/event-finder.js';
 
 const NOW = SAMPLE_NOW;
 const finder = sampleFinder;
@@ -157,6 +159,28 @@ describe('recognize: questions, and what is not on sale', () => {
     // Gibberish and greetings name nothing.
     expect(recognize('asdfghjkl', finder, NOW).notOnSale).toBeUndefined();
     expect(recognize('lakers vs warriors 2 tix', finder, NOW).event?.id).toBe(LAKERS);
+    // Short names are names, even without vowels.
+    expect(recognize('BTS concert 💜', finder, NOW)).toMatchObject({ notOnSale: 'bts' });
+    // A misspelt part of a name beside a word the catalog does not know is a guess at ours; a part typed right is not.
+    expect(recognize('hosier unearthly show', finder, NOW).didYouMean?.id).toBe(HOZIER);
+    const venue = new EventFinder(loadCatalog('test/corpus/venue-catalog.json', NOW));
+    expect(recognize('phebe bridgeman show', venue, NOW).didYouMean?.id).toBe('phoebe-bridgers');
+    expect(recognize('john mayer tickets', venue, NOW).notOnSale).toBe('john mayer');
+  });
+
+  it('reads a question put after the event ("illusionists matinee whats the cheapest"), and "wheres"', () => {
+    expect(recognize('hamilton sunday whats the cheapest seat', finder, NOW).questions).toEqual(['price']);
+    expect(recognize("where's hozier playing", finder, NOW)).toMatchObject({ questions: ['where'] });
+  });
+
+  it('narrows the sections a level word names to the one a price cap leaves', () => {
+    expect(recognize('lakers 2 in the 100 level', finder, NOW).sectionChoices?.map((section) => section.id)).toEqual(['101', '102']);
+    expect(recognize('hozier, the bowl, under $100, 2', finder, NOW).section?.id).toBe('201');
+  });
+
+  it('reads the date beside "night" and "the second show"', () => {
+    expect(recognize('hamilton second show, feb 14', finder, NOW).event?.id).toBe(HAMILTON_MATINEE);
+    expect(recognize('hamilton, the night of feb 13', finder, NOW).event?.id).toBe(HAMILTON);
   });
 });
 

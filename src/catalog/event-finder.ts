@@ -22,6 +22,8 @@ export interface EventMatch {
   matched: string;
   /** The catalog id, name or alias they matched, e.g. "lakers". */
   phrase: string;
+  /** What matched is a hint (a word of the description or venue), not a name. */
+  hint: boolean;
 }
 
 /** A section a message seems to name, scored like EventMatch. */
@@ -65,6 +67,22 @@ const NOT_SECTION_AFTER: ReadonlySet<string> = new Set([
 
 /** Names every general-admission section answers to, whatever it is called. */
 const GA_WORDS = ['ga', 'general admission', 'general', 'standing', 'standing room', 'stand'];
+const SAYS_GENERAL_ADMISSION = /\b(?:ga|general admission|general|standing)\b/i;
+
+/**
+ * The sections "general admission" and "standing" mean: the standing ones,
+ * or, where several stand and some say which is general admission ("Dance
+ * Floor (General Admission)" beside a "VIP Lounge"), only those.
+ */
+function generalAdmissionOf(event: CatalogEvent): Set<Section> {
+  const standing = event.sections.filter((section) => !isSeated(section));
+  const saying = standing.filter((section) => SAYS_GENERAL_ADMISSION.test(`${section.id} ${section.name}`));
+  return new Set(saying.length > 0 ? saying : standing);
+}
+
+/** "200s", "300 level": a hundred of section numbers. */
+const HUNDREDS = /^([1-9])00$/;
+const HUNDREDS_AFTER: ReadonlySet<string> = new Set(['s', 'level', 'levels', 'sections']);
 
 /** The message words at `positions`, in order: what the customer typed that matched. */
 function wordsAt(words: readonly string[], positions: readonly number[]): string {
@@ -82,7 +100,8 @@ class SectionIndex {
 
   constructor(event: CatalogEvent) {
     this.order = new Map(event.sections.map((section, i) => [section, i]));
-    for (const section of event.sections) this.addSection(section);
+    const generalAdmission = generalAdmissionOf(event);
+    for (const section of event.sections) this.addSection(section, generalAdmission.has(section));
   }
 
   match(text: string): SectionMatch[] {
@@ -98,8 +117,8 @@ class SectionIndex {
     return [...found.values()].sort((a, b) => b.score - a.score || this.order.get(a.section)! - this.order.get(b.section)!);
   }
 
-  private addSection(section: Section): void {
-    addSectionWords(this.phrases, section);
+  private addSection(section: Section, generalAdmission: boolean): void {
+    addSectionWords(this.phrases, section, generalAdmission);
     // "Section 101" is 101 whether its id is "101" or "lower-101".
     const numbers = [section.id, ...normalizeWords(section.name)].filter(isNumber);
     for (const number of numbers) if (!this.byNumber.has(trimZeros(number))) this.byNumber.set(trimZeros(number), section);
@@ -116,6 +135,12 @@ class SectionIndex {
     const matches: SectionMatch[] = [];
     words.forEach((word, i) => {
       if (!isNumber(word)) return;
+      const hundreds = HUNDREDS.exec(word);
+      // "the 200s", "200 level": every section numbered in that hundred, equally.
+      if (hundreds && HUNDREDS_AFTER.has(words[i + 1] ?? '')) {
+        for (const [number, section] of this.byNumber) if (number.length === 3 && number[0] === hundreds[1]) matches.push({ section, score: 0.9, matched: word });
+        return;
+      }
       const section = this.byNumber.get(trimZeros(word));
       if (!section) return;
       const before = words[i - 1] ?? '';
@@ -155,12 +180,12 @@ const KIND_WORDS: Readonly<Record<string, readonly string[]>> = {
   illusionists: ['magic', 'magician', 'magicians'],
 };
 
-/** A section's id, name and aliases (and the words every standing section answers to) into `phrases`. */
-function addSectionWords(phrases: PhraseIndex<Section>, section: Section): void {
+/** A section's id, name and aliases (and, for a general-admission one, the words they all answer to) into `phrases`. */
+function addSectionWords(phrases: PhraseIndex<Section>, section: Section, generalAdmission: boolean): void {
   if (!isNumber(section.id)) phrases.add(section, section.id, 'id');
   phrases.add(section, section.name, 'name');
   for (const alias of section.aliases ?? []) phrases.add(section, alias, 'alias');
-  if (!isSeated(section)) for (const alias of GA_WORDS) phrases.add(section, alias, 'alias');
+  if (generalAdmission) for (const alias of GA_WORDS) phrases.add(section, alias, 'alias');
 }
 
 const trimZeros = (number: string): string => number.replace(/^0+(?=\d)/, '');
@@ -184,7 +209,7 @@ export class EventFinder {
       for (const hint of hintsOf(event)) this.events.add(event, hint, 'hint');
       this.startsAt.set(event, Date.parse(event.startsAt));
       this.sectionIndexes.set(event.id, new SectionIndex(event));
-      for (const section of event.sections) addSectionWords(this.sectionVocabulary, section);
+      for (const section of event.sections) addSectionWords(this.sectionVocabulary, section, !isSeated(section));
     }
   }
 
@@ -200,7 +225,7 @@ export class EventFinder {
       .match(words)
       .filter(({ target }) => this.startsAt.get(target)! > cutoff)
       .sort((a, b) => b.score - a.score || this.startsAt.get(a.target)! - this.startsAt.get(b.target)!)
-      .map(({ target, score, phrase, positions }) => ({ event: target, score, matched: wordsAt(words, positions), phrase }));
+      .map(({ target, score, phrase, positions, hint }) => ({ event: target, score, matched: wordsAt(words, positions), phrase, hint }));
   }
 
   /**
@@ -236,5 +261,17 @@ export class EventFinder {
     const [first, second] = this.findSections(event, text);
     if (!first || (second && second.score === first.score)) return undefined;
     return first.section;
+  }
+
+  /**
+   * The sections of `event` the text names equally well, when it names more
+   * than one ("lower level", "the 200s"): what to choose among. Empty when it
+   * names one or none.
+   */
+  sectionsNamedAlike(event: CatalogEvent, text: string): Section[] {
+    const matches = this.findSections(event, text);
+    const best = matches[0]?.score;
+    const tied = matches.filter((match) => match.score === best).map((match) => match.section);
+    return tied.length > 1 ? tied : [];
   }
 }

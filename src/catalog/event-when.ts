@@ -46,6 +46,9 @@ const HOLIDAYS: ReadonlyArray<readonly [RegExp, number, number]> = [
 ];
 
 const PARSERS = [chrono.en.casual, chrono.es.casual];
+const PART_OF_DAY = /\b(?:night|evening|afternoon|morning)\b/gi;
+/** "the second night", "the first show": which of several, not a day ("second jan 10" is not 2 January 2010). */
+const WHICH_ONE = /\b(?:first|second|third|last|other)(?= (?:night|evening|show|showing|performance|game|one|date|day)\b)/gi;
 
 /**
  * Numbers no customer means as a date or time, taken out before chrono reads
@@ -96,7 +99,9 @@ export function readWhen(text: string, now: Date, offsetMinutes: number): When |
     when.dates.push(...weekendDates(now, offsetMinutes, weekend[1] !== undefined || weekend[2] !== undefined));
     rest = rest.replace(WEEKEND, ' ');
   }
-  rest = rest.replace(NOT_WHEN, ' ');
+  // Parts of the day are read below, from the whole text; chrono would fold
+  // "night" into the date beside it and lose the day ("night, jan 10").
+  rest = rest.replace(NOT_WHEN, ' ').replace(WHICH_ONE, ' ').replace(PART_OF_DAY, ' ');
   const reference = { instant: now, timezone: offsetMinutes };
   // chrono allocates a good deal per parse; most messages ("2 tix lakers sec 101") have no date to find.
   for (const parser of DATE_HINT.test(rest) ? PARSERS : []) {

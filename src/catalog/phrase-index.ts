@@ -5,6 +5,7 @@
 // Lookups run on every inbound message, so the vocabulary is grouped by length
 // and letter set when it is built, and a lookup runs the edit distance on few
 // candidates.
+import { soundKey } from './sound-key.js';
 import { normalize } from './text.normalizer.js';
 
 /**
@@ -93,6 +94,8 @@ export const HINT_WEIGHT = 0.5;
 
 /** How much to believe a word matched with `edits` typos. */
 const similarity = (edits: number): number => 1 - 0.15 * edits;
+/** How much to believe a word that only sounds like a vocabulary word ("feebee", "mulanie"): a little less than one typo. */
+const SOUNDS_ALIKE = 0.8;
 
 interface Phrase<T> {
   target: T;
@@ -122,6 +125,8 @@ export interface Scored<T> {
   score: number;
   phrase: string;
   positions: number[];
+  /** The phrase is a hint (a description or venue word), not a name. */
+  hint: boolean;
 }
 
 /** Phrases (ids, names, aliases) of some targets, matched against message words. */
@@ -129,6 +134,8 @@ export class PhraseIndex<T> {
   private readonly phrasesByToken = new Map<string, Phrase<T>[]>();
   /** Words long enough to forgive a typo in, by length, with their letterMask. */
   private readonly fuzzyWords = new Map<number, Array<{ word: string; mask: number }>>();
+  /** Words long enough to hear, by how they sound (sound-key.ts). */
+  private readonly wordsBySound = new Map<string, string[]>();
 
   constructor(private readonly stopWords: ReadonlySet<string>) {}
 
@@ -181,6 +188,8 @@ export class PhraseIndex<T> {
     const sameLength = this.fuzzyWords.get(token.length) ?? [];
     sameLength.push({ word: token, mask: letterMask(token) });
     this.fuzzyWords.set(token.length, sameLength);
+    const key = soundKey(token);
+    if (key) this.wordsBySound.set(key, [...(this.wordsBySound.get(key) ?? []), token]);
   }
 
   /** Vocabulary words the message contains, exactly or with a forgivable typo. */
@@ -212,6 +221,8 @@ export class PhraseIndex<T> {
         if (edits <= max) record(hits, candidate.word, similarity(edits), positions);
       }
     }
+    const key = soundKey(term);
+    for (const word of key ? (this.wordsBySound.get(key) ?? []) : []) record(hits, word, SOUNDS_ALIKE, positions);
   }
 
   private phrasesHit(hits: Map<string, Hit>): Set<Phrase<T>> {
@@ -246,7 +257,7 @@ function scorePhrase<T>(phrase: Phrase<T>, hits: Map<string, Hit>): Scored<T> | 
     for (const position of hit.positions) positions.push(position);
   }
   if (matched === 0 || (matched < phrase.tokens.length && !anchored)) return undefined;
-  return { target: phrase.target, score: (phrase.weight * sum) / phrase.tokens.length, phrase: phrase.text, positions };
+  return { target: phrase.target, score: (phrase.weight * sum) / phrase.tokens.length, phrase: phrase.text, positions, hint: phrase.weight < 1 };
 }
 
 const round = (value: number): number => Math.round(value * 1000) / 1000;
