@@ -196,6 +196,7 @@ const NOT_A_COUNT_BEFORE =
   '(?<!\\b(?:section|sect|sec|sc|s|row|rows|seat|number|option|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|' +
   'january|february|march|april|june|july|august|september|october|november|december) )(?<![\\d/:.$-])';
 const COUNT = `\\b(\\d{1,2}|${CARDINAL_WORDS}|couple|pair)\\b`;
+const MONTH_WORDS = 'jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|september|october|november|december';
 // "50$" and "8 pm" are not parties; "2 $100 lakers" is (a price follows the count).
 const NOT_A_COUNT_AFTER = '(?![/:.]\\d)(?! ?(?:\\$(?!\\d)|(?:dollars?|bucks|usd|pm|am|k|oclock|per|each|apiece|ea)\\b))';
 const COUNTED = `${NOT_A_COUNT_BEFORE}${COUNT}${NOT_A_COUNT_AFTER}`;
@@ -216,6 +217,8 @@ const TICKET_COUNTS: readonly RegExp[] = [
 const QUANTITY_PATTERNS: readonly RegExp[] = [
   // "party of 4", "we are 4"
   new RegExp(`\\b(?:party|group|family|table) of ${COUNT}`),
+  // "in january, 2 in section 101": a month said with "in" has no day after it (see event-when.ts).
+  new RegExp(`\\bin (?:${MONTH_WORDS}) ${COUNT}${NOT_A_COUNT_AFTER}(?! ${TIME_UNITS}\\b)`),
   new RegExp(`\\b(?:we are|were|there are|there will be|well be) ${COUNT}${NOT_A_COUNT_AFTER}(?! (?:of (?!us)|${TIME_UNITS})\\b)`),
   // "two for lakers", "two in 102", "2 on the glass", "tickets for 2", "for the 4 of us"
   new RegExp(`${COUNTED} (?:for|in|at|on)\\b`),
@@ -379,8 +382,10 @@ function whichEvents(
   // An answer naming no event may still say when: "sunday not friday", "the 8pm".
   if (!best) return context.event ? prune({ when: readWhen(normalized, now ?? new Date(), venueOffset(context.event)) }) : {};
   const tied = matches.filter((match) => match.score >= best.score - TIE).map((match) => match.event);
-  // Not the event's own words: "Late Show" names the show, not the evening.
-  const when = readWhen(best.matched ? normalized.replace(best.matched, ' ') : normalized, now ?? new Date(), venueOffset(best.event));
+  // Not the event's own name: "Late Show" names the show, not the evening. An
+  // id or a hint is no name: "matinee" of "illusionists-matinee" still says when.
+  const named = best.matched && best.phrase && (best.phrase === best.event.name || best.event.aliases.includes(best.phrase));
+  const when = readWhen(named ? normalized.replace(best.matched!, ' ') : normalized, now ?? new Date(), venueOffset(best.event));
   const fitting = eventsFitting(tied, when);
   if (fitting.length === 1) return prune({ event: fitting[0], when });
   if (fitting.length > 1) return prune({ candidates: fitting, when });
@@ -401,6 +406,10 @@ const DID_YOU_MEAN_EDITS = 4;
  */
 function notOnSaleIn(normalized: string, matches: EventMatches, lookup: EventLookup, now: Date | undefined): Details | undefined {
   const best = matches[0];
+  const elsewhere = best ? venueElsewhere(normalized, best.event, lookup) : undefined;
+  if (elsewhere) return { notOnSale: elsewhere };
+  const secondName = best ? secondNameTyped(normalized, best, lookup) : undefined;
+  if (secondName) return secondName;
   // A whole name typed, and no opponent beside it: the common case, decided without looking further.
   if (best && best.score >= 1 && !OPPONENTS.test(normalized)) return undefined;
   const opponents = OPPONENTS.exec(normalized);
@@ -430,6 +439,33 @@ function notOnSaleIn(normalized: string, matches: EventMatches, lookup: EventLoo
     }
   }
   return undefined;
+}
+
+/** "warriors at chase center": a venue named that the catalog does not know is not where the event is. */
+const AT_A_VENUE = /\b(?:at|in) (?:the )?((?:[a-z]+ ){1,2})(?:center|centre|arena|stadium|theatre|theater|garden|gardens|park|hall|dome|coliseum|ballpark|field)\b/;
+
+function venueElsewhere(normalized: string, event: CatalogEvent, lookup: EventLookup): string | undefined {
+  const venue = AT_A_VENUE.exec(normalized);
+  if (!venue) return undefined;
+  const words = venue[1]!.trim();
+  return lookup.unknownWords(words, COMMON_WORDS).length === words.split(' ').length ? `${event.name} ${venue[0]}` : undefined;
+}
+
+/**
+ * "phoebe waller bridge" when Phoebe Bridgers is on: the event is known by a
+ * first name and a second ("phoebe bridgers"), and the customer typed the
+ * first with another second that the catalog does not know: someone else,
+ * unless it begins like ours ("phoebe bridgewater"), which is asked about.
+ */
+function secondNameTyped(normalized: string, best: EventMatches[number], lookup: EventLookup): Details | undefined {
+  const first = best.matched;
+  if (!first || first.includes(' ') || !normalizeWords(best.event.name).join(' ').startsWith(`${first} `)) return undefined;
+  const seconds = best.event.aliases.filter((alias) => alias.startsWith(`${first} `)).map((alias) => alias.split(' ')[1]!);
+  const words = normalizeWords(normalized);
+  const next = words[words.indexOf(first) + 1];
+  if (seconds.length === 0 || next === undefined || seconds.includes(next)) return undefined;
+  if (lookup.unknownWords(next, COMMON_WORDS).length === 0 || !pronounceable(next)) return undefined;
+  return seconds.some((second) => second.slice(0, 4) === next.slice(0, 4)) ? { didYouMean: best.event } : { notOnSale: `${first} ${next}` };
 }
 
 /** Short all-consonant words are names too ("bts", "nsync"); long ones are mashing. */

@@ -166,6 +166,12 @@ describe('recognize: questions, and what is not on sale', () => {
     const venue = new EventFinder(loadCatalog('test/corpus/venue-catalog.json', NOW));
     expect(recognize('phebe bridgeman show', venue, NOW).didYouMean?.id).toBe('phoebe-bridgers');
     expect(recognize('john mayer tickets', venue, NOW).notOnSale).toBe('john mayer');
+    // A first name with another second name, and a venue the event is not at.
+    expect(recognize('phoebe waller-bridge show', venue, NOW).notOnSale).toBe('phoebe waller');
+    expect(recognize('phoebe bridgewater tix', venue, NOW).didYouMean?.id).toBe('phoebe-bridgers');
+    expect(recognize('warriors home game at chase center', finder, NOW).notOnSale).toBe('Lakers vs Warriors at chase center');
+    expect(recognize('lakers at crypto.com arena', finder, NOW).event?.id).toBe(LAKERS);
+    expect(recognize('hamilton saturday night', finder, NOW).event?.id).toBe(HAMILTON);
   });
 
   it('reads a question put after the event ("illusionists matinee whats the cheapest"), and "wheres"', () => {
@@ -176,6 +182,22 @@ describe('recognize: questions, and what is not on sale', () => {
   it('narrows the sections a level word names to the one a price cap leaves', () => {
     expect(recognize('lakers 2 in the 100 level', finder, NOW).sectionChoices?.map((section) => section.id)).toEqual(['101', '102']);
     expect(recognize('hozier, the bowl, under $100, 2', finder, NOW).section?.id).toBe('201');
+  });
+
+  it('reads what customers of a venue with two games of a team write', () => {
+    const venue = new EventFinder(loadCatalog('test/corpus/venue-catalog.json', NOW));
+    const read = (text: string) => {
+      const said = recognize(text, venue, NOW);
+      return [said.event?.id, said.section?.id, said.quantity];
+    };
+    // A long first word of an alias ("anaheim ducks"), a name typed in halves ("la fc"), a date among counts and sections.
+    expect(read('anaheim game friday, 2 glass')).toEqual(['kings-ducks', 'glass', 2]);
+    expect(read('la kings 6 dec x2 sec 112')).toEqual(['kings-sharks', '112', 2]);
+    const tuesdayBefore = new Date('2026-12-01T12:00:00-08:00');
+    expect(recognize('this fridays hockey game - 5 seats in 204 pls lmk', venue, tuesdayBefore)).toMatchObject({ event: { id: 'kings-ducks' }, section: { id: '204' }, quantity: 5 });
+    expect(read('muna at the forum in january, 2 in section 101')).toEqual(['phoebe-bridgers', '101', 2]);
+    expect(read('the new years thing 2 vip')).toEqual(['nye-gala', 'vip', 2]);
+    expect(recognize('LA FC vs Seattle, 2 corner', finder, NOW).event?.id).toBe('lafc-sounders');
   });
 
   it('reads the date beside "night" and "the second show"', () => {

@@ -46,6 +46,10 @@ const HOLIDAYS: ReadonlyArray<readonly [RegExp, number, number]> = [
 ];
 
 const PARSERS = [chrono.en.casual, chrono.es.casual];
+/** "this fridays game": the day, however typed. */
+const PLURAL_WEEKDAY = /\b((?:mon|tues|wednes|thurs|fri|satur|sun)day)s\b/gi;
+/** Runs of spaces left where words were taken out: chrono reads "6 dec" but not "6 dec   " as a date. */
+const SPACES = /\s+/g;
 const PART_OF_DAY = /\b(?:night|evening|afternoon|morning)\b/gi;
 /** "the second night", "the first show": which of several, not a day ("second jan 10" is not 2 January 2010). */
 const WHICH_ONE = /\b(?:first|second|third|last|other)(?= (?:night|evening|show|showing|performance|game|one|date|day)\b)/gi;
@@ -66,6 +70,8 @@ const WEEKDAY_WORD =
   /\b(?:mon|monday|tue|tues|tuesday|wed|weds|wednesday|thu|thur|thurs|thursday|fri|friday|sat|saturday|sun|sunday|lunes|martes|mi[eé]rcoles|jueves|viernes|s[aá]bado|domingo|today|tonight|tomorrow|hoy|ma[nñ]ana)\b/i;
 /** "this weekend", "next weekend", "el fin de semana": its Friday, Saturday and Sunday (chrono reads only the Saturday). */
 /** Words after a date's day number that make the number a count: "feb 2 tickets", "dec 4 of us". */
+const IN_BEFORE = /\b(?:in|en)\s*$/i;
+const LETTER_FIRST = /^\p{L}/u;
 const COUNT_AFTER = /^ ?(?:tickets?|tix|tkts?|seats?|people|ppl|adults?|kids?|of us|standing|pax|x\b|boletos?|entradas?|personas|asientos)/i;
 /** "in feb", "en febrero": the month alone. */
 const MONTH_ONLY = /\b(?:in|en|for|para|during) (jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|ene|abr|ago|dic)[a-z]*\b/i;
@@ -101,7 +107,7 @@ export function readWhen(text: string, now: Date, offsetMinutes: number): When |
   }
   // Parts of the day are read below, from the whole text; chrono would fold
   // "night" into the date beside it and lose the day ("night, jan 10").
-  rest = rest.replace(NOT_WHEN, ' ').replace(WHICH_ONE, ' ').replace(PART_OF_DAY, ' ');
+  rest = rest.replace(NOT_WHEN, ' ').replace(WHICH_ONE, ' ').replace(PART_OF_DAY, ' ').replace(PLURAL_WEEKDAY, '$1').replace(SPACES, ' ').trim();
   const reference = { instant: now, timezone: offsetMinutes };
   // chrono allocates a good deal per parse; most messages ("2 tix lakers sec 101") have no date to find.
   for (const parser of DATE_HINT.test(rest) ? PARSERS : []) {
@@ -114,7 +120,9 @@ export function readWhen(text: string, now: Date, offsetMinutes: number): When |
       const hourKnown = start.isCertain('hour') && LOOKS_LIKE_TIME.test(result.text);
       // A month alone is no date ("may i get 2"): a day, a weekday or an hour must be known.
       if (!dayKnown && !weekdayKnown && !hourKnown) continue;
-      if (dayKnown && COUNT_AFTER.test(rest.slice(result.index + result.text.length))) {
+      // "in january, 2 in section 101": a month said with "in" is the month; the number after it counts people.
+      const inMonth = IN_BEFORE.test(rest.slice(0, result.index)) && LETTER_FIRST.test(result.text);
+      if (dayKnown && (inMonth || COUNT_AFTER.test(rest.slice(result.index + result.text.length)))) {
         // "feb 2 standing room": the 2 counts people; only the month was meant.
         when.months.push(start.get('month')!);
       } else if (dayKnown || (weekdayKnown && ONE_DATE.test(result.text))) {

@@ -89,6 +89,9 @@ function bitCount(value: number): number {
   return (((n + (n >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
+/** How long the first word of a several-word alias must be to mean it alone ("anaheim", "seattle"). */
+const ALIAS_ANCHOR_LENGTH = 7;
+
 /** The score of a hint matched exactly: below any name or alias typed with a typo. */
 export const HINT_WEIGHT = 0.5;
 
@@ -103,10 +106,11 @@ interface Phrase<T> {
   tokens: string[];
   /**
    * Whether typing this token alone is enough to mean the target. True for
-   * one-word phrases ("ga") and for words of 3+ letters in ids and names;
-   * false for numbers, for short words ("la" of "LAFC vs LA Galaxy") and for
-   * words of multi-word aliases ("golden" of "golden state"), which would
-   * otherwise match far too much on their own.
+   * one-word phrases ("ga"), for words of 3+ letters in ids and names, and
+   * for a long first word of an alias ("anaheim" of "anaheim ducks"); false
+   * for numbers, for short words ("la" of "LAFC vs LA Galaxy") and for the
+   * other words of multi-word aliases ("golden" of "golden state"), which
+   * would otherwise match far too much on their own.
    */
   anchors: boolean[];
   /** What a full match of this phrase is worth: 1, or less for a hint (a word of the description or venue). */
@@ -148,7 +152,11 @@ export class PhraseIndex<T> {
     const tokens = normalizeWords(text).filter((word) => !this.stopWords.has(word));
     if (tokens.length === 0 || tokens.every(isNumber)) return;
     const anchors = tokens.map(
-      (token) => tokens.length === 1 || (kind !== 'alias' && token.length >= 3 && !isNumber(token)),
+      (token, i) =>
+        tokens.length === 1 ||
+        (kind !== 'alias' && token.length >= 3 && !isNumber(token)) ||
+        // The long first word of an alias names it well enough alone: "anaheim" of "anaheim ducks", not "golden" of "golden state".
+        (kind === 'alias' && i === 0 && token.length >= ALIAS_ANCHOR_LENGTH),
     );
     const phrase: Phrase<T> = { target, text, tokens, anchors, weight: kind === 'hint' ? HINT_WEIGHT : 1 };
     for (const token of new Set(tokens)) this.indexToken(token, phrase);
@@ -195,12 +203,21 @@ export class PhraseIndex<T> {
   /** Vocabulary words the message contains, exactly or with a forgivable typo. */
   private hits(words: readonly string[]): Map<string, Hit> {
     const hits = new Map<string, Hit>();
+    let joined = -1;
     words.forEach((word, i) => {
       if (this.stopWords.has(word)) return;
-      this.lookUp(word, [i], hits);
-      // "court side" for "courtside", "hoz ier" for "hozier".
+      // "court side" for "courtside", "hoz ier" for "hozier"; typed exactly
+      // ("la fc" for "lafc"), the halves are that word and nothing else.
       const next = words[i + 1];
-      if (next !== undefined && !this.stopWords.has(next)) this.lookUp(word + next, [i, i + 1], hits);
+      if (next !== undefined && !this.stopWords.has(next)) {
+        if (this.phrasesByToken.has(word + next)) {
+          record(hits, word + next, 1, [i, i + 1]);
+          joined = i + 1;
+          return;
+        }
+        this.lookUp(word + next, [i, i + 1], hits);
+      }
+      if (i !== joined) this.lookUp(word, [i], hits);
     });
     return hits;
   }
