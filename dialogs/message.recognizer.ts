@@ -459,11 +459,13 @@ function venueElsewhere(normalized: string, event: CatalogEvent, lookup: EventLo
  */
 function secondNameTyped(normalized: string, best: EventMatches[number], lookup: EventLookup): Details | undefined {
   const first = best.matched;
-  if (!first || first.includes(' ') || !normalizeWords(best.event.name).join(' ').startsWith(`${first} `)) return undefined;
+  // Cheapest tests first: this runs on every message that names an event.
+  if (!first || first.includes(' ')) return undefined;
   const seconds = best.event.aliases.filter((alias) => alias.startsWith(`${first} `)).map((alias) => alias.split(' ')[1]!);
+  if (seconds.length === 0 || !best.event.name.toLowerCase().startsWith(`${first} `)) return undefined;
   const words = normalizeWords(normalized);
   const next = words[words.indexOf(first) + 1];
-  if (seconds.length === 0 || next === undefined || seconds.includes(next)) return undefined;
+  if (next === undefined || seconds.includes(next)) return undefined;
   if (lookup.unknownWords(next, COMMON_WORDS).length === 0 || !pronounceable(next)) return undefined;
   return seconds.some((second) => second.slice(0, 4) === next.slice(0, 4)) ? { didYouMean: best.event } : { notOnSale: `${first} ${next}` };
 }

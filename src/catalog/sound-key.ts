@@ -24,9 +24,26 @@ const SPELLINGS: ReadonlyArray<readonly [RegExp, string]> = [
 /** Words shorter than this have too few sounds to tell apart by ear. */
 const SHORTEST = 5;
 
+/**
+ * Keys of words seen in messages lately. Messages repeat their words ("tickets",
+ * "section", names), and a key costs a dozen regex passes; bounded, and
+ * simply started again when full.
+ */
+const known = new Map<string, string | undefined>();
+const KNOWN_MOST = 10_000;
+
 /** The sound key of a word (letters a–z only), or undefined when it is too short or not a word. */
 export function soundKey(word: string): string | undefined {
-  if (word.length < SHORTEST || !/^[a-z]+$/.test(word)) return undefined;
+  if (word.length < SHORTEST) return undefined;
+  if (known.has(word)) return known.get(word);
+  if (known.size >= KNOWN_MOST) known.clear();
+  const key = keyOf(word);
+  known.set(word, key);
+  return key;
+}
+
+function keyOf(word: string): string | undefined {
+  if (!/^[a-z]+$/.test(word)) return undefined;
   let spelled = word;
   for (const [letters, sound] of SPELLINGS) spelled = spelled.replace(letters, sound);
   const first = spelled[0]!;

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { createWebApp } from './web.app.js';
+import { createWebApp, createWebServer } from './web.app.js';
 import { metricsRoutes } from '../observability/metrics.route.js';
 import type { Foundation } from './foundation.js';
 import { closeGracefully, type RunningWeb } from './web.role.js';
@@ -14,7 +14,7 @@ import { closeGracefully, type RunningWeb } from './web.role.js';
 export async function startOpsServer(foundation: Foundation, port = foundation.config.port): Promise<RunningWeb> {
   const { config, log, redis, metrics } = foundation;
   const app = createWebApp({ log, redis, publicBaseUrl: config.publicBaseUrl, trustProxy: config.trustProxy, routers: [metricsRoutes(metrics.registry)] });
-  const server = app.listen(port);
+  const server = createWebServer(app).listen(port);
   await once(server, 'listening');
   const { port: bound } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${bound}`, close: (graceMs) => closeGracefully(server, graceMs) };

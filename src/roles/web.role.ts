@@ -18,7 +18,7 @@ import { IpShield, limitByIp } from '../http/ip-shield.js';
 import { queueBoardRoutes } from '../http/queue-board.route.js';
 import { staffReportRoutes } from '../http/staff-reports.route.js';
 import { staffRoutes } from '../http/staff.route.js';
-import { createWebApp } from './web.app.js';
+import { createWebApp, createWebServer } from './web.app.js';
 import { QueuedSmsNotices } from '../queue/notice.producers.js';
 import { DeliveryStore } from '../notifications/delivery.store.js';
 import { DEMO_CHECKOUT_PATH } from '../http/paths.js';
@@ -115,7 +115,7 @@ export async function startWebRole(foundation: Foundation, port = foundation.con
   }
 
   const app = createWebApp({ log, redis, publicBaseUrl: config.publicBaseUrl, trustProxy: config.trustProxy, routers });
-  const server = app.listen(port);
+  const server = createWebServer(app).listen(port);
   await once(server, 'listening');
   const { port: bound } = server.address() as AddressInfo;
   listeningUrl = `http://127.0.0.1:${bound}`;
