@@ -139,6 +139,30 @@ describe('buying tickets by SMS', () => {
     expect(await paidLink.text()).toContain('is paid');
   });
 
+  it('answers a customer who writes in Spanish in Spanish, over several texts, and texts the tickets in Spanish', async () => {
+    const customer = newPhone();
+    const sections = await textBoxOffice(office, customer, 'Hola, quiero 2 boletos para los lakers');
+    expect(sections.messages).toHaveLength(1);
+    expect(sections.messages[0]).toMatch(/^Lakers vs Warriors: ¿qué seccion\?/);
+    expect(sections.messages[0]).toMatch(/^3\) Seccion 101 - \$200 \(quedan \d+\)/m);
+
+    // A reply that says nothing of its language ("101") keeps the conversation's.
+    const { text, orderId } = await buy(customer, '3');
+    expect(text).toMatch(/^Le aparto Seccion 101, fila [A-Z]+, asientos \d+-\d+ para Lakers vs Warriors, sab 5 dic, 7:30pm/);
+    expect(text).toContain('$400 por 2 boletos. Pague en 30 min: ');
+    expect(await staffOrder(office, orderId)).toMatchObject({ language: 'es' });
+
+    await payFor(orderId);
+    const done = await fulfilled(orderId);
+    const [ticketSms] = await eventually(async () => {
+      const sent = office.twilio.messages.filter((m) => m.to === customer);
+      return sent.length > 0 ? sent : undefined;
+    }, 10_000, 'the ticket SMS');
+    expect(ticketSms!.body).toMatch(/^¡Pagado, gracias! Lakers vs Warriors, sab 5 dic/);
+    for (const code of done.tickets) expect(ticketSms!.body).toContain(code);
+    expect(ticketSms!.body).toContain(`Muestre este mensaje en la entrada. Pedido ${orderId}.`);
+  });
+
   it('walks a customer who only says hi through numbered choices to a held pair of seats', async () => {
     const customer = newPhone();
     const before = await sectionInventory(office, '101');
