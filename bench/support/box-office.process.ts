@@ -5,7 +5,7 @@
 // the benchmark process and answering after a fixed latency
 // (BENCH_STRIPE_LATENCY_MS, BENCH_TWILIO_LATENCY_MS).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
@@ -37,6 +37,14 @@ export interface BenchOfficeOptions {
   catalogPath: string;
   stripeLatencyMs: number;
   twilioLatencyMs: number;
+  /**
+   * The compiled entry to run, relative to the project or absolute: another
+   * build (a copy of dist/ from before a change) measured against this one.
+   * @default 'dist/src/main.js'
+   */
+  entry?: string;
+  /** More environment for the box office, over the benchmarks' own. */
+  env?: Record<string, string>;
 }
 
 export interface BenchOffice {
@@ -51,6 +59,10 @@ export interface BenchOffice {
   twilio: TwilioApiServer;
   /** CPU seconds the box office process has used so far (processCpuSeconds); undefined without /proc. */
   cpuSeconds(): number | undefined;
+  /** The box office's process id, to read its memory from /proc. */
+  pid: number | undefined;
+  /** How the box office process ended, or undefined while it runs: a crash shows here. */
+  exit(): { code: number | null; signal: NodeJS.Signals | null } | undefined;
   stop(): Promise<void>;
 }
 
@@ -72,12 +84,14 @@ export async function startBenchOffice(options: BenchOfficeOptions): Promise<Ben
     // every seat, so they lift it.
     UNPAID_HOLD_SHARE_PERCENT: '100',
     STAFF_API_TOKEN: BENCH.staffToken,
-  });
+    ...options.env,
+  }, options.entry);
   const baseUrl = `http://127.0.0.1:${port}`;
   const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
   const queues = createQueues(redis, QUEUE_PREFIX);
   const stop = async () => {
-    if (app.exitCode === null) {
+    // A process a signal ended has no exit code, and would never emit 'exit' again.
+    if (app.exitCode === null && app.signalCode === null) {
       app.kill('SIGTERM');
       await new Promise((done) => app.once('exit', done));
     }
@@ -93,13 +107,22 @@ export async function startBenchOffice(options: BenchOfficeOptions): Promise<Ben
     await stop();
     throw err;
   }
-  return { baseUrl, redis, catalog: loadCatalog(catalogPath, new Date()), queues, stripe, twilio, cpuSeconds: () => processCpuSeconds(app.pid), stop };
+  const exit = () => (app.exitCode === null && app.signalCode === null ? undefined : { code: app.exitCode, signal: app.signalCode });
+  return { baseUrl, redis, catalog: loadCatalog(catalogPath, new Date()), queues, stripe, twilio, cpuSeconds: () => processCpuSeconds(app.pid), pid: app.pid, exit, stop };
 }
 
-/** `node dist/src/main.js all`; with BENCH_PROFILE_DIR set, it writes a CPU profile there on exit. */
-function spawnBoxOffice(env: Record<string, string>): ChildProcess {
+/**
+ * `node dist/src/main.js all`; with BENCH_PROFILE_DIR set, it writes a CPU
+ * profile there on exit; BENCH_NODE_OPTIONS adds flags to its node (e.g.
+ * `--heapsnapshot-signal=SIGUSR2`, `--trace-gc`) without reaching the
+ * benchmark's own; BENCH_OFFICE_STDOUT=<file> keeps its stdout (its log
+ * lines, and what such flags print) in that file instead of dropping it.
+ */
+function spawnBoxOffice(env: Record<string, string>, entry = 'dist/src/main.js'): ChildProcess {
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-  return spawn(process.execPath, [...profile, 'dist/src/main.js', 'all'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const flags = (process.env.BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
+  const stdout = process.env.BENCH_OFFICE_STDOUT ? openSync(process.env.BENCH_OFFICE_STDOUT, 'w') : 'ignore';
+  return spawn(process.execPath, [...profile, ...flags, entry, 'all'], { env: { ...process.env, ...env }, stdio: ['ignore', stdout, 'inherit'] });
 }
 
 /** Polls `check` until it is true; fails after `timeoutMs`, or at once when `gaveUp` says there is no point waiting. */
