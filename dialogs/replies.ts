@@ -14,8 +14,3 @@ const BY_LANGUAGE: Record<Language, Replies> = { en: english, es: spanish };
 export function say(context: TurnContext): Replies {
   return BY_LANGUAGE[languageOf(context)];
 }
-
-/** The sentences of one language, for code that knows it without a turn. */
-export function repliesIn(language: Language): Replies {
-  return BY_LANGUAGE[language];
-}
