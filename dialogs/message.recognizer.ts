@@ -385,11 +385,24 @@ function whichEvents(
   // Not the event's own name: "Late Show" names the show, not the evening. An
   // id or a hint is no name: "matinee" of "illusionists-matinee" still says when.
   const named = best.matched && best.phrase && (best.phrase === best.event.name || best.event.aliases.includes(best.phrase));
-  const when = readWhen(named ? normalized.replace(best.matched!, ' ') : normalized, now ?? new Date(), venueOffset(best.event));
+  const ownName = named ? best.matched : best.matched && nameWrittenIn(normalized, best.event);
+  const when = readWhen(ownName ? normalized.replace(ownName, ' ') : normalized, now ?? new Date(), venueOffset(best.event));
   const fitting = eventsFitting(tied, when);
   if (fitting.length === 1) return prune({ event: fitting[0], when });
   if (fitting.length > 1) return prune({ candidates: fitting, when });
   return prune({ notThen: tied, when });
+}
+/**
+ * The event's name or an alias as the message writes it, whatever phrase the
+ * finder matched the event by ("late show" matched by its id, late-show): the
+ * longest, as whole words.
+ */
+function nameWrittenIn(normalized: string, event: CatalogEvent): string | undefined {
+  const padded = ` ${normalized} `;
+  return [event.name, ...event.aliases]
+    .map((name) => normalize(name))
+    .filter((name) => name !== '' && padded.includes(` ${name} `))
+    .sort((a, b) => b.length - a.length)[0];
 }
 /** Messages this long are chatter around a request; unknown words in them prove nothing. */
 const SHORT_MESSAGE_WORDS = 8;

@@ -5,7 +5,7 @@ import { HAMILTON, HAMILTON_MATINEE, HOZIER, LAFC, LAKERS, SAMPLE_NOW, sampleFin
 const BOTH_HAMILTONS = [HAMILTON, HAMILTON_MATINEE];
 import { recognize, type Recognized } from '../dialogs/message.recognizer.js';
 import { normalize } from '../src/catalog/text.normalizer.js';
-import { loadCatalog } from '../src/catalog/catalog.loader.js';
+import { loadCatalog, parseCatalog } from '../src/catalog/catalog.loader.js';
 import { EventFinder } from '../src/catalog/event-finder.js';
 
 const NOW = SAMPLE_NOW;
@@ -172,6 +172,14 @@ describe('recognize: questions, and what is not on sale', () => {
     expect(recognize('warriors home game at chase center', finder, NOW).notOnSale).toBe('Lakers vs Warriors at chase center');
     expect(recognize('lakers at crypto.com arena', finder, NOW).event?.id).toBe(LAKERS);
     expect(recognize('hamilton saturday night', finder, NOW).event?.id).toBe(HAMILTON);
+  });
+
+  it('takes no part of the day from an event\'s own name, whichever phrase found the event', () => {
+    // "Late Show" at 7am: its id (late-show) and its alias both match; "late show" is the show, not the evening.
+    const events = [{ id: 'late-show', name: 'Late Show', aliases: ['late show'], venue: 'Town Hall', currency: 'usd', startsAt: '2026-12-10T07:00:00-08:00', sections: [{ id: '101', name: 'Section 101', tier: 1, price: 10_000, capacity: 50 }] }];
+    const lateShow = new EventFinder(parseCatalog({ events }, 'inline', NOW));
+    expect(recognize('2 tickets late show section 101', lateShow, NOW)).toMatchObject({ event: { id: 'late-show' }, section: { id: '101' }, quantity: 2 });
+    expect(recognize('2 tickets late show section 101', lateShow, NOW).notThen).toBeUndefined();
   });
 
   it('reads a question put after the event ("illusionists matinee whats the cheapest"), and "wheres"', () => {
