@@ -1,4 +1,4 @@
-# One image for both roles: `node dist/src/main.js web` and `... worker`.
+# One image for both roles: `bin/box-office web` and `... worker`.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -15,7 +15,8 @@ WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
+COPY bin ./bin
 COPY catalog ./catalog
 USER node
 EXPOSE 3978
-CMD ["node", "dist/src/main.js", "all"]
+CMD ["bin/box-office", "all"]

@@ -24,7 +24,7 @@
 import { performance } from 'node:perf_hooks';
 import { startEmulatorConnector } from '../src/cli/emulator-connector.js';
 import { freePort } from '../src/redis/redis-server.process.js';
-import { envNumber, startBenchOffice } from './support/box-office.process.js';
+import { DEFAULT_ENTRY, envNumber, startBenchOffice } from './support/box-office.process.js';
 import { chatMessage, CLAIMED_STAFF_CHAT, CLAIMED_STAFF_PHONE } from './support/fuzz/chat.requests.js';
 import { KnownLinks, sendFuzzRequest, type FuzzRequest, type FuzzWorld } from './support/fuzz/fuzz.request.js';
 import { FuzzTally } from './support/fuzz/fuzz.tally.js';
@@ -47,7 +47,7 @@ const IDLE_SECONDS = envNumber('BENCH_FUZZ_IDLE_SECONDS', 30);
  * compares two builds under the same offered load.
  */
 const RATE = envNumber('BENCH_FUZZ_RATE', 0);
-const ENTRY = process.env.BENCH_FUZZ_ENTRY ?? 'dist/src/main.js';
+const ENTRY = process.env.BENCH_FUZZ_ENTRY ?? DEFAULT_ENTRY;
 /**
  * Sent to the box office when the load ends, e.g. SIGUSR2 with
  * BENCH_NODE_OPTIONS='--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=/tmp':

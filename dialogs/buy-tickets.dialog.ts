@@ -1,4 +1,4 @@
-import { Dialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { Dialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from './dialog-kit.js';
 import { linkMessage } from '../src/bot/activities.js';
 import { customerOf, isSms } from '../src/bot/customer.js';
 import { clientAddressOf } from '../src/bot/client-address.js';

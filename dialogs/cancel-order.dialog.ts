@@ -1,5 +1,5 @@
 import { ActionTypes, MessageFactory } from 'botbuilder';
-import { Dialog, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { Dialog, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from './dialog-kit.js';
 import { customerOf, isSms } from '../src/bot/customer.js';
 import { customerRefundDecision } from '../src/catalog/refund-policy.js';
 import { normalize } from '../src/catalog/text.normalizer.js';

@@ -1,4 +1,4 @@
-import { ComponentDialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import { ComponentDialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from './dialog-kit.js';
 import { recognize } from './message.recognizer.js';
 import type { DialogDeps } from './dialog.deps.js';
 import { messageText } from './language.js';

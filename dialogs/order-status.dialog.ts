@@ -1,4 +1,4 @@
-import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from './dialog-kit.js';
 import { customerOf } from '../src/bot/customer.js';
 import { describeSeats, formatPrice } from '../src/catalog/describe.js';
 import type { Language } from '../src/customers/language.js';

@@ -1,10 +1,10 @@
 // The box office under benchmark: compiled, in its own process, as `npm start`
-// runs it (`node dist/src/main.js all`: web and worker together), on a private
+// runs it (`bin/box-office all`: web and worker together), on a private
 // redis-server with the append-only file on, as in production. Stripe and
 // Twilio calls go to the local compatible servers of test/support, running in
 // the benchmark process and answering after a fixed latency
 // (BENCH_STRIPE_LATENCY_MS, BENCH_TWILIO_LATENCY_MS).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -40,7 +40,7 @@ export interface BenchOfficeOptions {
   /**
    * The compiled entry to run, relative to the project or absolute: another
    * build (a copy of dist/ from before a change) measured against this one.
-   * @default 'dist/src/main.js'
+   * @default DEFAULT_ENTRY
    */
   entry?: string;
   /** More environment for the box office, over the benchmarks' own. */
@@ -111,18 +111,25 @@ export async function startBenchOffice(options: BenchOfficeOptions): Promise<Ben
   return { baseUrl, redis, catalog: loadCatalog(catalogPath, new Date()), queues, stripe, twilio, cpuSeconds: () => processCpuSeconds(app.pid), pid: app.pid, exit, stop };
 }
 
+/** What `bin/box-office` starts. */
+export const DEFAULT_ENTRY = 'dist/src/main.js';
+
 /**
- * `node dist/src/main.js all`; with BENCH_PROFILE_DIR set, it writes a CPU
- * profile there on exit; BENCH_NODE_OPTIONS adds flags to its node (e.g.
- * `--heapsnapshot-signal=SIGUSR2`, `--trace-gc`) without reaching the
+ * `bin/box-office all`, as `npm start` runs it, with its V8 settings; another
+ * build's entry (an older `dist/` to compare with) is started with plain
+ * `node <entry> all`, as that build shipped. With BENCH_PROFILE_DIR set, it
+ * writes a CPU profile there on exit; BENCH_NODE_OPTIONS adds flags to its
+ * node (e.g. `--heapsnapshot-signal=SIGUSR2`, `--trace-gc`, or
+ * `--heap-growing-percent=0` to undo the launcher's) without reaching the
  * benchmark's own; BENCH_OFFICE_STDOUT=<file> keeps its stdout (its log
  * lines, and what such flags print) in that file instead of dropping it.
  */
-function spawnBoxOffice(env: Record<string, string>, entry = 'dist/src/main.js'): ChildProcess {
+function spawnBoxOffice(env: Record<string, string>, entry = DEFAULT_ENTRY): ChildProcess {
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-  const flags = (process.env.BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
+  const flags = [...profile, ...(process.env.BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean)];
   const stdout = process.env.BENCH_OFFICE_STDOUT ? openSync(process.env.BENCH_OFFICE_STDOUT, 'w') : 'ignore';
-  return spawn(process.execPath, [...profile, ...flags, entry, 'all'], { env: { ...process.env, ...env }, stdio: ['ignore', stdout, 'inherit'] });
+  const options: SpawnOptions = { env: { ...process.env, ...env, BOX_OFFICE_NODE_FLAGS: flags.join(' ') }, stdio: ['ignore', stdout, 'inherit'] };
+  return entry === DEFAULT_ENTRY ? spawn('bin/box-office', ['all'], options) : spawn(process.execPath, [...flags, entry, 'all'], options);
 }
 
 /** Polls `check` until it is true; fails after `timeoutMs`, or at once when `gaveUp` says there is no point waiting. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ActivityHandler, type AdaptiveCardInvokeResponse, type ConversationState, type InvokeResponse, type TurnContext } from 'botbuilder';
-import { runDialog, type Dialog, type DialogState } from 'botbuilder-dialogs';
+import { runDialog, type Dialog, type DialogState } from '../../dialogs/dialog-kit.js';
 import type { Logger } from 'pino';
 import { MAX_MESSAGE_CHARS } from '../catalog/text.normalizer.js';
 import { receivedOn } from './customer.js';

@@ -9,7 +9,7 @@
 // changes after start-up, so the set the first turn built serves every turn
 // after it. Should the key ever change, every turn simply builds its own again.
 import type { TurnContext } from 'botbuilder';
-import type { DialogStateManagerConfiguration } from 'botbuilder-dialogs';
+import type { DialogStateManagerConfiguration } from '../../dialogs/dialog-kit.js';
 
 const TURN_STATE_KEY = 'DialogStateManagerConfiguration';
 

@@ -4,7 +4,7 @@
 // and on channel 'sms', each turn marked as the SMS route marks it, since only
 // a turn so marked is an SMS customer (src/bot/customer.ts).
 import { ConversationState, MemoryStorage, type Middleware, type TurnContext } from 'botbuilder';
-import type { Dialog } from 'botbuilder-dialogs';
+import type { Dialog } from '../../dialogs/dialog-kit.js';
 import { DialogTestClient } from 'botbuilder-testing';
 import { CONVERSATION_STATE_KEY } from '../../src/bot/box-office.bot.js';
 import { markReceivedOn } from '../../src/bot/customer.js';
