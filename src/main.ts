@@ -1,4 +1,5 @@
-// The process entry point: `node dist/src/main.js [all|web|worker]`.
+// The process entry point: `node dist/src/main.js [all|web|worker]`, started by
+// bin/box-office (npm start, the container), which sets V8's memory flags.
 // `all` (the default, what `npm start` runs) serves HTTP and does the
 // background work in one process; docker-compose runs `web` and `worker` apart.
 import { loadCatalog } from './catalog/catalog.loader.js';
