@@ -7,7 +7,7 @@
 //   npm run chat [-- --url http://localhost:3978/api/messages]   (or BOT_URL)
 //
 // Type a number to press that button; /quit or Ctrl-D leaves.
-import { createInterface, clearLine, cursorTo, type Interface } from 'node:readline';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import {
   BotUnreachableError,
@@ -23,6 +23,7 @@ import {
   type ReceivedActivity,
   type WireActivity,
 } from './emulator-connector.js';
+import { PromptedTerminal } from './terminal.js';
 
 const QUIT = '/quit';
 
@@ -41,21 +42,10 @@ function refusedHint(botUrl: string, status: number): string {
   return `The bot at ${botUrl} refused an anonymous request (${status}): run it with MicrosoftAppId and MicrosoftAppPassword empty, as for the Emulator.`;
 }
 
-/** Prints the bot's activities above the prompt line, keeping what the user is typing. */
-class Terminal {
-  readonly #rl: Interface;
-  readonly #tty: boolean;
-  #closed = false;
+/** Prints the bot's activities above the prompt line, and remembers the latest buttons. */
+class Terminal extends PromptedTerminal {
   /** The buttons of the bot's latest message: what a typed number picks. */
   choices: Choice[] = [];
-
-  constructor(rl: Interface, tty: boolean) {
-    this.#rl = rl;
-    this.#tty = tty;
-    rl.once('close', () => {
-      this.#closed = true;
-    });
-  }
 
   show(activity: ReceivedActivity): void {
     const rendered = renderActivity(activity);
@@ -65,20 +55,6 @@ class Terminal {
     const [first = '', ...rest] = rendered.lines;
     const label = activity.operation === 'update' ? 'Bot (edited)' : 'Bot';
     this.print([`${label}: ${first}`, ...rest.map((line) => `     ${line}`)]);
-  }
-
-  print(lines: string[]): void {
-    if (this.#tty) {
-      clearLine(process.stdout, 0);
-      cursorTo(process.stdout, 0);
-    }
-    process.stdout.write(`${lines.join('\n')}\n`);
-    this.prompt();
-  }
-
-  prompt(): void {
-    // preserveCursor keeps a half-typed line in place when a proactive message arrives.
-    if (this.#tty && !this.#closed) this.#rl.prompt(true);
   }
 }
 

@@ -9,3 +9,5 @@ export const STRIPE_WEBHOOK_PATH = '/webhooks/stripe';
 export const DEMO_CHECKOUT_PATH = '/demo/checkout/:sessionId';
 export const METRICS_PATH = '/metrics';
 export const STAFF_DASHBOARD_PATH = '/staff/queues';
+/** The demo SMS phone, with no Twilio account (never in production): its page, and its API under it. */
+export const DEMO_PHONE_PATH = '/demo/phone';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { PAGE_CSS } from './html.js';
-import { STAFF_DASHBOARD_PATH } from './paths.js';
+import { DEMO_PHONE_PATH, STAFF_DASHBOARD_PATH } from './paths.js';
 
 /**
  * Where the staff queue dashboard (Bull Board) is served: a React app whose
@@ -32,10 +32,11 @@ const ALWAYS: Readonly<Record<string, string>> = {
 export function securityHeaders(options: { publicBaseUrl: string }): RequestHandler {
   const pages = pagePolicy(new URL(options.publicBaseUrl).origin);
   const dashboard = dashboardPolicy();
+  const phone = demoPhonePolicy();
   const https = options.publicBaseUrl.startsWith('https://');
   return (req, res, next) => {
     res.set(ALWAYS);
-    res.set('Content-Security-Policy', underDashboard(req.path) ? dashboard : pages);
+    res.set('Content-Security-Policy', underDashboard(req.path) ? dashboard : under(req.path, DEMO_PHONE_PATH) ? phone : pages);
     if (https) res.set('Strict-Transport-Security', HSTS);
     next();
   };
@@ -73,8 +74,17 @@ function dashboardPolicy(): string {
   ].join('; ');
 }
 
+/** The demo phone: its own script and stylesheet files, and its JSON API; nothing inline, nothing from elsewhere. */
+function demoPhonePolicy(): string {
+  return ["default-src 'none'", "script-src 'self'", "style-src 'self'", "connect-src 'self'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'"].join('; ');
+}
+
 function underDashboard(path: string): boolean {
-  return path === STAFF_DASHBOARD_PATH || path.startsWith(`${STAFF_DASHBOARD_PATH}/`);
+  return under(path, STAFF_DASHBOARD_PATH);
+}
+
+function under(path: string, root: string): boolean {
+  return path === root || path.startsWith(`${root}/`);
 }
 
 /** A CSP hash source: the base64 SHA-256 of an inline element's exact text. */

@@ -14,6 +14,8 @@ import { SmsOptOutStore } from '../channels/sms/opt-out.store.js';
 import { SmsAdapter } from '../channels/sms/sms.adapter.js';
 import { SmsConsent } from '../channels/sms/sms-consent.js';
 import { smsRoutes } from '../channels/sms/sms.route.js';
+import { demoPhoneRoutes } from '../channels/sms/demo-phone.route.js';
+import { DemoPhoneInbox } from '../channels/sms/demo-phone.inbox.js';
 import { IpShield, limitByIp } from '../http/ip-shield.js';
 import { queueBoardRoutes } from '../http/queue-board.route.js';
 import { staffReportRoutes } from '../http/staff-reports.route.js';
@@ -26,7 +28,7 @@ import { demoCheckoutRoutes } from '../payments/demo-checkout.route.js';
 import { demoEventDelivery } from '../payments/demo-event.delivery.js';
 import { PAY_LINK_PATH } from '../checkout/pay-link.js';
 import { payLinkRoutes } from '../payments/pay-link.route.js';
-import { STRIPE_WEBHOOK_PATH } from '../http/paths.js';
+import { SMS_INBOUND_PATH, STRIPE_WEBHOOK_PATH } from '../http/paths.js';
 import { stripeWebhookRoutes } from '../payments/stripe-webhook.route.js';
 import { metricsRoutes } from '../observability/metrics.route.js';
 import { TurnObserver } from '../observability/turn.middleware.js';
@@ -58,6 +60,10 @@ export async function startWebRole(foundation: Foundation, port = foundation.con
   // With no STRIPE_WEBHOOK_SECRET the demo checkout signs its own events with a
   // secret made up for this process; the web role both signs and checks them.
   const webhookSecret = config.stripe.webhookSecret ?? `whsec_demo_${randomBytes(24).toString('hex')}`;
+  // With no Twilio account the demo phone stands in for Twilio: it signs its
+  // texts with a token made up for this process, which the SMS route checks.
+  const demoPhone = !config.twilio.accountSid && config.env !== 'production';
+  const smsAuthToken = config.twilio.authToken ?? (demoPhone ? `demo_${randomBytes(24).toString('hex')}` : undefined);
   let listeningUrl = '';
   const smsOptOuts = new SmsOptOutStore(redis, { prefix: keyPrefix });
   // Per sender in Redis (every web process counts together); per IP in memory, a shield only.
@@ -89,7 +95,7 @@ export async function startWebRole(foundation: Foundation, port = foundation.con
         attention: commerce.attention,
         log,
       }),
-      authToken: config.twilio.authToken,
+      authToken: smsAuthToken,
       publicBaseUrl: config.publicBaseUrl,
       log,
     }),
@@ -107,6 +113,10 @@ export async function startWebRole(foundation: Foundation, port = foundation.con
     staffUpgradeRoutes({ staffApiToken: config.staff.apiToken, catalog: commerce.catalog, orders: commerce.orders, upgrades }),
     staffReportRoutes({ staffApiToken: config.staff.apiToken, ...commerce }),
   ];
+  if (demoPhone) {
+    const inbox = new DemoPhoneInbox(redis, { prefix: keyPrefix });
+    routers.push(demoPhoneRoutes({ inbox, authToken: smsAuthToken!, publicBaseUrl: config.publicBaseUrl, inboundUrl: () => `${listeningUrl}${SMS_INBOUND_PATH}`, log }));
+  }
   const demo = foundation.demoCheckout;
   if (demo) {
     routers.push(demoCheckoutRoutes({ gateway: demo, webhookSecret, webhookUrl: () => `${listeningUrl}${STRIPE_WEBHOOK_PATH}`, log }));

@@ -3,7 +3,8 @@ import { createCloudAdapter } from '../channels/chat/chat.route.js';
 import { ProactiveChatSender } from '../channels/chat/chat.sender.js';
 import { OptOutCheckedSmsSender } from '../channels/sms/opt-out.sender.js';
 import { SmsOptOutStore } from '../channels/sms/opt-out.store.js';
-import { LoggedSmsSender, TwilioSmsSender } from '../channels/sms/sms.sender.js';
+import { DemoPhoneSmsSender, TwilioSmsSender } from '../channels/sms/sms.sender.js';
+import { DemoPhoneInbox } from '../channels/sms/demo-phone.inbox.js';
 import { createTwilioClient } from '../channels/sms/twilio.client.js';
 import { SMS_STATUS_PATH } from '../http/paths.js';
 import type { DispatchDeps, NotificationDeps } from '../jobs/notification.job.js';
@@ -81,7 +82,7 @@ export function createWorkerServices(foundation: Foundation, options: WorkerServ
   };
 }
 
-/** Twilio for SMS (or the log, when Twilio is not configured); proactive Bot Framework messages for chat. */
+/** Twilio for SMS (or the demo phone, when Twilio is not configured); proactive Bot Framework messages for chat. */
 function customerSender(foundation: Foundation): MessageSender {
   const { config, log } = foundation;
   const { accountSid, authToken, apiUrl, fromNumber, messagingServiceSid } = config.twilio;
@@ -92,7 +93,7 @@ function customerSender(foundation: Foundation): MessageSender {
           messagingServiceSid,
           statusCallback: `${config.publicBaseUrl}${SMS_STATUS_PATH}`,
         })
-      : new LoggedSmsSender(log);
+      : new DemoPhoneSmsSender(new DemoPhoneInbox(foundation.redis, { prefix: foundation.keyPrefix }), log);
   const optOuts = new SmsOptOutStore(foundation.redis, { prefix: foundation.keyPrefix });
   const chat = new ProactiveChatSender(createCloudAdapter(config.botFramework, log), config.botFramework.appId);
   return new ChannelSender({ sms: new OptOutCheckedSmsSender(sms, optOuts, log), chat });

@@ -40,6 +40,8 @@ export interface BoxOfficeOptions {
   log?: Logger;
   /** No Stripe key: the demo checkout, as a newcomer's `npm start`. */
   demo?: boolean;
+  /** No Twilio account: the demo phone, as a newcomer's `npm start` (the local Twilio server still runs, unused). */
+  noTwilio?: boolean;
   /** Extra environment variables (they win). */
   env?: Record<string, string>;
   /** Run the worker role too (default true). */
@@ -61,10 +63,9 @@ export async function startBoxOffice(options: BoxOfficeOptions = {}): Promise<Bo
     LOG_LEVEL: 'silent',
     PUBLIC_BASE_URL: TEST_PUBLIC_BASE_URL,
     ...(stripe ? { STRIPE_SECRET_KEY: TEST_STRIPE.secretKey, STRIPE_WEBHOOK_SECRET: TEST_STRIPE.webhookSecret, STRIPE_API_URL: stripe.url } : {}),
-    TWILIO_ACCOUNT_SID: TEST_TWILIO.accountSid,
-    TWILIO_AUTH_TOKEN: TEST_TWILIO.authToken,
-    TWILIO_FROM_NUMBER: TEST_TWILIO.fromNumber,
-    TWILIO_API_URL: twilio.url,
+    ...(options.noTwilio
+      ? {}
+      : { TWILIO_ACCOUNT_SID: TEST_TWILIO.accountSid, TWILIO_AUTH_TOKEN: TEST_TWILIO.authToken, TWILIO_FROM_NUMBER: TEST_TWILIO.fromNumber, TWILIO_API_URL: twilio.url }),
     // Tests never time the limiter; at a long code's 1/s they would only be slow.
     SMS_PER_SECOND: '1000',
     // Every test's chat comes from 127.0.0.1; tests of the per-address budget set their own.

@@ -2,6 +2,7 @@ import type { Twilio } from 'twilio';
 import type { Logger } from 'pino';
 import { maskPhone } from '../../logger.js';
 import type { Customer } from '../../customers/customer.js';
+import type { DemoPhoneInbox } from './demo-phone.inbox.js';
 import { PermanentDeliveryError, type MessageSender, type OutboundMessage, type SentMessage } from '../../notifications/message.sender.js';
 
 /**
@@ -100,14 +101,21 @@ export class TwilioSmsSender implements MessageSender {
   }
 }
 
-/** With Twilio unconfigured: outbound SMS go to the log, clearly marked, so the demo shows them. */
-export class LoggedSmsSender implements MessageSender {
-  constructor(private readonly log: Logger) {}
+/**
+ * With no Twilio account (a laptop, never production): outbound SMS go to the
+ * demo phone (`/demo/phone`, `npm run sms`), and to the log, clearly marked.
+ * This is the point where Twilio would be called; everything before it (the
+ * queues, opt-outs, retries) is the real path.
+ */
+export class DemoPhoneSmsSender implements MessageSender {
+  constructor(
+    private readonly inbox: DemoPhoneInbox,
+    private readonly log: Logger,
+  ) {}
 
-  async send(customer: Customer, message: OutboundMessage): Promise<void> {
-    this.log.info(
-      { component: 'sms', to: maskPhone(customer.address), outbound: 'not sent: Twilio is not configured' },
-      `SMS (not sent, Twilio not configured) → ${message.text}`,
-    );
+  async send(customer: Customer, message: OutboundMessage): Promise<SentMessage> {
+    const sent = await this.inbox.add(customer.address, 'box office', message.text);
+    this.log.info({ component: 'sms', to: maskPhone(customer.address), outbound: 'demo phone' }, `SMS to the demo phone (Twilio not configured) → ${message.text}`);
+    return { messageId: `SMdemo${sent.seq}` };
   }
 }
