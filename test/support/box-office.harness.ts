@@ -46,6 +46,8 @@ export interface BoxOfficeOptions {
   env?: Record<string, string>;
   /** Run the worker role too (default true). */
   worker?: boolean;
+  /** The web role's port (default: a free one, chosen by the system); a browser test that follows links needs PUBLIC_BASE_URL to be this. */
+  port?: number;
   /** A Redis of the test's own (default: the test run's shared one). */
   redisUrl?: string;
   /** Key and BullMQ prefixes (default: fresh ones per start); `bx:` and `{bx}` match a box office started by src/main.ts. */
@@ -84,7 +86,7 @@ export async function startBoxOffice(options: BoxOfficeOptions = {}): Promise<Bo
     ...(options.noticeRetry ? { noticeRetry: options.noticeRetry } : {}),
   });
   const worker = options.worker === false ? undefined : startWorkerRole(foundation);
-  const web = await startWebRole(foundation, 0);
+  const web = await startWebRole(foundation, options.port ?? 0);
   return {
     url: web.url,
     config,

@@ -1,0 +1,26 @@
+// A real headless Chromium for the page tests: Debian's `chromium`, driven by
+// playwright-core (which brings no browser of its own). .ci/run installs it
+// where it is missing; run `apt-get install -y chromium fonts-noto-color-emoji`
+// to run these tests elsewhere.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+/**
+ * Keeps a screenshot for the README in docs/ when DOCS_SCREENSHOTS is set
+ * (`DOCS_SCREENSHOTS=1 npx vitest run test/*.browser.test.ts`); otherwise the
+ * picture is still taken, so a page that cannot be drawn fails the test.
+ */
+export async function screenshot(page: Page, name: string): Promise<Buffer> {
+  return page.screenshot({ fullPage: false, ...(process.env.DOCS_SCREENSHOTS ? { path: join('docs', name) } : {}) });
+}
