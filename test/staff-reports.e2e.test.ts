@@ -142,3 +142,29 @@ describe('GET /staff/events/:id/sales', () => {
     expect((await staffGet(`/staff/events/${GALA}/sales`, null)).status).toBe(401);
   });
 });
+
+describe('GET /staff/events', () => {
+  it('lists every event with its id, soonest first, and each section\'s free, held and sold seats', async () => {
+    const answer = await staffGet('/staff/events');
+    expect(answer.status).toBe(200);
+    const events = answer.body.events as Array<{ id: string; name: string; startsAt: string; started: boolean; sections: Array<Record<string, unknown>> }>;
+    expect(events.map((event) => event.id)).toEqual(['late-show', 'gala-night', 'final-sale']);
+    const gala = events.find((event) => event.id === GALA)!;
+    expect(gala).toMatchObject({ name: 'Gala Night', venue: 'Town Hall', currency: 'usd', started: false });
+    // What beforeAll bought: 2 + 3 in section 101 (one refunded), 1 standing held, 1 standing refunded.
+    expect(gala.sections).toEqual([
+      { id: '101', name: 'Section 101', capacity: 40, held: 0, sold: 4, available: 36 },
+      { id: 'ga', name: 'Standing', capacity: 100, held: 1, sold: 0, available: 99 },
+    ]);
+    // The same counts as the event's own inventory route.
+    const inventory = await staffGet(`/staff/events/${GALA}/inventory`);
+    expect((inventory.body.sections as Array<Record<string, unknown>>).map(({ id, held, sold, available }) => ({ id, held, sold, available }))).toEqual(
+      gala.sections.map(({ id, held, sold, available }) => ({ id, held, sold, available })),
+    );
+  });
+
+  it('is refused without the staff token', async () => {
+    expect((await staffGet('/staff/events', null)).status).toBe(401);
+    expect((await staffGet('/staff/events', 'wrong-token')).status).toBe(401);
+  });
+});

@@ -57,6 +57,24 @@ export function staffReportRoutes(deps: StaffReportDeps): Router {
     res.json({ event: query.event, orders: page.map(listed), nextCursor: more ? page.at(-1)!.id : null });
   });
 
+  /**
+   * `GET /staff/events`: every event of the catalog, soonest first, with its
+   * id (what the other event routes take), when and where, and per section
+   * what is free, held and sold: where a newcomer to the staff side starts.
+   */
+  router.get('/staff/events', staff, async (_req, res) => {
+    const events = [...deps.catalog.events()].sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt));
+    const now = Date.now();
+    const listedEvents = await Promise.all(
+      events.map(async (event) => {
+        const inventory = await deps.seats.inventory(event.id);
+        const sections = (inventory?.sections ?? []).map(({ id, name, capacity, held, sold, available }) => ({ id, name, capacity, held, sold, available }));
+        return { id: event.id, name: event.name, startsAt: event.startsAt, venue: event.venue, currency: event.currency, started: Date.parse(event.startsAt) <= now, sections };
+      }),
+    );
+    res.json({ events: listedEvents });
+  });
+
   /** `GET /staff/events/:id/sales`: tickets sold, seats held, revenue and refunds, orders by state. */
   router.get('/staff/events/:id/sales', staff, async (req: Request<{ id: string }>, res) => {
     const event = deps.catalog.event(req.params.id);
