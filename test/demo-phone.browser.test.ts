@@ -56,7 +56,7 @@ describe('the demo phone page', { timeout: 60_000 }, () => {
     await tickets.waitFor({ timeout: 15_000 });
     expect(await tickets.textContent()).toMatch(/BX-[A-Z0-9]+-A1-/);
     // The ticket text keeps its lines.
-    expect(await tickets.evaluate('(item) => getComputedStyle(item).whiteSpace')).toBe('pre-wrap');
+    expect(await tickets.evaluate((item) => item.ownerDocument.defaultView!.getComputedStyle(item).whiteSpace)).toBe('pre-wrap');
     expect(await phone.locator('#messages li').count()).toBe(3);
     const picture = await screenshot(phone, 'demo-phone.png');
     expect(picture.length).toBeGreaterThan(10_000);
