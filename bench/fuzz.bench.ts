@@ -22,7 +22,7 @@
 //
 //   npm run bench:fuzz   (BENCH_FUZZ_REQUESTS=50000 BENCH_FUZZ_SECONDS=600 BENCH_FUZZ_IN_FLIGHT=64 BENCH_FUZZ_SEED=13 BENCH_FUZZ_IDLE_SECONDS=30)
 import { performance } from 'node:perf_hooks';
-import { startEmulatorConnector } from '../src/cli/emulator-connector.js';
+import { startEmulatorConnector } from '../src/channels/chat/emulator-connector.js';
 import { freePort } from '../src/redis/redis-server.process.js';
 import { DEFAULT_ENTRY, envNumber, startBenchOffice } from './support/box-office.process.js';
 import { chatMessage, CLAIMED_STAFF_CHAT, CLAIMED_STAFF_PHONE } from './support/fuzz/chat.requests.js';

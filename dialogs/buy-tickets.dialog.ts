@@ -58,6 +58,8 @@ export interface BuyTicketsResult {
 const MAX_MISSES = 3;
 const EVENTS_LISTED = 5;
 const ALTERNATIVES_LISTED = 3;
+/** Party sizes offered as buttons on chat: most parties, and a short row of buttons. */
+const QUANTITY_BUTTONS = 4;
 
 /**
  * Buying tickets: event → section → quantity → held seats and a pay link.
@@ -165,7 +167,7 @@ export class BuyTicketsDialog extends InterruptibleDialog {
     const named = event.sections.filter((section) => draft.sectionChoices?.includes(section.id) && hasRoom(section));
     const open = named.length > 0 ? named : event.sections.filter(hasRoom);
     if (open.length === 0) {
-      await step.context.sendActivity(say(step.context).nothingFits(draft.quantity ?? 1));
+      await step.context.sendActivity(say(step.context).nothingFits(draft.quantity ?? 1, step.context));
       return step.endDialog({});
     }
     const affordable = draft.maxPrice === undefined ? open : open.filter((section) => section.price <= draft.maxPrice!);
@@ -186,11 +188,19 @@ export class BuyTicketsDialog extends InterruptibleDialog {
     return Dialog.EndOfTurn;
   }
 
-  /** How many tickets? */
+  /**
+   * How many tickets? On chat, buttons for the usual party sizes (any other
+   * number can be typed). Each sends its number, read as the answer the way a
+   * typed one is, so nothing is offered to pick from. SMS keeps the bare
+   * question: a numbered list of numbers would only repeat them.
+   */
   private async quantityStep(step: WaterfallStepContext, draft: PurchaseDraft): Promise<DialogTurnResult> {
     draft.asking = 'quantity';
     draft.offered = undefined;
-    await step.context.sendActivity(withNotice(draft, say(step.context).howMany(this.deps.limits.maxPartySize)));
+    const max = this.deps.limits.maxPartySize;
+    const question = withNotice(draft, say(step.context).howMany(max));
+    const sizes: Choice[] = Array.from({ length: Math.min(max, QUANTITY_BUTTONS) }, (_, i) => ({ title: String(i + 1), value: String(i + 1) }));
+    await step.context.sendActivity(isSms(step.context) ? question : choiceMessage(step.context, question, sizes));
     return Dialog.EndOfTurn;
   }
 
@@ -219,7 +229,7 @@ export class BuyTicketsDialog extends InterruptibleDialog {
         await step.context.sendActivity(draft.replacing ? `${say(step.context).checkoutFailedNoChange} ${say(step.context).earlierHoldStands(draft.replacing)}` : say(step.context).checkoutFailed);
         return step.endDialog({});
       case 'replaced_is_paid':
-        await step.context.sendActivity(say(step.context).alreadyPaidNoChange(result.openOrder.id));
+        await step.context.sendActivity(say(step.context).alreadyPaidNoChange(result.openOrder.id, step.context));
         return step.endDialog({});
       case 'already_holding':
       case 'too_many_holds': {
@@ -271,7 +281,7 @@ export class BuyTicketsDialog extends InterruptibleDialog {
           ? say(step.context).notEnough(section, refusal.available)
           : say(step.context).notTogether(section, refusal.largestBlock);
     if (offered.length === 0) {
-      await step.context.sendActivity(`${why} ${say(step.context).nothingFits(quantity)}`);
+      await step.context.sendActivity(`${why} ${say(step.context).nothingFits(quantity, step.context)}`);
       return step.endDialog({});
     }
     Object.assign(draft, { sectionId: undefined, asking: 'alternative', offered });

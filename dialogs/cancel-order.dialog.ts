@@ -61,10 +61,10 @@ export class CancelOrderDialog extends InterruptibleDialog {
     let order: Order | undefined;
     if (state.orderId) {
       order = orders.find((candidate) => candidate.id === state.orderId);
-      if (!order) return this.reply(step, say(step.context).orderNotYours(state.orderId));
+      if (!order) return this.reply(step, say(step.context).orderNotYours(state.orderId, step.context));
     } else {
       const paid = orders.filter((candidate) => candidate.state === 'paid' || candidate.state === 'fulfilled');
-      if (paid.length === 0) return this.reply(step, say(step.context).noOrderToCancel);
+      if (paid.length === 0) return this.reply(step, say(step.context).noOrderToCancel(step.context));
       if (paid.length > 1) return this.reply(step, say(step.context).whichOrderToCancel(paid.map((candidate) => candidate.id)));
       order = paid[0]!;
     }
@@ -127,7 +127,7 @@ export class CancelOrderDialog extends InterruptibleDialog {
     // A paid order whose seats were gone has no tickets: it is refunded for the places bought.
     // An upgraded order gets its upgrades' share back too, from their own payments.
     const upgrades = await this.deps.refunds.upgradeShare(order, planned.plan.tickets.length);
-    const question = say(step.context).confirmRefund(order, planned.plan.tickets.length || order.quantity, planned.plan.amount + upgrades);
+    const question = say(step.context).confirmRefund(order, planned.plan.tickets.length || order.quantity, planned.plan.amount + upgrades, step.context);
     (step.values as { confirming?: Confirming }).confirming = { orderId: order.id };
     await step.context.sendActivity(
       isSms(step.context)
@@ -142,7 +142,7 @@ export class CancelOrderDialog extends InterruptibleDialog {
 
   private async cancelUnpaid(step: WaterfallStepContext, order: Order): Promise<DialogTurnResult> {
     const outcome = await this.deps.purchase.cancel(order.id, `customer:${step.context.activity.id ?? 'cancel'}`);
-    if (outcome === 'already_paid') return this.reply(step, say(step.context).alreadyPaid(order.id));
+    if (outcome === 'already_paid') return this.reply(step, say(step.context).alreadyPaid(order.id, step.context));
     if (outcome === 'cancelled') return this.reply(step, say(step.context).orderCancelled(order.id));
     return this.reply(step, say(step.context).orderAlreadyEnded(order.id));
   }

@@ -3,6 +3,7 @@ import { customerOf } from '../src/bot/customer.js';
 import { BUY_TICKETS_DIALOG, BuyTicketsDialog, type PurchaseDraft } from './buy-tickets.dialog.js';
 import { CANCEL_ORDER_DIALOG, CancelOrderDialog, type CancelOrderOptions } from './cancel-order.dialog.js';
 import type { DialogDeps } from './dialog.deps.js';
+import { letGoOfHeld } from './interruptible.dialog.js';
 import { answerTo } from './answers.js';
 import { CHANGE_WORDS, changeOfHold } from './hold-change.js';
 import { recognize, type Recognized } from './message.recognizer.js';
@@ -93,13 +94,7 @@ export class MainDialog extends ComponentDialog {
 
   /** "cancel"/"exit" outside a purchase: give up the seats still waiting for payment. */
   private async leaveStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const [open] = await this.deps.purchase.openOrders(customerOf(step.context));
-    if (!open) {
-      await step.context.sendActivity(say(step.context).nothingToCancel);
-      return step.endDialog();
-    }
-    const outcome = await this.deps.purchase.cancel(open.id, `customer:${step.context.activity.id ?? 'leave'}`);
-    await step.context.sendActivity(outcome === 'already_paid' ? say(step.context).alreadyPaid(open.id) : say(step.context).orderCancelled(open.id));
+    await step.context.sendActivity(await letGoOfHeld(step.context, this.deps, say(step.context).nothingToCancel));
     return step.endDialog();
   }
 

@@ -33,8 +33,15 @@ export class OrderStatusDialog extends InterruptibleDialog {
     const shown = orderId ? orders.filter((order) => order.id === orderId) : orders.slice(0, ORDERS_LISTED);
     const replies = say(step.context);
     const language = languageOf(step.context);
-    if (shown.length === 0) await step.context.sendActivity(orderId ? replies.orderNotYours(orderId) : replies.noOrders);
-    else await step.context.sendActivity(shown.map((order) => this.describe(order, replies, language)).join('\n\n'));
+    if (shown.length === 0) {
+      await step.context.sendActivity(orderId ? replies.orderNotYours(orderId, step.context) : replies.noOrders);
+      return step.endDialog();
+    }
+    const lines = shown.map((order) => this.describe(order, replies, language));
+    // Older orders are not listed, but the customer is told they are there and how to see one.
+    const more = orderId ? [] : orders.slice(ORDERS_LISTED);
+    if (more.length > 0) lines.push(replies.moreOrders(more.length, more[0]!.id, step.context));
+    await step.context.sendActivity(lines.join('\n\n'));
     return step.endDialog();
   }
 

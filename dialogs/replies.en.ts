@@ -4,7 +4,7 @@
 // SMS carries without switching to UCS-2 (which would cut a segment from 160
 // characters to 70).
 import type { TurnContext } from 'botbuilder';
-import { describeEvent, describeSeats, formatEventTime, formatPrice } from '../src/catalog/describe.js';
+import { describeEvent, describeSeats, formatEventTime, formatPrice, formatVenueTime } from '../src/catalog/describe.js';
 import type { CatalogEvent, Section } from '../src/catalog/catalog.schema.js';
 import { isSms } from '../src/bot/customer.js';
 import type { Order } from '../src/orders/order.js';
@@ -12,6 +12,16 @@ import type { Order } from '../src/orders/order.js';
 /** The word that leaves a purchase. On SMS, CANCEL is a carrier opt-out word that Twilio acts on. */
 export function leaveWord(context: TurnContext): string {
   return isSms(context) ? 'EXIT' : 'cancel';
+}
+
+/** How the customer sends us a word: texted on SMS, typed in a chat window ("Text STATUS", "Type STATUS"). */
+function sendWord(context: TurnContext): string {
+  return isSms(context) ? 'Text' : 'Type';
+}
+
+/** How the customer answers a question: a reply text on SMS; said, or a button, on chat. */
+function answerWord(context: TurnContext): string {
+  return isSms(context) ? 'Reply' : 'Say';
 }
 
 export const BOX_OFFICE_NAME = 'the Box Office';
@@ -38,24 +48,30 @@ export const english = {
     [
       `This is ${BOX_OFFICE_NAME}. Tell me the event and how many tickets, e.g. "2 tickets lakers section 101".`,
       `STATUS shows your orders. ${leaveWord(context).toUpperCase()} leaves a purchase.`,
+      // REFUND, not CANCEL: on SMS a CANCEL sent alone opts the number out ("refund BX-7K2Q" reads as "cancel BX-7K2Q").
+      'REFUND and an order number cancels a paid order for a refund, if its event allows. UPGRADE asks for better seats.',
       ...(isSms(context) ? ['Reply STOP to opt out.'] : []),
     ].join(' '),
   left: 'Okay, stopped. Nothing is held. Message me any time to start again.',
   restarted: "Okay, let's start over.",
   nothingToCancel: 'You have nothing waiting for payment.',
+  /** "cancel" naming no order, with several holds waiting for payment: which one? */
+  whichHeldToCancel: (orderIds: string[]) =>
+    `Which one? Send CANCEL and the order number, e.g. CANCEL ${orderIds[0]}. Waiting for payment: ${orderIds.join(', ')}.`,
   orderCancelled: (orderId: string) => `Order ${orderId} is cancelled and the seats are released. No payment was taken.`,
-  alreadyPaid: (orderId: string) => `Order ${orderId} is already paid, so it can't be cancelled here. Text STATUS to see it.`,
+  alreadyPaid: (orderId: string, context: TurnContext) => `Order ${orderId} is already paid, so it can't be cancelled here. ${sendWord(context)} STATUS to see it.`,
   checkoutFailed: "Sorry, the payment page couldn't be opened just now, so I let the seats go. Please try again in a minute.",
   soldOut: (section: Section) => `${section.name} is sold out.`,
   notEnough: (section: Section, available: number) => `Only ${available} left in ${section.name}.`,
   notTogether: (section: Section, largest: number) =>
     `${section.name} can't seat your party together right now (${largest} together at most).`,
   pickAlternative: 'Would one of these work?',
-  nothingFits: (quantity: number) => `Sorry, no section has ${quantity} seats together right now. Try fewer tickets, or text STATUS for your orders.`,
+  nothingFits: (quantity: number, context: TurnContext) =>
+    `Sorry, no section has ${quantity} seats together right now. Try fewer tickets, or ${sendWord(context).toLowerCase()} STATUS for your orders.`,
   nothingUnder: (max: number, currency: string) => `Nothing is under ${formatPrice(max, currency)} per ticket. Here is everything:`,
   openHold: (order: Order, section: Section | undefined, payUrl: string, context: TurnContext) =>
     `You already have seats held for this event: ${describeSeats(section, order.seats, order.quantity)}, order ${order.id}. ` +
-    `Pay here: ${payUrl} or text ${leaveWord(context).toUpperCase()} to let them go.`,
+    `Pay here: ${payUrl} or ${sendWord(context).toLowerCase()} ${leaveWord(context).toUpperCase()} to let them go.`,
   held: (event: CatalogEvent, section: Section, order: Order, holdMinutes: number) =>
     `Holding ${describeSeats(section, order.seats, order.quantity)} for ${describeEvent(event)}: ` +
     `${formatPrice(order.amount, order.currency)} for ${order.quantity}. Pay within ${holdMinutes} min`,
@@ -63,7 +79,7 @@ export const english = {
   replacedHold: (orderId: string) => `Changed: order ${orderId} is released and its link no longer works.`,
   earlierHoldStands: (orderId: string) => `Your earlier hold, order ${orderId}, still stands with its link.`,
   checkoutFailedNoChange: "Sorry, the payment page for that change couldn't be opened just now, so nothing changed.",
-  alreadyPaidNoChange: (orderId: string) => `Order ${orderId} was just paid, so it stays as it is. Text STATUS to see it.`,
+  alreadyPaidNoChange: (orderId: string, context: TurnContext) => `Order ${orderId} was just paid, so it stays as it is. ${sendWord(context)} STATUS to see it.`,
   payButton: (order: Order) => `Pay ${formatPrice(order.amount, order.currency)}`,
   /** A limit on unpaid holds refused this one: too many from the client's address, or first-time buyers hold their share of the section. Nothing is held. */
   holdLimit: (limit: 'origin_holds' | 'unpaid_share', section: Section, holdMinutes: number) =>
@@ -72,17 +88,17 @@ export const english = {
       : `So many tickets in ${section.name} are waiting for payment right now that I can't hold more yet. Holds that aren't paid are released within about ${holdMinutes} min: please try again then, or pick another section.`,
   sectionQuestion: (event: CatalogEvent) => `${event.name}: which section?`,
   // Cancelling a paid order (a refund).
-  noOrderToCancel: 'You have no paid orders to cancel. Text STATUS to see your orders.',
+  noOrderToCancel: (context: TurnContext) => `You have no paid orders to cancel. ${sendWord(context)} STATUS to see your orders.`,
   whichOrderToCancel: (orderIds: string[]) =>
     `Which order? Send CANCEL and the order number, e.g. CANCEL ${orderIds[0]}. Your paid orders: ${orderIds.join(', ')}.`,
-  orderNotYours: (orderId: string) => `I can't find order ${orderId} for you. Text STATUS to see your orders.`,
+  orderNotYours: (orderId: string, context: TurnContext) => `I can't find order ${orderId} for you. ${sendWord(context)} STATUS to see your orders.`,
   orderAlreadyEnded: (orderId: string) => `Order ${orderId} was never paid, so there is nothing to cancel or refund.`,
   orderAlreadyRefunded: (orderId: string) => `Order ${orderId} is already refunded.`,
   refundUnderway: (orderId: string) => `A refund for order ${orderId} is already on its way. I'll message you when it's through.`,
   refundNotAllowed: (orderId: string, policy: string) => `Order ${orderId} can't be cancelled for a refund now. The policy for this event: ${policy}`,
-  confirmRefund: (order: Order, tickets: number, amount: number) =>
+  confirmRefund: (order: Order, tickets: number, amount: number, context: TurnContext) =>
     `Cancel order ${order.id} and refund ${formatPrice(amount, order.currency)} for ${tickets === 1 ? '1 ticket' : `${tickets} tickets`}? ` +
-    'Reply YES to cancel it, or NO to keep your tickets.',
+    `${answerWord(context)} YES to cancel it, or NO to keep your tickets.`,
   refundRequested: (orderId: string, amount: number, currency: string) =>
     `Done: order ${orderId} is cancelled and ${formatPrice(amount, currency)} is being refunded to your card. I'll message you when the refund is through.`,
   refundKept: (orderId: string) => `Okay, nothing changed: order ${orderId} and its tickets stay as they are.`,
@@ -91,23 +107,26 @@ export const english = {
   refundFailed: (orderId: string) =>
     `Sorry, the refund of order ${orderId} couldn't be made just now, so nothing changed and your tickets still count. Please try again later.`,
   // Upgrades.
-  nothingToUpgrade: 'You have no paid tickets that can move to better seats right now. Text STATUS to see your orders.',
+  nothingToUpgrade: (context: TurnContext) => `You have no paid tickets that can move to better seats right now. ${sendWord(context)} STATUS to see your orders.`,
   whichOrderToUpgrade: 'Which order would you like to upgrade?',
   whichUpgrade: (order: Order) => `Better seats for order ${order.id}, price difference per ticket:`,
   upgradeChoice: (section: Section, unitAmount: number, currency: string) => `${section.name} - ${formatPrice(unitAmount, currency)} more`,
   noBetterSeats: (orderId: string) => `Sorry, no better section has room for your whole party together right now (order ${orderId}). Your seats stay as they are.`,
   cannotUpgrade: (orderId: string) => `Order ${orderId} can't be upgraded: only a paid order with all its tickets, before the event, can move.`,
   /** Followed by the link: ": <url>" on SMS, a Pay button on chat. */
-  upgradeHeld: (offer: Order, section: Section | undefined) =>
+  upgradeHeld: (offer: Order, section: Section | undefined, event: CatalogEvent) =>
     `Holding ${describeSeats(section, offer.seats, offer.quantity)} for you: ${formatPrice(offer.amount, offer.currency)} more for ${offer.quantity}. ` +
-    `Your current seats stay yours until the payment goes through. Pay by ${new Date(offer.holdExpiresAt).toISOString().slice(11, 16)} UTC to move`,
+    `Your current seats stay yours until the payment goes through. Pay by ${formatVenueTime(offer.holdExpiresAt, event)} to move`,
   upgradeWaiting: (offer: Order, payUrl: string, sectionName: string) =>
     `You already have an upgrade waiting: ${sectionName} for ${formatPrice(offer.amount, offer.currency)} more (${offer.id}). Pay here: ${payUrl}`,
-  upgradeSeatsGone: 'Sorry, those seats were just taken. Text UPGRADE to see what is free now.',
+  upgradeSeatsGone: (context: TurnContext) => `Sorry, those seats were just taken. ${sendWord(context)} UPGRADE to see what is free now.`,
   upgradeUnavailable: "Sorry, that upgrade can't be made right now. Your seats stay as they are.",
   upgradeOption: (orderId: string, eventName: string, sectionName: string, quantity: number) => `${orderId} ${eventName}, ${sectionName} x${quantity}`,
   // Order status.
   noOrders: 'You have no orders yet. Tell me an event to get tickets.',
+  /** After the newest orders STATUS lists: how many it left out, and how to see one. */
+  moreOrders: (more: number, exampleId: string, context: TurnContext) =>
+    `${more === 1 ? '1 more order' : `${more} more orders`}. ${sendWord(context)} STATUS and an order number to see one, e.g. STATUS ${exampleId}.`,
   orderLine: (order: Order, event: CatalogEvent | undefined, places: string, state: string) =>
     `${order.id}: ${event ? `${event.name}, ${formatEventTime(event.startsAt)}` : order.eventId}. ${places}. ${state}`,
   orderState: {

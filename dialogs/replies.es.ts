@@ -4,11 +4,14 @@
 // the GSM-7 alphabet, and one of them switches a whole SMS to UCS-2, where a
 // segment holds 70 characters instead of 160. é, ñ, ü, ¿ and ¡ are GSM-7 and stay.
 import type { TurnContext } from 'botbuilder';
-import { describeEvent, describeSeats, formatEventTime, formatPrice, sectionName } from '../src/catalog/describe.js';
+import { describeEvent, describeSeats, formatEventTime, formatPrice, formatVenueTime, sectionName } from '../src/catalog/describe.js';
 import type { CatalogEvent, Section } from '../src/catalog/catalog.schema.js';
 import { isSms } from '../src/bot/customer.js';
 import type { Order } from '../src/orders/order.js';
 import type { Replies } from './replies.en.js';
+
+// "Escriba" and "Responda" (write, answer) are as right in a chat window as in
+// a text, so unlike the English sentences these need not know the channel.
 
 /** The word that leaves a purchase; Twilio acts on the English opt-out words only, so SALIR is safe on SMS too. */
 const LEAVE = 'SALIR';
@@ -35,11 +38,14 @@ export const spanish: Replies = {
     [
       `Aqui ${NAME}. Digame el evento y cuantos boletos, por ejemplo "2 boletos lakers seccion 101".`,
       `ESTADO muestra sus pedidos. ${LEAVE} deja una compra.`,
+      'CANCELAR y el numero de un pedido pagado lo reembolsa, si el evento lo permite. MEJORAR pide mejores lugares.',
       ...(isSms(context) ? ['Responda STOP para no recibir mas mensajes.'] : []),
     ].join(' '),
   left: 'Listo, paramos. No hay nada apartado. Escriba cuando quiera para empezar de nuevo.',
   restarted: 'Listo, empecemos de nuevo.',
   nothingToCancel: 'No tiene nada pendiente de pago.',
+  whichHeldToCancel: (orderIds: string[]) =>
+    `¿Cual? Mande CANCELAR y el numero de pedido, por ejemplo CANCELAR ${orderIds[0]}. Pendientes de pago: ${orderIds.join(', ')}.`,
   orderCancelled: (orderId: string) => `El pedido ${orderId} esta cancelado y los lugares liberados. No se cobro nada.`,
   alreadyPaid: (orderId: string) => `El pedido ${orderId} ya esta pagado y no se puede cancelar aqui. Escriba ESTADO para verlo.`,
   checkoutFailed: 'Perdon, la pagina de pago no abrio en este momento, asi que liberé los lugares. Intente de nuevo en un minuto.',
@@ -65,7 +71,7 @@ export const spanish: Replies = {
       ? `Desde su conexion ya hay demasiados boletos apartados sin pagar para este evento. Pague o cancele esos primero, o intente de nuevo cuando se liberen (en unos ${holdMinutes} min).`
       : `Hay tantos boletos de ${sectionName(section, 'es')} esperando pago que no puedo apartar mas por ahora. Los que no se pagan se liberan en unos ${holdMinutes} min: intente de nuevo entonces, o elija otra seccion.`,
   sectionQuestion: (event: CatalogEvent) => `${event.name}: ¿qué seccion?`,
-  noOrderToCancel: 'No tiene pedidos pagados que cancelar. Escriba ESTADO para ver sus pedidos.',
+  noOrderToCancel: () => 'No tiene pedidos pagados que cancelar. Escriba ESTADO para ver sus pedidos.',
   whichOrderToCancel: (orderIds: string[]) =>
     `¿Cual pedido? Mande CANCELAR y el numero de pedido, por ejemplo CANCELAR ${orderIds[0]}. Sus pedidos pagados: ${orderIds.join(', ')}.`,
   orderNotYours: (orderId: string) => `No encuentro el pedido ${orderId} a su nombre. Escriba ESTADO para ver sus pedidos.`,
@@ -82,21 +88,23 @@ export const spanish: Replies = {
   refundUnsure: (orderId: string) => `Perdon, no pude confirmar el reembolso del pedido ${orderId}. Mande CANCELAR ${orderId} de nuevo en unos minutos.`,
   refundFailed: (orderId: string) =>
     `Perdon, el reembolso del pedido ${orderId} no se pudo hacer ahora, asi que no cambio nada y sus boletos siguen validos. Intente mas tarde.`,
-  nothingToUpgrade: 'No tiene boletos pagados que puedan pasar a mejores lugares ahora. Escriba ESTADO para ver sus pedidos.',
+  nothingToUpgrade: () => 'No tiene boletos pagados que puedan pasar a mejores lugares ahora. Escriba ESTADO para ver sus pedidos.',
   whichOrderToUpgrade: '¿Qué pedido quiere mejorar?',
   whichUpgrade: (order: Order) => `Mejores lugares para el pedido ${order.id}, diferencia por boleto:`,
   upgradeChoice: (section: Section, unitAmount: number, currency: string) => `${sectionName(section, 'es')} - ${formatPrice(unitAmount, currency)} mas`,
   noBetterSeats: (orderId: string) => `Lo siento, ninguna seccion mejor tiene lugar para todos juntos ahora (pedido ${orderId}). Sus lugares siguen igual.`,
   cannotUpgrade: (orderId: string) => `El pedido ${orderId} no se puede mejorar: solo un pedido pagado con todos sus boletos, antes del evento.`,
-  upgradeHeld: (offer: Order, section: Section | undefined) =>
+  upgradeHeld: (offer: Order, section: Section | undefined, event: CatalogEvent) =>
     `Le aparto ${describeSeats(section, offer.seats, offer.quantity, 'es')}: ${formatPrice(offer.amount, offer.currency)} mas por ${tickets(offer.quantity)}. ` +
-    `Sus lugares actuales siguen siendo suyos hasta que pase el pago. Pague antes de las ${new Date(offer.holdExpiresAt).toISOString().slice(11, 16)} UTC para cambiar`,
+    `Sus lugares actuales siguen siendo suyos hasta que pase el pago. Pague antes del ${formatVenueTime(offer.holdExpiresAt, event, 'es')} para cambiar`,
   upgradeWaiting: (offer: Order, payUrl: string, sectionName: string) =>
     `Ya tiene una mejora esperando: ${sectionName} por ${formatPrice(offer.amount, offer.currency)} mas (${offer.id}). Pague aqui: ${payUrl}`,
-  upgradeSeatsGone: 'Perdon, esos lugares se acaban de ocupar. Escriba MEJORAR para ver qué hay libre.',
+  upgradeSeatsGone: () => 'Perdon, esos lugares se acaban de ocupar. Escriba MEJORAR para ver qué hay libre.',
   upgradeUnavailable: 'Perdon, esa mejora no se puede hacer ahora. Sus lugares siguen igual.',
   upgradeOption: (orderId: string, eventName: string, sectionName: string, quantity: number) => `${orderId} ${eventName}, ${sectionName} x${quantity}`,
   noOrders: 'Todavia no tiene pedidos. Digame un evento para conseguir boletos.',
+  moreOrders: (more: number, exampleId: string) =>
+    `${more === 1 ? 'Tiene 1 pedido mas' : `Tiene ${more} pedidos mas`}. Escriba ESTADO y el numero de pedido para verlo, por ejemplo ESTADO ${exampleId}.`,
   orderLine: (order: Order, event: CatalogEvent | undefined, places: string, state: string) =>
     `${order.id}: ${event ? `${event.name}, ${formatEventTime(event.startsAt, 'es')}` : order.eventId}. ${places}. ${state}`,
   orderState: {

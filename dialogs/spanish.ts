@@ -81,6 +81,8 @@ const GLOSSARY: ReadonlyArray<readonly [string, string]> = [
   ['hay boletos|tienen boletos|hay', 'any tickets'],
   ['mis boletos|mis entradas|mi pedido|mi orden|mi compra|estado', 'my tickets'],
   ['ayuda', 'help'],
+  // The word the Spanish replies give for an upgrade ("Escriba MEJORAR").
+  ['mejorar', 'upgrade'],
   ['salir|olvidalo|cancelar', 'cancel'],
   ['empezar de nuevo|de nuevo|reiniciar', 'start over'],
   ['si claro|claro que si|claro|dale|vale|de acuerdo|esta bien|si|sip|ok', 'yes'],

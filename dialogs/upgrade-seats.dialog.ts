@@ -1,3 +1,4 @@
+import type { TurnContext } from 'botbuilder';
 import { Dialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from './dialog-kit.js';
 import { linkMessage } from '../src/bot/activities.js';
 import { customerOf, isSms } from '../src/bot/customer.js';
@@ -46,7 +47,7 @@ export class UpgradeSeatsDialog extends InterruptibleDialog {
     const upgradable = await this.deps.upgrades.upgradableOrders(customer, this.now().getTime());
 
     if (!draft.orderId) {
-      if (upgradable.length === 0) return this.reply(step, say(step.context).nothingToUpgrade);
+      if (upgradable.length === 0) return this.reply(step, say(step.context).nothingToUpgrade(step.context));
       if (upgradable.length > 1) {
         const offered = upgradable.map((order) => ({ title: this.orderTitle(order, say(step.context)), value: order.id }));
         return this.ask(step, { ...draft, asking: 'order', offered }, say(step.context).whichOrderToUpgrade);
@@ -54,7 +55,7 @@ export class UpgradeSeatsDialog extends InterruptibleDialog {
       draft.orderId = upgradable[0]!.id;
     }
     const order = upgradable.find((candidate) => candidate.id === draft.orderId);
-    if (!order) return this.reply(step, await this.whyNotUpgradable(draft.orderId, customer, say(step.context)));
+    if (!order) return this.reply(step, await this.whyNotUpgradable(draft.orderId, customer, say(step.context), step.context));
 
     const open = await this.deps.upgrades.openOfferOf(order);
     if (open) return this.reply(step, say(step.context).upgradeWaiting(open, this.deps.upgrades.payLink(open), this.sectionName(open, say(step.context))));
@@ -66,10 +67,10 @@ export class UpgradeSeatsDialog extends InterruptibleDialog {
       return this.ask(step, { ...draft, asking: 'section', offered }, say(step.context).whichUpgrade(order));
     }
     const result = await this.deps.upgrades.offer({ orderId: order.id, sectionId: draft.sectionId, by: 'customer' }, this.now().getTime());
-    if (!result.ok) return this.reply(step, this.refusalText(result, say(step.context)));
+    if (!result.ok) return this.reply(step, this.refusalText(result, say(step.context), step.context));
     // Like a purchase: the link after the words on SMS, a Pay button on chat.
     const { offer, payUrl } = result;
-    const text = say(step.context).upgradeHeld(offer, this.deps.catalog.section(offer.eventId, offer.sectionId));
+    const text = say(step.context).upgradeHeld(offer, this.deps.catalog.section(offer.eventId, offer.sectionId), this.deps.catalog.event(offer.eventId)!);
     await step.context.sendActivity(
       isSms(step.context) ? `${text}: ${payUrl}` : linkMessage(`${text}.`, { title: say(step.context).payButton(offer), url: offer.checkoutUrl ?? payUrl }),
     );
@@ -102,10 +103,10 @@ export class UpgradeSeatsDialog extends InterruptibleDialog {
     return Dialog.EndOfTurn;
   }
 
-  private refusalText(result: Extract<OfferResult, { ok: false }>, replies: Replies): string {
+  private refusalText(result: Extract<OfferResult, { ok: false }>, replies: Replies, context: TurnContext): string {
     switch (result.reason) {
       case 'not_enough_seats':
-        return replies.upgradeSeatsGone;
+        return replies.upgradeSeatsGone(context);
       case 'offer_open':
         return result.openOffer ? replies.upgradeWaiting(result.openOffer, this.deps.upgrades.payLink(result.openOffer), this.sectionName(result.openOffer, replies)) : replies.upgradeUnavailable;
       case 'checkout_failed':
@@ -115,10 +116,10 @@ export class UpgradeSeatsDialog extends InterruptibleDialog {
     }
   }
 
-  private async whyNotUpgradable(orderId: string, customer: ReturnType<typeof customerOf>, replies: Replies): Promise<string> {
+  private async whyNotUpgradable(orderId: string, customer: ReturnType<typeof customerOf>, replies: Replies, context: TurnContext): Promise<string> {
     const mine = await this.deps.orders.listByCustomer(customer.channel, customer.address);
     const order = mine.find((candidate) => candidate.id === orderId);
-    if (!order) return replies.orderNotYours(orderId);
+    if (!order) return replies.orderNotYours(orderId, context);
     return order.state === 'fulfilled' ? replies.noBetterSeats(order.id) : replies.cannotUpgrade(order.id);
   }
 

@@ -16,7 +16,7 @@ import {
   TurnContext,
 } from 'botbuilder';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { formatChoices, pickChoice, renderActivity, type WireActivity } from '../src/cli/emulator-connector.js';
+import { formatChoices, pickChoice, renderActivity, type WireActivity } from '../src/channels/chat/emulator-connector.js';
 import {
   conversationOpened,
   sendActivity,
@@ -290,6 +290,13 @@ describe('rendering activities for the terminal', () => {
       { text: 'yes', value: 'yes' },
       { text: 'upgrade BX-7K2Q', value: { order: 'BX-7K2Q' } },
     ]);
+  });
+
+  it('prints a markdown text as the sentence it shows: escapes undone, hard breaks as line ends', () => {
+    const rendered = renderActivity({ type: 'message', text: 'Crypto\\.com Arena  \nSection 101, row A', textFormat: 'markdown' });
+    expect(rendered?.lines).toEqual(['Crypto.com Arena', 'Section 101, row A']);
+    // Plain text is printed as it is, backslashes and all.
+    expect(renderActivity({ type: 'message', text: 'C:\\tickets', textFormat: 'plain' })?.lines).toEqual(['C:\\tickets']);
   });
 
   it('shows nothing for typing indicators and traces', () => {

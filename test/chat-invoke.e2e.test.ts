@@ -4,7 +4,7 @@
 // the Bot Framework protocol expects, and never a 5xx: an activity the bot
 // does not handle is not a failure on our side.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postActivityToBot } from '../src/cli/emulator-connector.js';
+import { postActivityToBot } from '../src/channels/chat/emulator-connector.js';
 import { startBotConnector, type BotConnectorServer } from './support/bot-connector.server.js';
 import { startBoxOffice, type BoxOffice } from './support/box-office.harness.js';
 import { chatUser } from './support/chat-user.js';

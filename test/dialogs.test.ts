@@ -236,7 +236,7 @@ describe('buying on chat (buttons)', () => {
   it('answers "help" mid-purchase and keeps the question open', async () => {
     await conversation('test').play([
       ['lakers', LAKERS_SECTIONS],
-      ['help', [HELP, 'CANCEL leaves a purchase', not('STOP')]],
+      ['help', [HELP, 'CANCEL leaves a purchase', 'REFUND and an order number cancels a paid order for a refund', 'UPGRADE asks for better seats', not('STOP')]],
       ['Section 102 - $200 (40 left)', HOW_MANY],
       ['2', 'Holding Section 102, row A, seats 1-2'],
     ]);
@@ -253,6 +253,34 @@ describe('buying on chat (buttons)', () => {
     ]);
     expect(await ordersOf('test')).toEqual([]);
     expect((await commerce.seats.inventory(LAKERS))?.sections.every((s) => s.held === 0)).toBe(true);
+  });
+
+  it('lets go of an earlier hold on "cancel" in the middle of another purchase, rather than saying nothing is held', async () => {
+    const chat = conversation('test');
+    await chat.play([['2 tickets lakers section 101', 'Holding Section 101, row A, seats 1-2']]);
+    const held = await onlyOrder('test');
+    await chat.play([
+      ['hamilton saturday', 'Hamilton: which section?'],
+      ['cancel', [`Order ${held.id} is cancelled and the seats are released. No payment was taken.`, not(LEFT)]],
+    ]);
+    expect((await commerce.orders.get(held.id))?.state).toBe('cancelled');
+    expect(await ordersOf('test')).toHaveLength(1);
+  });
+
+  it('asks which hold to let go of when "cancel" in the middle of a purchase finds several', async () => {
+    const chat = conversation('test');
+    await chat.play([
+      ['2 tickets lakers section 101', 'Holding Section 101, row A, seats 1-2'],
+      ['2 tickets hozier section 201', 'Holding Section 201 (Upper Bowl)'],
+    ]);
+    const [hozier, lakers] = await ordersOf('test');
+    await chat.play([
+      ['hamilton saturday', 'Hamilton: which section?'],
+      ['cancel', [`Which one? Send CANCEL and the order number, e.g. CANCEL ${hozier!.id}. Waiting for payment: ${hozier!.id}, ${lakers!.id}.`, not(LEFT)]],
+      [`cancel ${lakers!.id}`, `Order ${lakers!.id} is cancelled and the seats are released.`],
+    ]);
+    expect((await commerce.orders.get(hozier!.id))?.state).toBe('awaiting_payment');
+    expect((await commerce.orders.get(lakers!.id))?.state).toBe('cancelled');
   });
 
   it('starts over on "start over"', async () => {
@@ -282,11 +310,29 @@ describe('buying on chat (buttons)', () => {
     ]);
   });
 
+  it.each([
+    ['test', 'Type'],
+    ['sms', 'Text'],
+  ] as const)('says on %s how many orders STATUS leaves out, and how to ask for one', async (channel, send) => {
+    const customer = channel === 'sms' ? { channel: 'sms' as const, address: TEST_USER } : { channel: 'chat' as const, address: `${channel}:${TEST_USER}` };
+    for (let i = 0; i < 5; i++) {
+      const started = await purchase.start({ customer, eventId: LAKERS, sectionId: '101', quantity: 1 });
+      if (!started.ok) throw new Error(`purchase refused: ${started.reason}`);
+      await purchase.cancel(started.order.id, 'test:cancelled');
+    }
+    const orders = await ordersOf(channel);
+    const [fourth, fifth] = orders.slice(3);
+    await conversation(channel).play([
+      ['status', [`${orders[0]!.id}: Lakers`, `${orders[2]!.id}: Lakers`, not(`${fourth!.id}:`), `2 more orders. ${send} STATUS and an order number to see one, e.g. STATUS ${fourth!.id}.`]],
+      [`status ${fifth!.id}`, [`${fifth!.id}: Lakers vs Warriors`, not('more order')]],
+    ]);
+  });
+
   it("does not show someone else's order", async () => {
     const theirs = await purchase.start({ customer: { channel: 'sms', address: '+15550001111' }, eventId: LAKERS, sectionId: '101', quantity: 2 });
     expect(theirs.ok).toBe(true);
     const id = theirs.ok ? theirs.order.id : '';
-    await conversation('test').play([[`where is my order ${id}`, [`I can't find order ${id} for you.`, not('Section 101')]]]);
+    await conversation('test').play([[`where is my order ${id}`, [`I can't find order ${id} for you. Type STATUS to see your orders.`, not('Section 101'), not('Text STATUS')]]]);
   });
 
   it('gives help and lets go after three answers it cannot read', async () => {
@@ -426,7 +472,7 @@ describe('buying by SMS (numbered lines)', () => {
   it('says EXIT rather than CANCEL (a carrier opt-out word) and leaves on "exit"', async () => {
     await conversation('sms').play([
       ['lakers', LAKERS_SECTIONS],
-      ['help', [HELP, 'EXIT leaves a purchase', 'Reply STOP to opt out.', not('CANCEL')]],
+      ['help', [HELP, 'EXIT leaves a purchase', 'REFUND and an order number', 'UPGRADE asks for better seats', 'Reply STOP to opt out.', not('CANCEL')]],
       ['4', HOW_MANY],
       ['exit', LEFT],
       ['exit', 'You have nothing waiting for payment.'],
@@ -485,7 +531,7 @@ describe('cancelling a paid order', () => {
   it('refunds the whole order within the policy once the customer says yes', async () => {
     const order = await paidOrder('test', LAKERS, '101', 2);
     await conversation('test').play([
-      [`cancel my order ${order.id}`, [`Cancel order ${order.id} and refund $400 for 2 tickets? Reply YES to cancel it, or NO to keep your tickets.`, '[Yes]', '[No]']],
+      [`cancel my order ${order.id}`, [`Cancel order ${order.id} and refund $400 for 2 tickets? Say YES to cancel it, or NO to keep your tickets.`, '[Yes]', '[No]']],
       ['Yes', `Done: order ${order.id} is cancelled and $400 is being refunded to your card. I'll message you when the refund is through.`],
       // Until Stripe confirms, asking again says it is on its way.
       ['cancel my order', `A refund for order ${order.id} is already on its way.`],
@@ -496,7 +542,7 @@ describe('cancelling a paid order', () => {
   it('takes "yes, cancel it" as a yes, not as leaving', async () => {
     const order = await paidOrder('sms', LAKERS, 'ga', 1);
     await conversation('sms').play([
-      ['i want a refund', `Cancel order ${order.id} and refund $50 for 1 ticket?`],
+      ['i want a refund', `Cancel order ${order.id} and refund $50 for 1 ticket? Reply YES to cancel it`],
       ['yes cancel it', `Done: order ${order.id} is cancelled`],
     ]);
     expect((await refunds.list(order.id)).map((refund) => refund.status)).toEqual(['requested']);
@@ -505,9 +551,9 @@ describe('cancelling a paid order', () => {
   it('keeps the order on no, and on anything but yes', async () => {
     const order = await paidOrder('test', LAKERS, '101', 2);
     await conversation('test').play([
-      [`refund ${order.id}`, 'Reply YES to cancel it'],
+      [`refund ${order.id}`, 'Say YES to cancel it'],
       ['no', `Okay, nothing changed: order ${order.id} and its tickets stay as they are.`],
-      [`refund ${order.id}`, 'Reply YES to cancel it'],
+      [`refund ${order.id}`, 'Say YES to cancel it'],
       ['what time are the doors', 'Okay, nothing changed'],
     ]);
     expect(await refunds.list(order.id)).toEqual([]);
@@ -627,7 +673,7 @@ describe('in Spanish', () => {
       ['Hola, quiero 2 boletos para hamilton el sábado', ['Hamilton: ¿qué seccion?', '1) Platea premium - $399 (quedan 42)', '2) Platea - $219', '4) De pie - $49', not('Which'), not('left)')]],
       ['en platea por favor', [/Le aparto Platea, fila [A-Z]+, asientos 1-2 para Hamilton, sab 13 feb, 7:30pm/, 'por 2 boletos', /Pague en 30 min: https:\/\/tickets\.example\.test\/p\/BX-[A-Z0-9]{4,6}\/[A-Za-z0-9_-]{22}$/]],
       ['estado', ['Esperando el pago', not('Waiting')]],
-      ['ayuda', ['ESTADO muestra sus pedidos', 'SALIR']],
+      ['ayuda', ['ESTADO muestra sus pedidos', 'SALIR', 'CANCELAR y el numero de un pedido pagado lo reembolsa', 'MEJORAR pide mejores lugares']],
     ]);
     for (const reply of sms.replies) expect(reply.text ?? '').toMatch(GSM7);
     const order = await onlyOrder('sms');

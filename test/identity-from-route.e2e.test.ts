@@ -12,7 +12,7 @@ import { startBoxOffice, type BoxOffice } from './support/box-office.harness.js'
 import { buyAndPay, refundPosts } from './support/purchases.js';
 import { writeRefundCatalog } from './support/refund-catalog.js';
 import { newPhone, staffOrder, textBoxOffice } from './support/sms.client.js';
-import { postActivityToBot } from '../src/cli/emulator-connector.js';
+import { postActivityToBot } from '../src/channels/chat/emulator-connector.js';
 
 const STAFF_PHONE = '+15550002222';
 

@@ -11,7 +11,7 @@ import { allCounts, jobEnd, newPhone, smsTo, staffOrder, textBoxOffice } from '.
 import { holdSeats } from './support/sms-orders.js';
 import { attentionFor } from './support/staff-attention.js';
 import { createSessionAtStripe, type FakeCheckoutSession } from './support/stripe-api.server.js';
-import { postStripeEvent, sessionEvent, stripeEvent } from './support/stripe-events.js';
+import { postStripeEvent, refundEvent, sessionEvent, stripeEvent } from './support/stripe-events.js';
 
 let office: BoxOffice;
 
@@ -101,6 +101,11 @@ describe('a payment on an order that has ended', () => {
     expect(told).toHaveLength(1);
     expect(told[0]).toContain(orderId);
     expect(told[0]).toMatch(/refunded/);
+
+    // Stripe's word on that refund is known as the box office's own pay-back, not a stranger's refund.
+    const refundCreated = refundEvent(office, 'refund.created', refund!.id);
+    expect((await postStripeEvent(office, refundCreated)).status).toBe(200);
+    expect((await jobEnd(office, 'payments', refundCreated.id)).returnvalue).toBe('late_payment_pay_back');
 
     // Stripe's event again, and another type for the same payment: nothing more.
     await deliver('checkout.session.completed', sessionId!);

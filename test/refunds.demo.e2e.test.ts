@@ -85,7 +85,7 @@ describe('refunds with the demo checkout', () => {
     const order = await buyAndPay(chat, '1 ticket gala section 101');
 
     const [question] = await chat.say(`cancel my order ${order.id}`);
-    expect(question?.text).toBe(`Cancel order ${order.id} and refund $100 for 1 ticket? Reply YES to cancel it, or NO to keep your tickets.`);
+    expect(question?.text).toBe(`Cancel order ${order.id} and refund $100 for 1 ticket? Say YES to cancel it, or NO to keep your tickets.`);
     expect((question?.suggestedActions?.actions ?? []).map((action) => action.title)).toEqual(['Yes', 'No']);
 
     const [done] = await chat.say('Yes');

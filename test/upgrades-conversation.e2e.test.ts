@@ -31,6 +31,13 @@ afterAll(async () => {
 const said = async (phone: string, text: string) => (await textBoxOffice(office, phone, text)).messages.join('\n');
 const offerIdIn = (text: string) => /UP-[A-Z0-9]{4,6}/.exec(text)?.[0];
 
+/** An instant on the Los Angeles venues' clock, as the bot writes event times: "Thu Dec 3, 8:09pm", "Sat Dec 5, 7pm". */
+function venueTime(at: number): string {
+  const format = new Intl.DateTimeFormat('en-US', { timeZone: 'America/Los_Angeles', weekday: 'short', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', hour12: true });
+  const parts = Object.fromEntries(format.formatToParts(new Date(at)).map((part) => [part.type, part.value]));
+  return `${parts.weekday} ${parts.month} ${parts.day}, ${parts.hour}${parts.minute === '00' ? '' : `:${parts.minute}`}${parts.dayPeriod!.toLowerCase()}`;
+}
+
 describe('staff commands by message', () => {
   let order: Order;
   let customer: string;
@@ -50,6 +57,9 @@ describe('staff commands by message', () => {
     expect(offer).toMatchObject({ kind: 'upgrade', upgradeOf: order.id, sectionId: 'courtside', state: 'awaiting_payment' });
     await jobEnd(office, 'sms', `upgrade_offer-${offerId}`);
     expect(smsTo(office, customer).at(-1)).toContain(`/p/${offerId}`);
+    // The deadline on the venue's clock, as the event's own time is given.
+    expect(smsTo(office, customer).at(-1)).toContain(`Pay by ${venueTime(offer.holdExpiresAt)} to take it`);
+    expect(smsTo(office, customer).at(-1)).not.toContain('UTC');
   });
 
   it('"order BX-…" and "inventory lakers" answer with the order, its offers and the counts', async () => {
@@ -110,7 +120,10 @@ describe('customers ask for better seats', () => {
     expect(offerId, held).toBeDefined();
     expect(held).toContain('$500 more for 2');
     expect(held).toContain(`/p/${offerId}`);
-    expect((await staffOrder(office, offerId!)).sectionId).toBe('club');
+    const offer = await staffOrder(office, offerId!);
+    expect(offer.sectionId).toBe('club');
+    expect(held).toContain(`Pay by ${venueTime(offer.holdExpiresAt)} to move`);
+    expect(held).not.toContain('UTC');
 
     // Asking again shows the same offer rather than holding more.
     expect(await said(phone, 'upgrade')).toContain(`You already have an upgrade waiting: Premier Club for $500 more (${offerId})`);

@@ -73,6 +73,7 @@ describe('staff offer an upgrade by API, the customer pays, the seats swap', () 
 
     const shown = await orderWithOffers(office, order.id);
     expect(shown.upgradeOffers.map((o) => [o.id, o.state])).toEqual([[offer.id, 'awaiting_payment']]);
+    expect(shown.order.openOffer).toBe(offer.id);
     // The pay link leads to the offer's Checkout page.
     const link = await fetch(offer.payUrl.replace(office.config.publicBaseUrl, office.url), { redirect: 'manual' });
     expect(link.status).toBe(303);
@@ -91,6 +92,8 @@ describe('staff offer an upgrade by API, the customer pays, the seats swap', () 
     expect(upgraded.tickets.some((ticket) => order.tickets.includes(ticket))).toBe(false);
     expect(upgraded.timeline.some((entry) => entry.cause === `upgrade:${offer.id}`)).toBe(true);
     expect((await staffOrder(office, offer.id)).state).toBe('fulfilled');
+    // The offer is no longer open, so staff are not shown it as the order's open offer.
+    expect((await orderWithOffers(office, order.id)).order.openOffer).toBeUndefined();
 
     const courtside = await seatMap('courtside');
     const section102 = await seatMap('102');
@@ -109,6 +112,19 @@ describe('staff offer an upgrade by API, the customer pays, the seats swap', () 
     expect(await allCounts(office)).toEqual(counts);
     expect((await staffOrder(office, order.id)).tickets).toEqual(upgraded.tickets);
     expect(smsTo(office, phone).filter((text) => text.startsWith('Upgrade done'))).toHaveLength(1);
+  });
+
+  it("thanks the customer back from Stripe's page for the upgrade of their order, not for an UP-… they never saw", async () => {
+    const [offer] = (await orderWithOffers(office, order.id)).upgradeOffers;
+    const back = await fetch(`${offer!.payUrl.replace(office.config.publicBaseUrl, office.url)}?paid=1`);
+    expect(back.status).toBe(200);
+    const page = await back.text();
+    expect(page).toContain(`We have your payment for your upgrade for order ${order.id}. Your new tickets are on their way to you as a message.`);
+    expect(page).not.toContain(offer!.id);
+    // The link opened again later says the same.
+    const again = await fetch(offer!.payUrl.replace(office.config.publicBaseUrl, office.url));
+    expect(again.status).toBe(410);
+    expect(await again.text()).toContain(`Your upgrade for order ${order.id} is paid`);
   });
 });
 
@@ -280,6 +296,7 @@ describe('an offer that is withdrawn, expires or fails leaves the original seats
     const answer = await withdrawOffer(office, offer.id);
     expect(answer.status).toBe(200);
     expect(answer.body.offer!.state).toBe('cancelled');
+    expect((await orderWithOffers(office, order.id)).order.openOffer).toBeUndefined();
     const record = await staffOrder(office, offer.id);
     const expire = office.stripe!.requests.findIndex((r) => r.path === `/v1/checkout/sessions/${record.stripeSessionId}/expire`);
     expect(expire).toBeGreaterThan(-1);
@@ -353,6 +370,11 @@ describe('an upgrade paid after its order was refunded', () => {
     expect(payBack).toHaveLength(1);
     expect(payBack[0]!.body.amount).toBe(String(offer.amount));
     expect(payBack[0]!.headers['idempotency-key']).toBe(`pay-back-${offerId}`);
+    // Stripe's word on the pay-back is known as the box office's own, not a stranger's refund.
+    const [stripeRefund] = [...office.stripe!.refunds.values()].filter((refund) => refund.payment_intent === session.payment_intent);
+    const refundCreated = refundEvent(office, 'refund.created', stripeRefund!.id);
+    expect((await postStripeEvent(office, refundCreated)).status).toBe(200);
+    expect((await jobEnd(office, 'payments', refundCreated.id)).returnvalue).toBe('upgrade_pay_back');
     expect((await allCounts(office)).club!.held).toBe(clubHeld - 2);
     const after = await staffOrder(office, order.id);
     expect(after.sectionId).toBe('101');

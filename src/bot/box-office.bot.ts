@@ -10,6 +10,9 @@ import type { TurnLock } from './turn.lock.js';
 export const CHAT_WELCOME =
   'Hi! This is the Box Office. Tell me the event and how many tickets, e.g. "2 tickets lakers section 101", or say "hi" to see what is on.';
 
+/** The event Web Chat pages send when the chat opens, to be greeted (see the onEvent handler). */
+export const WEBCHAT_JOIN = 'webchat/join';
+
 /**
  * The answer to an Adaptive Card Action.Execute: the bot sends no card with
  * one, so whatever a client sends is an action it does not support, said the
@@ -49,9 +52,26 @@ export class BoxOfficeBot extends ActivityHandler {
       if (!(await deps.staffDesk?.answer(context))) await memory.around(context, () => runDialog(deps.dialog, context, dialogState));
       await next();
     });
+    // Greeted once per conversation: a client may send both a conversationUpdate
+    // and webchat/join, and a page may send webchat/join each time it reconnects.
+    const welcomed = deps.conversationState.createProperty<boolean>('welcomed');
+    const welcome = async (context: TurnContext) => {
+      if (await welcomed.get(context, false)) return;
+      await welcomed.set(context, true);
+      await context.sendActivity(CHAT_WELCOME);
+    };
     this.onMembersAdded(async (context, next) => {
       const newcomers = context.activity.membersAdded?.filter((member) => member.id !== context.activity.recipient.id) ?? [];
-      if (newcomers.length > 0) await context.sendActivity(CHAT_WELCOME);
+      if (newcomers.length > 0) await welcome(context);
+      await next();
+    });
+    // A conversationUpdate that adds no one (the bot alone, members leaving)
+    // greets no one. But with a Direct Line token that carries no user, Web Chat
+    // sends no conversationUpdate until the person's first message; its
+    // documented way to greet on opening is an event the page sends, answered here.
+    // https://github.com/microsoft/BotFramework-WebChat/tree/main/samples/04.api/a.welcome-event
+    this.onEvent(async (context, next) => {
+      if (context.activity.name === WEBCHAT_JOIN) await welcome(context);
       await next();
     });
   }

@@ -1,6 +1,7 @@
 import type { CatalogEvent, Section } from './catalog.schema.js';
 import { isSeated } from './catalog.schema.js';
 import type { Language } from '../customers/language.js';
+import { readLocalTime, zoneOffsetMinutes } from './local-time.js';
 import { spanishSectionName } from './section-names.es.js';
 
 // Built once: toLocaleString() with options builds a new Intl.NumberFormat on
@@ -39,6 +40,17 @@ export function formatEventTime(startsAt: string, language: Language = 'en'): st
   const minutes = mi === 0 ? '' : `:${String(mi).padStart(2, '0')}`;
   const time = `${hour12}${minutes}${h < 12 ? 'am' : 'pm'}`;
   return language === 'es' ? `${weekday} ${d} ${month}, ${time}` : `${weekday} ${month} ${d}, ${time}`;
+}
+
+/**
+ * An instant on the venue's clock, in formatEventTime's words ("Thu Dec 3, 8:09pm"),
+ * so a deadline reads like the event's own time: in the event's time zone when
+ * the catalog names one, else at the offset its start is written with.
+ */
+export function formatVenueTime(at: number, event: CatalogEvent, language: Language = 'en'): string {
+  const offsetMinutes = event.timeZone ? zoneOffsetMinutes(event.timeZone, at) : (readLocalTime(event.startsAt)?.offsetMinutes ?? 0);
+  // The venue's wall clock written as if it were UTC: formatEventTime reads only the date and time as written.
+  return formatEventTime(new Date(at + offsetMinutes * 60_000).toISOString(), language);
 }
 
 /** "Lakers vs Warriors, Sat Dec 5, 7:30pm, Arena" */

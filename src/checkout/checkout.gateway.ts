@@ -44,9 +44,20 @@ export interface RefundRequest {
   reason?: 'requested_by_customer' | 'duplicate' | 'fraudulent';
   /** Staff's words, kept in metadata. */
   note?: string;
+  /** Our own pay-back of a payment no order could keep, kept in metadata so its events are known as ours (see PAY_BACKS). */
+  payBack?: PayBackKind;
   /** Same key, same refund: a retried request never pays back twice. */
   idempotencyKey: string;
 }
+
+/**
+ * Refunds the box office makes of its own accord, not of an order's tickets
+ * (no RF-… record): a payment that arrived after its order ended
+ * (orders/late-payment.refunds.ts), and an upgrade's payment given back
+ * (upgrades/upgrade.pay-back.ts).
+ */
+export const PAY_BACKS = ['late_payment', 'upgrade'] as const;
+export type PayBackKind = (typeof PAY_BACKS)[number];
 
 export const REFUND_PROVIDER_STATUSES = ['pending', 'requires_action', 'succeeded', 'failed', 'canceled'] as const;
 
@@ -59,6 +70,8 @@ export interface RefundInfo {
   paymentIntentId?: string;
   /** Present only when the metadata carries our ids (a refund made in the Dashboard does not). */
   ours?: { orderId: string; refundId: string };
+  /** Present when the metadata says it is one of our own pay-backs (RefundRequest.payBack). */
+  payBack?: PayBackKind;
   /** Stripe's failure_reason, for a failed refund. */
   failureReason?: string;
 }
@@ -128,6 +141,7 @@ const stripeRefundSchema = z.object({
 export function toRefundInfo(raw: unknown): RefundInfo {
   const refund = stripeRefundSchema.parse(raw);
   const ours = refundMetadataSchema.safeParse(refund.metadata ?? {});
+  const payBack = z.enum(PAY_BACKS).safeParse(refund.metadata?.payBack);
   const paymentIntent = refund.payment_intent;
   return {
     id: refund.id,
@@ -136,13 +150,19 @@ export function toRefundInfo(raw: unknown): RefundInfo {
     currency: refund.currency ?? null,
     paymentIntentId: typeof paymentIntent === 'string' ? paymentIntent : paymentIntent?.id,
     ...(ours.success ? { ours: ours.data } : {}),
+    ...(payBack.success ? { payBack: payBack.data } : {}),
     ...(refund.failure_reason ? { failureReason: refund.failure_reason } : {}),
   };
 }
 
 /** The metadata we put on a refund. */
 export function refundMetadata(request: RefundRequest): Record<string, string> {
-  return { orderId: request.orderId, refundId: request.refundId, ...(request.note ? { note: request.note.slice(0, 500) } : {}) };
+  return {
+    orderId: request.orderId,
+    refundId: request.refundId,
+    ...(request.note ? { note: request.note.slice(0, 500) } : {}),
+    ...(request.payBack ? { payBack: request.payBack } : {}),
+  };
 }
 
 /** Our ids come back from Stripe in metadata; they are checked, not trusted. */

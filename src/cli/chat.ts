@@ -22,7 +22,7 @@ import {
   type EmulatorConversation,
   type ReceivedActivity,
   type WireActivity,
-} from './emulator-connector.js';
+} from '../channels/chat/emulator-connector.js';
 import { PromptedTerminal } from './terminal.js';
 
 const QUIT = '/quit';

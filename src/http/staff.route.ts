@@ -7,6 +7,8 @@ import type { RefundRequestService } from '../orders/refund-request.service.js';
 import type { SeatStore } from '../seats/seat.store.js';
 import type { StaffAttention } from '../orders/staff-attention.store.js';
 import type { TicketResends } from '../orders/ticket-resend.service.js';
+import type { OfferView } from '../upgrades/offer.view.js';
+import { isOpenOffer } from '../upgrades/upgrade.service.js';
 import { HttpError } from './errors.js';
 import { requireStaffToken } from './staff-auth.js';
 
@@ -16,7 +18,7 @@ export interface StaffRouteDeps {
   seats: SeatStore;
   refunds: RefundRequestService;
   /** The upgrade offers made on an order, as staff see them. */
-  offersOf(orderId: string): Promise<unknown[]>;
+  offersOf(orderId: string): Promise<OfferView[]>;
   /** What staff are asked to look at. */
   attention: Pick<StaffAttention, 'list' | 'of'>;
   ticketResends: Pick<TicketResends, 'resend'>;
@@ -54,7 +56,10 @@ export function staffRoutes(deps: StaffRouteDeps): Router {
     const order = id ? await deps.orders.get(id) : undefined;
     if (!order) throw new HttpError(404, `No order ${JSON.stringify(req.params.id)}.`, 'unknown_order');
     const [refunds, upgradeOffers, attention] = await Promise.all([deps.refunds.list(order.id), deps.offersOf(order.id), deps.attention.of(order.id)]);
-    res.json({ order, refunds, upgradeOffers, attention });
+    // An order keeps its last offer's claim after that offer ends (claim-offer.lua: the next offer takes
+    // it over), so openOffer is shown only while the offer it names is still open.
+    const stillOpen = upgradeOffers.some((offer) => offer.id === order.openOffer && isOpenOffer(offer));
+    res.json({ order: stillOpen ? order : { ...order, openOffer: undefined }, refunds, upgradeOffers, attention });
   });
 
   /** Every open request for staff, oldest first: undelivered tickets, refused payments, refunds to make by hand. */

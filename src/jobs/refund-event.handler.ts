@@ -18,7 +18,8 @@ export interface RefundEventDeps {
  * out-of-order events (refund.created, charge.refunded, refund.updated for
  * one refund) end the same way: the refund applied once. A `charge.refunded`
  * names the charge, so every refund of it is looked at; refunds that do not
- * carry our ids (made in the Dashboard) are left alone.
+ * carry our ids (made in the Dashboard) are left alone, and our own
+ * pay-backs, noted on their order when made, are only named.
  */
 export async function processRefundEvent(fact: RefundFact, eventId: string, deps: RefundEventDeps): Promise<string> {
   const refunds = fact.kind === 'refund_changed' ? [await retrieve(deps.checkout, fact.refundId)] : await deps.checkout.refundsOfCharge(fact.chargeId);
@@ -45,6 +46,6 @@ async function retrieve(checkout: CheckoutGateway, refundId: string): Promise<Re
 
 /** One word for the job's return value: the most telling outcome. */
 function summarize(outcomes: RefundSettlement[]): string {
-  const order: RefundSettlement[] = ['refunded', 'partially_refunded', 'refund_failed', 'refund_conflict', 'pending', 'duplicate', 'not_ours'];
+  const order: RefundSettlement[] = ['refunded', 'partially_refunded', 'refund_failed', 'refund_conflict', 'pending', 'duplicate', 'late_payment_pay_back', 'upgrade_pay_back', 'not_ours'];
   return order.find((outcome) => outcomes.includes(outcome)) ?? 'not_ours';
 }

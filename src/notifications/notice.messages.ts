@@ -1,4 +1,4 @@
-import { describeEvent, describeSeats, formatPrice } from '../catalog/describe.js';
+import { describeEvent, describeSeats, formatEventTime, formatPrice, formatVenueTime } from '../catalog/describe.js';
 import type { EventCatalog } from '../catalog/event-catalog.js';
 import type { OutboundMessage } from './message.sender.js';
 import type { CustomerNotice } from './customer-notice.js';
@@ -25,7 +25,11 @@ export function noticeMessage(notice: CustomerNotice, order: Order, catalog: Eve
   const event = catalog.event(order.eventId);
   const eventName = event ? describeEvent(event, language) : order.eventId;
   const places = describeSeats(catalog.section(order.eventId, order.sectionId), order.seats, order.quantity, language);
-  if (order.kind === 'upgrade') return upgradeOfferMessage(notice, order, places, eventName, payLink(order), words);
+  if (order.kind === 'upgrade') {
+    // The deadline on the venue's clock, like the event's own time; UTC only for an event no longer in the catalog.
+    const until = event ? formatVenueTime(order.holdExpiresAt, event, language) : `${formatEventTime(new Date(order.holdExpiresAt).toISOString(), language)} UTC`;
+    return upgradeOfferMessage(notice, order, places, eventName, until, payLink(order), words);
+  }
   const tryAgain = words.tryAgain(event?.aliases[0]);
   if (notice.startsWith('upgraded.')) return { text: words.upgraded(eventName, places, activeTickets(order), order.id) };
   switch (notice) {
@@ -47,12 +51,12 @@ export function noticeMessage(notice: CustomerNotice, order: Order, catalog: Eve
 }
 
 /** What an upgrade offer's customer is told; the order keeps its seats unless it says "done". */
-function upgradeOfferMessage(notice: CustomerNotice, offer: Order, places: string, eventName: string, link: string | undefined, words: NoticeWords): OutboundMessage {
+function upgradeOfferMessage(notice: CustomerNotice, offer: Order, places: string, eventName: string, until: string, link: string | undefined, words: NoticeWords): OutboundMessage {
   const price = formatPrice(offer.amount, offer.currency);
   const unchanged = words.upgradeUnchanged(offer.upgradeOf);
   switch (notice) {
     case 'upgrade_offer':
-      return { text: words.upgradeOffer(offer.upgradeOf, eventName, places, price, new Date(offer.holdExpiresAt).toISOString().slice(11, 16), link ?? '') };
+      return { text: words.upgradeOffer(offer.upgradeOf, eventName, places, price, until, link ?? '') };
     case 'upgrade_withdrawn':
       return { text: words.upgradeWithdrawn(offer.id, unchanged) };
     case 'upgrade_refunded':

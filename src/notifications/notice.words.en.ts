@@ -29,7 +29,7 @@ export const englishNotices = {
     `Still valid: ${active.join(', ')} (${stillValid}).`,
   upgradeUnchanged: (orderId: string | undefined) => `Your seats and tickets for order ${orderId} stay as they are.`,
   upgradeOffer: (orderId: string | undefined, eventName: string, places: string, price: string, until: string, link: string) =>
-    `Upgrade offer for order ${orderId}, ${eventName}: move to ${places} for ${price} more. ` + `Pay by ${until} UTC to take it: ${link}`.trimEnd(),
+    `Upgrade offer for order ${orderId}, ${eventName}: move to ${places} for ${price} more. ` + `Pay by ${until} to take it: ${link}`.trimEnd(),
   upgradeWithdrawn: (offerId: string, unchanged: string) => `The upgrade offer ${offerId} has been withdrawn; nothing was charged. ${unchanged}`,
   upgradeRefunded: (offerId: string, price: string) => `We could not give you upgrade ${offerId}, so its payment of ${price} is refunded, ${REFUND_TIMING}.`,
   upgradePending: (offerId: string) => `Upgrade ${offerId}: your payment is processing. Your new tickets follow as soon as it clears.`,

@@ -29,7 +29,7 @@ export const spanishNotices: NoticeWords = {
     `Siguen validos: ${active.join(', ')} (${stillValid}).`,
   upgradeUnchanged: (orderId) => `Sus lugares y boletos del pedido ${orderId} siguen igual.`,
   upgradeOffer: (orderId, eventName, places, price, until, link) =>
-    `Mejora para el pedido ${orderId}, ${eventName}: cambie a ${places} por ${price} mas. ` + `Pague antes de las ${until} UTC: ${link}`.trimEnd(),
+    `Mejora para el pedido ${orderId}, ${eventName}: cambie a ${places} por ${price} mas. ` + `Pague antes del ${until}: ${link}`.trimEnd(),
   upgradeWithdrawn: (offerId, unchanged) => `La oferta de mejora ${offerId} se retiro; no se cobro nada. ${unchanged}`,
   upgradeRefunded: (offerId, price) => `No pudimos darle la mejora ${offerId}, asi que su pago de ${price} se reembolsa, ${REFUND_TIMING}.`,
   upgradePending: (offerId) => `Mejora ${offerId}: su pago se esta procesando. Sus nuevos boletos llegan en cuanto se confirme.`,

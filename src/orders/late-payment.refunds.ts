@@ -66,6 +66,7 @@ export class LatePaymentRefunds {
         orderId: record.id,
         refundId: `late-${session.id}`,
         note: `payment arrived after ${record.id} ended (${record.state})`,
+        payBack: 'late_payment',
         idempotencyKey: `late-payment-${session.id}`,
       });
       return { refundId: refund.id };

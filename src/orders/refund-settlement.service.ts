@@ -7,7 +7,18 @@ import type { RefundRef } from './refund.store.js';
 import { causeVia, clockOf, describePlan, paymentOf, refundRequest, rejectRefund, type RefundDeps } from './refund-steps.js';
 
 /** What the worker did with one refund Stripe told us about. */
-export type RefundSettlement = 'refunded' | 'partially_refunded' | 'duplicate' | 'pending' | 'refund_failed' | 'refund_conflict' | 'not_ours';
+export type RefundSettlement =
+  | 'refunded'
+  | 'partially_refunded'
+  | 'duplicate'
+  | 'pending'
+  | 'refund_failed'
+  | 'refund_conflict'
+  /** One of our own pay-backs (a late payment, an upgrade's payment): noted on the order when made, nothing to settle. */
+  | 'late_payment_pay_back'
+  | 'upgrade_pay_back'
+  /** Not made by the box office (the Dashboard): left alone. */
+  | 'not_ours';
 
 /**
  * What reconciliation did with one refund still `requested`: completed
@@ -57,7 +68,7 @@ export class RefundSettlementService {
    * happen once, whichever path comes first.
    */
   async settle(refund: RefundInfo, via?: string): Promise<RefundSettlement> {
-    if (!refund.ours) return 'not_ours';
+    if (!refund.ours) return refund.payBack ? `${refund.payBack}_pay_back` : 'not_ours';
     const { orderId, refundId } = refund.ours;
     const found = await this.deps.refunds.get(orderId, refundId);
     if (!found) {

@@ -84,7 +84,13 @@ async function stripeHasPayment(order: Order, deps: PayLinkDeps): Promise<boolea
 }
 
 function thank(order: Order, res: Response): void {
-  res.send(page('Thank you', `<h1>Thank you!</h1><p>We have your payment for order ${escapeHtml(order.id)}. Your tickets are on their way to you as a message.</p>`));
+  const tickets = order.kind === 'upgrade' ? 'Your new tickets are' : 'Your tickets are';
+  res.send(page('Thank you', `<h1>Thank you!</h1><p>We have your payment for ${paidFor(order)}. ${tickets} on their way to you as a message.</p>`));
+}
+
+/** What was paid for, as the customer knows it: their order, or the upgrade of it (an offer's UP-… id is ours, not theirs). */
+function paidFor(order: Order): string {
+  return order.kind === 'upgrade' && order.upgradeOf ? `your upgrade for order ${escapeHtml(order.upgradeOf)}` : `order ${escapeHtml(order.id)}`;
 }
 
 function explain(order: Order, res: Response): void {
@@ -102,6 +108,7 @@ function explanation(order: Order): string {
     }
     case 'paid':
     case 'fulfilled':
+      if (order.kind === 'upgrade' && order.upgradeOf) return `<h1>Your upgrade for order ${escapeHtml(order.upgradeOf)} is paid</h1><p>Your new tickets were sent to you as a message. Text STATUS to see them again.</p>`;
       return `<h1>Order ${id} is paid</h1><p>Your tickets were sent to you as a message. Text STATUS to see them again.</p>`;
     case 'expired':
       return `<h1>This link has ended</h1><p>The hold on order ${id} expired and the seats were released. Nothing was charged. Text us to try again.</p>`;

@@ -75,6 +75,7 @@ export class UpgradePayBacks {
         refundId: offer.id,
         reason: 'requested_by_customer',
         note: `upgrade ${offer.id} paid back`,
+        payBack: 'upgrade',
         idempotencyKey,
       });
       return { refundId: refund.id, amount: refund.amount };

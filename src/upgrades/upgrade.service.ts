@@ -57,7 +57,7 @@ export type WithdrawResult = CancelResult | 'not_an_offer';
 /** States in which an offer still counts as open: its seats held, or its payment being turned into the swap. */
 const OPEN_OFFER = new Set(['held', 'awaiting_payment', 'paid']);
 
-export function isOpenOffer(offer: Order): boolean {
+export function isOpenOffer(offer: Pick<Order, 'state'>): boolean {
   return OPEN_OFFER.has(offer.state);
 }
 

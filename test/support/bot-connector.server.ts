@@ -1,7 +1,7 @@
 // A local Bot Framework connector for tests: the place a bot's `serviceUrl`
 // points to. It records every activity the bot sends (replies, proactive
 // messages, updates, new conversations) so a test can assert what a chat user
-// would see. The protocol itself lives in src/cli/emulator-connector.ts, which
+// would see. The protocol itself lives in src/channels/chat/emulator-connector.ts, which
 // `npm run chat` uses too; this adds recording and waiting.
 //   POST /v3/conversations/:conversationId/activities/:activityId   reply
 //   POST /v3/conversations/:conversationId/activities               send
@@ -15,9 +15,9 @@ import {
   type EmulatorConversation,
   type ReceivedActivity,
   type WireActivity,
-} from '../../src/cli/emulator-connector.js';
+} from '../../src/channels/chat/emulator-connector.js';
 
-export type { ReceivedActivity as RecordedActivity, WireActivity } from '../../src/cli/emulator-connector.js';
+export type { ReceivedActivity as RecordedActivity, WireActivity } from '../../src/channels/chat/emulator-connector.js';
 
 export interface BotConnectorServer {
   /** The serviceUrl to put on inbound activities, e.g. `http://127.0.0.1:41234`. */

@@ -9,11 +9,14 @@ import { HttpError } from '../../http/errors.js';
 import { addressKey, refuseUnsigned, type IpShield } from '../../http/ip-shield.js';
 import { overLimitReplies, type SenderLimit } from '../sender-limit.js';
 import { CHAT_PATH } from '../../http/paths.js';
+import { chatMarkdownMiddleware } from './chat.markdown.js';
 
 
 /**
- * The Bot Framework adapter. With an empty MicrosoftAppId it runs anonymous,
- * which is what the Bot Framework Emulator and `npm run chat` speak.
+ * The Bot Framework adapter, for the web role's turns and the worker's
+ * proactive notices alike. With an empty MicrosoftAppId it runs anonymous,
+ * which is what the Bot Framework Emulator and `npm run chat` speak. Every
+ * message it sends goes out as chat markdown (chat.markdown.ts).
  */
 export function createCloudAdapter(botFramework: Config['botFramework'], log: Logger): CloudAdapter {
   const adapter = new CloudAdapter(
@@ -24,6 +27,7 @@ export function createCloudAdapter(botFramework: Config['botFramework'], log: Lo
       MicrosoftAppTenantId: botFramework.tenantId,
     }),
   );
+  adapter.use(chatMarkdownMiddleware);
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     log.error({ component: 'chat', conversationId: context.activity.conversation?.id, err: error }, 'chat turn failed');
     await context.sendActivity('Sorry, something went wrong on our side. Please try again in a minute.').catch(() => {});

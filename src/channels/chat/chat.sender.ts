@@ -6,6 +6,8 @@ import { PermanentDeliveryError, type MessageSender, type OutboundMessage } from
 /**
  * Proactive chat messages: continue the customer's stored conversation
  * through the Bot Framework connector, as a reply in that conversation.
+ * The adapter createCloudAdapter builds sends the text as chat markdown
+ * (chat.markdown.ts), as it does the bot's replies.
  *
  * No `findSent`: the connector has no way to list the activities a bot sent
  * into a conversation (Teams and Web Chat keep no history the bot can read),

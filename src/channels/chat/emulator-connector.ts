@@ -6,12 +6,14 @@
 //     Bot Connector REST routes, and wants a ResourceResponse `{ id }` back.
 // https://learn.microsoft.com/azure/bot-service/rest-api/bot-framework-rest-connector-api-reference
 //
-// Used by `npm run chat` (src/cli/chat.ts) and by the tests' connector
+// Used by `npm run chat` (src/cli/chat.ts), the demo chat page's local
+// Direct Line (demo-chat.route.ts) and the tests' connector
 // (test/support/bot-connector.server.ts), so the protocol lives in one place.
 // Plain JSON types on purpose: the terminal chat must not load botbuilder.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { plainFromChatMarkdown } from './chat.markdown.js';
 
 // ---------------------------------------------------------------------------
 // Wire types (the JSON shapes, not the SDK classes)
@@ -112,11 +114,7 @@ type Route = { operation: ConnectorOperation | 'delete'; conversationId?: string
 export async function startEmulatorConnector(options: EmulatorConnectorOptions = {}): Promise<EmulatorConnector> {
   const listeners = new Set<(activity: ReceivedActivity) => void>();
   const emit = (activity: ReceivedActivity) => listeners.forEach((listener) => listener(activity));
-  const server = createServer((req, res) => {
-    handleConnectorRequest(req, res, emit, options.onUnknownRoute).catch((err: unknown) =>
-      sendJson(res, 500, errorResponse('ServiceError', String(err))),
-    );
-  });
+  const server = createServer(connectorHandler(emit, options.onUnknownRoute));
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
   const { address, port } = server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
@@ -127,6 +125,20 @@ export async function startEmulatorConnector(options: EmulatorConnectorOptions =
       return () => listeners.delete(listener);
     },
     close: () => closeServer(server),
+  };
+}
+
+/**
+ * The connector's routes as a request handler to mount under a path of a
+ * server of one's own (an express app): the bot's serviceUrl is then that
+ * server's URL and path. `emit` gets every activity the bot sends.
+ */
+export function connectorHandler(
+  emit: (activity: ReceivedActivity) => void,
+  onUnknownRoute?: EmulatorConnectorOptions['onUnknownRoute'],
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    handleConnectorRequest(req, res, emit, onUnknownRoute).catch((err: unknown) => sendJson(res, 500, errorResponse('ServiceError', String(err))));
   };
 }
 
@@ -350,7 +362,8 @@ export function renderActivity(activity: WireActivity): RenderedActivity | undef
   if (activity.type !== 'message') return undefined;
   const lines: string[] = [];
   const choices: Choice[] = [];
-  if (activity.text) lines.push(...activity.text.split('\n'));
+  const text = activity.text && activity.textFormat === 'markdown' ? plainFromChatMarkdown(activity.text) : activity.text;
+  if (text) lines.push(...text.split('\n'));
   for (const attachment of activity.attachments ?? []) renderAttachment(attachment, lines, choices);
   choices.push(...choicesOf(activity.suggestedActions?.actions ?? []));
   if (choices.length > 0) lines.push(formatChoices(choices));
