@@ -11,3 +11,5 @@ export const METRICS_PATH = '/metrics';
 export const STAFF_DASHBOARD_PATH = '/staff/queues';
 /** The demo SMS phone, with no Twilio account (never in production): its page, and its API under it. */
 export const DEMO_PHONE_PATH = '/demo/phone';
+/** The demo chat page, Web Chat on a local Direct Line, with an anonymous bot (never in production). */
+export const DEMO_CHAT_PATH = '/demo/chat';

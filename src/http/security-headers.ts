@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { PAGE_CSS } from './html.js';
-import { DEMO_PHONE_PATH, STAFF_DASHBOARD_PATH } from './paths.js';
+import { DEMO_CHAT_PATH, DEMO_PHONE_PATH, STAFF_DASHBOARD_PATH } from './paths.js';
 
 /**
  * Where the staff queue dashboard (Bull Board) is served: a React app whose
@@ -33,10 +33,11 @@ export function securityHeaders(options: { publicBaseUrl: string }): RequestHand
   const pages = pagePolicy(new URL(options.publicBaseUrl).origin);
   const dashboard = dashboardPolicy();
   const phone = demoPhonePolicy();
+  const chat = demoChatPolicy();
   const https = options.publicBaseUrl.startsWith('https://');
   return (req, res, next) => {
     res.set(ALWAYS);
-    res.set('Content-Security-Policy', underDashboard(req.path) ? dashboard : under(req.path, DEMO_PHONE_PATH) ? phone : pages);
+    res.set('Content-Security-Policy', underDashboard(req.path) ? dashboard : under(req.path, DEMO_PHONE_PATH) ? phone : under(req.path, DEMO_CHAT_PATH) ? chat : pages);
     if (https) res.set('Strict-Transport-Security', HSTS);
     next();
   };
@@ -77,6 +78,26 @@ function dashboardPolicy(): string {
 /** The demo phone: its own script and stylesheet files, and its JSON API; nothing inline, nothing from elsewhere. */
 function demoPhonePolicy(): string {
   return ["default-src 'none'", "script-src 'self'", "style-src 'self'", "connect-src 'self'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'"].join('; ');
+}
+
+/**
+ * The demo chat: Web Chat's bundle and our script, both files of this origin;
+ * Web Chat writes its styles into <style> elements and draws its icons as
+ * data: and blob: images, so those are allowed; it talks only to our local
+ * Direct Line.
+ */
+function demoChatPolicy(): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
 }
 
 function underDashboard(path: string): boolean {

@@ -15,6 +15,7 @@ import { SmsAdapter } from '../channels/sms/sms.adapter.js';
 import { SmsConsent } from '../channels/sms/sms-consent.js';
 import { smsRoutes } from '../channels/sms/sms.route.js';
 import { demoPhoneRoutes } from '../channels/sms/demo-phone.route.js';
+import { demoChatRoutes, webChatBundle } from '../channels/chat/demo-chat.route.js';
 import { DemoPhoneInbox } from '../channels/sms/demo-phone.inbox.js';
 import { IpShield, limitByIp } from '../http/ip-shield.js';
 import { queueBoardRoutes } from '../http/queue-board.route.js';
@@ -117,6 +118,10 @@ export async function startWebRole(foundation: Foundation, port = foundation.con
     const inbox = new DemoPhoneInbox(redis, { prefix: keyPrefix });
     routers.push(demoPhoneRoutes({ inbox, authToken: smsAuthToken!, publicBaseUrl: config.publicBaseUrl, inboundUrl: () => `${listeningUrl}${SMS_INBOUND_PATH}`, log }));
   }
+  // Web Chat on a local Direct Line: with an anonymous bot only (it posts to
+  // /api/messages as the Emulator does), and where Web Chat is installed.
+  const webChat = !config.botFramework.appId && config.env !== 'production' ? webChatBundle() : undefined;
+  if (webChat) routers.push(demoChatRoutes({ bundle: webChat, selfUrl: () => listeningUrl, log }));
   const demo = foundation.demoCheckout;
   if (demo) {
     routers.push(demoCheckoutRoutes({ gateway: demo, webhookSecret, webhookUrl: () => `${listeningUrl}${STRIPE_WEBHOOK_PATH}`, log }));
