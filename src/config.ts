@@ -52,8 +52,9 @@ const envSchema = z
     TRUST_PROXY: optionalText.pipe(
       z.string().refine(isTrustProxy, 'must be a hop count, or loopback, linklocal, uniquelocal, addresses and CIDR ranges, comma-separated').optional(),
     ),
+    /** A URL, or `private`: a redis-server of this process's own even when one answers on 6379 (src/redis/redis.connection.ts). */
     REDIS_URL: optionalText.pipe(
-      z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+      z.string().regex(/^(?:rediss?:\/\/|private$)/, 'must start with redis:// or rediss://, or be private').optional(),
     ),
     CATALOG_PATH: optionalText,
     STRIPE_SECRET_KEY: optionalText.pipe(

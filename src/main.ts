@@ -49,7 +49,7 @@ async function main(role: Role): Promise<void> {
   // With NODE_ENV=production loadConfig has refused these already; elsewhere
   // they are how a laptop runs (demo checkout, the Emulator), so only noted.
   const notForProduction = productionProblems(config);
-  if (notForProduction.length > 0) log.info({ component: 'config', problems: notForProduction }, `not ready for NODE_ENV=production: ${notForProduction.length} setting(s) to change first`);
+  if (notForProduction.length > 0) log.info({ component: 'config', problems: notForProduction }, `production checklist: ${notForProduction.length} setting(s) to change before NODE_ENV=production (fine for trying it here)`);
   const foundation = createFoundation({ config, log, catalog, redisUrl: location.url });
 
   // Stopped in reverse order: first no new requests, then no new jobs.

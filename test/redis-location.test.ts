@@ -137,6 +137,27 @@ describe('locating Redis with REDIS_URL unset', () => {
   });
 });
 
+describe('locating Redis with REDIS_URL=private', () => {
+  it('starts a private redis-server even though a Redis answers at the local address, on another port', async () => {
+    const dataDir = join(tempDir(), 'redis');
+    const { log, lines } = capturingLogger();
+    const answering = testRedisUrl();
+
+    const location = await locate('private', log, { localUrl: answering, dataDir });
+
+    expect(location.privateServer).toBeDefined();
+    expect(location.url).not.toBe(answering);
+    expect(await redisAnswers(location.url, 2_000)).toBe(true);
+    expect(lines().find((line) => /^REDIS_URL=private: started a private redis-server/.test(String(line.msg)))).toMatchObject({ dir: dataDir });
+  });
+
+  it('is a value REDIS_URL accepts; any other word is refused', async () => {
+    const { loadConfig } = await import('../src/config.js');
+    expect(loadConfig({ REDIS_URL: 'private' }).redisUrl).toBe('private');
+    expect(() => loadConfig({ REDIS_URL: 'privat' })).toThrow('REDIS_URL must start with redis:// or rediss://, or be private');
+  });
+});
+
 describe('locating Redis with REDIS_URL set', () => {
   it('returns the configured URL untouched and starts nothing, even when nothing answers there', async () => {
     const nobodyHome = `redis://127.0.0.1:${await freePort()}/2`;

@@ -248,7 +248,7 @@ describe('outside production the same gaps are warnings', { timeout: TEST_TIMEOU
     const warnings = logLines(proc).filter((line) => line.level === 40);
     expect(warnings.find((line) => line.component === 'redis')?.msg).toMatch(/keeps nothing on disk/);
     expect(logLines(proc).find((line) => line.component === 'config' && line.level === 30)).toMatchObject({
-      msg: expect.stringMatching(/not ready for NODE_ENV=production/),
+      msg: expect.stringMatching(/^production checklist: \d+ setting\(s\) to change before NODE_ENV=production/),
       problems: expect.arrayContaining([expect.stringMatching(/^STRIPE_SECRET_KEY /), expect.stringMatching(/^MicrosoftAppId /)]),
     });
     proc.child.kill('SIGTERM');

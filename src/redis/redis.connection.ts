@@ -5,6 +5,8 @@ import { PROJECT_ROOT } from '../config.js';
 import { freePort, redisAnswers, startRedisServer, type RedisServerHandle } from './redis-server.process.js';
 
 const LOCAL_REDIS_URL = 'redis://127.0.0.1:6379';
+/** REDIS_URL's word for a redis-server of this process's own, whatever answers on 6379 (a laptop's Redis with other data in it). */
+export const PRIVATE_REDIS = 'private';
 
 /** Where Redis is, and the private server this process started, if any. */
 export interface RedisLocation {
@@ -22,7 +24,7 @@ export interface LocateRedisOptions {
 }
 
 /**
- * REDIS_URL when set; otherwise a Redis on 127.0.0.1:6379; otherwise a private
+ * REDIS_URL when set (`private`: straight to a private server); otherwise a Redis on 127.0.0.1:6379; otherwise a private
  * redis-server with its append-only file under .data/redis, so a laptop needs
  * no set-up and loses nothing on restart. The private server listens on the
  * local URL's port when that port is free, else on a free one. `options`
@@ -34,18 +36,20 @@ export async function locateRedis(
   log: Logger,
   options: LocateRedisOptions = {},
 ): Promise<RedisLocation> {
-  if (configuredUrl) return { url: configuredUrl };
+  const asked = configuredUrl === PRIVATE_REDIS;
+  if (configuredUrl && !asked) return { url: configuredUrl };
   const localUrl = options.localUrl ?? LOCAL_REDIS_URL;
   const local = new URL(localUrl);
-  if (await redisAnswers(localUrl)) {
-    log.info({ component: 'redis' }, `using the Redis on ${local.host}`);
+  if (!asked && (await redisAnswers(localUrl))) {
+    log.info({ component: 'redis' }, `using the Redis on ${local.host} (REDIS_URL=private starts one of this box office's own instead)`);
     return { url: localUrl };
   }
   const dir = options.dataDir ?? join(PROJECT_ROOT, '.data', 'redis');
   const localPort = Number(local.port || 6379);
   const port = (await portIsFree(localPort)) ? localPort : await freePort();
   const privateServer = await startRedisServer({ dir, port, appendOnly: true });
-  log.info({ component: 'redis', dir, port }, 'no Redis was answering: started a private redis-server (append-only file on)');
+  const why = asked ? 'REDIS_URL=private' : 'no Redis was answering';
+  log.info({ component: 'redis', dir, port }, `${why}: started a private redis-server on port ${port} (append-only file on)`);
   return { url: privateServer.url, privateServer };
 }
 

@@ -14,6 +14,7 @@ import { BoxOfficeMetrics } from '../observability/metrics.js';
 import { noticeRetrySchedule, type NoticeRetrySchedule } from '../queue/notice-retry.js';
 import { allQueues, createQueues, QUEUE_PREFIX, type Queues } from '../queue/queues.js';
 import { connectRedis } from '../redis/redis.connection.js';
+import { RedisOutageLog } from '../redis/redis.outage-log.js';
 
 /** What both roles stand on: config, Redis, the commerce layer, checkout and the queues. */
 export interface Foundation {
@@ -58,15 +59,14 @@ export function createFoundation(options: FoundationOptions): Foundation {
   const { config, log } = options;
   const keyPrefix = options.keyPrefix ?? KEY_PREFIX;
   const queuePrefix = options.queuePrefix ?? QUEUE_PREFIX;
-  const redis = connectRedis(options.redisUrl);
-  redis.on('error', (err) => log.warn({ component: 'redis', err: err.message }, 'redis connection error'));
+  const outages = new RedisOutageLog(log, redisHost(options.redisUrl));
+  const redis = outages.watch(connectRedis(options.redisUrl), 'commands');
   // BullMQ defines its ~60 Lua scripts as commands on the connection it is
   // given, and ioredis copies every defined command onto each pipeline it
   // builds: with auto-pipelining, every batch of commands, and every MULTI.
   // On the connection every bot turn uses, that copying was a few percent of
   // an on-sale rush's CPU; the producers get a connection of their own.
-  const queueConnection = connectRedis(options.redisUrl);
-  queueConnection.on('error', (err) => log.warn({ component: 'redis', err: err.message }, 'queue redis connection error'));
+  const queueConnection = outages.watch(connectRedis(options.redisUrl), 'queues');
   const workerConnections: Redis[] = [];
   const noticeRetry = options.noticeRetry ?? noticeRetrySchedule(config.notices.retryHours);
   const queues = createQueues(queueConnection, queuePrefix, noticeRetry);
@@ -88,8 +88,7 @@ export function createFoundation(options: FoundationOptions): Foundation {
     keyPrefix,
     queuePrefix,
     workerConnection() {
-      const connection = connectRedis(options.redisUrl, { maxRetriesPerRequest: null });
-      connection.on('error', (err) => log.warn({ component: 'redis', err: err.message }, 'worker redis connection error'));
+      const connection = outages.watch(connectRedis(options.redisUrl, { maxRetriesPerRequest: null }), 'worker');
       workerConnections.push(connection);
       return connection;
     },
@@ -109,4 +108,13 @@ export function createFoundation(options: FoundationOptions): Foundation {
 function createCheckoutGateway(config: Config, redis: Redis, keyPrefix: string): CheckoutGateway {
   if (config.stripe.demo) return new DemoCheckoutGateway(redis, { prefix: keyPrefix, publicBaseUrl: config.publicBaseUrl });
   return new StripeCheckoutGateway(createStripeClient({ secretKey: config.stripe.secretKey!, apiUrl: config.stripe.apiUrl, timeoutMs: config.stripe.timeoutMs }));
+}
+
+/** host:port of a Redis URL, for the log: never its password. */
+function redisHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'the configured URL';
+  }
 }

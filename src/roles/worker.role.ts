@@ -10,6 +10,7 @@ import { scheduleReconciliation } from '../queue/reconcile.schedule.js';
 import type { Foundation } from './foundation.js';
 import { startSmsWorker } from './sms.worker.js';
 import { createWorkerServices, type WorkerServiceOptions } from './worker.services.js';
+import { isConnectionError } from '../redis/redis.outage-log.js';
 
 export interface RunningWorker {
   /**
@@ -55,10 +56,11 @@ export function startWorkerRole(foundation: Foundation, options: WorkerServiceOp
       log.warn({ component: 'worker', queue: worker.name, jobId: job?.id, attempt: job?.attemptsMade, err: err.message }, 'job failed');
     });
     worker.on('error', (err) => {
-      if (!closing) log.error({ component: 'worker', queue: worker.name, err: err.message }, 'worker error');
+      // Redis being away is said by the outage log, once, not by every worker at every retry.
+      if (!closing && !isConnectionError(err)) log.error({ component: 'worker', queue: worker.name, err: err.message }, 'worker error');
     });
   }
-  if (!config.twilio.accountSid) log.warn({ component: 'sms' }, 'Twilio is not configured: outbound SMS are written to this log instead of sent');
+  if (!config.twilio.accountSid) log.warn({ component: 'sms' }, 'Twilio is not configured: outbound SMS go to the demo phone (/demo/phone, npm run sms) instead of being sent');
 
   return {
     async close(graceMs = 10_000) {
