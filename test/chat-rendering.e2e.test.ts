@@ -97,10 +97,16 @@ describe('greeting a chat that opens', () => {
     expect(await exchange(chat, webchatJoin(chat))).toEqual([]);
   });
 
-  it('greets no one for a conversationUpdate that adds no one, or only the bot', async () => {
+  it('greets a conversationUpdate that names no members (a conversation opening), once', async () => {
     const chat = newChat();
-    expect(await exchange(chat, conversationUpdate(chat, undefined))).toEqual([]);
+    expect(await exchange(chat, conversationUpdate(chat, undefined))).toEqual([CHAT_WELCOME]);
     expect(await exchange(chat, conversationUpdate(chat, []))).toEqual([]);
+    const other = newChat();
+    expect(await exchange(other, conversationUpdate(other, []))).toEqual([CHAT_WELCOME]);
+  });
+
+  it('greets no one for a conversationUpdate that adds only the bot, then greets on webchat/join', async () => {
+    const chat = newChat();
     expect(await exchange(chat, conversationUpdate(chat, [{ id: 'bot', name: 'Bot' }]))).toEqual([]);
     expect(await exchange(chat, webchatJoin(chat))).toEqual([CHAT_WELCOME]);
   });

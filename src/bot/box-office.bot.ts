@@ -65,11 +65,17 @@ export class BoxOfficeBot extends ActivityHandler {
       if (newcomers.length > 0) await welcome(context);
       await next();
     });
-    // A conversationUpdate that adds no one (the bot alone, members leaving)
-    // greets no one. But with a Direct Line token that carries no user, Web Chat
+    // A conversationUpdate that names no members at all is a conversation
+    // opening (some channels send no member list): greeted. One that adds only
+    // the bot, or only says who left, greets no one. With a Direct Line token that carries no user, Web Chat
     // sends no conversationUpdate until the person's first message; its
     // documented way to greet on opening is an event the page sends, answered here.
     // https://github.com/microsoft/BotFramework-WebChat/tree/main/samples/04.api/a.welcome-event
+    this.onConversationUpdate(async (context, next) => {
+      const { membersAdded, membersRemoved } = context.activity;
+      if (!membersAdded?.length && !membersRemoved?.length) await welcome(context);
+      await next();
+    });
     this.onEvent(async (context, next) => {
       if (context.activity.name === WEBCHAT_JOIN) await welcome(context);
       await next();
