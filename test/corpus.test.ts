@@ -1,7 +1,7 @@
 // The customer corpus (test/corpus/conversations.json), played through the
 // real dialogs on SMS and chat: the share each category gets right may not
 // fall below the figures last measured (test/corpus/floors.json). The figures
-// themselves are in the README; `npm run corpus -- --misses` shows each miss.
+// themselves are in docs/understanding-customers.md; `npm run corpus -- --misses` shows each miss.
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { figures, runCorpus, type CorpusFigures, type CorpusResult } from './corpus/corpus.js';

@@ -54,7 +54,7 @@ export interface CorpusResult {
   transcript: string[];
 }
 
-/** The clocks the corpus was written against (see its authoring notes in README's figures). */
+/** The clocks the corpus was written against (see its authoring notes in docs/understanding-customers.md). */
 export const CLOCKS = {
   sample: new Date('2026-11-23T12:00:00-08:00'),
   venue: new Date('2026-12-01T10:00:00-08:00'),
@@ -264,7 +264,7 @@ export function figures(results: CorpusResult[]): CorpusFigures {
   };
 }
 
-/** The figures as the README shows them. */
+/** The figures as docs/understanding-customers.md shows them. */
 export function figuresTable(f: CorpusFigures): string {
   const pct = (share: number) => `${(share * 100).toFixed(0)}%`;
   const lines = ['| category | conversations | right on SMS | right on chat |', '| --- | --- | --- | --- |'];

@@ -1,5 +1,5 @@
-// `npm run corpus`: plays the customer corpus and prints its figures, as the
-// README shows them; `npm run corpus -- --misses` also prints every
+// `npm run corpus`: plays the customer corpus and prints its figures, as
+// docs/understanding-customers.md shows them; `npm run corpus -- --misses` also prints every
 // conversation that ended in the wrong place, with its transcript.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
