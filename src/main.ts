@@ -7,7 +7,7 @@ import { ConfigError, loadConfig, productionProblems } from './config.js';
 import { createLogger, logFormatFor } from './logger.js';
 import { locateRedis } from './redis/redis.connection.js';
 import { requirePersistentRedis } from './redis/redis.persistence.js';
-import { createFoundation } from './roles/foundation.js';
+import { createFoundation, type Foundation } from './roles/foundation.js';
 import { startWebRole } from './roles/web.role.js';
 import { startOpsServer } from './roles/ops.server.js';
 import { startWorkerRole } from './roles/worker.role.js';
@@ -52,8 +52,46 @@ async function main(role: Role): Promise<void> {
   if (notForProduction.length > 0) log.info({ component: 'config', problems: notForProduction }, `production checklist: ${notForProduction.length} setting(s) to change before NODE_ENV=production (fine for trying it here)`);
   const foundation = createFoundation({ config, log, catalog, redisUrl: location.url });
 
-  // Stopped in reverse order: first no new requests, then no new jobs.
+  // Stopped in reverse order: first no new requests, then no new jobs; then
+  // Redis connections, then the private Redis. A start that fails half-way
+  // stops what it had started the same way, so it leaves nothing running.
   const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of [...stops, () => foundation.close(), async () => location.privateServer?.stop()]) {
+      if ((await within(stop(), STEP_TIMEOUT_MS)) === 'timeout') log.warn({ component: 'process' }, 'a shutdown step did not finish in time: moving on');
+    }
+  };
+  try {
+    await startRoles(role, foundation, stops);
+  } catch (err) {
+    await stopAll().catch(() => undefined);
+    throw err;
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ component: 'process', signal }, 'shutting down: finishing in-flight work');
+    await stopAll();
+    log.info({ component: 'process' }, 'stopped');
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      shutdown(signal).then(
+        () => process.exit(0),
+        (err) => {
+          log.error({ component: 'process', err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
+
+/** Starts the role's parts, each adding how to stop it to `stops`, newest first. */
+async function startRoles(role: Role, foundation: Foundation, stops: Array<() => Promise<void>>): Promise<void> {
+  const { config, log } = foundation;
   if (role === 'all' || role === 'worker') {
     const worker = startWorkerRole(foundation);
     stops.unshift(() => worker.close(ROLE_GRACE_MS));
@@ -64,7 +102,7 @@ async function main(role: Role): Promise<void> {
     stops.unshift(() => web.close(ROLE_GRACE_MS));
     log.info(
       { component: 'web', publicBaseUrl: config.publicBaseUrl, demoCheckout: config.stripe.demo },
-      `box office listening on ${web.url} (chat: npm run chat)`,
+      `box office listening on ${web.url}; try it: ${['npm run chat', ...web.demoPages.map((path) => `${config.publicBaseUrl}${path}`)].join(', ')}`,
     );
     if (!config.staff.apiToken) log.warn({ component: 'staff' }, 'STAFF_API_TOKEN is not set: the staff API refuses every request');
   }
@@ -78,28 +116,6 @@ async function main(role: Role): Promise<void> {
     } catch (err) {
       log.error({ component: 'ops', port: config.port, err: (err as Error).message }, 'could not serve health and metrics: set PORT to a free port (jobs are still processed)');
     }
-  }
-
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ component: 'process', signal }, 'shutting down: finishing in-flight work');
-    for (const stop of [...stops, () => foundation.close(), async () => location.privateServer?.stop()]) {
-      if ((await within(stop(), STEP_TIMEOUT_MS)) === 'timeout') log.warn({ component: 'process' }, 'a shutdown step did not finish in time: moving on');
-    }
-    log.info({ component: 'process' }, 'stopped');
-  };
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
-      shutdown(signal).then(
-        () => process.exit(0),
-        (err) => {
-          log.error({ component: 'process', err }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
-    });
   }
 }
 

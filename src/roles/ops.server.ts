@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createWebApp, createWebServer } from './web.app.js';
 import { metricsRoutes } from '../observability/metrics.route.js';
 import type { Foundation } from './foundation.js';
-import { closeGracefully, type RunningWeb } from './web.role.js';
+import { closeGracefully, type RunningServer } from './web.role.js';
 
 /**
  * The HTTP side of a process that runs only the worker role: /healthz,
@@ -11,7 +11,7 @@ import { closeGracefully, type RunningWeb } from './web.role.js';
  * Prometheus can scrape its job counters. No customer or staff routes.
  * Built like the web role's app, so it has the same headers and request ids.
  */
-export async function startOpsServer(foundation: Foundation, port = foundation.config.port): Promise<RunningWeb> {
+export async function startOpsServer(foundation: Foundation, port = foundation.config.port): Promise<RunningServer> {
   const { config, log, redis, metrics } = foundation;
   const app = createWebApp({ log, redis, publicBaseUrl: config.publicBaseUrl, trustProxy: config.trustProxy, routers: [metricsRoutes(metrics.registry)] });
   const server = createWebServer(app).listen(port);

@@ -29,7 +29,8 @@ import { demoCheckoutRoutes } from '../payments/demo-checkout.route.js';
 import { demoEventDelivery } from '../payments/demo-event.delivery.js';
 import { PAY_LINK_PATH } from '../checkout/pay-link.js';
 import { payLinkRoutes } from '../payments/pay-link.route.js';
-import { SMS_INBOUND_PATH, STRIPE_WEBHOOK_PATH } from '../http/paths.js';
+import { DEMO_CHAT_PATH, DEMO_PHONE_PATH, SMS_INBOUND_PATH, STRIPE_WEBHOOK_PATH } from '../http/paths.js';
+import { ConfigError } from '../config.js';
 import { stripeWebhookRoutes } from '../payments/stripe-webhook.route.js';
 import { metricsRoutes } from '../observability/metrics.route.js';
 import { TurnObserver } from '../observability/turn.middleware.js';
@@ -40,11 +41,16 @@ import { createWebServices } from './web.services.js';
 import { offerView } from '../upgrades/offer.view.js';
 import { staffUpgradeRoutes } from '../http/staff-upgrades.route.js';
 
-export interface RunningWeb {
+export interface RunningServer {
   /** The address it listens on, e.g. http://127.0.0.1:3978. */
   url: string;
   /** Stops taking requests, lets in-flight ones finish (up to graceMs), then closes. */
   close(graceMs?: number): Promise<void>;
+}
+
+export interface RunningWeb extends RunningServer {
+  /** The demo pages it serves (the demo chat, the demo phone), for the start-up line. */
+  demoPages: string[];
 }
 
 /** Composition root of the web role: the bot, its channels, the webhooks and the staff API. */
@@ -114,14 +120,19 @@ export async function startWebRole(foundation: Foundation, port = foundation.con
     staffUpgradeRoutes({ staffApiToken: config.staff.apiToken, catalog: commerce.catalog, orders: commerce.orders, upgrades }),
     staffReportRoutes({ staffApiToken: config.staff.apiToken, ...commerce }),
   ];
+  const demoPages: string[] = [];
   if (demoPhone) {
+    demoPages.push(DEMO_PHONE_PATH);
     const inbox = new DemoPhoneInbox(redis, { prefix: keyPrefix });
     routers.push(demoPhoneRoutes({ inbox, authToken: smsAuthToken!, publicBaseUrl: config.publicBaseUrl, inboundUrl: () => `${listeningUrl}${SMS_INBOUND_PATH}`, log }));
   }
   // Web Chat on a local Direct Line: with an anonymous bot only (it posts to
   // /api/messages as the Emulator does), and where Web Chat is installed.
   const webChat = !config.botFramework.appId && config.env !== 'production' ? webChatBundle() : undefined;
-  if (webChat) routers.push(demoChatRoutes({ bundle: webChat, selfUrl: () => listeningUrl, log }));
+  if (webChat) {
+    demoPages.unshift(DEMO_CHAT_PATH);
+    routers.push(demoChatRoutes({ bundle: webChat, selfUrl: () => listeningUrl, log }));
+  }
   const demo = foundation.demoCheckout;
   if (demo) {
     routers.push(demoCheckoutRoutes({ gateway: demo, webhookSecret, webhookUrl: () => `${listeningUrl}${STRIPE_WEBHOOK_PATH}`, log }));
@@ -131,10 +142,13 @@ export async function startWebRole(foundation: Foundation, port = foundation.con
 
   const app = createWebApp({ log, redis, publicBaseUrl: config.publicBaseUrl, trustProxy: config.trustProxy, routers });
   const server = createWebServer(app).listen(port);
-  await once(server, 'listening');
+  await once(server, 'listening').catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EADDRINUSE') throw err;
+    throw new ConfigError(`Port ${port} is taken: another box office, or something else, listens there. Stop it, or start this one with PORT set to a free port.`);
+  });
   const { port: bound } = server.address() as AddressInfo;
   listeningUrl = `http://127.0.0.1:${bound}`;
-  return { url: listeningUrl, close: (graceMs) => closeGracefully(server, graceMs) };
+  return { url: listeningUrl, demoPages, close: (graceMs) => closeGracefully(server, graceMs) };
 }
 
 /** Stops taking requests, lets in-flight ones finish for up to graceMs, then closes what is left. */
