@@ -39,7 +39,11 @@ export function createLogger(level: string, options: LoggerOptions = {}): Logger
     // In-process and synchronous rather than a transport thread: the last
     // lines before process.exit() ("stopped") are never lost, and a terminal
     // is no place where logging throughput matters.
-    return pino(settings, pretty({ sync: true, colorize: !options.destination && process.stdout.isTTY === true, destination: options.destination ?? 1, translateTime: 'SYS:HH:MM:ss.l' }));
+    // One line an entry (a bot turn is two: the turn and its request), not one per field.
+    return pino(
+      settings,
+      pretty({ sync: true, singleLine: true, colorize: !options.destination && process.stdout.isTTY === true, destination: options.destination ?? 1, translateTime: 'SYS:HH:MM:ss.l' }),
+    );
   }
   return options.destination ? pino(settings, options.destination) : pino(settings);
 }

@@ -59,6 +59,8 @@ describe('the log format', () => {
     expect(text).toContain('req-1');
     expect(text.trimStart().startsWith('{')).toBe(false);
     expect(text).not.toContain('\u001b[');
+    // One line, not a line per field.
+    expect(text.trim().split('\n')).toHaveLength(1);
   });
 
   it('json: one object a line, with the ids of the context it was written in', () => {
