@@ -5,6 +5,7 @@
 import { loadCatalog } from './catalog/catalog.loader.js';
 import { ConfigError, loadConfig, productionProblems } from './config.js';
 import { createLogger, logFormatFor } from './logger.js';
+import { DEMO_PHONE_PATH } from './http/paths.js';
 import { locateRedis } from './redis/redis.connection.js';
 import { requirePersistentRedis } from './redis/redis.persistence.js';
 import { createFoundation, type Foundation } from './roles/foundation.js';
@@ -102,7 +103,7 @@ async function startRoles(role: Role, foundation: Foundation, stops: Array<() =>
     stops.unshift(() => web.close(ROLE_GRACE_MS));
     log.info(
       { component: 'web', publicBaseUrl: config.publicBaseUrl, demoCheckout: config.stripe.demo },
-      `box office listening on ${web.url}; try it: ${['npm run chat', ...web.demoPages.map((path) => `${config.publicBaseUrl}${path}`)].join(', ')}`,
+      `box office listening on ${web.url}; try it: ${[...tryItCommands(web.demoPages), ...web.demoPages.map((path) => `${config.publicBaseUrl}${path}`)].join(', ')}`,
     );
     if (!config.staff.apiToken) log.warn({ component: 'staff' }, 'STAFF_API_TOKEN is not set: the staff API refuses every request');
   }
@@ -117,6 +118,11 @@ async function startRoles(role: Role, foundation: Foundation, stops: Array<() =>
       log.error({ component: 'ops', port: config.port, err: (err as Error).message }, 'could not serve health and metrics: set PORT to a free port (jobs are still processed)');
     }
   }
+}
+
+/** The terminal clients that work with what this web role serves: the chat always; SMS with the demo phone. */
+function tryItCommands(demoPages: readonly string[]): string[] {
+  return ['npm run chat', ...(demoPages.includes(DEMO_PHONE_PATH) ? ['npm run sms'] : [])];
 }
 
 function parseRole(arg: string | undefined): Role {
