@@ -12,6 +12,10 @@ export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
   return chromium.launch({
     executablePath: CHROMIUM,
+    // Under scripts/clock-ahead.sh the browser keeps the real clock, as
+    // redis-server does there: Chromium's many threads hang under libfaketime,
+    // and the page only shows times the box office (a year ahead) writes.
+    env: withoutFakeClock(process.env),
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
 }
@@ -23,4 +27,9 @@ export async function launchBrowser(): Promise<Browser> {
  */
 export async function screenshot(page: Page, name: string): Promise<Buffer> {
   return page.screenshot({ fullPage: false, ...(process.env.DOCS_SCREENSHOTS ? { path: join('docs', name) } : {}) });
+}
+
+function withoutFakeClock(env: NodeJS.ProcessEnv): Record<string, string> {
+  const kept = Object.entries(env).filter(([name, value]) => value !== undefined && name !== 'LD_PRELOAD' && !name.startsWith('FAKETIME'));
+  return Object.fromEntries(kept) as Record<string, string>;
 }
