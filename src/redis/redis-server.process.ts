@@ -15,6 +15,8 @@ export interface RedisServerOptions {
   startTimeoutMs?: number;
   /** The executable to run, looked up on the PATH. Default: 'redis-server'. Tests name a missing one. */
   binary?: string;
+  /** More arguments, after these defaults (a later one wins): e.g. `--cluster-enabled yes` for a cluster node. */
+  extraArgs?: readonly string[];
 }
 
 /** A running private Redis: its URL and a way to stop it. */
@@ -22,6 +24,8 @@ export interface RedisServerHandle {
   url: string;
   port: number;
   stop(): Promise<void>;
+  /** Ends it at once with SIGKILL, as a crash would (failover tests); stop() then resolves when it has gone. */
+  kill(): void;
 }
 
 /** Raised when no `redis-server` binary can be run on this machine. */
@@ -90,6 +94,7 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Red
     '--maxmemory-policy', 'noeviction',
     '--daemonize', 'no',
     '--loglevel', 'warning',
+    ...(options.extraArgs ?? []),
   ];
   const child: ChildProcess = spawn(options.binary ?? 'redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   const spawnFailure = new Promise<never>((_, reject) => {
@@ -113,9 +118,12 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Red
   return {
     url,
     port,
+    kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
     stop() {
       stopped ??= new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       });

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { realClockEnv } from './dates.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -15,7 +16,7 @@ export async function launchBrowser(): Promise<Browser> {
     // Under scripts/clock-ahead.sh the browser keeps the real clock, as
     // redis-server does there: Chromium's many threads hang under libfaketime,
     // and the page only shows times the box office (a year ahead) writes.
-    env: withoutFakeClock(process.env),
+    env: realClockEnv(),
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
 }
@@ -27,9 +28,4 @@ export async function launchBrowser(): Promise<Browser> {
  */
 export async function screenshot(page: Page, name: string): Promise<Buffer> {
   return page.screenshot({ fullPage: false, ...(process.env.DOCS_SCREENSHOTS ? { path: join('docs', name) } : {}) });
-}
-
-function withoutFakeClock(env: NodeJS.ProcessEnv): Record<string, string> {
-  const kept = Object.entries(env).filter(([name, value]) => value !== undefined && name !== 'LD_PRELOAD' && !name.startsWith('FAKETIME'));
-  return Object.fromEntries(kept) as Record<string, string>;
 }

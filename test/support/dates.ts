@@ -17,6 +17,19 @@ export function startsAtIn(ms: number, now: number = Date.now()): string {
  */
 export function clockEnv(): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(process.env).filter((entry): entry is [string, string] => /^(LD_PRELOAD|FAKETIME.*)$/.test(entry[0]) && entry[1] !== undefined),
+    Object.entries(process.env).filter((entry): entry is [string, string] => FAKE_CLOCK.test(entry[0]) && entry[1] !== undefined),
   );
 }
+
+/**
+ * The environment without the moved clock, for the programs libfaketime
+ * breaks (Redis's tools, whose jemalloc it crashes, and Chromium, which hangs
+ * under it), as scripts/clock-ahead.sh does for redis-server.
+ */
+export function realClockEnv(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter((entry): entry is [string, string] => !FAKE_CLOCK.test(entry[0]) && entry[1] !== undefined),
+  );
+}
+
+const FAKE_CLOCK = /^(LD_PRELOAD|FAKETIME.*)$/;

@@ -1,0 +1,100 @@
+// A Redis Cluster of the test's own on loopback: six redis-server processes
+// (three masters, three replicas) with a short node timeout, joined by
+// `redis-cli --cluster create`, as STACK.md describes. For the tests that run
+// the box office on a cluster; stopped afterwards, files in a temporary folder.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
+import { startRedisServer, type RedisServerHandle } from '../../src/redis/redis-server.process.js';
+import { realClockEnv } from './dates.js';
+
+const run = promisify(execFile);
+
+export interface RedisClusterHandle {
+  /** `host:port` of every node, masters and replicas: what REDIS_CLUSTER_NODES takes. */
+  nodes: string[];
+  /** The nodes as ioredis's Cluster takes them. */
+  seeds: Array<{ host: string; port: number }>;
+  /** SIGKILLs one node (a failover test kills a master). */
+  kill(port: number): void;
+  stop(): Promise<void>;
+}
+
+export interface RedisClusterOptions {
+  /** Milliseconds before a silent node is failed over. @default 2000 */
+  nodeTimeoutMs?: number;
+  /** Longest wait for every node to report cluster_state:ok. @default 30000 */
+  readyTimeoutMs?: number;
+}
+
+export async function startRedisCluster(options: RedisClusterOptions = {}): Promise<RedisClusterHandle> {
+  const dir = mkdtempSync(join(tmpdir(), 'box-office-cluster-'));
+  const servers: RedisServerHandle[] = [];
+  const stopAll = async () => {
+    await Promise.all(servers.map((server) => server.stop()));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    for (let i = 0; i < 6; i += 1) {
+      const nodeDir = join(dir, `node-${i}`);
+      servers.push(
+        await startRedisServer({
+          dir: nodeDir,
+          appendOnly: true,
+          extraArgs: ['--cluster-enabled', 'yes', '--cluster-config-file', join(nodeDir, 'nodes.conf'), '--cluster-node-timeout', String(options.nodeTimeoutMs ?? 2_000)],
+        }),
+      );
+    }
+    const nodes = servers.map((server) => `127.0.0.1:${server.port}`);
+    // redis-cli, like redis-server, cannot run under libfaketime (the clock-ahead run): it gets the real clock.
+    await run('redis-cli', ['--cluster', 'create', ...nodes, '--cluster-replicas', '1', '--cluster-yes'], { timeout: 30_000, env: realClockEnv() });
+    await everyNodeOk(servers, options.readyTimeoutMs ?? 30_000);
+    return {
+      nodes,
+      seeds: servers.map((server) => ({ host: '127.0.0.1', port: server.port })),
+      kill(port) {
+        const server = servers.find((candidate) => candidate.port === port);
+        if (!server) throw new Error(`no cluster node on port ${port}`);
+        server.kill();
+      },
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+/**
+ * Waits until every node says the cluster is ok (all slots served) and sees
+ * three replicas: `--cluster create` makes the replicas after the slots, so
+ * "ok" alone can still be six masters, and a failover would then lose data.
+ */
+async function everyNodeOk(servers: readonly RedisServerHandle[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const states = await Promise.all(servers.map((server) => clusterState(server.url)));
+    if (states.every((state) => state === 'ok 3')) return;
+    if (Date.now() > deadline) throw new Error(`the cluster did not become ok within ${timeoutMs} ms: ${states.join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function clusterState(url: string): Promise<string> {
+  const client = new Redis(url, { maxRetriesPerRequest: 1, retryStrategy: () => null, lazyConnect: true });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    const info = (await client.call('CLUSTER', 'INFO')) as string;
+    const nodes = (await client.call('CLUSTER', 'NODES')) as string;
+    const replicas = nodes.split('\n').filter((line) => /\bslave\b/.test(line)).length;
+    return `${/cluster_state:(\w+)/.exec(info)?.[1] ?? 'unknown'} ${replicas}`;
+  } catch {
+    return 'unreachable';
+  } finally {
+    client.disconnect();
+  }
+}
