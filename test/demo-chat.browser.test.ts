@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../src/redis/redis-server.process.js';
 import { startBoxOffice, type BoxOffice } from './support/box-office.harness.js';
-import { launchBrowser, screenshot } from './support/browser.js';
+import { launchBrowser, pageProblems, screenshot } from './support/browser.js';
 
 let office: BoxOffice;
 let browser: Browser;
@@ -37,11 +37,7 @@ describe('the demo chat page (Web Chat on a local Direct Line)', { timeout: 90_0
   it('greets on opening, sells by clicking, and shows the tickets after the demo checkout is paid', async () => {
     const context = await browser.newContext({ viewport: { width: 480, height: 900 } });
     const chat = await context.newPage();
-    const problems: string[] = [];
-    chat.on('pageerror', (err) => problems.push(err.message));
-    chat.on('console', (message) => {
-      if (message.type() === 'error') problems.push(message.text());
-    });
+    const problems = pageProblems(chat);
     await chat.goto(`${office.url}/demo/chat`);
 
     // Greeted before typing anything: the page sends webchat/join.

@@ -5,7 +5,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../src/redis/redis-server.process.js';
 import { startBoxOffice, type BoxOffice } from './support/box-office.harness.js';
-import { launchBrowser, screenshot } from './support/browser.js';
+import { launchBrowser, pageProblems, screenshot } from './support/browser.js';
 
 let office: BoxOffice;
 let browser: Browser;
@@ -26,11 +26,7 @@ describe('the demo phone page', { timeout: 60_000 }, () => {
   it('buys tickets by typing: the reply with a pay link, the demo checkout, then the tickets on the phone', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 760 } });
     const phone = await context.newPage();
-    const problems: string[] = [];
-    phone.on('pageerror', (err) => problems.push(err.message));
-    phone.on('console', (message) => {
-      if (message.type() === 'error') problems.push(message.text());
-    });
+    const problems = pageProblems(phone);
     await phone.goto(`${office.url}/demo/phone`);
     // Labelled controls, reachable by keyboard: the text box has the focus after one Tab from the number.
     await expect.poll(() => phone.getByLabel('Your phone number').inputValue()).toMatch(/^\+1555\d{7}$/);

@@ -29,3 +29,13 @@ export async function launchBrowser(): Promise<Browser> {
 export async function screenshot(page: Page, name: string): Promise<Buffer> {
   return page.screenshot({ fullPage: false, ...(process.env.DOCS_SCREENSHOTS ? { path: join('docs', name) } : {}) });
 }
+
+/** The page's script errors and console errors from now on (a failed load included): a test expects none. */
+export function pageProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (err) => problems.push(err.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
+  return problems;
+}
