@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis/redis.client.js';
 import type { EventCatalog } from './catalog/event-catalog.js';
 import type { Config } from './config.js';
 import { TicketDeliveries } from './notifications/ticket-delivery.store.js';
@@ -24,7 +24,7 @@ export interface Commerce {
 }
 
 export function createCommerce(
-  redis: Redis,
+  redis: RedisClient,
   catalog: EventCatalog,
   config: Pick<Config, 'limits'> & Partial<Pick<Config, 'reconcile' | 'unpaidHolds'>>,
   prefix = KEY_PREFIX,

@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { parseClusterNodes, type ClusterSeed } from './redis/redis.client.js';
 
 /** The project folder, so default paths work whatever the current directory. */
 export const PROJECT_ROOT = fileURLToPath(projectRootUrl());
@@ -55,6 +56,10 @@ const envSchema = z
     /** A URL, or `private`: a redis-server of this process's own even when one answers on 6379 (src/redis/redis.connection.ts). */
     REDIS_URL: optionalText.pipe(
       z.string().regex(/^(?:rediss?:\/\/|private$)/, 'must start with redis:// or rediss://, or be private').optional(),
+    ),
+    /** Seed nodes of a Redis Cluster, `host:port,host:port`; with it set REDIS_URL is not used (src/redis/redis.client.ts). */
+    REDIS_CLUSTER_NODES: optionalText.pipe(
+      z.string().refine((text) => parseClusterNodes(text) !== undefined, 'must be comma-separated host:port seed nodes, e.g. redis-1:6379,redis-2:6379').optional(),
     ),
     CATALOG_PATH: optionalText,
     STRIPE_SECRET_KEY: optionalText.pipe(
@@ -134,6 +139,8 @@ export interface Config {
   /** express "trust proxy": a hop count or a comma-separated list of ranges. */
   trustProxy: number | string;
   redisUrl?: string;
+  /** REDIS_CLUSTER_NODES: when set, the box office runs on this Redis Cluster and redisUrl is not used. */
+  redisClusterNodes?: ClusterSeed[];
   catalogPath: string;
   stripe: { secretKey?: string; webhookSecret?: string; apiUrl?: string; timeoutMs: number; demo: boolean };
   twilio: { accountSid?: string; authToken?: string; fromNumber?: string; messagingServiceSid?: string; apiUrl?: string; smsPerSecond: number };
@@ -215,6 +222,7 @@ function fromEnv(e: z.infer<typeof envSchema>): Config {
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     trustProxy: e.TRUST_PROXY === undefined ? 'loopback' : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
     redisUrl: e.REDIS_URL,
+    redisClusterNodes: e.REDIS_CLUSTER_NODES === undefined ? undefined : parseClusterNodes(e.REDIS_CLUSTER_NODES),
     catalogPath: e.CATALOG_PATH ? resolve(process.cwd(), e.CATALOG_PATH) : join(PROJECT_ROOT, 'catalog', 'sample-events.json'),
     stripe: {
       secretKey: e.STRIPE_SECRET_KEY,

@@ -7,7 +7,7 @@ import { ConfigError, loadConfig, productionProblems } from './config.js';
 import { createLogger, logFormatFor } from './logger.js';
 import { DEMO_PHONE_PATH } from './http/paths.js';
 import { locateRedis } from './redis/redis.connection.js';
-import { requirePersistentRedis } from './redis/redis.persistence.js';
+import { checkRedisAtStart } from './redis/redis.start-check.js';
 import { createFoundation, type Foundation } from './roles/foundation.js';
 import { startWebRole } from './roles/web.role.js';
 import { startOpsServer } from './roles/ops.server.js';
@@ -45,13 +45,13 @@ async function main(role: Role): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel, { format: logFormatFor(process.env, process.stdout.isTTY === true) });
   const catalog = loadCatalog(config.catalogPath, new Date());
-  const location = await locateRedis(config.redisUrl, log);
-  if (config.checkRedisPersistence) await requirePersistentRedis(location.url, { production: config.env === 'production', log });
+  const location = await locateRedis(config, log);
+  await checkRedisAtStart(location.target, { production: config.env === 'production', checkPersistence: config.checkRedisPersistence, log });
   // With NODE_ENV=production loadConfig has refused these already; elsewhere
   // they are how a laptop runs (demo checkout, the Emulator), so only noted.
   const notForProduction = productionProblems(config);
   if (notForProduction.length > 0) log.info({ component: 'config', problems: notForProduction }, `production checklist: ${notForProduction.length} setting(s) to change before NODE_ENV=production (fine for trying it here)`);
-  const foundation = createFoundation({ config, log, catalog, redisUrl: location.url });
+  const foundation = createFoundation({ config, log, catalog, redis: location.target });
 
   // Stopped in reverse order: first no new requests, then no new jobs; then
   // Redis connections, then the private Redis. A start that fails half-way

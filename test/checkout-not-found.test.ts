@@ -3,7 +3,7 @@
 // retrying it (see payment-event.job.ts). The Stripe gateway runs on the real
 // SDK against the local Stripe-compatible server, which answers unknown ids
 // with Stripe's 404 `resource_missing`; the demo gateway on the test Redis.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/redis/redis.client.js';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CheckoutNotFoundError, type CheckoutGateway, type CheckoutRequest } from '../src/checkout/checkout.gateway.js';
@@ -36,7 +36,7 @@ function ticketCheckout(reference: string): CheckoutRequest {
 describe('an id the checkout provider does not know', () => {
   let server: StripeApiServer;
   let stripe: Stripe;
-  let redis: Redis;
+  let redis: RedisClient;
   const gateways = {} as Record<GatewayName, CheckoutGateway>;
 
   beforeAll(async () => {

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { figures, runCorpus, type CorpusFigures, type CorpusResult } from './corpus/corpus.js';
-import { testRedisUrl } from './support/redis.js';
+import { testRedisTarget } from './support/redis.js';
 
 interface Floors {
   all: number;
@@ -19,7 +19,7 @@ let results: CorpusResult[];
 let measured: CorpusFigures;
 
 beforeAll(async () => {
-  results = await runCorpus(testRedisUrl());
+  results = await runCorpus(testRedisTarget());
   measured = figures(results);
 }, 120_000);
 

@@ -20,7 +20,7 @@ import type { DemoCheckoutGateway } from '../src/payments/demo-checkout.gateway.
 import { createFoundation, type Foundation } from '../src/roles/foundation.js';
 import { createWebServices } from '../src/roles/web.services.js';
 import { createWorkerServices } from '../src/roles/worker.services.js';
-import { testRedisUrl, uniquePrefix } from './support/redis.js';
+import { testRedisTarget, uniquePrefix } from './support/redis.js';
 import { shown } from './support/shown-reply.js';
 
 const LAKERS = 'lakers-warriors';
@@ -72,7 +72,7 @@ afterEach(async () => {
 beforeEach(() => {
   const prefix = uniquePrefix();
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PUBLIC_BASE_URL, ...limitsEnv() });
-  foundation = createFoundation({ config, log: pino({ level: 'silent' }), catalog, redisUrl: testRedisUrl(), keyPrefix: prefix, queuePrefix: `{${prefix}}` });
+  foundation = createFoundation({ config, log: pino({ level: 'silent' }), catalog, redis: testRedisTarget(), keyPrefix: prefix, queuePrefix: prefix });
   ({ purchase, refunds, dialog } = createWebServices(foundation, { now: () => NOW }));
   commerce = foundation.commerce;
   checkout = foundation.demoCheckout!;

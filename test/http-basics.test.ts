@@ -3,7 +3,7 @@
 // size limit on every route that takes a body, and the staff read API behind
 // its bearer token (a caller without the right token learns nothing but 401).
 import { createHash, randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/redis/redis.client.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBoxOffice, TEST_PUBLIC_BASE_URL, TEST_STAFF_TOKEN, type BoxOffice } from './support/box-office.harness.js';
 import { testRedis, testRedisUrl } from './support/redis.js';
@@ -110,11 +110,11 @@ describe('JSON errors', () => {
   });
 });
 
-describe('errors thrown inside routes (here: Redis refuses every command)', () => {
+describe('errors thrown inside routes (here: RedisClient refuses every command)', () => {
   // A Redis user allowed to connect and nothing else: every command a route
   // sends fails at once with NOPERM, the way an outage or a bug would throw.
   const user = `t-noperm-${randomUUID().slice(0, 8)}`;
-  let admin: Redis;
+  let admin: RedisClient;
   let broken: BoxOffice;
 
   beforeAll(async () => {

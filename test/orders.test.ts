@@ -1,10 +1,10 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/redis/redis.client.js';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { canTransition, isFinal, ORDER_STATES, type NewOrder, type OrderState } from '../src/orders/order.js';
 import { OrderRecordError } from '../src/orders/order.record.js';
 import { customerKey } from '../src/customers/customer.js';
 import { OrderIdsExhaustedError, OrderIdTakenError, OrderStore } from '../src/orders/order.store.js';
-import { testRedis, uniquePrefix } from './support/redis.js';
+import { scanKeys, testRedis, uniquePrefix } from './support/redis.js';
 
 const PHONE = '+14155550123';
 
@@ -44,7 +44,7 @@ describe('OrderStore', () => {
   let store: OrderStore;
   let clock: number;
 
-  function newStore(options: Partial<ConstructorParameters<typeof OrderStore>[1]> = {}, client: Redis = redis) {
+  function newStore(options: Partial<ConstructorParameters<typeof OrderStore>[1]> = {}, client: RedisClient = redis) {
     return new OrderStore(client, { prefix, now: () => (clock += 1_000), ...options });
   }
 
@@ -106,7 +106,7 @@ describe('OrderStore', () => {
     it('refuses bad input before writing anything', async () => {
       await expect(store.create(ticketOrder({ quantity: 0 }))).rejects.toThrow();
       await expect(store.create(ticketOrder({ unitAmount: 19.99 }))).rejects.toThrow();
-      expect(await redis.keys(`${prefix}*`)).toEqual([]);
+      expect(await scanKeys(redis, `${prefix}*`)).toEqual([]);
     });
 
     it('draws another id when the first is taken', async () => {
@@ -234,7 +234,7 @@ describe('OrderStore', () => {
         outcome: 'unknown_order',
       });
       expect(await store.note('BX-2222', 'twilio:SM1', 'hello')).toBe(false);
-      expect(await redis.keys(`${prefix}*`)).toEqual([]);
+      expect(await scanKeys(redis, `${prefix}*`)).toEqual([]);
     });
 
     it('refuses a target that is not a state', async () => {
@@ -343,8 +343,7 @@ describe('OrderStore', () => {
         const id = await orderIn('paid', { customer: { channel: 'sms', address: phone } });
         await store.note(id, 'twilio:SM1', 'sent');
       }
-      const keys: string[] = [];
-      for await (const batch of redis.scanStream({ match: `${prefix}*`, count: 100 })) keys.push(...(batch as string[]));
+      const keys = await scanKeys(redis, `${prefix}*`);
 
       expect(keys.length).toBeGreaterThan(phones.length * 3);
       for (const phone of phones) {

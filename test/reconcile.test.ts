@@ -16,7 +16,7 @@ import { createWorkerServices } from '../src/roles/worker.services.js';
 import { buyAndPay } from './support/purchases.js';
 import { offerUpgrade } from './support/upgrades.js';
 import { eventually, startBoxOffice, type BoxOffice } from './support/box-office.harness.js';
-import { testRedis, uniquePrefix } from './support/redis.js';
+import { scanKeys, testRedis, uniquePrefix } from './support/redis.js';
 import { jobEnd, LAKERS, newPhone, payLinkIn, sectionInventory, smsTo, textBoxOffice } from './support/sms.client.js';
 import { postStripeEvent, sessionEvent } from './support/stripe-events.js';
 
@@ -389,7 +389,7 @@ describe('processed Stripe event ids', () => {
       const prefix = uniquePrefix();
       const processed = new ProcessedEvents(redis, prefix);
       await processed.mark('evt_ttl_check', 'fulfilled');
-      const [key, ...others] = await redis.keys(`${prefix}*`);
+      const [key, ...others] = await scanKeys(redis, `${prefix}*`);
       expect(others).toEqual([]);
       expect(await processed.has('evt_ttl_check')).toBe(true);
       expect(await redis.ttl(key!)).toBeGreaterThan(3 * 24 * 3600);

@@ -57,10 +57,11 @@ function tempDir(): string {
 }
 
 /** Calls locateRedis and makes sure any private server it starts is stopped after the test. */
-async function locate(configuredUrl: string | undefined, log: Logger, options: { localUrl: string; dataDir: string }): Promise<RedisLocation> {
-  const location = await locateRedis(configuredUrl, log, options);
+async function locate(configuredUrl: string | undefined, log: Logger, options: { localUrl: string; dataDir: string }): Promise<RedisLocation & { url: string }> {
+  const location = await locateRedis({ redisUrl: configuredUrl }, log, options);
   if (location.privateServer) cleanups.push(() => location.privateServer!.stop());
-  return location;
+  if (!('url' in location.target)) throw new Error('a URL was expected');
+  return { ...location, url: location.target.url };
 }
 
 describe('locating Redis with REDIS_URL unset', () => {
@@ -131,7 +132,8 @@ describe('locating Redis with REDIS_URL unset', () => {
 
     const location = await locate(undefined, log, { localUrl: testRedisUrl(), dataDir });
 
-    expect(location).toEqual({ url: testRedisUrl() });
+    expect(location.target).toEqual({ url: testRedisUrl() });
+    expect(location.privateServer).toBeUndefined();
     expect(existsSync(dataDir)).toBe(false);
     expect(lines().some((line) => /private redis-server/.test(String(line.msg)))).toBe(false);
   });
@@ -166,7 +168,8 @@ describe('locating Redis with REDIS_URL set', () => {
 
     const location = await locate(nobodyHome, capturingLogger().log, { localUrl, dataDir });
 
-    expect(location).toEqual({ url: nobodyHome });
+    expect(location.target).toEqual({ url: nobodyHome });
+    expect(location.privateServer).toBeUndefined();
     expect(existsSync(dataDir)).toBe(false);
     expect(await redisAnswers(localUrl, 500)).toBe(false);
   });

@@ -23,7 +23,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEY_PREFIX } from '../src/commerce.js';
 import type { Order, OrderState } from '../src/orders/order.js';
 import { freePort, startRedisServer, type RedisServerHandle } from '../src/redis/redis-server.process.js';
-import { connectRedis, reconnectDelay } from '../src/redis/redis.connection.js';
+import type { Redis } from 'ioredis';
+import { connectRedis, reconnectDelay } from '../src/redis/redis.client.js';
 import { eventually } from './support/box-office.harness.js';
 import { startBoxOfficeProcess, type BoxOfficeProcess } from './support/box-office.process.js';
 import { buyAndPay } from './support/purchases.js';
@@ -88,7 +89,7 @@ describe('Redis restarted under a running box office', { timeout: 4 * SETTLE_MS 
     dir = mkdtempSync(join(tmpdir(), 'box-office-restart-'));
     port = await freePort();
     redis = await startRedisServer({ dir: join(dir, 'redis'), port, appendOnly: true });
-    office = await startBoxOfficeProcess({ redisUrl: redis.url, env: { CATALOG_PATH: writeCatalog(dir) } });
+    office = await startBoxOfficeProcess({ redis: { url: redis.url }, env: { CATALOG_PATH: writeCatalog(dir) } });
   }, SETTLE_MS);
 
   afterAll(async () => {
@@ -242,7 +243,7 @@ describe('Redis restarted under a running box office', { timeout: 4 * SETTLE_MS 
 describe('reconnecting to Redis', () => {
   it('tries to reconnect at least once a second, so a request made while Redis is away fails in seconds, not after a webhook timeout', () => {
     // ioredis fails queued commands once per maxRetriesPerRequest + 1 attempts: the gap between attempts bounds the wait.
-    const client = connectRedis('redis://127.0.0.1:1', { lazyConnect: true });
+    const client = connectRedis({ url: 'redis://127.0.0.1:1' }, { lazyConnect: true }) as Redis;
     expect(client.options.retryStrategy).toBe(reconnectDelay);
     expect(client.options.maxRetriesPerRequest).toBe(2);
     for (let attempt = 1; attempt <= 100; attempt += 1) expect(reconnectDelay(attempt)).toBeLessThanOrEqual(1_000);

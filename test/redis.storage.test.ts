@@ -1,10 +1,10 @@
 import { ConversationState, TestAdapter, UserState, type TurnContext } from 'botbuilder';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/redis/redis.client.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ETagConflictError, RedisStorage } from '../src/bot/redis.storage.js';
-import { testRedis, uniquePrefix } from './support/redis.js';
+import { scanKeys, testRedis, uniquePrefix } from './support/redis.js';
 
-let redis: Redis;
+let redis: RedisClient;
 let prefix: string;
 let storage: RedisStorage;
 
@@ -117,7 +117,7 @@ describe('RedisStorage under botbuilder state', () => {
     } finally {
       await otherRedis.quit();
     }
-    const keys = await redis.keys(`${prefix}*`);
+    const keys = await scanKeys(redis, `${prefix}*`);
     expect(keys.some((k) => k.includes('/conversations/'))).toBe(true);
     expect(keys.some((k) => k.includes('/users/'))).toBe(true);
   });

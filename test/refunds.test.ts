@@ -2,7 +2,7 @@
 // policy for customers, which Stripe events mean a refund, and the order-side
 // scripts (one refund in flight, each applied once, none lost when two land
 // together) against the test Redis.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/redis/redis.client.js';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { eventSchema, type CatalogEvent } from '../src/catalog/catalog.schema.js';
 import { customerRefundDecision, describeRefundPolicy } from '../src/catalog/refund-policy.js';
@@ -120,7 +120,7 @@ describe('Stripe refund events and objects', () => {
 });
 
 describe('RefundStore', () => {
-  const redis: Redis = testRedis();
+  const redis: RedisClient = testRedis();
   let orders: OrderStore;
   let store: RefundStore;
 

@@ -1,7 +1,7 @@
 // Hundreds of customers race for fewer seats over several connections, with
 // sells, releases and upgrades interleaved. Afterwards the seat maps, the
 // counters and the allocations must tell one consistent story.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/redis/redis.client.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogSchema, sectionCapacity, type Section } from '../src/catalog/catalog.schema.js';
 import { EventCatalog } from '../src/catalog/event-catalog.js';
@@ -45,7 +45,7 @@ describe('seat engine under concurrency', () => {
   const rand = random(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
   const prefix = uniquePrefix();
-  const connections: Redis[] = [];
+  const connections: RedisClient[] = [];
   const stores: SeatStore[] = [];
   const holdIds = new Set<string>();
   const outcomes = { held: 0, refused: new Map<string, number>(), raceWinners: [] as number[], swapWinners: [] as number[] };

@@ -1,5 +1,5 @@
 // Refunds put sold seats back on sale: return.lua, alone and racing holds.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/redis/redis.client.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { catalogSchema, sectionCapacity, type Section } from '../src/catalog/catalog.schema.js';
 import { EventCatalog } from '../src/catalog/event-catalog.js';
@@ -20,7 +20,7 @@ const catalog = new EventCatalog(
 );
 
 describe('SeatStore.returnSold', () => {
-  let redis: Redis;
+  let redis: RedisClient;
   let store: SeatStore;
   let counter = 0;
 
@@ -117,7 +117,7 @@ describe('SeatStore.returnSold', () => {
 
 describe('returns racing holds', () => {
   const prefix = uniquePrefix();
-  const connections: Redis[] = [];
+  const connections: RedisClient[] = [];
   const stores: SeatStore[] = [];
   const ROWS = 6;
   const SEATS_PER_ROW = 10;

@@ -1,10 +1,10 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/redis/redis.client.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { catalogSchema, type Section } from '../src/catalog/catalog.schema.js';
 import { EventCatalog } from '../src/catalog/event-catalog.js';
 import { SeatKeys, layoutField } from '../src/seats/seat.keys.js';
 import { SeatStore, type HoldRequest, type SeatStoreOptions } from '../src/seats/seat.store.js';
-import { testRedis, uniquePrefix } from './support/redis.js';
+import { scanKeys, testRedis, uniquePrefix } from './support/redis.js';
 
 const EVENT = 'lakers-2026-12-05';
 const NOW = Date.parse('2026-11-01T12:00:00Z');
@@ -25,7 +25,7 @@ function catalogOf(sections: Section[]): EventCatalog {
 }
 
 describe('SeatStore', () => {
-  let redis: Redis;
+  let redis: RedisClient;
   let prefix: string;
   let store: SeatStore;
   let counter = 0;
@@ -432,7 +432,7 @@ describe('SeatStore', () => {
   describe('keys', () => {
     it('puts every key of an event under one hash tag after the prefix', async () => {
       const { holdId } = await holdOk('101', 2, { customerKey: 'sms:x' });
-      const keys = await redis.keys(`${prefix}*`);
+      const keys = await scanKeys(redis, `${prefix}*`);
       expect(keys.length).toBeGreaterThan(0);
       for (const key of keys) expect(key.startsWith(`${prefix}{ev:${EVENT}}:`)).toBe(true);
       expect(keys).toContain(`${prefix}{ev:${EVENT}}:alloc:${holdId}`);

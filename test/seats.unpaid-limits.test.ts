@@ -1,7 +1,7 @@
 // The seat engine's limits on unpaid holds (hold.lua), against a real Redis:
 // a section's share for customers who never paid, and open holds per origin.
 // Sell and release do not know these counts; holds that end must still leave them.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/redis/redis.client.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { catalogSchema, type Section } from '../src/catalog/catalog.schema.js';
 import { EventCatalog } from '../src/catalog/event-catalog.js';
@@ -16,7 +16,7 @@ const SECTIONS: Section[] = [
   { id: 'box', name: 'Box', tier: 2, price: 50_000, rows: { A: 6 } },
 ];
 
-let redis: Redis;
+let redis: RedisClient;
 let store: SeatStore;
 let counter = 0;
 

@@ -11,7 +11,7 @@ import { loadConfig } from '../src/config.js';
 import { createFoundation } from '../src/roles/foundation.js';
 import { startSmsWorker } from '../src/roles/sms.worker.js';
 import { startBoxOffice, TEST_PUBLIC_BASE_URL, type BoxOffice } from './support/box-office.harness.js';
-import { testRedisUrl, uniquePrefix } from './support/redis.js';
+import { testRedisTarget, uniquePrefix } from './support/redis.js';
 import { jobEnd, newPhone, staffOrder, textBoxOffice } from './support/sms.client.js';
 import { forgedStatusSignature, holdSeats, messagesAbout, payAndFulfil, postStatus, statusParams, unknownSid } from './support/sms-orders.js';
 import type { FakeTwilioMessage } from './support/twilio-api.server.js';
@@ -151,7 +151,7 @@ describe('outbound SMS rate', () => {
     expect(loadConfig({}).twilio.smsPerSecond).toBe(1);
     const config = loadConfig({ LOG_LEVEL: 'silent', SMS_PER_SECOND: '7' });
     const prefix = uniquePrefix();
-    const foundation = createFoundation({ config, log: pino({ level: 'silent' }), catalog: loadCatalog(config.catalogPath, new Date()), redisUrl: testRedisUrl(), keyPrefix: prefix, queuePrefix: `{${prefix}}` });
+    const foundation = createFoundation({ config, log: pino({ level: 'silent' }), catalog: loadCatalog(config.catalogPath, new Date()), redis: testRedisTarget(), keyPrefix: prefix, queuePrefix: prefix });
     try {
       const worker = startSmsWorker(foundation, { ...foundation.commerce, sender: { send: async () => undefined }, log: foundation.log });
       expect(worker.name).toBe('sms-outbound');

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/redis/redis.client.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TurnLock, TurnLockTimeoutError, type TurnLockOptions } from '../src/bot/turn.lock.js';
 import { testRedis, uniquePrefix } from './support/redis.js';
@@ -25,7 +25,7 @@ class Overlap {
   }
 }
 
-let clients: Redis[];
+let clients: RedisClient[];
 let prefix: string;
 
 beforeEach(() => {

@@ -5,7 +5,7 @@
 // ask Twilio what went out). The web role runs in
 // this process; each worker is the real entry point (`src/main.ts worker`) in
 // a child process. The run has a Redis of its own, because main.ts uses the
-// production prefixes (`bx:`, `{bx}`) and other test files start it too.
+// production prefixes (`bx:`, `bx`) and other test files start it too.
 // BullMQ's lock and stalled-job check are shortened through
 // WORKER_LOCK_DURATION_MS / WORKER_STALLED_INTERVAL_MS so the dead worker's
 // job is handed over in seconds instead of half a minute.
@@ -55,7 +55,7 @@ afterAll(async () => {
 
 /** `node --import tsx src/main.ts worker`, pointed at this test's Redis, Stripe and Twilio, its health port a free one. */
 async function startWorker(): Promise<WorkerProcess> {
-  const env = mainEnv({ redisUrl: redis.url, stripeUrl: office.stripe!.url, twilioUrl: office.twilio.url, env: { PORT: String(await freePort()) } });
+  const env = mainEnv({ redis: { url: redis.url }, stripeUrl: office.stripe!.url, twilioUrl: office.twilio.url, env: { PORT: String(await freePort()) } });
   const worker = spawnMain('worker', env);
   workers.push(worker);
   return worker;

@@ -45,7 +45,7 @@ afterAll(async () => {
 });
 
 function startWorker(port: number): MainProcess {
-  const main = spawnMain('worker', mainEnv({ redisUrl: redis.url, stripeUrl: NOWHERE, twilioUrl: NOWHERE, env: { PORT: String(port) } }));
+  const main = spawnMain('worker', mainEnv({ redis: { url: redis.url }, stripeUrl: NOWHERE, twilioUrl: NOWHERE, env: { PORT: String(port) } }));
   running.push(main);
   return main;
 }

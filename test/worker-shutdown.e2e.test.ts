@@ -1,7 +1,7 @@
 // A worker asked to stop (SIGTERM: `docker stop`, a Kubernetes rollout, Ctrl-C)
 // with a job in flight. The web role runs in this process; each worker is the
 // real entry point (`src/main.ts worker`) in a child process, on a Redis of the
-// test's own with the production prefixes (`bx:`, `{bx}`), as in
+// test's own with the production prefixes (`bx:`, `bx`), as in
 // worker-crash.e2e.test.ts, which covers the SIGKILL case.
 //
 // The job is kept in flight by holding back the answer of the local Stripe or
@@ -54,7 +54,7 @@ afterAll(async () => {
 /** `src/main.ts worker` against this test's Redis, with Stripe and Twilio reached through `via` where given. */
 async function startWorker(via: { stripeUrl?: string; twilioUrl?: string } = {}): Promise<MainProcess> {
   const env = mainEnv({
-    redisUrl: redis.url,
+    redis: { url: redis.url },
     stripeUrl: via.stripeUrl ?? office.stripe!.url,
     twilioUrl: via.twilioUrl ?? office.twilio.url,
     // The worker's health and metrics server; a free port keeps two workers (and other tests) apart.

@@ -2,12 +2,12 @@
 // conversation survives a restart and any web process can take its next turn.
 import { randomUUID } from 'node:crypto';
 import type { Storage, StoreItems } from 'botbuilder';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis.client.js';
 import { LuaScript } from '../redis/lua-script.js';
 
 export interface RedisStorageOptions {
   /** The connection to use; the caller owns it (and quits it). */
-  redis: Redis;
+  redis: RedisClient;
   /**
    * Prepended to every storage key, e.g. `bot:state:` + `sms/conversations/+1555…/`.
    * @default 'bot:state:'
@@ -41,7 +41,7 @@ export class ETagConflictError extends Error {
  * independent (as in botbuilder's own stores) and Cluster-safe.
  */
 export class RedisStorage implements Storage {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #prefix: string;
   readonly #ttlMs: number;
   readonly #write = LuaScript.load(new URL('./lua/storage-write.lua', import.meta.url));

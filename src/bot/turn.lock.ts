@@ -4,7 +4,7 @@
 // processes) would read the same state and the second write would fail its
 // eTag check or, with '*', silently undo the first. So turns queue up.
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis.client.js';
 import { LuaScript } from '../redis/lua-script.js';
 
 /** The part of a pino logger this uses. */
@@ -14,7 +14,7 @@ export interface TurnLockLogger {
 
 export interface TurnLockOptions {
   /** The connection to use; the caller owns it (and quits it). */
-  redis: Redis;
+  redis: RedisClient;
   /** Prepended to the conversation key to name its lock. @default 'bot:turn-lock:' */
   prefix?: string;
   /**
@@ -58,7 +58,7 @@ export class TurnLockTimeoutError extends Error {
  * ordering guarantee: whoever retries first after a release wins.
  */
 export class TurnLock {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #prefix: string;
   readonly #lockTtlMs: number;
   readonly #maxWaitMs: number;

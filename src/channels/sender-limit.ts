@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis.client.js';
 import type { Logger } from 'pino';
 import { customerKey } from '../customers/customer.js';
 import type { Channel } from '../customers/customer.js';
@@ -30,7 +30,7 @@ export interface SenderLimitOptions {
  */
 export class SenderLimit {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: SenderLimitOptions,
   ) {}
 

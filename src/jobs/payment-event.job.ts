@@ -1,5 +1,5 @@
 import { UnrecoverableError } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis.client.js';
 import type { Logger } from 'pino';
 import { CheckoutNotFoundError, ForeignSessionError, type CheckoutGateway, type CheckoutSession } from '../checkout/checkout.gateway.js';
 import { translateStripeEvent } from '../payments/stripe-event.translate.js';
@@ -24,7 +24,7 @@ const PROCESSED_TTL_SECONDS = 4 * 24 * 3600;
 /** Stripe event ids already acted on. */
 export class ProcessedEvents {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

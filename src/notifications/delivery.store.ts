@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis.client.js';
 import { z } from 'zod';
 import type { CustomerNotice } from './customer-notice.js';
 
@@ -36,7 +36,7 @@ export class DeliveryStore {
   private readonly ttlSeconds: number;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     options: DeliveryStoreOptions,
   ) {
     this.prefix = options.prefix;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis.client.js';
 
 /**
  * Fulfilled orders whose tickets message is not yet known to be sent, for
@@ -26,7 +26,7 @@ export class TicketDeliveries {
   private readonly now: () => number;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     options: TicketDeliveriesOptions,
   ) {
     this.prefix = options.prefix;

@@ -3,7 +3,7 @@
 // queue the Stripe route adds to.
 import type { Queue } from 'bullmq';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis.client.js';
 import { CHAT_PATH } from '../http/paths.js';
 import { SMS_INBOUND_PATH, SMS_STATUS_PATH } from '../http/paths.js';
 import { STRIPE_WEBHOOK_PATH } from '../http/paths.js';
@@ -59,7 +59,7 @@ export function webhookMeterRoutes(metrics: WebhookMetrics): Router {
  * Redis answers it first and the add waits for no extra round trip. Two deliveries of one event at the same instant
  * may both count as received; the worker still runs the event once.
  */
-export function meterWebhookQueue<T>(queue: Queue<T>, redis: Redis, metrics: Pick<BoxOfficeMetrics, 'stripeWebhooks'>): Queue<T> {
+export function meterWebhookQueue<T>(queue: Queue<T>, redis: RedisClient, metrics: Pick<BoxOfficeMetrics, 'stripeWebhooks'>): Queue<T> {
   const add: Queue<T>['add'] = async (name, data, opts) => {
     const existed = opts?.jobId ? redis.exists(queue.toKey(opts.jobId)).catch(() => undefined) : Promise.resolve(0);
     const job = await queue.add(name, data, opts);

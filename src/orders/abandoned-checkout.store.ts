@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis.client.js';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { CheckoutGateway, CheckoutRequest } from '../checkout/checkout.gateway.js';
@@ -29,7 +29,7 @@ export class AbandonedCheckouts {
   private readonly dueKey: string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     options: { prefix: string },
   ) {
     this.requestsKey = `${options.prefix}checkout:abandoned`;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis.client.js';
 import { customerKey } from '../customers/customer.js';
 import { LuaScript } from '../redis/lua-script.js';
 import { newOrderSchema, orderStateSchema, statesLeadingTo, type NewOrder, type Order, type OrderKind, type OrderPatch, type OrderState, type TransitionOutcome, type TransitionRequest, type TransitionResult } from './order.js';
@@ -69,7 +69,7 @@ export class OrderStore {
   private readonly reconcileAfterMs: number;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     options: OrderStoreOptions,
   ) {
     this.prefix = options.prefix;

@@ -3,7 +3,7 @@
 // refunds in one step. Records are JSON built here and parsed with zod on
 // the way back. Refunds still `requested` are also indexed for
 // reconciliation (a sorted set for all orders, like the unsettled orders).
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis.client.js';
 import { LuaScript } from '../redis/lua-script.js';
 import type { Order } from './order.js';
 import { decodeOrder, OrderRecordError, pairsToHash } from './order.record.js';
@@ -49,7 +49,7 @@ export class RefundStore {
   private readonly now: () => number;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly orders: OrderStore,
     options: RefundStoreOptions = {},
   ) {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis.client.js';
 import { z } from 'zod';
 import type { OrderStore } from './order.store.js';
 
@@ -38,7 +38,7 @@ export class StaffAttention {
   private readonly now: () => number;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly orders: Pick<OrderStore, 'note'>,
     options: { prefix: string; now?: () => number },
   ) {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis.client.js';
 import {
   CheckoutNotFoundError,
   RefundRejectedError,
@@ -61,7 +61,7 @@ export class DemoCheckoutGateway implements CheckoutGateway {
   private announce?: DeliverDemoEvent;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: { prefix: string; publicBaseUrl: string },
   ) {}
 
@@ -207,23 +207,26 @@ export class DemoCheckoutGateway implements CheckoutGateway {
     await this.redis.set(this.sessionKey(record.id), JSON.stringify(record), 'EX', SESSION_TTL_SECONDS);
   }
 
+  // Every demo key shares one hash tag, {demo-checkout}: a refund's MULTI
+  // writes the refund, its idempotency key and the payment's list together,
+  // which Redis Cluster allows within one slot only. A demo's few keys need no spreading.
   private sessionKey(id: string): string {
-    return `${this.options.prefix}demo-checkout:${id}`;
+    return `${this.options.prefix}{demo-checkout}:${id}`;
   }
 
   private idempotencyKey(key: string): string {
-    return `${this.options.prefix}demo-checkout:idempotency:${key}`;
+    return `${this.options.prefix}{demo-checkout}:idempotency:${key}`;
   }
 
   private paymentKey(paymentIntentId: string): string {
-    return `${this.options.prefix}demo-checkout:payment:${paymentIntentId}`;
+    return `${this.options.prefix}{demo-checkout}:payment:${paymentIntentId}`;
   }
 
   private paymentRefundsKey(paymentIntentId: string): string {
-    return `${this.options.prefix}demo-checkout:payment:${paymentIntentId}:refunds`;
+    return `${this.options.prefix}{demo-checkout}:payment:${paymentIntentId}:refunds`;
   }
 
   private refundKey(refundId: string): string {
-    return `${this.options.prefix}demo-checkout:refund:${refundId}`;
+    return `${this.options.prefix}{demo-checkout}:refund:${refundId}`;
   }
 }

@@ -1,15 +1,24 @@
 import { Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis.client.js';
 import type { NotificationJob } from './job.payloads.js';
 import type { PaymentEventJob } from './job.payloads.js';
 import type { ReconcileJob } from './job.payloads.js';
 import { noticeJobOptions, noticeRetrySchedule, type NoticeRetrySchedule } from './notice-retry.js';
 
+/** What every queue's keys start with; each queue adds its own hash tag (queueKeyPrefix). */
+export const QUEUE_PREFIX = 'bx';
+
 /**
- * BullMQ key prefix. The braces make it a hash tag, so every key of a queue
- * lands in one slot and the same code runs on Redis Cluster (DESIGN rule 7).
+ * BullMQ's prefix for one queue, e.g. `{bx:payment-events}`. The braces make
+ * it a hash tag: BullMQ's scripts touch several keys of a queue at once, so a
+ * queue's keys must share a slot to run on Redis Cluster (DESIGN rule 7); one
+ * tag per queue, rather than one for all, spreads the queues over the masters.
+ * (Queues kept under the single `{bx}` of earlier versions are not read: jobs
+ * left there are payments and notices that reconciliation finds again.)
  */
-export const QUEUE_PREFIX = '{bx}';
+export function queueKeyPrefix(base: string, name: string): string {
+  return `{${base}:${name}}`;
+}
 
 export const QUEUE_NAMES = {
   /** Verified Stripe events, one job per event id. */
@@ -51,14 +60,14 @@ export interface Queues {
  * The producer side of the queues, on a connection the caller owns. Notices
  * retry on `noticeRetry`, which the notice workers must be given too.
  */
-export function createQueues(connection: Redis, prefix = QUEUE_PREFIX, noticeRetry: NoticeRetrySchedule = noticeRetrySchedule()): Queues {
+export function createQueues(connection: RedisClient, prefix = QUEUE_PREFIX, noticeRetry: NoticeRetrySchedule = noticeRetrySchedule()): Queues {
   const noticeOptions = notificationJobOptions(noticeRetry);
-  const payments = new Queue<PaymentEventJob>(QUEUE_NAMES.payments, { connection, prefix, defaultJobOptions: PAYMENT_JOB_OPTIONS });
-  const notifications = new Queue<NotificationJob>(QUEUE_NAMES.notifications, { connection, prefix, defaultJobOptions: noticeOptions });
+  const payments = new Queue<PaymentEventJob>(QUEUE_NAMES.payments, { connection, prefix: queueKeyPrefix(prefix, QUEUE_NAMES.payments), defaultJobOptions: PAYMENT_JOB_OPTIONS });
+  const notifications = new Queue<NotificationJob>(QUEUE_NAMES.notifications, { connection, prefix: queueKeyPrefix(prefix, QUEUE_NAMES.notifications), defaultJobOptions: noticeOptions });
   // Without a listener BullMQ prints every connection error to stderr; the
   // shared connection's own listener already logs them (roles/foundation.ts).
-  const maintenance = new Queue<ReconcileJob>(QUEUE_NAMES.maintenance, { connection, prefix });
-  const sms = new Queue<NotificationJob>(QUEUE_NAMES.sms, { connection, prefix, defaultJobOptions: noticeOptions });
+  const maintenance = new Queue<ReconcileJob>(QUEUE_NAMES.maintenance, { connection, prefix: queueKeyPrefix(prefix, QUEUE_NAMES.maintenance) });
+  const sms = new Queue<NotificationJob>(QUEUE_NAMES.sms, { connection, prefix: queueKeyPrefix(prefix, QUEUE_NAMES.sms), defaultJobOptions: noticeOptions });
   for (const queue of [payments, notifications, maintenance, sms]) queue.on('error', () => {});
   return {
     payments,

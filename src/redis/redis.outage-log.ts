@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.client.js';
 import type { Logger } from 'pino';
 
 /** While Redis stays away, how often to say so again. */
@@ -15,7 +15,7 @@ export const STILL_AWAY_EVERY_MS = 60_000;
 export class RedisOutageLog {
   #awaySince: number | undefined;
   #lastSaid = 0;
-  readonly #away = new Set<Redis>();
+  readonly #away = new Set<RedisClient>();
 
   constructor(
     private readonly log: Logger,
@@ -24,13 +24,13 @@ export class RedisOutageLog {
   ) {}
 
   /** Reports this connection's errors and recoveries through this log. */
-  watch(connection: Redis, role: string): Redis {
+  watch(connection: RedisClient, role: string): RedisClient {
     connection.on('error', (err: Error) => this.failed(connection, role, err));
     connection.on('ready', () => this.recovered(connection));
     return connection;
   }
 
-  private failed(connection: Redis, role: string, err: Error): void {
+  private failed(connection: RedisClient, role: string, err: Error): void {
     const now = this.now();
     this.#away.add(connection);
     if (this.#awaySince === undefined) {
@@ -44,7 +44,7 @@ export class RedisOutageLog {
     this.log.error({ component: 'redis', err: err.message, awaySeconds: Math.round((now - this.#awaySince) / 1000) }, `Redis at ${this.where} is still unreachable after ${Math.round((now - this.#awaySince) / 1000)} s (${err.message})`);
   }
 
-  private recovered(connection: Redis): void {
+  private recovered(connection: RedisClient): void {
     if (!this.#away.delete(connection) || this.#away.size > 0 || this.#awaySince === undefined) return;
     const seconds = Math.round((this.now() - this.#awaySince) / 1000);
     this.#awaySince = undefined;

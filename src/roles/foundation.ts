@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis.client.js';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import type { EventCatalog } from '../catalog/event-catalog.js';
@@ -13,18 +13,19 @@ import { rememberingAbandonedCreates } from '../orders/abandoned-checkout.store.
 import { BoxOfficeMetrics } from '../observability/metrics.js';
 import { noticeRetrySchedule, type NoticeRetrySchedule } from '../queue/notice-retry.js';
 import { allQueues, createQueues, QUEUE_PREFIX, type Queues } from '../queue/queues.js';
-import { connectRedis } from '../redis/redis.connection.js';
+import { connectRedis, describeTarget, type RedisTarget } from '../redis/redis.client.js';
 import { RedisOutageLog } from '../redis/redis.outage-log.js';
 
 /** What both roles stand on: config, Redis, the commerce layer, checkout and the queues. */
 export interface Foundation {
   config: Config;
   log: Logger;
-  redisUrl: string;
+  /** Where the data lives: one Redis or a Redis Cluster. */
+  redisTarget: RedisTarget;
   /** The connection for commands: bot state, seats, orders, everything but the queues. */
-  redis: Redis;
+  redis: RedisClient;
   /** The queues' own connection (see createFoundation), for anything that must reach Redis in step with a queue. */
-  queueConnection: Redis;
+  queueConnection: RedisClient;
   commerce: Commerce;
   /** Stripe's or the demo checkout, metered; a create that fails is remembered, for reconciliation to expire what the provider made of it. */
   checkout: CheckoutGateway;
@@ -38,7 +39,7 @@ export interface Foundation {
   keyPrefix: string;
   queuePrefix: string;
   /** A new connection for a BullMQ worker (blocking commands need their own, with no retry cap). */
-  workerConnection(): Redis;
+  workerConnection(): RedisClient;
   close(): Promise<void>;
 }
 
@@ -46,10 +47,10 @@ export interface FoundationOptions {
   config: Config;
   log: Logger;
   catalog: EventCatalog;
-  redisUrl: string;
+  redis: RedisTarget;
   /** Prefix of every data key. Default 'bx:'; tests use their own. */
   keyPrefix?: string;
-  /** BullMQ prefix, a hash tag. Default '{bx}'. */
+  /** What the queues' keys start with (each queue adds a hash tag of its own: queueKeyPrefix). Default 'bx'. */
   queuePrefix?: string;
   /** Default: the production schedule over NOTICE_RETRY_HOURS; tests shorten it. */
   noticeRetry?: NoticeRetrySchedule;
@@ -59,15 +60,15 @@ export function createFoundation(options: FoundationOptions): Foundation {
   const { config, log } = options;
   const keyPrefix = options.keyPrefix ?? KEY_PREFIX;
   const queuePrefix = options.queuePrefix ?? QUEUE_PREFIX;
-  const outages = new RedisOutageLog(log, redisHost(options.redisUrl));
-  const redis = outages.watch(connectRedis(options.redisUrl), 'commands');
+  const outages = new RedisOutageLog(log, describeTarget(options.redis));
+  const redis = outages.watch(connectRedis(options.redis), 'commands');
   // BullMQ defines its ~60 Lua scripts as commands on the connection it is
   // given, and ioredis copies every defined command onto each pipeline it
   // builds: with auto-pipelining, every batch of commands, and every MULTI.
   // On the connection every bot turn uses, that copying was a few percent of
   // an on-sale rush's CPU; the producers get a connection of their own.
-  const queueConnection = outages.watch(connectRedis(options.redisUrl), 'queues');
-  const workerConnections: Redis[] = [];
+  const queueConnection = outages.watch(connectRedis(options.redis), 'queues');
+  const workerConnections: RedisClient[] = [];
   const noticeRetry = options.noticeRetry ?? noticeRetrySchedule(config.notices.retryHours);
   const queues = createQueues(queueConnection, queuePrefix, noticeRetry);
   const commerce = createCommerce(redis, options.catalog, config, keyPrefix);
@@ -76,7 +77,7 @@ export function createFoundation(options: FoundationOptions): Foundation {
   return {
     config,
     log,
-    redisUrl: options.redisUrl,
+    redisTarget: options.redis,
     redis,
     queueConnection,
     commerce,
@@ -88,7 +89,7 @@ export function createFoundation(options: FoundationOptions): Foundation {
     keyPrefix,
     queuePrefix,
     workerConnection() {
-      const connection = outages.watch(connectRedis(options.redisUrl, { maxRetriesPerRequest: null }), 'worker');
+      const connection = outages.watch(connectRedis(options.redis, { maxRetriesPerRequest: null }), 'worker');
       workerConnections.push(connection);
       return connection;
     },
@@ -105,16 +106,7 @@ export function createFoundation(options: FoundationOptions): Foundation {
   };
 }
 
-function createCheckoutGateway(config: Config, redis: Redis, keyPrefix: string): CheckoutGateway {
+function createCheckoutGateway(config: Config, redis: RedisClient, keyPrefix: string): CheckoutGateway {
   if (config.stripe.demo) return new DemoCheckoutGateway(redis, { prefix: keyPrefix, publicBaseUrl: config.publicBaseUrl });
   return new StripeCheckoutGateway(createStripeClient({ secretKey: config.stripe.secretKey!, apiUrl: config.stripe.apiUrl, timeoutMs: config.stripe.timeoutMs }));
-}
-
-/** host:port of a Redis URL, for the log: never its password. */
-function redisHost(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return 'the configured URL';
-  }
 }

@@ -2,7 +2,7 @@ import { Worker, type RateLimiterOptions, type WorkerOptions } from 'bullmq';
 import { noticeAttempt, sendNotification, type NotificationDeps } from '../jobs/notification.job.js';
 import { noticeBackoff } from '../queue/notice-retry.js';
 import { type NotificationJob } from '../queue/job.payloads.js';
-import { QUEUE_NAMES } from '../queue/queues.js';
+import { QUEUE_NAMES, queueKeyPrefix } from '../queue/queues.js';
 import type { Foundation } from './foundation.js';
 
 /**
@@ -29,7 +29,7 @@ export function startSmsWorker(
 ): Worker<NotificationJob> {
   return new Worker<NotificationJob>(QUEUE_NAMES.sms, (job) => sendNotification(job.data, deps, noticeAttempt(job)), {
     connection: foundation.workerConnection(),
-    prefix: foundation.queuePrefix,
+    prefix: queueKeyPrefix(foundation.queuePrefix, QUEUE_NAMES.sms),
     concurrency: 16,
     ...options,
     // A notice's waits between attempts (its job says only 'notice': queue/notice-retry.ts).

@@ -1,6 +1,6 @@
 import { createServer, IncomingMessage, ServerResponse, type Server } from 'node:http';
 import express, { type Express, type Router } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis.client.js';
 import type { Logger } from 'pino';
 import { errorHandler, notFound } from '../http/errors.js';
 import { healthRoutes } from '../http/health.route.js';
@@ -9,7 +9,7 @@ import { securityHeaders } from '../http/security-headers.js';
 
 export interface WebAppDeps {
   log: Logger;
-  redis: Redis;
+  redis: RedisClient;
   /** PUBLIC_BASE_URL: decides HSTS and where our forms may post. */
   publicBaseUrl: string;
   /** Which proxies' X-Forwarded-For to believe (TRUST_PROXY): per-IP limits count the address it yields. */

@@ -5,7 +5,7 @@ import { processReconcile } from '../jobs/reconcile.job.js';
 import { meterJobs } from '../observability/job.meter.js';
 import type { NotificationJob, PaymentEventJob, ReconcileJob } from '../queue/job.payloads.js';
 import { noticeBackoff } from '../queue/notice-retry.js';
-import { QUEUE_NAMES } from '../queue/queues.js';
+import { QUEUE_NAMES, queueKeyPrefix } from '../queue/queues.js';
 import { scheduleReconciliation } from '../queue/reconcile.schedule.js';
 import type { Foundation } from './foundation.js';
 import { startSmsWorker } from './sms.worker.js';
@@ -32,19 +32,19 @@ export function startWorkerRole(foundation: Foundation, options: WorkerServiceOp
   const payments = new Worker<PaymentEventJob>(
     QUEUE_NAMES.payments,
     (job) => processPaymentEvent(job.data, services.payments),
-    { connection: foundation.workerConnection(), prefix: queuePrefix, concurrency: 16, ...stall },
+    { connection: foundation.workerConnection(), prefix: queueKeyPrefix(queuePrefix, QUEUE_NAMES.payments), concurrency: 16, ...stall },
   );
   const notifications = new Worker<NotificationJob>(
     QUEUE_NAMES.notifications,
     (job) => dispatchNotification(job.data, services.notifications, noticeAttempt(job)),
-    { connection: foundation.workerConnection(), prefix: queuePrefix, concurrency: 16, ...stall, settings: { backoffStrategy: noticeBackoff(foundation.noticeRetry) } },
+    { connection: foundation.workerConnection(), prefix: queueKeyPrefix(queuePrefix, QUEUE_NAMES.notifications), concurrency: 16, ...stall, settings: { backoffStrategy: noticeBackoff(foundation.noticeRetry) } },
   );
   // SMS notices leave through their own queue, at SMS_PER_SECOND.
   const sms = startSmsWorker(foundation, services.sms, stall);
   const maintenance = new Worker<ReconcileJob>(
     QUEUE_NAMES.maintenance,
     (job) => processReconcile(job.data, services.reconcile),
-    { connection: foundation.workerConnection(), prefix: queuePrefix, concurrency: 1, ...stall },
+    { connection: foundation.workerConnection(), prefix: queueKeyPrefix(queuePrefix, QUEUE_NAMES.maintenance), concurrency: 1, ...stall },
   );
   const reconcileSchedule = scheduleReconciliation(queues.maintenance, config.reconcile.everyMinutes * 60_000, log);
   // Once closing, connection errors from the workers' own reconnects are the

@@ -2,7 +2,7 @@
 // Seat state lives in Redis and every change is one Lua script (./lua), so no
 // seat is ever held or sold twice whatever the concurrency. This class checks
 // what can be checked without Redis, builds the KEYS/ARGV and decodes replies.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis.client.js';
 import { isSeated, sectionCapacity, type Section } from '../catalog/catalog.schema.js';
 import type { EventCatalog } from '../catalog/event-catalog.js';
 import { HOLDER_SEPARATOR, SeatKeys, countFields } from './seat.keys.js';
@@ -202,7 +202,7 @@ export class SeatStore {
   private readonly layouts = new WeakMap<Section, Array<string | number>>();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly catalog: EventCatalog,
     options: SeatStoreOptions,
   ) {

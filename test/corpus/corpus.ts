@@ -19,6 +19,7 @@ import type { Order } from '../../src/orders/order.js';
 import { createFoundation, type Foundation } from '../../src/roles/foundation.js';
 import { createWebServices, type WebServices } from '../../src/roles/web.services.js';
 import { shown } from '../support/shown-reply.js';
+import type { RedisTarget } from '../../src/redis/redis.client.js';
 
 export type Category = 'performance' | 'party-size' | 'event-names' | 'sections' | 'corrections' | 'questions' | 'refusals' | 'spanish' | 'plain';
 
@@ -76,10 +77,10 @@ interface Office {
 }
 
 /** Plays every conversation on both channels, one at a time, and judges each. */
-export async function runCorpus(redisUrl: string, conversations = loadConversations()): Promise<CorpusResult[]> {
+export async function runCorpus(redis: RedisTarget, conversations = loadConversations()): Promise<CorpusResult[]> {
   const offices = {
-    sample: startOffice('sample', redisUrl),
-    venue: startOffice('venue', redisUrl),
+    sample: startOffice('sample', redis),
+    venue: startOffice('venue', redis),
   };
   const results: CorpusResult[] = [];
   try {
@@ -95,12 +96,12 @@ export async function runCorpus(redisUrl: string, conversations = loadConversati
   return results;
 }
 
-function startOffice(which: 'sample' | 'venue', redisUrl: string): Office {
+function startOffice(which: 'sample' | 'venue', redis: RedisTarget): Office {
   const now = CLOCKS[which];
   const catalog = loadCatalog(CATALOG_FILES[which].pathname, now);
   const prefix = `corpus-${which}-${process.pid}-${Date.now()}:`;
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PUBLIC_BASE_URL: 'https://tickets.example.test' });
-  const foundation = createFoundation({ config, log: pino({ level: 'silent' }), catalog, redisUrl, keyPrefix: prefix, queuePrefix: `{${prefix}}` });
+  const foundation = createFoundation({ config, log: pino({ level: 'silent' }), catalog, redis, keyPrefix: prefix, queuePrefix: prefix });
   return { foundation, services: createWebServices(foundation, { now: () => now }), catalog };
 }
 

@@ -11,7 +11,7 @@ const dir = mkdtempSync(join(tmpdir(), 'box-office-corpus-'));
 const redis = await startRedisServer({ dir, appendOnly: false });
 try {
   const started = performance.now();
-  const results = await runCorpus(redis.url);
+  const results = await runCorpus({ url: redis.url });
   const seconds = (performance.now() - started) / 1000;
   if (process.argv.includes('--misses')) {
     for (const miss of results.filter((result) => !result.right)) {

@@ -11,7 +11,7 @@ import { startWebRole } from '../../src/roles/web.role.js';
 import { startWorkerRole } from '../../src/roles/worker.role.js';
 import { startStripeApiServer, type StripeApiServer } from './stripe-api.server.js';
 import { startTwilioApiServer, type TwilioApiServer } from './twilio-api.server.js';
-import { testRedisUrl } from './redis.js';
+import { testRedisTarget } from './redis.js';
 import type { NoticeRetrySchedule } from '../../src/queue/notice-retry.js';
 
 export const TEST_TWILIO = {
@@ -50,7 +50,7 @@ export interface BoxOfficeOptions {
   port?: number;
   /** A Redis of the test's own (default: the test run's shared one). */
   redisUrl?: string;
-  /** Key and BullMQ prefixes (default: fresh ones per start); `bx:` and `{bx}` match a box office started by src/main.ts. */
+  /** Key and BullMQ prefixes (default: fresh ones per start); `bx:` and `bx` match a box office started by src/main.ts. */
   keyPrefix?: string;
   queuePrefix?: string;
   /** A shortened retry schedule for notices (default: the one NOTICE_RETRY_HOURS makes), so an outage of "hours" passes in a test. */
@@ -80,9 +80,9 @@ export async function startBoxOffice(options: BoxOfficeOptions = {}): Promise<Bo
     config,
     log: options.log ?? pino({ level: 'silent' }),
     catalog: loadCatalog(config.catalogPath, new Date()),
-    redisUrl: options.redisUrl ?? testRedisUrl(),
+    redis: options.redisUrl ? { url: options.redisUrl } : testRedisTarget(),
     keyPrefix: options.keyPrefix ?? `t-${run}:`,
-    queuePrefix: options.queuePrefix ?? `{t-${run}}`,
+    queuePrefix: options.queuePrefix ?? `t-${run}`,
     ...(options.noticeRetry ? { noticeRetry: options.noticeRetry } : {}),
   });
   const worker = options.worker === false ? undefined : startWorkerRole(foundation);

@@ -6,7 +6,7 @@
 // startBoxOfficeProcess() gives the same BoxOffice the in-process harness
 // gives, so every helper in ./sms.client.ts works on it; its `foundation` is
 // only an observer in the test process (same Redis, production prefixes
-// `bx:` and `{bx}`), for reading orders, seats and queues as they are stored.
+// `bx:` and `bx`), for reading orders, seats and queues as they are stored.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
@@ -14,6 +14,7 @@ import { loadCatalog } from '../../src/catalog/catalog.loader.js';
 import { KEY_PREFIX } from '../../src/commerce.js';
 import { loadConfig } from '../../src/config.js';
 import { QUEUE_PREFIX } from '../../src/queue/queues.js';
+import type { RedisTarget } from '../../src/redis/redis.client.js';
 import { freePort } from '../../src/redis/redis-server.process.js';
 import { createFoundation } from '../../src/roles/foundation.js';
 import { eventually, TEST_PUBLIC_BASE_URL, TEST_STAFF_TOKEN, TEST_STRIPE, TEST_TWILIO, type BoxOffice } from './box-office.harness.js';
@@ -38,7 +39,8 @@ export interface MainProcess {
 
 /** Where the box office finds Redis, Stripe and Twilio, and anything else to set. */
 export interface MainEnvOptions {
-  redisUrl: string;
+  /** One Redis (REDIS_URL) or a Redis Cluster (REDIS_CLUSTER_NODES). */
+  redis: RedisTarget;
   stripeUrl: string;
   twilioUrl: string;
   env?: Record<string, string>;
@@ -57,7 +59,7 @@ export function mainEnv(options: MainEnvOptions): Record<string, string> {
     ...clockEnv(),
     NODE_ENV: 'test',
     LOG_LEVEL: 'info',
-    REDIS_URL: options.redisUrl,
+    ...('url' in options.redis ? { REDIS_URL: options.redis.url } : { REDIS_CLUSTER_NODES: options.redis.clusterNodes.map((seed) => `${seed.host}:${seed.port}`).join(',') }),
     PUBLIC_BASE_URL: TEST_PUBLIC_BASE_URL,
     STRIPE_SECRET_KEY: TEST_STRIPE.secretKey,
     STRIPE_WEBHOOK_SECRET: TEST_STRIPE.webhookSecret,
@@ -104,9 +106,9 @@ export interface BoxOfficeProcess extends BoxOffice {
   main: MainProcess;
 }
 
-export async function startBoxOfficeProcess(options: { redisUrl: string; env?: Record<string, string> }): Promise<BoxOfficeProcess> {
+export async function startBoxOfficeProcess(options: { redis: RedisTarget; env?: Record<string, string> }): Promise<BoxOfficeProcess> {
   const [stripe, twilio, port] = await Promise.all([startStripeApiServer(), startTwilioApiServer(), freePort()]);
-  const env = mainEnv({ redisUrl: options.redisUrl, stripeUrl: stripe.url, twilioUrl: twilio.url, env: { PORT: String(port), ...options.env } });
+  const env = mainEnv({ redis: options.redis, stripeUrl: stripe.url, twilioUrl: twilio.url, env: { PORT: String(port), ...options.env } });
   const main = spawnMain('all', env);
   const url = `http://127.0.0.1:${port}`;
   const closeServers = () => Promise.all([stripe.close(), twilio.close()]);
@@ -122,7 +124,7 @@ export async function startBoxOfficeProcess(options: { redisUrl: string; env?: R
     config,
     log: pino({ level: 'silent' }),
     catalog: loadCatalog(config.catalogPath, new Date()),
-    redisUrl: options.redisUrl,
+    redis: options.redis,
     keyPrefix: KEY_PREFIX,
     queuePrefix: QUEUE_PREFIX,
   });

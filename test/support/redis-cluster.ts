@@ -44,7 +44,10 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
         await startRedisServer({
           dir: nodeDir,
           appendOnly: true,
-          extraArgs: ['--cluster-enabled', 'yes', '--cluster-config-file', join(nodeDir, 'nodes.conf'), '--cluster-node-timeout', String(options.nodeTimeoutMs ?? 2_000)],
+          extraArgs: ['--cluster-enabled', 'yes', '--cluster-config-file', join(nodeDir, 'nodes.conf'), '--cluster-node-timeout', String(options.nodeTimeoutMs ?? 2_000),
+            // A replica's first sync otherwise waits 5 s for more replicas to share it; until then it has no data and cannot take over.
+            '--repl-diskless-sync-delay', '0',
+          ],
         }),
       );
     }
@@ -91,7 +94,10 @@ async function clusterState(url: string): Promise<string> {
     const info = (await client.call('CLUSTER', 'INFO')) as string;
     const nodes = (await client.call('CLUSTER', 'NODES')) as string;
     const replicas = nodes.split('\n').filter((line) => /\bslave\b/.test(line)).length;
-    return `${/cluster_state:(\w+)/.exec(info)?.[1] ?? 'unknown'} ${replicas}`;
+    // A replica counts once it has synced: one that never did would refuse to take over.
+    const replication = await client.info('replication');
+    const synced = !/role:slave/.test(replication) || /master_link_status:up/.test(replication);
+    return `${/cluster_state:(\w+)/.exec(info)?.[1] ?? 'unknown'} ${replicas}${synced ? '' : ' unsynced'}`;
   } catch {
     return 'unreachable';
   } finally {

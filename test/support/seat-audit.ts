@@ -3,7 +3,8 @@
 // allocations, every live allocation's seats marked as such in the seat map,
 // the held and sold counters equal to what the maps and allocations say, and
 // held + sold within capacity. Used by the Redis restart test and the benches.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../src/redis/redis.client.js';
+import { scanKeys } from './redis.js';
 import { isSeated } from '../../src/catalog/catalog.schema.js';
 import type { EventCatalog } from '../../src/catalog/event-catalog.js';
 import { SeatKeys } from '../../src/seats/seat.keys.js';
@@ -29,7 +30,7 @@ export interface SeatAudit {
   problems: string[];
 }
 
-export async function auditSeats(redis: Redis, catalog: EventCatalog, eventId: string, prefix: string): Promise<SeatAudit> {
+export async function auditSeats(redis: RedisClient, catalog: EventCatalog, eventId: string, prefix: string): Promise<SeatAudit> {
   const event = catalog.event(eventId);
   if (!event) throw new Error(`no event ${eventId} in the catalog`);
   const seats = new SeatStore(redis, catalog, { prefix });
@@ -78,12 +79,10 @@ export async function auditSeats(redis: Redis, catalog: EventCatalog, eventId: s
 }
 
 /** Every allocation of the event, live or ended, found by key (SCAN, so a big event does not block Redis). */
-async function allocationsOf(redis: Redis, seats: SeatStore, keys: SeatKeys, eventId: string): Promise<Allocation[]> {
+async function allocationsOf(redis: RedisClient, seats: SeatStore, keys: SeatKeys, eventId: string): Promise<Allocation[]> {
   const marker = keys.allocation(eventId, '');
   const holdIds: string[] = [];
-  for await (const batch of redis.scanStream({ match: `${marker.replace(/[*?[\]\\]/g, '\\$&')}*`, count: 1000 })) {
-    for (const key of batch as string[]) holdIds.push(key.slice(marker.length));
-  }
+  for (const key of await scanKeys(redis, `${marker.replace(/[*?[\]\\]/g, '\\$&')}*`)) holdIds.push(key.slice(marker.length));
   const allocations = await Promise.all([...new Set(holdIds)].map((holdId) => seats.allocation(eventId, holdId)));
   return allocations.filter((a): a is Allocation => a !== undefined);
 }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../redis/redis.client.js';
 import { z } from 'zod';
 import { customerKey } from '../../customers/customer.js';
 
@@ -28,7 +28,7 @@ export type DemoPhoneMessage = z.infer<typeof messageSchema>;
  */
 export class DemoPhoneInbox {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: { prefix: string; now?: () => Date },
   ) {}
 

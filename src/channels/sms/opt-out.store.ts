@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../redis/redis.client.js';
 import { z } from 'zod';
 import { customerKey } from '../../customers/customer.js';
 
@@ -26,7 +26,7 @@ export class SmsOptOutStore {
   private readonly now: () => number;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     options: SmsOptOutStoreOptions,
   ) {
     this.prefix = options.prefix;
