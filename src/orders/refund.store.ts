@@ -4,6 +4,7 @@
 // the way back. Refunds still `requested` are also indexed for
 // reconciliation (a sorted set for all orders, like the unsettled orders).
 import type { RedisClient } from '../redis/redis.client.js';
+import type { WriteConfirmation } from '../redis/replica-acks.js';
 import { LuaScript } from '../redis/lua-script.js';
 import type { Order } from './order.js';
 import { decodeOrder, OrderRecordError, pairsToHash } from './order.record.js';
@@ -40,6 +41,12 @@ export interface RefundStoreOptions {
   reconcileAfterMs?: number;
   /** Clock, epoch ms. Default: `Date.now`. */
   now?: () => number;
+  /**
+   * Waits until a Redis replica has a reservation before Stripe is asked:
+   * a reservation a failover took back would let the same tickets be
+   * refunded again under a new idempotency key.
+   */
+  replicated?: WriteConfirmation;
 }
 
 const DEFAULT_RECONCILE_AFTER_MS = 5 * 60_000;
@@ -47,6 +54,7 @@ const DEFAULT_RECONCILE_AFTER_MS = 5 * 60_000;
 export class RefundStore {
   private readonly reconcileAfterMs: number;
   private readonly now: () => number;
+  private readonly replicated?: WriteConfirmation;
 
   constructor(
     private readonly redis: RedisClient,
@@ -55,6 +63,7 @@ export class RefundStore {
   ) {
     this.reconcileAfterMs = options.reconcileAfterMs ?? DEFAULT_RECONCILE_AFTER_MS;
     this.now = options.now ?? Date.now;
+    this.replicated = options.replicated;
   }
 
   /** The order's refunds, oldest first. */
@@ -85,6 +94,7 @@ export class RefundStore {
       JSON.stringify(refundRecordSchema.parse(record)),
       ...record.tickets,
     ])) as [string, string?];
+    if (reply[0] === 'ok') await this.replicated?.confirm();
     switch (reply[0]) {
       case 'ok':
       case 'changed':

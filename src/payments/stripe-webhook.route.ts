@@ -2,6 +2,7 @@ import express, { Router } from 'express';
 import type { Queue } from 'bullmq';
 import Stripe from 'stripe';
 import type { Logger } from 'pino';
+import type { WriteConfirmation } from '../redis/replica-acks.js';
 import { z } from 'zod';
 import { refuseUnsigned, type IpShield } from '../http/ip-shield.js';
 import type { PaymentEventJob } from '../queue/job.payloads.js';
@@ -30,6 +31,8 @@ const eventEnvelope = z.object({
 export interface StripeWebhookDeps {
   webhookSecret: string;
   payments: Queue<PaymentEventJob>;
+  /** On the queue's connection: the 2xx waits until a replica has the job (src/redis/replica-acks.ts), since Stripe never resends an event it saw accepted. */
+  queued: WriteConfirmation;
   log: Logger;
   /** Counts requests that fail the signature check, per IP: past its limit they get 429. */
   badSignatures?: IpShield;
@@ -70,6 +73,7 @@ export function stripeWebhookRoutes(deps: StripeWebhookDeps): Router {
     const job: PaymentEventJob = { id, type, object: { id: data.object.id, object: data.object.object }, created };
     try {
       await deps.payments.add(type, job, { jobId: id });
+      await deps.queued.confirm();
     } catch (err) {
       deps.log.error({ component: 'stripe-webhook', eventId: id, err: (err as Error).message }, 'could not queue a webhook: Stripe will retry');
       res.status(503).json({ error: 'unavailable', message: 'Try again later.' });

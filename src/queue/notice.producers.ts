@@ -3,6 +3,7 @@
 // first is kept (BullMQ ignores a duplicate jobId while the first is stored).
 import type { Queue } from 'bullmq';
 import type { CustomerNotice, NoticeQueue, NoticeResender } from '../notifications/customer-notice.js';
+import type { WriteConfirmation } from '../redis/replica-acks.js';
 import type { NotificationJob } from './job.payloads.js';
 
 /** Where SMS notices wait to be sent under the per-sender rate limit (the SMS queue). */
@@ -25,9 +26,17 @@ export class QueuedSmsNotices implements SmsOutbox {
   }
 }
 
-/** Queues notices under one job id per order and notice (and resend), so a repeat is dropped while the first is kept. */
+/**
+ * Queues notices under one job id per order and notice (and resend), so a
+ * repeat is dropped while the first is kept. With `statedFirst`, what the
+ * notice tells of (a sale, a refund) is on a Redis replica before it is
+ * queued: a customer is never told of a state a failover could take back.
+ */
 export class QueuedNotices implements NoticeQueue, NoticeResender {
-  constructor(private readonly queue: Queue<NotificationJob>) {}
+  constructor(
+    private readonly queue: Queue<NotificationJob>,
+    private readonly statedFirst?: WriteConfirmation,
+  ) {}
 
   async enqueue(orderId: string, notice: CustomerNotice): Promise<void> {
     await this.add({ orderId, notice });
@@ -38,6 +47,7 @@ export class QueuedNotices implements NoticeQueue, NoticeResender {
   }
 
   private async add(job: NotificationJob): Promise<void> {
+    await this.statedFirst?.confirm();
     await this.queue.add(job.notice, job, { jobId: noticeJobId(job) });
   }
 }

@@ -15,6 +15,7 @@ import { noticeRetrySchedule, type NoticeRetrySchedule } from '../queue/notice-r
 import { allQueues, createQueues, QUEUE_PREFIX, type Queues } from '../queue/queues.js';
 import { connectRedis, describeTarget, type RedisTarget } from '../redis/redis.client.js';
 import { RedisOutageLog } from '../redis/redis.outage-log.js';
+import { ReplicaAcks, type WriteConfirmation } from '../redis/replica-acks.js';
 
 /** What both roles stand on: config, Redis, the commerce layer, checkout and the queues. */
 export interface Foundation {
@@ -26,6 +27,8 @@ export interface Foundation {
   redis: RedisClient;
   /** The queues' own connection (see createFoundation), for anything that must reach Redis in step with a queue. */
   queueConnection: RedisClient;
+  /** Waits until a replica has the writes made on `redis` (commands) or `queueConnection` (queued jobs) so far. */
+  replicated: { commands: WriteConfirmation; queues: WriteConfirmation };
   commerce: Commerce;
   /** Stripe's or the demo checkout, metered; a create that fails is remembered, for reconciliation to expire what the provider made of it. */
   checkout: CheckoutGateway;
@@ -80,6 +83,7 @@ export function createFoundation(options: FoundationOptions): Foundation {
     redisTarget: options.redis,
     redis,
     queueConnection,
+    replicated: { commands: new ReplicaAcks(redis), queues: new ReplicaAcks(queueConnection) },
     commerce,
     checkout: rememberingAbandonedCreates(new MeteredCheckoutGateway(provider, metrics), commerce.abandonedCheckouts, log),
     demoCheckout: provider instanceof DemoCheckoutGateway ? provider : undefined,

@@ -15,9 +15,9 @@ export function refundDeps(foundation: Foundation): RefundDeps {
     orders: commerce.orders,
     seats: commerce.seats,
     // Stripe's refund webhook gets the grace before reconciliation asks Stripe itself.
-    refunds: new RefundStore(redis, commerce.orders, { reconcileAfterMs: config.reconcile.graceMinutes * 60_000 }),
+    refunds: new RefundStore(redis, commerce.orders, { reconcileAfterMs: config.reconcile.graceMinutes * 60_000, replicated: foundation.replicated.commands }),
     checkout,
-    notices: new QueuedNotices(queues.notifications),
+    notices: new QueuedNotices(queues.notifications, foundation.replicated.commands),
     log,
     upgradeShares: new UpgradePayBacks({ orders: commerce.orders, checkout, log }),
   };

@@ -7,6 +7,7 @@ import { RedisStorage } from '../bot/redis.storage.js';
 import { RouteConversationState } from '../bot/route-conversation.state.js';
 import { Router } from 'express';
 import { TurnLock } from '../bot/turn.lock.js';
+import { ReplicatedReplies } from '../bot/replicated-replies.js';
 import { chatRoutes, createCloudAdapter } from '../channels/chat/chat.route.js';
 import { SenderLimit } from '../channels/sender-limit.js';
 import { DeliveryStatusService } from '../channels/sms/delivery-status.service.js';
@@ -80,6 +81,8 @@ export async function startWebRole(foundation: Foundation, port = foundation.con
 
   // A turn id for the log, turn counts and latency, on both channels.
   const turns = new TurnObserver({ metrics, log });
+  // No reply before a replica has what the turn wrote.
+  const replies = new ReplicatedReplies(foundation.replicated.commands, log);
 
   const routers = [
     publicPages,
@@ -87,10 +90,10 @@ export async function startWebRole(foundation: Foundation, port = foundation.con
     metricsRoutes(metrics.registry),
     // Before the staff API, whose bearer-only check covers all of /staff.
     queueBoardRoutes({ staffApiToken: config.staff.apiToken, queues: allQueues(queues), log }),
-    chatRoutes({ adapter: createCloudAdapter(config.botFramework, log).use(turns), bot, senders, badSignatures, anonymous: !config.botFramework.appId }),
+    chatRoutes({ adapter: createCloudAdapter(config.botFramework, log).use(turns, replies), bot, senders, badSignatures, anonymous: !config.botFramework.appId }),
     smsRoutes({
       bot,
-      adapter: new SmsAdapter().use(turns),
+      adapter: new SmsAdapter().use(turns, replies),
       consent: new SmsConsent(smsOptOuts, log),
       senders,
       badSignatures,
@@ -106,7 +109,7 @@ export async function startWebRole(foundation: Foundation, port = foundation.con
       publicBaseUrl: config.publicBaseUrl,
       log,
     }),
-    stripeWebhookRoutes({ webhookSecret, payments: meterWebhookQueue(queues.payments, foundation.queueConnection, metrics), log, badSignatures }),
+    stripeWebhookRoutes({ webhookSecret, payments: meterWebhookQueue(queues.payments, foundation.queueConnection, metrics), queued: foundation.replicated.queues, log, badSignatures }),
     payLinkRoutes({ orders: commerce.orders, checkout: foundation.checkout, log }),
     staffRoutes({
       staffApiToken: config.staff.apiToken,

@@ -43,12 +43,12 @@ export function createWebServices(foundation: Foundation, options: WebServiceOpt
     finder,
     checkout,
     refunds: shared.refunds,
-    notices: new QueuedNotices(queues.notifications),
+    notices: new QueuedNotices(queues.notifications, foundation.replicated.commands),
     log,
     options: serviceOptions,
   });
   const dialog = new MainDialog({ ...commerce, finder, purchase, refunds, upgrades, limits: config.limits, ...(options.now ? { now: options.now } : {}) });
   const staffDesk = new StaffDesk({ staffIds: config.staff.ids, ...commerce, finder, upgrades, log });
-  const ticketResends = new TicketResends({ ...commerce, notices: new QueuedNotices(queues.notifications) });
+  const ticketResends = new TicketResends({ ...commerce, notices: new QueuedNotices(queues.notifications, foundation.replicated.commands) });
   return { finder, purchase, refunds, upgrades, dialog, staffDesk, ticketResends };
 }

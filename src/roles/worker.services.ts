@@ -45,7 +45,7 @@ export function createWorkerServices(foundation: Foundation, options: WorkerServ
   const { config, log, commerce, checkout, queues, redis, keyPrefix } = foundation;
   const shared = refundDeps(foundation);
   const refunds = new RefundSettlementService(shared);
-  const notices = new QueuedNotices(queues.notifications);
+  const notices = new QueuedNotices(queues.notifications, foundation.replicated.commands);
   const upgrades = new UpgradeFulfilment({
     ...commerce,
     payBacks: new UpgradePayBacks({ orders: commerce.orders, checkout, log }),
