@@ -107,19 +107,45 @@ export interface BoxOfficeProcess extends BoxOffice {
 }
 
 export async function startBoxOfficeProcess(options: { redis: RedisTarget; env?: Record<string, string> }): Promise<BoxOfficeProcess> {
-  const [stripe, twilio, port] = await Promise.all([startStripeApiServer(), startTwilioApiServer(), freePort()]);
-  const env = mainEnv({ redis: options.redis, stripeUrl: stripe.url, twilioUrl: twilio.url, env: { PORT: String(port), ...options.env } });
-  const main = spawnMain('all', env);
-  const url = `http://127.0.0.1:${port}`;
-  const closeServers = () => Promise.all([stripe.close(), twilio.close()]);
+  const fleet = await startBoxOfficeFleet({ ...options, roles: ['all'] });
+  return { ...fleet.offices[0]!, main: fleet.processes[0]!, stop: () => fleet.stop() };
+}
+
+/** Box offices started apart by role, sharing one Redis (or cluster) and one pair of Stripe and Twilio servers. */
+export interface BoxOfficeFleet {
+  /** One per process with a web role, in the order of `roles`: the same helpers work on each. */
+  offices: BoxOffice[];
+  /** Every process, in the order of `roles`. */
+  processes: MainProcess[];
+  stop(): Promise<void>;
+}
+
+/**
+ * `src/main.ts <role>` once per entry of `roles` (e.g. web, web, worker,
+ * worker: several processes of each, as a deploy scales out), each on a port
+ * of its own; resolves once each has said it is running.
+ */
+export async function startBoxOfficeFleet(options: { redis: RedisTarget; roles: Array<'all' | 'web' | 'worker'>; env?: Record<string, string> }): Promise<BoxOfficeFleet> {
+  const [stripe, twilio] = await Promise.all([startStripeApiServer(), startTwilioApiServer()]);
+  const base = mainEnv({ redis: options.redis, stripeUrl: stripe.url, twilioUrl: twilio.url, env: options.env });
+  const started = await Promise.all(
+    options.roles.map(async (role) => {
+      const port = await freePort();
+      return { role, port, main: spawnMain(role, { ...base, PORT: String(port) }) };
+    }),
+  );
+  const stopProcesses = async () => {
+    for (const { main } of started) if (main.child.exitCode === null && main.child.signalCode === null) main.child.kill('SIGTERM');
+    await Promise.all(started.map(({ main }) => main.exited));
+  };
   try {
-    await main.logged('"box office listening');
+    await Promise.all(started.map(({ role, main }) => main.logged(role === 'worker' ? '"worker started' : '"box office listening')));
   } catch (err) {
-    main.child.kill('SIGKILL');
-    await closeServers();
+    for (const { main } of started) main.child.kill('SIGKILL');
+    await Promise.all([stripe.close(), twilio.close()]);
     throw err;
   }
-  const config = loadConfig(env);
+  const config = loadConfig(base);
   const foundation = createFoundation({
     config,
     log: pino({ level: 'silent' }),
@@ -128,18 +154,16 @@ export async function startBoxOfficeProcess(options: { redis: RedisTarget; env?:
     keyPrefix: KEY_PREFIX,
     queuePrefix: QUEUE_PREFIX,
   });
+  const offices = started
+    .filter(({ role }) => role !== 'worker')
+    .map(({ port }): BoxOffice => ({ url: `http://127.0.0.1:${port}`, config, foundation, stripe, twilio, stop: async () => undefined }));
   return {
-    url,
-    config,
-    foundation,
-    stripe,
-    twilio,
-    main,
+    offices,
+    processes: started.map(({ main }) => main),
     async stop() {
-      if (main.child.exitCode === null && main.child.signalCode === null) main.child.kill('SIGTERM');
-      await main.exited;
+      await stopProcesses();
       await foundation.close();
-      await closeServers();
+      await Promise.all([stripe.close(), twilio.close()]);
     },
   };
 }

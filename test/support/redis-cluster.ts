@@ -20,6 +20,10 @@ export interface RedisClusterHandle {
   seeds: Array<{ host: string; port: number }>;
   /** SIGKILLs one node (a failover test kills a master). */
   kill(port: number): void;
+  /** Starts a killed node again on its port and folder: it rejoins, as a replica of the node that took over. Resolves once every node is ok and synced. */
+  restart(port: number): Promise<void>;
+  /** The port of the master serving `key`'s slot now. */
+  masterOf(key: string): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -38,19 +42,20 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    for (let i = 0; i < 6; i += 1) {
-      const nodeDir = join(dir, `node-${i}`);
-      servers.push(
-        await startRedisServer({
-          dir: nodeDir,
-          appendOnly: true,
-          extraArgs: ['--cluster-enabled', 'yes', '--cluster-config-file', join(nodeDir, 'nodes.conf'), '--cluster-node-timeout', String(options.nodeTimeoutMs ?? 2_000),
-            // A replica's first sync otherwise waits 5 s for more replicas to share it; until then it has no data and cannot take over.
-            '--repl-diskless-sync-delay', '0',
-          ],
-        }),
-      );
-    }
+    // Node i's files stay in node-i, so a restarted node keeps its identity (nodes.conf) and rejoins.
+    const nodeOptions = (i: number, port?: number) => ({
+      dir: join(dir, `node-${i}`),
+      port,
+      appendOnly: true,
+      extraArgs: [
+        '--cluster-enabled', 'yes',
+        '--cluster-config-file', join(dir, `node-${i}`, 'nodes.conf'),
+        '--cluster-node-timeout', String(options.nodeTimeoutMs ?? 2_000),
+        // A replica's first sync otherwise waits 5 s for more replicas to share it; until then it has no data and cannot take over.
+        '--repl-diskless-sync-delay', '0',
+      ],
+    });
+    for (let i = 0; i < 6; i += 1) servers.push(await startRedisServer(nodeOptions(i)));
     const nodes = servers.map((server) => `127.0.0.1:${server.port}`);
     // redis-cli, like redis-server, cannot run under libfaketime (the clock-ahead run): it gets the real clock.
     await run('redis-cli', ['--cluster', 'create', ...nodes, '--cluster-replicas', '1', '--cluster-yes'], { timeout: 30_000, env: realClockEnv() });
@@ -62,6 +67,31 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
         const server = servers.find((candidate) => candidate.port === port);
         if (!server) throw new Error(`no cluster node on port ${port}`);
         server.kill();
+      },
+      async restart(port) {
+        const i = servers.findIndex((candidate) => candidate.port === port);
+        if (i < 0) throw new Error(`no cluster node on port ${port}`);
+        await servers[i]!.stop();
+        servers[i] = await startRedisServer(nodeOptions(i, port));
+        await everyNodeOk(servers, options.readyTimeoutMs ?? 30_000);
+      },
+      async masterOf(key) {
+        for (const server of servers) {
+          const client = new Redis(server.url, { maxRetriesPerRequest: 1, retryStrategy: () => null, lazyConnect: true });
+          client.on('error', () => {});
+          try {
+            await client.connect();
+            const slot = Number(await client.call('CLUSTER', 'KEYSLOT', key));
+            const slots = (await client.call('CLUSTER', 'SLOTS')) as Array<[number, number, [string, number]]>;
+            const owner = slots.find(([from, to]) => slot >= from && slot <= to);
+            if (owner) return owner[2][1];
+          } catch {
+            // a node that is down: ask the next
+          } finally {
+            client.disconnect();
+          }
+        }
+        throw new Error(`no node knows who serves ${key}`);
       },
       stop: stopAll,
     };
