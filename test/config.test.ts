@@ -72,6 +72,18 @@ describe('configuration', () => {
     expect(config.staff.ids).toEqual(['+15550001111', 'user-42']);
   });
 
+  it('reads REDIS_CLUSTER_NODES as seed nodes (names, addresses, IPv6 in brackets) and refuses what is not host:port', () => {
+    expect(loadConfig({ REDIS_CLUSTER_NODES: 'redis-1:6379, 10.0.0.7:7001,[::1]:7002' }).redisClusterNodes).toEqual([
+      { host: 'redis-1', port: 6379 },
+      { host: '10.0.0.7', port: 7001 },
+      { host: '::1', port: 7002 },
+    ]);
+    expect(loadConfig({}).redisClusterNodes).toBeUndefined();
+    for (const bad of ['redis-1', 'redis-1:', 'redis-1:70000', 'redis://redis-1:6379', 'a:1,,b']) {
+      expect(() => loadConfig({ REDIS_CLUSTER_NODES: bad }), bad).toThrow(/^Configuration error: REDIS_CLUSTER_NODES must be comma-separated host:port seed nodes/);
+    }
+  });
+
   it.each([
     [{ PORT: 'abc' }, /^Configuration error: PORT must be a whole number/],
     [{ PORT: '70000' }, /^Configuration error: PORT /],

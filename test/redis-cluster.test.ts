@@ -4,7 +4,13 @@
 // afterwards.
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { redisAnswers } from '../src/redis/redis-server.process.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from '../src/config.js';
+import { parseClusterNodes } from '../src/redis/redis.client.js';
+import { clusterHealth, requireHealthyCluster } from '../src/redis/redis.cluster-check.js';
+import { redisAnswers, startRedisServer } from '../src/redis/redis-server.process.js';
 import { startRedisCluster, type RedisClusterHandle } from './support/redis-cluster.js';
 
 let cluster: RedisClusterHandle;
@@ -23,6 +29,36 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
+describe('the start-up check of a cluster', () => {
+  it('refuses a cluster that serves no slots yet (nodes in cluster mode never joined), in one line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'box-office-unjoined-'));
+    const node = await startRedisServer({ dir, appendOnly: false, extraArgs: ['--cluster-enabled', 'yes', '--cluster-config-file', join(dir, 'nodes.conf')] });
+    try {
+      const refused = await requireHealthyCluster([{ host: '127.0.0.1', port: node.port }]).catch((err: Error) => err);
+      expect(refused).toBeInstanceOf(ConfigError);
+      expect((refused as Error).message).toMatch(/^Configuration error: the Redis Cluster at 127\.0\.0\.1:\d+ is not healthy \(cluster_state:fail, 0 of 16384 slots served\)/);
+    } finally {
+      await node.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('counts a master whose replica has failed as one without a replica', () => {
+    const nodes = [
+      'aaa 127.0.0.1:7001@17001 myself,master - 0 0 1 connected 0-5460',
+      'bbb 127.0.0.1:7002@17002 master - 0 0 2 connected 5461-10922',
+      'ccc 127.0.0.1:7003@17003 master - 0 0 3 connected 10923-16383',
+      'ddd 127.0.0.1:7004@17004 slave aaa 0 0 1 connected',
+      'eee 127.0.0.1:7005@17005 slave,fail bbb 0 0 2 disconnected',
+      'fff 127.0.0.1:7006@17006 master,fail - 0 0 4 disconnected',
+    ].join('\n');
+    expect(clusterHealth(nodes)).toEqual({
+      masters: [{ host: '127.0.0.1', port: 7001 }, { host: '127.0.0.1', port: 7002 }, { host: '127.0.0.1', port: 7003 }],
+      mastersWithReplica: 1,
+    });
+  });
+});
+
 describe('the tests\' Redis Cluster', { timeout: 60_000 }, () => {
   it('has three masters and three replicas, and spreads keys of different slots over the masters', async () => {
     expect(cluster.nodes).toHaveLength(6);
@@ -39,6 +75,12 @@ describe('the tests\' Redis Cluster', { timeout: 60_000 }, () => {
       return slots.find(([from, to]) => slot >= from && slot <= to)![2][1];
     };
     expect(new Set(await Promise.all(keys.map(masterOf))).size).toBeGreaterThan(1);
+  });
+
+  it('passes the start-up check: every slot served, three masters each with a replica', async () => {
+    const health = await requireHealthyCluster(parseClusterNodes(cluster.nodes.join(','))!);
+    expect(health.masters).toHaveLength(3);
+    expect(health.mastersWithReplica).toBe(3);
   });
 
   it('stops every node', async () => {

@@ -113,6 +113,19 @@ async function baseEnv(): Promise<{ REDIS_URL: string; PORT: string; LOG_LEVEL: 
 }
 
 describe('a start-up that cannot work stops with one clear line', { timeout: TEST_TIMEOUT_MS }, () => {
+  it.each([
+    ['a Redis without cluster mode', async () => `127.0.0.1:${new URL(testRedisUrl()).port}`, /^Configuration error: REDIS_CLUSTER_NODES names 127\.0\.0\.1:\d+, which is a Redis without cluster mode/],
+    ['nodes where nothing answers', async () => `127.0.0.1:${await freePort()},127.0.0.1:${await freePort()}`, /^Configuration error: no node of the Redis Cluster at 127\.0\.0\.1:\d+, 127\.0\.0\.1:\d+ \(REDIS_CLUSTER_NODES\) answered$/],
+    ['something that is not host:port', async () => 'redis://cache:6379', /^Configuration error: REDIS_CLUSTER_NODES must be comma-separated host:port seed nodes/],
+  ])('REDIS_CLUSTER_NODES naming %s: exit code 1 and one line', async (_what, nodes, line) => {
+    const proc = runBoxOffice({ ...(await baseEnv()), REDIS_CLUSTER_NODES: await nodes() });
+
+    expect(await exitOf(proc, START_TIMEOUT_MS)).toBe(1);
+    const lines = stderrLines(proc);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(line);
+  });
+
   it('PORT=abc: exit code 1 and one line naming PORT', async () => {
     const proc = runBoxOffice({ ...(await baseEnv()), PORT: 'abc' });
 
