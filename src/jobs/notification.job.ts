@@ -1,3 +1,4 @@
+import type { WriteConfirmation } from '../redis/replica-acks.js';
 import { UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import type { EventCatalog } from '../catalog/event-catalog.js';
@@ -28,6 +29,8 @@ export const SENT_LOOKUP_MARGIN_MS = 5_000;
 
 export interface NotificationDeps {
   orders: OrderStore;
+  /** Waits until a Redis replica has what was written (src/redis/replica-acks.ts). */
+  replicated?: WriteConfirmation;
   catalog: EventCatalog;
   sender: MessageSender;
   log: Logger;
@@ -114,6 +117,9 @@ async function deliver(order: Order, job: NotificationJob, deps: NotificationDep
     ...(isRefundNotice(job.notice) ? { upgradesPaidBack: await upgradesPaidBack(order, deps.orders) } : {}),
   });
   const earlier = await noteAttempt(order, cause, job.notice, deps.orders);
+  // The attempt is on a replica before the message leaves: a failover cannot
+  // forget it, and so a later attempt looks for this one before sending again.
+  await deps.replicated?.confirm();
   const found = earlier ? await findEarlierSend(earlier, order, message, job, deps) : undefined;
   let sent: SentMessage | void = found;
   if (!found) {

@@ -58,6 +58,7 @@ export function createWorkerServices(foundation: Foundation, options: WorkerServ
   const sender = meterSends(options.sender ?? customerSender(foundation), foundation.metrics);
   const noticeDeps: NotificationDeps = {
     orders: commerce.orders,
+    replicated: foundation.replicated.commands,
     catalog: commerce.catalog,
     sender,
     log,

@@ -15,6 +15,8 @@
   (Redis runs a script to completion). A missing item is written whatever
   eTag the writer holds, as botbuilder's MemoryStorage does. One key per
   call, so it runs unchanged on Redis Cluster.
+
+  Cluster: one key, so one slot.
 ]]
 local key = KEYS[1]
 local expected, etag, doc, ttl = ARGV[1], ARGV[2], ARGV[3], ARGV[4]

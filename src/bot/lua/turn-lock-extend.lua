@@ -8,6 +8,8 @@
   Result: 1 = extended; 0 = not ours any more (it expired first).
 
   Compare and extend in one step, for the same reason as the release.
+
+  Cluster: one key, so one slot.
 ]]
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('PEXPIRE', KEYS[1], ARGV[2])

@@ -9,6 +9,8 @@
 
   GET and DEL must be one step: a plain DEL after a GET could delete a lock
   that expired in between and now belongs to another process.
+
+  Cluster: one key, so one slot.
 ]]
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('DEL', KEYS[1])

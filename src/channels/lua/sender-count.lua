@@ -11,6 +11,8 @@
   (a crash or a lost connection in between) would never reset, and the
   sender would be silenced for good. A script also works where
   PEXPIRE ... NX (Redis 7) does not.
+
+  Cluster: one key, so one slot.
 ]]
 local count = redis.call('INCR', KEYS[1])
 if count == 1 then

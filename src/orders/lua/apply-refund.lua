@@ -28,6 +28,10 @@
   refundedTickets is a JSON array in the hash. It is rebuilt here by joining
   quoted codes rather than with cjson.encode, which would turn an empty table
   into {}; the codes are checked to need no escaping.
+
+  Cluster: every KEY is under the order's hash tag {<order id>} (order.store.ts),
+  so an order, its timeline, causes and refunds change in one atomic step;
+  indexes across orders (by customer, by event) are written apart.
 ]]
 local orderKey, timelineKey, causesKey, refundsKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local refundId, now, amount, cause, note, record = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], ARGV[6]

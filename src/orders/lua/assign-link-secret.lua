@@ -10,6 +10,10 @@
   Why a script: HSETNX alone would create a one-field hash, a broken order,
   for an id whose order is not there; the check and the write are one step.
   Two readers racing both get the first secret written, never two.
+
+  Cluster: every KEY is under the order's hash tag {<order id>} (order.store.ts),
+  so an order, its timeline, causes and refunds change in one atomic step;
+  indexes across orders (by customer, by event) are written apart.
 ]]
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return false

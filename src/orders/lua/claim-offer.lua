@@ -12,6 +12,10 @@
   after reading that it ended (ARGV[2]). So a crash can never leave an order
   blocked, and two offers racing for one order cannot both win: the check and
   the write are one script.
+
+  Cluster: every KEY is under the order's hash tag {<order id>} (order.store.ts),
+  so an order, its timeline, causes and refunds change in one atomic step;
+  indexes across orders (by customer, by event) are written apart.
 ]]
 local orderKey = KEYS[1]
 local offerId, replacing = ARGV[1], ARGV[2]

@@ -14,6 +14,10 @@
   their orders into one hash. Redis runs a script without interleaving any
   other command, and both keys share the {id} hash tag so this also holds on
   Redis Cluster.
+
+  Cluster: every KEY is under the order's hash tag {<order id>} (order.store.ts),
+  so an order, its timeline, causes and refunds change in one atomic step;
+  indexes across orders (by customer, by event) are written apart.
 ]]
 if redis.call('EXISTS', KEYS[1]) == 1 then
   return 0

@@ -16,6 +16,10 @@
 
   Check and append are one script so two workers retrying the same job cannot
   both append; the keys share the {id} hash tag (Redis Cluster).
+
+  Cluster: every KEY is under the order's hash tag {<order id>} (order.store.ts),
+  so an order, its timeline, causes and refunds change in one atomic step;
+  indexes across orders (by customer, by event) are written apart.
 ]]
 local orderKey, timelineKey, causesKey = KEYS[1], KEYS[2], KEYS[3]
 local cause, now, note = ARGV[1], ARGV[2], ARGV[3]

@@ -22,6 +22,10 @@
   requests (or a staff request and a confirmation) racing on one order could
   both pass and refund the same ticket twice. The keys share the order's {id}
   hash tag (Redis Cluster).
+
+  Cluster: every KEY is under the order's hash tag {<order id>} (order.store.ts),
+  so an order, its timeline, causes and refunds change in one atomic step;
+  indexes across orders (by customer, by event) are written apart.
 ]]
 local orderKey, refundsKey = KEYS[1], KEYS[2]
 local refundId, expected, record = ARGV[1], ARGV[2], ARGV[3]

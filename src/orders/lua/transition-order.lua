@@ -34,6 +34,10 @@
 
   Empty tables are never passed to cjson (it would encode them as {}): arrays
   live in the hash as JSON text built by the caller.
+
+  Cluster: every KEY is under the order's hash tag {<order id>} (order.store.ts),
+  so an order, its timeline, causes and refunds change in one atomic step;
+  indexes across orders (by customer, by event) are written apart.
 ]]
 local orderKey, timelineKey, causesKey = KEYS[1], KEYS[2], KEYS[3]
 local to, cause, now, note, allowedFrom = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]

@@ -9,6 +9,10 @@
   ARGV[3]  the statuses it may replace, space separated and padded: " requested "
 
   Result: { 1, <new record> } written; { 0, <current record or ""> } not written.
+
+  Cluster: every KEY is under the order's hash tag {<order id>} (order.store.ts),
+  so an order, its timeline, causes and refunds change in one atomic step;
+  indexes across orders (by customer, by event) are written apart.
 ]]
 local refundsKey = KEYS[1]
 local refundId, record, allowedFrom = ARGV[1], ARGV[2], ARGV[3]

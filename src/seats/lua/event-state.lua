@@ -13,6 +13,10 @@
   command, which rides the connection's auto-pipeline with everything else
   instead of a socket write of its own: inventory is read on every turn that
   cannot be seated, which during an on-sale rush is most of them.
+
+  Cluster: every KEY is under the event's hash tag {ev:<eventId>} (seat.keys.ts),
+  so the seats, counters and allocations one step changes share a slot: that is
+  what makes a hold or a sale one atomic step on Redis Cluster too.
 ]]
 
 return { redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2]) }

@@ -30,6 +30,10 @@
   it reads is in KEYS (all of an event's keys share its hash tag), so it runs
   on Redis Cluster unchanged. Seat names, section ids and row names never
   contain ',', '|' or ';'.
+
+  Cluster: every KEY is under the event's hash tag {ev:<eventId>} (seat.keys.ts),
+  so the seats, counters and allocations one step changes share a slot: that is
+  what makes a hold or a sale one atomic step on Redis Cluster too.
 ]]
 
 local countsKey, expiringKey, seatsKey = KEYS[1], KEYS[2], KEYS[3]

@@ -47,6 +47,10 @@
   is counted there only while it is still in the expiry index (held), and a
   member found no longer held is dropped as it is counted. So those scripts
   stay as they are, and the keys never count a hold that has ended.
+
+  Cluster: every KEY is under the event's hash tag {ev:<eventId>} (seat.keys.ts),
+  so the seats, counters and allocations one step changes share a slot: that is
+  what makes a hold or a sale one atomic step on Redis Cluster too.
 ]]
 
 local allocKey, countsKey, expiringKey, holdersKey, seatsKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]

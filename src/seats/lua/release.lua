@@ -20,6 +20,10 @@
 
   Concurrency: the state check and the change are one script, so a release
   racing a sell of the same hold sees either 'held' (and wins) or 'sold'.
+
+  Cluster: every KEY is under the event's hash tag {ev:<eventId>} (seat.keys.ts),
+  so the seats, counters and allocations one step changes share a slot: that is
+  what makes a hold or a sale one atomic step on Redis Cluster too.
 ]]
 
 local allocKey, countsKey, expiringKey, holdersKey, seatsKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]

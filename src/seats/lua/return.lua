@@ -32,6 +32,10 @@
   the seats either still sold or already free, never half-returned, and the
   sold counter moves by exactly the places freed. Every key is the event's
   ({ev:<id>} hash tag), so this holds on Redis Cluster too.
+
+  Cluster: every KEY is under the event's hash tag {ev:<eventId>} (seat.keys.ts),
+  so the seats, counters and allocations one step changes share a slot: that is
+  what makes a hold or a sale one atomic step on Redis Cluster too.
 ]]
 
 local allocKey, countsKey, seatsKey = KEYS[1], KEYS[2], KEYS[3]

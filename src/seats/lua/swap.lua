@@ -27,6 +27,10 @@
   Concurrency: both allocations and every seat are checked, then changed,
   inside one script, so nothing can sell, release or swap either allocation
   in between; a seat is never free and sold at once, nor sold twice.
+
+  Cluster: every KEY is under the event's hash tag {ev:<eventId>} (seat.keys.ts),
+  so the seats, counters and allocations one step changes share a slot: that is
+  what makes a hold or a sale one atomic step on Redis Cluster too.
 ]]
 
 local soldKey, heldKey, countsKey, expiringKey, holdersKey, seatsKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
