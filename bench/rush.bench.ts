@@ -18,19 +18,12 @@
 // left held, one ticket SMS per paying customer.
 //
 //   npm run bench:rush   (BENCH_RUSH_CUSTOMERS=2000 BENCH_RUSH_IN_FLIGHT=<all> BENCH_STRIPE_LATENCY_MS=0,150 BENCH_TWILIO_LATENCY_MS=0 BENCH_IN_FLIGHT=50)
-import { performance } from 'node:perf_hooks';
-import { KEY_PREFIX } from '../src/commerce.js';
-import { auditSeats } from '../test/support/seat-audit.js';
 import { measureBaselines } from './support/baselines.js';
-import { envNumber, startBenchOffice, type BenchOffice } from './support/box-office.process.js';
-import { orderIdIn, phone, text, type SmsAnswer } from './support/customers.js';
+import { envNumber, startBenchOffice } from './support/box-office.process.js';
 import { latency, loadAverage, merged, ratioLine, TABLE_HEADER, tableRow, type Measured } from './support/measure.js';
-import { payAndDeliver, type HeldOrder } from './support/payments.js';
+import { payAndDeliver } from './support/payments.js';
+import { checkAfterPayment, checkAfterRush, heldOrders, invariantsLine, outcomeOf, rush, RUSH_CATALOG, RUSH_PARTY, type Outcome } from './support/rush.js';
 
-const CATALOG = 'bench/catalog/rush-500.json';
-const EVENT = 'onsale-rush';
-const SECTIONS = ['101', '102', '103'];
-const PARTY = 2;
 const CUSTOMERS = envNumber('BENCH_RUSH_CUSTOMERS', 2000);
 const RUSH_IN_FLIGHT = envNumber('BENCH_RUSH_IN_FLIGHT', CUSTOMERS);
 /** Concurrency of the payments and of the baselines. */
@@ -40,41 +33,15 @@ const TWILIO_LATENCY_MS = envNumber('BENCH_TWILIO_LATENCY_MS', 0);
 /** Twilio gives up on a webhook after 15 s and the customer gets nothing: https://www.twilio.com/docs/usage/webhooks/webhooks-connection-overrides */
 const TWILIO_WEBHOOK_TIMEOUT_MS = 15_000;
 
-type Outcome = 'held' | 'sold out' | 'other';
-
-function outcomeOf(answer: SmsAnswer): Outcome {
-  if (orderIdIn(answer)) return 'held';
-  return /sold out|no section has/i.test(answer.messages.join(' ')) ? 'sold out' : 'other';
-}
-
-/** Every customer at once; each answer, its latency and when it came (ms into the rush) kept by customer. */
-async function rush(office: BenchOffice): Promise<{ answers: SmsAnswer[]; latencies: number[]; answeredAt: number[]; seconds: number }> {
-  const answers: SmsAnswer[] = [];
-  const latencies: number[] = [];
-  const answeredAt: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  const lane = async () => {
-    for (let n = next++; n < CUSTOMERS; n = next++) {
-      const t0 = performance.now();
-      answers[n] = await text(office.baseUrl, n, `${PARTY} tickets rush section ${SECTIONS[n % SECTIONS.length]}`);
-      latencies[n] = performance.now() - t0;
-      answeredAt[n] = performance.now() - started;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(RUSH_IN_FLIGHT, CUSTOMERS) }, lane));
-  return { answers, latencies, answeredAt, seconds: (performance.now() - started) / 1000 };
-}
-
 async function runOnce(stripeLatencyMs: number): Promise<string[]> {
-  const office = await startBenchOffice({ catalogPath: CATALOG, stripeLatencyMs, twilioLatencyMs: TWILIO_LATENCY_MS });
+  const office = await startBenchOffice({ catalogPath: RUSH_CATALOG, stripeLatencyMs, twilioLatencyMs: TWILIO_LATENCY_MS });
   const problems: string[] = [];
   try {
     const loadBefore = loadAverage();
     const before = await measureBaselines(office.redis, IN_FLIGHT, 'before');
     const cpuBefore = office.cpuSeconds();
     const clientCpu = process.cpuUsage();
-    const { answers, latencies, answeredAt, seconds } = await rush(office);
+    const { answers, latencies, answeredAt, seconds } = await rush(office, CUSTOMERS, RUSH_IN_FLIGHT);
     const cpuAfter = office.cpuSeconds();
     const { user, system } = process.cpuUsage(clientCpu);
     // A kind of answer's rate runs from the first text to the last answer of that kind: holds per second until the last hold.
@@ -84,38 +51,20 @@ async function runOnce(stripeLatencyMs: number): Promise<string[]> {
       return { name: `turns: ${outcome}`, count: ns.length, seconds: until, latenciesMs: ns.map((n) => latencies[n]!) } satisfies Measured;
     };
     const turns = by('all');
-    const held: HeldOrder[] = answers.flatMap((answer, n) => {
-      const orderId = orderIdIn(answer);
-      return orderId ? [{ orderId, phone: phone(n) }] : [];
-    });
-    answers.forEach((answer, n) => {
-      if (answer.status !== 200 || answer.messages.length === 0 || answer.messages.some((m) => m.trim() === '')) {
-        problems.push(`customer ${n} got ${answer.status} ${JSON.stringify(answer.messages)}`);
-      }
-    });
-    const afterRush = await auditSeats(office.redis, office.catalog, EVENT, KEY_PREFIX);
-    problems.push(...afterRush.problems);
-    const heldIds = new Set(held.map((h) => h.orderId));
-    if (heldIds.size !== held.length) problems.push('two customers were given the same order');
-    if (afterRush.held.length !== heldIds.size || !afterRush.held.every((id) => heldIds.has(id))) {
-      problems.push(`${afterRush.held.length} holds in Redis for ${heldIds.size} pay links`);
-    }
+    const held = heldOrders(answers);
+    problems.push(...(await checkAfterRush(office, answers, held)));
 
     const paid = await payAndDeliver(office, held, { duplicateShare: 0, inFlight: IN_FLIGHT });
     problems.push(...paid.problems);
-    const afterPay = await auditSeats(office.redis, office.catalog, EVENT, KEY_PREFIX);
-    problems.push(...afterPay.problems);
-    const sold = afterPay.sections.reduce((sum, s) => sum + s.sold, 0);
-    const stillHeld = afterPay.sections.reduce((sum, s) => sum + s.held, 0);
-    const capacity = afterPay.sections.reduce((sum, s) => sum + s.capacity, 0);
-    if (sold !== held.length * PARTY || stillHeld !== 0) problems.push(`after payment: ${sold} sold, ${stillHeld} held, for ${held.length} paid orders`);
+    const { problems: afterPay, sold, stillHeld, capacity } = await checkAfterPayment(office, held);
+    problems.push(...afterPay);
     const after = await measureBaselines(office.redis, IN_FLIGHT, 'after');
 
     const queueAdd = merged('Queue.add', before.queueAdd, after.queueAdd);
     const evalsha = merged('EVALSHA', before.evalsha, after.evalsha);
     const overTimeout = latencies.filter((ms) => ms > TWILIO_WEBHOOK_TIMEOUT_MS).length;
     console.log(
-      `\non-sale rush: ${CUSTOMERS} SMS customers, ${Math.min(RUSH_IN_FLIGHT, CUSTOMERS)} at once, ${capacity} seats, parties of ${PARTY}; ` +
+      `\non-sale rush: ${CUSTOMERS} SMS customers, ${Math.min(RUSH_IN_FLIGHT, CUSTOMERS)} at once, ${capacity} seats, parties of ${RUSH_PARTY}; ` +
         `Stripe latency ${stripeLatencyMs} ms, Twilio ${TWILIO_LATENCY_MS} ms; load average ${loadBefore} before, ${loadAverage()} after`,
     );
     console.log(TABLE_HEADER);
@@ -129,7 +78,7 @@ async function runOnce(stripeLatencyMs: number): Promise<string[]> {
     console.log(ratioLine('webhook acknowledgements', paid.acks.count / paid.acks.seconds, [queueAdd, evalsha]));
     console.log(ratioLine('orders fulfilled, tickets texted', held.length / paid.fulfilSeconds, [queueAdd, evalsha]));
     console.log(
-      `outcome: ${held.length} held (${held.length * PARTY} seats), ${by('sold out').count} told sold out, ${by('other').count} other; ` +
+      `outcome: ${held.length} held (${held.length * RUSH_PARTY} seats), ${by('sold out').count} told sold out, ${by('other').count} other; ` +
         `then ${sold} seats sold, ${stillHeld} still held, ${office.twilio.messages.length} ticket SMS; ` +
         `turn p99 ${latency(turns, 99).toFixed(0)} ms, ${overTimeout} answers slower than Twilio's 15 s webhook timeout`,
     );
@@ -139,7 +88,7 @@ async function runOnce(stripeLatencyMs: number): Promise<string[]> {
       `CPU over the rush: box office ${cpuBefore === undefined || cpuAfter === undefined ? 'not measured (no /proc)' : perTurn(cpuAfter - cpuBefore)} (every thread); ` +
         `the customers' side, in this process, ${perTurn((user + system) / 1e6)}`,
     );
-    console.log(problems.length === 0 ? 'invariants: all hold' : `INVARIANTS BROKEN:\n  ${problems.slice(0, 20).join('\n  ')}`);
+    console.log(invariantsLine(problems));
   } finally {
     await office.stop();
   }

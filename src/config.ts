@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { parseClusterNodes, type ClusterSeed } from './redis/redis.client.js';
+import { parseClusterNodes, type ClusterAccess, type ClusterSeed } from './redis/redis.client.js';
 
 /** The project folder, so default paths work whatever the current directory. */
 export const PROJECT_ROOT = fileURLToPath(projectRootUrl());
@@ -61,6 +61,9 @@ const envSchema = z
     REDIS_CLUSTER_NODES: optionalText.pipe(
       z.string().refine((text) => parseClusterNodes(text) !== undefined, 'must be comma-separated host:port seed nodes, e.g. redis-1:6379,redis-2:6379').optional(),
     ),
+    /** A managed cluster's password (AUTH), and `on` for TLS to every node. */
+    REDIS_CLUSTER_PASSWORD: optionalText,
+    REDIS_CLUSTER_TLS: z.enum(['on', 'off'], { message: 'must be on or off' }).default('off'),
     CATALOG_PATH: optionalText,
     STRIPE_SECRET_KEY: optionalText.pipe(
       z.string().regex(/^(sk|rk)_(test|live)_/, 'must be a Stripe secret key (sk_test_… or sk_live_…)').optional(),
@@ -141,6 +144,8 @@ export interface Config {
   redisUrl?: string;
   /** REDIS_CLUSTER_NODES: when set, the box office runs on this Redis Cluster and redisUrl is not used. */
   redisClusterNodes?: ClusterSeed[];
+  /** REDIS_CLUSTER_PASSWORD, REDIS_CLUSTER_TLS: how to reach each node of that cluster. */
+  redisCluster: ClusterAccess;
   catalogPath: string;
   stripe: { secretKey?: string; webhookSecret?: string; apiUrl?: string; timeoutMs: number; demo: boolean };
   twilio: { accountSid?: string; authToken?: string; fromNumber?: string; messagingServiceSid?: string; apiUrl?: string; smsPerSecond: number };
@@ -223,6 +228,7 @@ function fromEnv(e: z.infer<typeof envSchema>): Config {
     trustProxy: e.TRUST_PROXY === undefined ? 'loopback' : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
     redisUrl: e.REDIS_URL,
     redisClusterNodes: e.REDIS_CLUSTER_NODES === undefined ? undefined : parseClusterNodes(e.REDIS_CLUSTER_NODES),
+    redisCluster: { password: e.REDIS_CLUSTER_PASSWORD, tls: e.REDIS_CLUSTER_TLS === 'on' },
     catalogPath: e.CATALOG_PATH ? resolve(process.cwd(), e.CATALOG_PATH) : join(PROJECT_ROOT, 'catalog', 'sample-events.json'),
     stripe: {
       secretKey: e.STRIPE_SECRET_KEY,

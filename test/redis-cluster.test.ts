@@ -8,7 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../src/config.js';
-import { parseClusterNodes } from '../src/redis/redis.client.js';
+import { pino } from 'pino';
+import { connectRedis, parseClusterNodes } from '../src/redis/redis.client.js';
+import { checkRedisAtStart } from '../src/redis/redis.start-check.js';
 import { clusterHealth, requireHealthyCluster } from '../src/redis/redis.cluster-check.js';
 import { redisAnswers, startRedisServer } from '../src/redis/redis-server.process.js';
 import { startRedisCluster, type RedisClusterHandle } from './support/redis-cluster.js';
@@ -56,6 +58,33 @@ describe('the start-up check of a cluster', () => {
       masters: [{ host: '127.0.0.1', port: 7001 }, { host: '127.0.0.1', port: 7002 }, { host: '127.0.0.1', port: 7003 }],
       mastersWithReplica: 1,
     });
+  });
+});
+
+describe('a cluster that asks for a password, as managed ones do', { timeout: 60_000 }, () => {
+  it('is refused at start-up without REDIS_CLUSTER_PASSWORD, in one line, and used with it: commands, and the persistence check of every master', async () => {
+    const guarded = await startRedisCluster({ password: 'cluster-secret-0123' });
+    const seeds = parseClusterNodes(guarded.nodes.join(','))!;
+    try {
+      const refused = await requireHealthyCluster(seeds).catch((err: Error) => err);
+      expect(refused).toBeInstanceOf(ConfigError);
+      expect((refused as Error).message).toMatch(/^Configuration error: the Redis Cluster at .* refused the connection \(NOAUTH\): set REDIS_CLUSTER_PASSWORD to its password$/);
+
+      const target = { clusterNodes: seeds, password: 'cluster-secret-0123' };
+      const lines: string[] = [];
+      const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+      await checkRedisAtStart(target, { production: true, checkPersistence: true, log });
+      expect(lines.join('')).toContain('on a Redis Cluster of 3 masters, each with a replica');
+      const redis = connectRedis(target);
+      try {
+        await redis.set('{p}:k', 'v');
+        expect(await redis.get('{p}:k')).toBe('v');
+      } finally {
+        redis.disconnect();
+      }
+    } finally {
+      await guarded.stop();
+    }
   });
 });
 

@@ -3,7 +3,8 @@
 // order, some of them more than once (Stripe delivers at least once: a resend
 // after a slow answer, or two deliveries racing), until every paying customer
 // has had the ticket SMS. Shared by the rush (pay what was held) and the storm
-// (the deliveries are the load).
+// (the deliveries are the load). With several web processes the deliveries
+// go to them in turn, as a load balancer would send them.
 import { performance } from 'node:perf_hooks';
 import { waitFor, workerIdle, type BenchOffice } from './box-office.process.js';
 import { deliverCompleted } from './customers.js';
@@ -50,12 +51,13 @@ export async function payAndDeliver(office: BenchOffice, orders: HeldOrder[], op
 
   const problems: string[] = [];
   const latenciesMs: number[] = [];
+  let delivery = 0;
   const started = performance.now();
   const run = await atConcurrency('deliveries', units.length, options.inFlight, (u) =>
     Promise.all(
       units[u]!.map(async (event) => {
         const t0 = performance.now();
-        const status = await deliverCompleted(office.baseUrl, event.id, event.session);
+        const status = await deliverCompleted(office.baseUrls[delivery++ % office.baseUrls.length]!, event.id, event.session);
         latenciesMs.push(performance.now() - t0);
         if (status < 200 || status > 299) problems.push(`event ${event.id} answered ${status}`);
       }),

@@ -9,8 +9,19 @@ export interface ClusterSeed {
   port: number;
 }
 
+/** How to reach each node of a cluster that asks for it (a managed cluster): REDIS_CLUSTER_PASSWORD, REDIS_CLUSTER_TLS. */
+export interface ClusterAccess {
+  password?: string;
+  tls?: boolean;
+}
+
 /** Where the box office's data lives: one Redis by URL, or a Redis Cluster by its seed nodes (REDIS_CLUSTER_NODES). */
-export type RedisTarget = { url: string } | { clusterNodes: readonly ClusterSeed[] };
+export type RedisTarget = { url: string } | ({ clusterNodes: readonly ClusterSeed[] } & ClusterAccess);
+
+/** Connection options for one node of a cluster (a URL carries its own). */
+export function nodeAccess(access: ClusterAccess): RedisOptions {
+  return { ...(access.password ? { password: access.password } : {}), ...(access.tls ? { tls: {} } : {}) };
+}
 
 /** `host:port,host:port` as REDIS_CLUSTER_NODES writes it; undefined for anything else. */
 export function parseClusterNodes(text: string): ClusterSeed[] | undefined {
@@ -46,7 +57,10 @@ export function connectRedis(target: RedisTarget, options: RedisOptions = {}): R
   const perNode: RedisOptions = { maxRetriesPerRequest: 2, retryStrategy: reconnectDelay, enableReadyCheck: true, ...options };
   if ('url' in target) return new Redis(target.url, { enableAutoPipelining: true, ...perNode });
   return new Cluster([...target.clusterNodes], {
-    redisOptions: perNode,
+    redisOptions: { ...perNode, ...nodeAccess(target) },
+    // With TLS the certificate names the host the seed was given by: keep the
+    // name rather than the address DNS gives (ioredis's advice for managed clusters).
+    ...(target.tls ? { dnsLookup: (address: string, callback: (err: null, address: string) => void) => callback(null, address) } : {}),
     enableAutoPipelining: true,
     // Reads go to masters too: a replica can be behind, and a seat or an order
     // read from one could be the state before a write this process just made.

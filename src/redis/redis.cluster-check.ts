@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { ConfigError } from '../config.js';
-import type { ClusterSeed } from './redis.client.js';
+import { nodeAccess, type ClusterAccess, type ClusterSeed } from './redis.client.js';
 
 const CHECK_TIMEOUT_MS = 2_000;
 const ALL_SLOTS = 16_384;
@@ -18,11 +18,12 @@ export interface ClusterHealth {
  * cluster at all would fail requests at random, so it stops start-up with one
  * line (ConfigError) instead.
  */
-export async function requireHealthyCluster(seeds: readonly ClusterSeed[]): Promise<ClusterHealth> {
+export async function requireHealthyCluster(seeds: readonly ClusterSeed[], access: ClusterAccess = {}): Promise<ClusterHealth> {
   const where = seeds.map((seed) => `${seed.host}:${seed.port}`).join(', ');
   for (const seed of seeds) {
-    const answer = await askNode(seed);
+    const answer = await askNode(seed, access);
     if (answer === undefined) continue;
+    if (answer.refused) throw new ConfigError(`Configuration error: the Redis Cluster at ${where} refused the connection (${answer.refused}): set REDIS_CLUSTER_PASSWORD to its password`);
     if (answer.notCluster) throw new ConfigError(`Configuration error: REDIS_CLUSTER_NODES names ${seed.host}:${seed.port}, which is a Redis without cluster mode: set REDIS_URL for it instead`);
     if (answer.state !== 'ok' || answer.slotsOk !== ALL_SLOTS) {
       throw new ConfigError(
@@ -36,27 +37,33 @@ export async function requireHealthyCluster(seeds: readonly ClusterSeed[]): Prom
 
 interface NodeAnswer {
   notCluster: boolean;
+  /** NOAUTH, WRONGPASS: the node wants another password. */
+  refused?: string;
   state: string;
   slotsOk: number;
   health: ClusterHealth;
 }
 
-async function askNode(seed: ClusterSeed): Promise<NodeAnswer | undefined> {
-  const client = new Redis({ ...seed, lazyConnect: true, connectTimeout: CHECK_TIMEOUT_MS, commandTimeout: CHECK_TIMEOUT_MS, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  client.on('error', () => {});
+async function askNode(seed: ClusterSeed, access: ClusterAccess): Promise<NodeAnswer | undefined> {
+  const client = new Redis({ ...seed, ...nodeAccess(access), lazyConnect: true, connectTimeout: CHECK_TIMEOUT_MS, commandTimeout: CHECK_TIMEOUT_MS, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  // ioredis says why a connection was refused (NOAUTH on its HELLO) only as an error event; connect() rejects with "Connection is closed".
+  let said: Error | undefined;
+  client.on('error', (err: Error) => (said = err));
+  const none = { notCluster: false, state: 'none', slotsOk: 0, health: { masters: [], mastersWithReplica: 0 } };
+  const refusal = (err: unknown) => (err instanceof Error && /^(NOAUTH|WRONGPASS)/.test(err.message) ? { ...none, refused: err.message.split(' ')[0] } : undefined);
   try {
     await client.connect();
-  } catch {
+  } catch (err) {
     client.disconnect();
-    return undefined;
+    return refusal(said ?? err);
   }
   try {
     const info = String(await client.call('CLUSTER', 'INFO'));
     const field = (name: string) => new RegExp(`${name}:(\\S+)`).exec(info)?.[1];
     return { notCluster: false, state: field('cluster_state') ?? 'unknown', slotsOk: Number(field('cluster_slots_ok') ?? 0), health: clusterHealth(String(await client.call('CLUSTER', 'NODES'))) };
   } catch (err) {
-    if (err instanceof Error && /cluster support disabled/i.test(err.message)) return { notCluster: true, state: 'none', slotsOk: 0, health: { masters: [], mastersWithReplica: 0 } };
-    return undefined;
+    if (err instanceof Error && /cluster support disabled/i.test(err.message)) return { ...none, notCluster: true };
+    return refusal(err);
   } finally {
     client.disconnect();
   }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { PROJECT_ROOT } from '../config.js';
-import type { ClusterSeed, RedisTarget } from './redis.client.js';
+import type { ClusterAccess, ClusterSeed, RedisTarget } from './redis.client.js';
 import { freePort, redisAnswers, startRedisServer, type RedisServerHandle } from './redis-server.process.js';
 
 const LOCAL_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -33,11 +33,11 @@ export interface LocateRedisOptions {
  * throw-away folder.
  */
 export async function locateRedis(
-  configured: { redisUrl?: string; redisClusterNodes?: readonly ClusterSeed[] },
+  configured: { redisUrl?: string; redisClusterNodes?: readonly ClusterSeed[]; redisCluster?: ClusterAccess },
   log: Logger,
   options: LocateRedisOptions = {},
 ): Promise<RedisLocation> {
-  if (configured.redisClusterNodes) return { target: { clusterNodes: configured.redisClusterNodes } };
+  if (configured.redisClusterNodes) return { target: { clusterNodes: configured.redisClusterNodes, ...configured.redisCluster } };
   const configuredUrl = configured.redisUrl;
   const asked = configuredUrl === PRIVATE_REDIS;
   if (configuredUrl && !asked) return { target: { url: configuredUrl } };

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import { ConfigError } from '../config.js';
 
@@ -19,12 +19,13 @@ export const REDIS_NOT_PERSISTENT =
   'turn on appendonly yes there, point REDIS_URL at a Redis that persists, or set REDIS_PERSISTENCE_CHECK=off if your provider persists it in a way Redis does not show';
 
 /**
- * Asks the Redis at `url` whether it persists. Undefined when it cannot be
+ * Asks the Redis at `url` (or a cluster node, by host, port and access) whether it persists. Undefined when it cannot be
  * reached within a couple of seconds: start-up goes on (the web role says
  * "not ready" until Redis answers) rather than deciding without an answer.
  */
-export async function redisPersistence(url: string): Promise<RedisPersistence | undefined> {
-  const client = new Redis(url, { lazyConnect: true, connectTimeout: CHECK_TIMEOUT_MS, commandTimeout: CHECK_TIMEOUT_MS, maxRetriesPerRequest: 0, retryStrategy: () => null });
+export async function redisPersistence(where: string | RedisOptions): Promise<RedisPersistence | undefined> {
+  const options: RedisOptions = { lazyConnect: true, connectTimeout: CHECK_TIMEOUT_MS, commandTimeout: CHECK_TIMEOUT_MS, maxRetriesPerRequest: 0, retryStrategy: () => null };
+  const client = typeof where === 'string' ? new Redis(where, options) : new Redis({ ...where, ...options });
   client.on('error', () => {});
   try {
     await client.connect();
@@ -74,8 +75,8 @@ async function fromInfo(client: Redis): Promise<RedisPersistence> {
  * The start-up check: with NODE_ENV=production a Redis that keeps nothing on
  * disk stops start-up (ConfigError, one line, exit 1); elsewhere it is a warning.
  */
-export async function requirePersistentRedis(url: string, options: { production: boolean; log: Logger }): Promise<void> {
-  const persistence = await redisPersistence(url);
+export async function requirePersistentRedis(where: string | RedisOptions, options: { production: boolean; log: Logger }): Promise<void> {
+  const persistence = await redisPersistence(where);
   const log = options.log.child({ component: 'redis' });
   if (!persistence) {
     log.warn('could not ask Redis whether it keeps its data on disk: not checked');

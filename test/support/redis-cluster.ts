@@ -32,6 +32,8 @@ export interface RedisClusterOptions {
   nodeTimeoutMs?: number;
   /** Longest wait for every node to report cluster_state:ok. @default 30000 */
   readyTimeoutMs?: number;
+  /** A password every node asks for (requirepass) and replicas give their master (masterauth), as a managed cluster has. */
+  password?: string;
 }
 
 export async function startRedisCluster(options: RedisClusterOptions = {}): Promise<RedisClusterHandle> {
@@ -58,8 +60,11 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
     for (let i = 0; i < 6; i += 1) servers.push(await startRedisServer(nodeOptions(i)));
     const nodes = servers.map((server) => `127.0.0.1:${server.port}`);
     // redis-cli, like redis-server, cannot run under libfaketime (the clock-ahead run): it gets the real clock.
-    await run('redis-cli', ['--cluster', 'create', ...nodes, '--cluster-replicas', '1', '--cluster-yes'], { timeout: 30_000, env: realClockEnv() });
-    await everyNodeOk(servers, options.readyTimeoutMs ?? 30_000);
+    // The password is set once a node answers (startRedisServer's PING has none to give).
+    await Promise.all(servers.map((server) => protect(server, options.password)));
+    const auth = options.password ? ['-a', options.password, '--no-auth-warning'] : [];
+    await run('redis-cli', [...auth, '--cluster', 'create', ...nodes, '--cluster-replicas', '1', '--cluster-yes'], { timeout: 30_000, env: realClockEnv() });
+    await everyNodeOk(servers, options.readyTimeoutMs ?? 30_000, options.password);
     return {
       nodes,
       seeds: servers.map((server) => ({ host: '127.0.0.1', port: server.port })),
@@ -73,11 +78,12 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
         if (i < 0) throw new Error(`no cluster node on port ${port}`);
         await servers[i]!.stop();
         servers[i] = await startRedisServer(nodeOptions(i, port));
-        await everyNodeOk(servers, options.readyTimeoutMs ?? 30_000);
+        await protect(servers[i]!, options.password);
+        await everyNodeOk(servers, options.readyTimeoutMs ?? 30_000, options.password);
       },
       async masterOf(key) {
         for (const server of servers) {
-          const client = new Redis(server.url, { maxRetriesPerRequest: 1, retryStrategy: () => null, lazyConnect: true });
+          const client = new Redis(server.url, { password: options.password, maxRetriesPerRequest: 1, retryStrategy: () => null, lazyConnect: true });
           client.on('error', () => {});
           try {
             await client.connect();
@@ -101,23 +107,35 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
   }
 }
 
+/** Makes a node ask for `password` and give it to its master, as a managed cluster's nodes do. */
+async function protect(server: RedisServerHandle, password: string | undefined): Promise<void> {
+  if (!password) return;
+  const client = new Redis(server.url, { maxRetriesPerRequest: 1 });
+  try {
+    await client.config('SET', 'masterauth', password);
+    await client.config('SET', 'requirepass', password);
+  } finally {
+    client.disconnect();
+  }
+}
+
 /**
  * Waits until every node says the cluster is ok (all slots served) and sees
  * three replicas: `--cluster create` makes the replicas after the slots, so
  * "ok" alone can still be six masters, and a failover would then lose data.
  */
-async function everyNodeOk(servers: readonly RedisServerHandle[], timeoutMs: number): Promise<void> {
+async function everyNodeOk(servers: readonly RedisServerHandle[], timeoutMs: number, password?: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const states = await Promise.all(servers.map((server) => clusterState(server.url)));
+    const states = await Promise.all(servers.map((server) => clusterState(server.url, password)));
     if (states.every((state) => state === 'ok 3')) return;
     if (Date.now() > deadline) throw new Error(`the cluster did not become ok within ${timeoutMs} ms: ${states.join(', ')}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
-async function clusterState(url: string): Promise<string> {
-  const client = new Redis(url, { maxRetriesPerRequest: 1, retryStrategy: () => null, lazyConnect: true });
+async function clusterState(url: string, password?: string): Promise<string> {
+  const client = new Redis(url, { password, maxRetriesPerRequest: 1, retryStrategy: () => null, lazyConnect: true });
   client.on('error', () => {});
   try {
     await client.connect();
