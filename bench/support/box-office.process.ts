@@ -89,7 +89,7 @@ export interface BenchOffice {
    * baselines of the two compare.
    */
   redis: RedisClient;
-  /** CPU seconds every redis-server of the store has used so far (INFO cpu, user + system), summed. */
+  /** CPU seconds every redis-server of the store (a cluster's replicas too) has used so far (INFO cpu, user + system), summed. */
   storeCpuSeconds(): Promise<number>;
   catalog: EventCatalog;
   /** The box office's queues, read by the benchmark (e.g. to know the worker is idle). */
@@ -105,10 +105,11 @@ export interface BenchOffice {
   stop(): Promise<void>;
 }
 
-/** A store of the benchmark's own: how the box office finds it, a client for the benchmark, and how to stop it. */
+/** A store of the benchmark's own: how the box office finds it, a client for the benchmark, its CPU, and how to stop it. */
 interface StartedStore {
   env: Record<string, string>;
   redis: RedisClient;
+  cpuSeconds(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -116,16 +117,26 @@ async function startStore(store: BenchStore, dir: string): Promise<StartedStore>
   if (store === 'cluster') {
     const cluster = await startRedisCluster();
     const redis = new Cluster(cluster.seeds, { scaleReads: 'master', redisOptions: { maxRetriesPerRequest: null } });
-    return { env: { REDIS_CLUSTER_NODES: cluster.nodes.join(',') }, redis, stop: () => cluster.stop() };
+    // The cluster client connects to the masters only; the replicas replay every write, so their CPU counts too.
+    const everyNode = cluster.seeds.map((seed) => new Redis(seed.port, seed.host, { maxRetriesPerRequest: null }));
+    return {
+      env: { REDIS_CLUSTER_NODES: cluster.nodes.join(',') },
+      redis,
+      cpuSeconds: () => cpuSecondsOf(everyNode),
+      stop: async () => {
+        await Promise.all(everyNode.map((node) => node.quit()));
+        await cluster.stop();
+      },
+    };
   }
   const server = await startRedisServer({ dir, appendOnly: true });
-  return { env: { REDIS_URL: server.url }, redis: new Redis(server.url, { maxRetriesPerRequest: null }), stop: () => server.stop() };
+  const redis = new Redis(server.url, { maxRetriesPerRequest: null });
+  return { env: { REDIS_URL: server.url }, redis, cpuSeconds: () => cpuSecondsOf([redis]), stop: () => server.stop() };
 }
 
-/** INFO cpu of every node (a cluster's replicas too: they replay every write). */
-async function storeCpuSeconds(redis: RedisClient): Promise<number> {
-  const nodes = redis instanceof Cluster ? redis.nodes('all') : [redis];
-  const infos = await Promise.all(nodes.map((node) => node.info('cpu')));
+/** CPU seconds (INFO cpu, user + system) the servers have used so far, summed. */
+async function cpuSecondsOf(servers: readonly Redis[]): Promise<number> {
+  const infos = await Promise.all(servers.map((server) => server.info('cpu')));
   const field = (info: string, name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? Number.NaN);
   return infos.reduce((sum, info) => sum + field(info, 'used_cpu_user') + field(info, 'used_cpu_sys'), 0);
 }
@@ -177,7 +188,7 @@ export async function startBenchOffice(options: BenchOfficeOptions): Promise<Ben
     const ready = ({ role, baseUrl, app }: (typeof started)[number]) =>
       waitFor(() => fetch(`${baseUrl}/readyz`).then((r) => r.ok, () => false), 20_000, `the box office (${role}) to start (run \`npm run build\` first)`, () => ended(app));
     await Promise.all(started.map(ready));
-    // The cluster client learns the nodes on its first command; storeCpuSeconds() and the baselines need them known.
+    // The cluster client learns the masters on its first command; the baselines need them known (a script is loaded on each).
     await redis.ping();
   } catch (err) {
     await stop();
@@ -202,7 +213,7 @@ export async function startBenchOffice(options: BenchOfficeOptions): Promise<Ben
     processes,
     store: options.store ?? 'redis',
     redis,
-    storeCpuSeconds: () => storeCpuSeconds(redis),
+    storeCpuSeconds: () => store.cpuSeconds(),
     catalog: loadCatalog(catalogPath, new Date()),
     queues,
     stripe,
