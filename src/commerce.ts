@@ -6,6 +6,7 @@ import { AbandonedCheckouts } from './orders/abandoned-checkout.store.js';
 import { OrderStore } from './orders/order.store.js';
 import { StaffAttention } from './orders/staff-attention.store.js';
 import { SeatStore } from './seats/seat.store.js';
+import { AdmissionStore } from './tickets/admission.store.js';
 
 /** Prefix of every key this project writes, so it can share a Redis. */
 export const KEY_PREFIX = 'bx:';
@@ -21,6 +22,8 @@ export interface Commerce {
   ticketDeliveries: TicketDeliveries;
   /** Checkout creates that failed on our side, for reconciliation to find and expire. */
   abandonedCheckouts: AbandonedCheckouts;
+  /** Tickets let in at the door, and codes that no longer admit. */
+  admissions: AdmissionStore;
 }
 
 export function createCommerce(
@@ -44,5 +47,6 @@ export function createCommerce(
     attention: new StaffAttention(redis, orders, { prefix }),
     ticketDeliveries: new TicketDeliveries(redis, { prefix, checkAfterMs: reconcileAfterMs }),
     abandonedCheckouts: new AbandonedCheckouts(redis, { prefix }),
+    admissions: new AdmissionStore(redis, orders),
   };
 }

@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto';
 import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
@@ -41,6 +42,14 @@ function isTrustProxy(value: string): boolean {
     if (bits === undefined) return PROXY_RANGES.has(address) || isIP(address) !== 0;
     return isIP(address) !== 0 && /^\d{1,3}$/.test(bits) && Number(bits) <= (isIP(address) === 4 ? 32 : 128);
   });
+}
+
+function isEd25519PrivateKey(pem: string): boolean {
+  try {
+    return createPrivateKey(pem.replace(/\\n/g, '\n')).asymmetricKeyType === 'ed25519';
+  } catch {
+    return false;
+  }
 }
 
 const envSchema = z
@@ -97,6 +106,10 @@ const envSchema = z
     ANONYMOUS_CHAT_HOLDS_PER_ADDRESS: wholeNumber(1, 1000, 4),
     /** Minutes a hold lasts; it is also the Checkout Session's lifetime, which Stripe allows from 30 minutes to 24 hours. */
     HOLD_MINUTES: wholeNumber(30, 1440, 30),
+    /** The Ed25519 private key (PEM) that signs tickets' scan values; unset: one kept under .data (src/tickets/signing-key.ts). */
+    TICKET_SIGNING_KEY: optionalText.pipe(z.string().refine(isEd25519PrivateKey, 'must be an Ed25519 private key in PEM (openssl genpkey -algorithm ed25519)').optional()),
+    /** Hours before an event's start that its doors admit tickets. */
+    CHECKIN_OPENS_HOURS_BEFORE: wholeNumber(0, 168, 6),
     /** Minutes between reconciliation runs (the maintenance job scheduler). */
     RECONCILE_EVERY_MINUTES: wholeNumber(1, 1440, 5),
     /** Minutes an unsettled order is left to the webhook path before reconciliation asks Stripe about it. */
@@ -162,6 +175,8 @@ export interface Config {
   protection: { senderMessagesPerMinute: number; ipRequestsPerMinute: number; ipBadSignaturesPerMinute: number };
   /** Check at start-up that Redis keeps its data on disk (REDIS_PERSISTENCE_CHECK). */
   checkRedisPersistence: boolean;
+  /** Tickets at the door: the signing key (TICKET_SIGNING_KEY) and when doors open (CHECKIN_OPENS_HOURS_BEFORE). */
+  tickets: { signingKey?: string; opensHoursBefore: number };
 }
 
 /**
@@ -274,5 +289,6 @@ function fromEnv(e: z.infer<typeof envSchema>): Config {
       ipBadSignaturesPerMinute: e.IP_BAD_SIGNATURES_PER_MINUTE,
     },
     checkRedisPersistence: e.REDIS_PERSISTENCE_CHECK === 'on',
+    tickets: { signingKey: e.TICKET_SIGNING_KEY, opensHoursBefore: e.CHECKIN_OPENS_HOURS_BEFORE },
   };
 }

@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import type { EventCatalog } from '../catalog/event-catalog.js';
 import { createCommerce, KEY_PREFIX, type Commerce } from '../commerce.js';
-import type { Config } from '../config.js';
+import { join } from 'node:path';
+import { PROJECT_ROOT, type Config } from '../config.js';
 import type { CheckoutGateway } from '../checkout/checkout.gateway.js';
 import { DemoCheckoutGateway } from '../payments/demo-checkout.gateway.js';
 import { createStripeClient } from '../payments/stripe.client.js';
@@ -15,6 +16,8 @@ import { noticeRetrySchedule, type NoticeRetrySchedule } from '../queue/notice-r
 import { allQueues, createQueues, QUEUE_PREFIX, type Queues } from '../queue/queues.js';
 import { connectRedis, describeTarget, type RedisTarget } from '../redis/redis.client.js';
 import { RedisOutageLog } from '../redis/redis.outage-log.js';
+import { TicketSigner } from '../tickets/scan-code.js';
+import { ticketSigningKey } from '../tickets/signing-key.js';
 import { ReplicaAcks, type WriteConfirmation } from '../redis/replica-acks.js';
 
 /** What both roles stand on: config, Redis, the commerce layer, checkout and the queues. */
@@ -41,6 +44,8 @@ export interface Foundation {
   metrics: BoxOfficeMetrics;
   keyPrefix: string;
   queuePrefix: string;
+  /** Signs and checks tickets' scan values (TICKET_SIGNING_KEY, or the key kept under .data). */
+  ticketSigner: TicketSigner;
   /** A new connection for a BullMQ worker (blocking commands need their own, with no retry cap). */
   workerConnection(): RedisClient;
   close(): Promise<void>;
@@ -92,6 +97,7 @@ export function createFoundation(options: FoundationOptions): Foundation {
     metrics,
     keyPrefix,
     queuePrefix,
+    ticketSigner: new TicketSigner(ticketSigningKey(config.tickets.signingKey, join(PROJECT_ROOT, '.data', 'ticket-signing-key.pem'), TicketSigner.newPrivateKeyPem)),
     workerConnection() {
       const connection = outages.watch(connectRedis(options.redis, { maxRetriesPerRequest: null }), 'worker');
       workerConnections.push(connection);

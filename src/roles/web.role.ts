@@ -41,6 +41,8 @@ import type { Foundation } from './foundation.js';
 import { createWebServices } from './web.services.js';
 import { offerView } from '../upgrades/offer.view.js';
 import { staffUpgradeRoutes } from '../http/staff-upgrades.route.js';
+import { checkinRoutes } from '../http/checkin.route.js';
+import { CheckinService } from '../tickets/checkin.service.js';
 
 export interface RunningServer {
   /** The address it listens on, e.g. http://127.0.0.1:3978. */
@@ -121,6 +123,10 @@ export async function startWebRole(foundation: Foundation, port = foundation.con
       ticketResends,
     }),
     staffUpgradeRoutes({ staffApiToken: config.staff.apiToken, catalog: commerce.catalog, orders: commerce.orders, upgrades }),
+    checkinRoutes({
+      staffApiToken: config.staff.apiToken,
+      checkins: new CheckinService({ signer: foundation.ticketSigner, ...commerce, opensBeforeMs: config.tickets.opensHoursBefore * 3_600_000 }),
+    }),
     staffReportRoutes({ staffApiToken: config.staff.apiToken, ...commerce }),
   ];
   const demoPages: string[] = [];

@@ -1,3 +1,4 @@
+import type { AdmissionStore } from '../tickets/admission.store.js';
 import type { Logger } from 'pino';
 import type { EventCatalog } from '../catalog/event-catalog.js';
 import { describeSeats, formatPrice } from '../catalog/describe.js';
@@ -33,6 +34,8 @@ export class UpgradeFulfilment {
       refunds: { list(orderId: string): Promise<RefundRecord[]> };
       catalog: EventCatalog;
       notices: NoticeQueue;
+      /** Where the old codes are remembered as upgraded, so a door says so. */
+      admissions: Pick<AdmissionStore, 'retire'>;
       log: Logger;
     },
   ) {}
@@ -58,11 +61,13 @@ export class UpgradeFulfilment {
     // New codes for the new seats, ticket i for seat i as refunds expect. A
     // retry that drew other codes finds this offer's entry and writes nothing.
     const tickets = issueTickets(order.id, swap.seats, swap.allocation.quantity);
-    await orders.note(order.id, `upgrade:${offer.id}`, `upgraded by ${offer.id}: ${this.places(order)} → ${this.places({ ...order, sectionId: swap.allocation.sectionId, seats: swap.seats })}; tickets reissued, the old ones are void`, {
+    const reissued = await orders.note(order.id, `upgrade:${offer.id}`, `upgraded by ${offer.id}: ${this.places(order)} → ${this.places({ ...order, sectionId: swap.allocation.sectionId, seats: swap.seats })}; tickets reissued, the old ones are void`, {
       sectionId: swap.allocation.sectionId,
       seats: swap.seats,
       tickets,
     });
+    // Only by the attempt that reissued them: a retry sees the new codes on the order.
+    if (reissued) await this.deps.admissions.retire(order.id, order.tickets, 'upgraded');
     await orders.transition(offer.id, { to: 'fulfilled', cause: `fulfil:${offer.id}` });
     await this.deps.notices.enqueue(order.id, upgradedNotice(offer.id));
     this.deps.log.info({ component: 'upgrades', orderId: order.id, offerId: offer.id, already: swap.already }, 'upgrade fulfilled: seats swapped');

@@ -1,0 +1,54 @@
+import type { OrderStore } from '../orders/order.store.js';
+import type { RedisClient } from '../redis/redis.client.js';
+
+/** When and where a ticket was let in. */
+export interface Admission {
+  at: string;
+  gate?: string;
+}
+
+/** Why a code that was issued no longer admits, when it is not on the order any more. */
+export type RetiredBecause = 'upgraded' | 'transferred';
+
+/**
+ * Admissions and retired codes, per order, beside the order under its hash
+ * tag ({<order id>}). HSETNX is the whole admission: two gates scanning one
+ * code at the same moment admit it once, on one Redis or a cluster.
+ */
+export class AdmissionStore {
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly orders: Pick<OrderStore, 'orderKeys'>,
+  ) {}
+
+  /** Admits `code` now, or says when and where it was admitted first. */
+  async admit(orderId: string, code: string, admission: Admission): Promise<{ admitted: true } | { admitted: false; first: Admission }> {
+    const key = this.admissionsKey(orderId);
+    if ((await this.redis.hsetnx(key, code, JSON.stringify(admission))) === 1) return { admitted: true };
+    return { admitted: false, first: JSON.parse((await this.redis.hget(key, code)) ?? '{}') as Admission };
+  }
+
+  /** Every admission of the order, by ticket code. */
+  async admissionsOf(orderId: string): Promise<Map<string, Admission>> {
+    const raw = await this.redis.hgetall(this.admissionsKey(orderId));
+    return new Map(Object.entries(raw).map(([code, json]) => [code, JSON.parse(json) as Admission]));
+  }
+
+  /** Remembers why codes left the order (reissued by an upgrade, given away), so a door says so instead of "no such ticket". */
+  async retire(orderId: string, codes: readonly string[], because: RetiredBecause): Promise<void> {
+    if (codes.length === 0) return;
+    await this.redis.hset(this.retiredKey(orderId), Object.fromEntries(codes.map((code) => [code, because])));
+  }
+
+  async retiredBecause(orderId: string, code: string): Promise<RetiredBecause | undefined> {
+    return ((await this.redis.hget(this.retiredKey(orderId), code)) ?? undefined) as RetiredBecause | undefined;
+  }
+
+  private admissionsKey(orderId: string): string {
+    return `${this.orders.orderKeys(orderId)[0]}:admissions`;
+  }
+
+  private retiredKey(orderId: string): string {
+    return `${this.orders.orderKeys(orderId)[0]}:retired-tickets`;
+  }
+}
