@@ -1,8 +1,7 @@
-import { Redis } from 'ioredis';
 import { ConfigError } from '../config.js';
 import { nodeAccess, type ClusterAccess, type ClusterSeed } from './redis.client.js';
+import { probeRedis } from './redis.probe.js';
 
-const CHECK_TIMEOUT_MS = 2_000;
 const ALL_SLOTS = 16_384;
 
 /** What a healthy cluster looks like to the start-up check: its masters, and how many of them have a replica. */
@@ -45,28 +44,16 @@ interface NodeAnswer {
 }
 
 async function askNode(seed: ClusterSeed, access: ClusterAccess): Promise<NodeAnswer | undefined> {
-  const client = new Redis({ ...seed, ...nodeAccess(access), lazyConnect: true, connectTimeout: CHECK_TIMEOUT_MS, commandTimeout: CHECK_TIMEOUT_MS, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  // ioredis says why a connection was refused (NOAUTH on its HELLO) only as an error event; connect() rejects with "Connection is closed".
-  let said: Error | undefined;
-  client.on('error', (err: Error) => (said = err));
-  const none = { notCluster: false, state: 'none', slotsOk: 0, health: { masters: [], mastersWithReplica: 0 } };
-  const refusal = (err: unknown) => (err instanceof Error && /^(NOAUTH|WRONGPASS)/.test(err.message) ? { ...none, refused: err.message.split(' ')[0] } : undefined);
-  try {
-    await client.connect();
-  } catch (err) {
-    client.disconnect();
-    return refusal(said ?? err);
-  }
-  try {
+  const answer = await probeRedis({ ...seed, ...nodeAccess(access) }, async (client) => {
     const info = String(await client.call('CLUSTER', 'INFO'));
     const field = (name: string) => new RegExp(`${name}:(\\S+)`).exec(info)?.[1];
     return { notCluster: false, state: field('cluster_state') ?? 'unknown', slotsOk: Number(field('cluster_slots_ok') ?? 0), health: clusterHealth(String(await client.call('CLUSTER', 'NODES'))) };
-  } catch (err) {
-    if (err instanceof Error && /cluster support disabled/i.test(err.message)) return { ...none, notCluster: true };
-    return refusal(err);
-  } finally {
-    client.disconnect();
-  }
+  });
+  if (answer.answered) return answer.value;
+  const none = { notCluster: false, state: 'none', slotsOk: 0, health: { masters: [], mastersWithReplica: 0 } };
+  if (/cluster support disabled/i.test(answer.error.message)) return { ...none, notCluster: true };
+  if (/^(NOAUTH|WRONGPASS)/.test(answer.error.message)) return { ...none, refused: answer.error.message.split(' ')[0] };
+  return undefined;
 }
 
 /** Masters that serve slots and are not failing, and how many of them have a replica that is connected, from CLUSTER NODES. */

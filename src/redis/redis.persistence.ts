@@ -1,6 +1,7 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import { ConfigError } from '../config.js';
+import { probeRedis } from './redis.probe.js';
 
 /** How a Redis keeps its data on disk, as far as it will say. */
 export interface RedisPersistence {
@@ -12,7 +13,6 @@ export interface RedisPersistence {
   source: 'config' | 'info';
 }
 
-const CHECK_TIMEOUT_MS = 2_000;
 
 export const REDIS_NOT_PERSISTENT =
   'Configuration error: the Redis at REDIS_URL keeps nothing on disk (no append-only file, no RDB snapshots), so a restart would lose every hold, order and queued job: ' +
@@ -24,22 +24,8 @@ export const REDIS_NOT_PERSISTENT =
  * "not ready" until Redis answers) rather than deciding without an answer.
  */
 export async function redisPersistence(where: string | RedisOptions): Promise<RedisPersistence | undefined> {
-  const options: RedisOptions = { lazyConnect: true, connectTimeout: CHECK_TIMEOUT_MS, commandTimeout: CHECK_TIMEOUT_MS, maxRetriesPerRequest: 0, retryStrategy: () => null };
-  const client = typeof where === 'string' ? new Redis(where, options) : new Redis({ ...where, ...options });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-  } catch {
-    client.disconnect();
-    return undefined;
-  }
-  try {
-    return await fromConfig(client).catch(() => fromInfo(client));
-  } catch {
-    return undefined;
-  } finally {
-    client.disconnect();
-  }
+  const answer = await probeRedis(where, (client) => fromConfig(client).catch(() => fromInfo(client)));
+  return answer.answered ? answer.value : undefined;
 }
 
 async function fromConfig(client: Redis): Promise<RedisPersistence> {
