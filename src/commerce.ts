@@ -7,6 +7,7 @@ import { OrderStore } from './orders/order.store.js';
 import { StaffAttention } from './orders/staff-attention.store.js';
 import { SeatStore } from './seats/seat.store.js';
 import { AdmissionStore } from './tickets/admission.store.js';
+import { TicketPageStore } from './tickets/ticket-page.store.js';
 
 /** Prefix of every key this project writes, so it can share a Redis. */
 export const KEY_PREFIX = 'bx:';
@@ -24,6 +25,8 @@ export interface Commerce {
   abandonedCheckouts: AbandonedCheckouts;
   /** Tickets let in at the door, and codes that no longer admit. */
   admissions: AdmissionStore;
+  /** The secret of each order's ticket page (/t/<secret>). */
+  ticketPages: TicketPageStore;
 }
 
 export function createCommerce(
@@ -48,5 +51,6 @@ export function createCommerce(
     ticketDeliveries: new TicketDeliveries(redis, { prefix, checkAfterMs: reconcileAfterMs }),
     abandonedCheckouts: new AbandonedCheckouts(redis, { prefix }),
     admissions: new AdmissionStore(redis, orders),
+    ticketPages: new TicketPageStore(redis, orders),
   };
 }

@@ -36,9 +36,12 @@ export function payLinkFor(publicBaseUrl: string, record: LinkedRecord): string 
   return `${publicBaseUrl}${PAY_LINK_BASE}/${record.id}${tail}`;
 }
 
-/** A request path as it may be logged (DESIGN rule 8): a pay link's secret is cut to `…`, the rest kept. */
+/**
+ * A request path as it may be logged (DESIGN rule 8): the secret of a pay
+ * link or of a ticket page (/t/<secret>) is cut to `…`, the rest kept.
+ */
 export function withoutLinkSecret(path: string): string {
-  return path.replace(/^(\/p\/[^/]+)\/[^/]+/, '$1/…');
+  return path.replace(/^(\/p\/[^/]+)\/[^/]+/, '$1/…').replace(/^\/t\/[^/]+/, '/t/…');
 }
 
 /**

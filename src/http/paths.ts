@@ -13,3 +13,7 @@ export const STAFF_DASHBOARD_PATH = '/staff/queues';
 export const DEMO_PHONE_PATH = '/demo/phone';
 /** The demo chat page, Web Chat on a local Direct Line, with an anonymous bot (never in production). */
 export const DEMO_CHAT_PATH = '/demo/chat';
+/** A ticket holder's page, with a QR code per ticket: `/t/<secret>`, no order id in it (tickets/ticket-page.store.ts). */
+export const TICKET_PAGE_PATH = '/t/:secret';
+/** The door page for staff: scan or type a ticket, ADMIT or NO. */
+export const DOOR_PAGE_PATH = '/staff/door';

@@ -6,7 +6,8 @@ import { PermanentDeliveryError, type MessageSender, type OutboundMessage, type 
 import type { CustomerNotice } from '../notifications/customer-notice.js';
 import type { Order, TimelineEntry } from '../orders/order.js';
 import type { OrderStore } from '../orders/order.store.js';
-import { noticeMessage } from '../notifications/notice.messages.js';
+import { carriesTickets, noticeMessage } from '../notifications/notice.messages.js';
+import { ticketPageLink, type TicketPageStore } from '../tickets/ticket-page.store.js';
 import { payLinkFor } from '../checkout/pay-link.js';
 import type { DeliveryStore } from '../notifications/delivery.store.js';
 import type { NotificationJob } from '../queue/job.payloads.js';
@@ -40,6 +41,8 @@ export interface NotificationDeps {
   deliveries?: Pick<DeliveryStore, 'remember'>;
   /** Where a notice the customer must get (mustReach) is flagged when it cannot be delivered; without it, only the timeline says so. */
   attention?: Pick<StaffAttention, 'flag' | 'clear'>;
+  /** The secret of each order's ticket page, linked from the messages that carry tickets (with publicBaseUrl). */
+  ticketPages?: Pick<TicketPageStore, 'secretFor'>;
 }
 
 /** Which attempt of its job this is: on the last one, a failure is the end of trying. */
@@ -115,6 +118,7 @@ async function deliver(order: Order, job: NotificationJob, deps: NotificationDep
   const message = noticeMessage(job.notice, order, deps.catalog, {
     ...(base ? { payLink: (record: Order) => payLinkFor(base, record) } : {}),
     ...(isRefundNotice(job.notice) ? { upgradesPaidBack: await upgradesPaidBack(order, deps.orders) } : {}),
+    ...(base && deps.ticketPages && carriesTickets(job.notice) ? { ticketPage: ticketPageLink(base, await deps.ticketPages.secretFor(order.id)) } : {}),
   });
   const earlier = await noteAttempt(order, cause, job.notice, deps.orders);
   // The attempt is on a replica before the message leaves: a failover cannot

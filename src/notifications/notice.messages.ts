@@ -13,6 +13,13 @@ export interface NoticeContext {
   payLink?: (order: Order) => string;
   /** Minor units given back so far from the order's upgrades' own payments (their share of refunded tickets). */
   upgradesPaidBack?: number;
+  /** The link of the order's ticket page (/t/<secret>), for the messages that carry tickets. */
+  ticketPage?: string;
+}
+
+/** The notices that carry an order's tickets, and so its ticket page link. */
+export function carriesTickets(notice: CustomerNotice): boolean {
+  return notice === 'tickets' || notice.startsWith('upgraded.');
 }
 
 /** Which notice says what, in the language of the conversation that made the order. */
@@ -31,10 +38,10 @@ export function noticeMessage(notice: CustomerNotice, order: Order, catalog: Eve
     return upgradeOfferMessage(notice, order, places, eventName, until, payLink(order), words);
   }
   const tryAgain = words.tryAgain(event?.aliases[0]);
-  if (notice.startsWith('upgraded.')) return { text: words.upgraded(eventName, places, activeTickets(order), order.id) };
+  if (notice.startsWith('upgraded.')) return { text: words.upgraded(eventName, places, activeTickets(order), order.id, context.ticketPage) };
   switch (notice) {
     case 'tickets':
-      return { text: words.tickets(eventName, places, activeTickets(order), order.id) };
+      return { text: words.tickets(eventName, places, activeTickets(order), order.id, context.ticketPage) };
     case 'hold_expired':
       return { text: words.holdExpired(places, eventName, order.id, tryAgain) };
     case 'payment_failed':

@@ -7,12 +7,15 @@ const REFUND_TIMING = 'back to your card within 5-10 days';
 
 export const englishNotices = {
   tryAgain: (alias: string | undefined) => `Text "${alias ?? 'tickets'}" to try again.`,
-  upgraded: (eventName: string, places: string, tickets: string[], orderId: string) =>
+  upgraded: (eventName: string, places: string, tickets: string[], orderId: string, page?: string) =>
     `Upgrade done! ${eventName}. Your new seats: ${places}.\n` +
     `Your new tickets: ${tickets.join(', ')}\n` +
+    (page ? `Their QR codes: ${page}\n` : '') +
     `Your earlier tickets are no longer valid. Order ${orderId}.`,
-  tickets: (eventName: string, places: string, tickets: string[], orderId: string) =>
-    `Paid, thank you! ${eventName}. ${places}.\n` + `Your tickets: ${tickets.join(', ')}\n` + `Show this message at the door. Order ${orderId}.`,
+  tickets: (eventName: string, places: string, tickets: string[], orderId: string, page?: string) =>
+    `Paid, thank you! ${eventName}. ${places}.\n` +
+    `Your tickets: ${tickets.join(', ')}\n` +
+    (page ? `Show their QR codes at the door: ${page}\nOrder ${orderId}.` : `Show this message at the door. Order ${orderId}.`),
   holdExpired: (places: string, eventName: string, orderId: string, tryAgain: string) =>
     `Your hold on ${places} for ${eventName} has ended and the seats are released (order ${orderId}). ${tryAgain}`,
   paymentFailed: (orderId: string, tryAgain: string) => `Your payment for order ${orderId} did not go through, so the seats were released. ${tryAgain}`,

@@ -7,12 +7,15 @@ const REFUND_TIMING = 'de vuelta en su tarjeta en 5 a 10 dias';
 
 export const spanishNotices: NoticeWords = {
   tryAgain: (alias) => `Escriba "${alias ?? 'boletos'}" para intentar de nuevo.`,
-  upgraded: (eventName, places, tickets, orderId) =>
+  upgraded: (eventName, places, tickets, orderId, page) =>
     `¡Mejora lista! ${eventName}. Sus nuevos lugares: ${places}.\n` +
     `Sus nuevos boletos: ${tickets.join(', ')}\n` +
+    (page ? `Sus codigos QR: ${page}\n` : '') +
     `Sus boletos anteriores ya no valen. Pedido ${orderId}.`,
-  tickets: (eventName, places, tickets, orderId) =>
-    `¡Pagado, gracias! ${eventName}. ${places}.\n` + `Sus boletos: ${tickets.join(', ')}\n` + `Muestre este mensaje en la entrada. Pedido ${orderId}.`,
+  tickets: (eventName, places, tickets, orderId, page) =>
+    `¡Pagado, gracias! ${eventName}. ${places}.\n` +
+    `Sus boletos: ${tickets.join(', ')}\n` +
+    (page ? `Muestre sus codigos QR en la entrada: ${page}\nPedido ${orderId}.` : `Muestre este mensaje en la entrada. Pedido ${orderId}.`),
   holdExpired: (places, eventName, orderId, tryAgain) =>
     `Su apartado de ${places} para ${eventName} termino y los lugares se liberaron (pedido ${orderId}). ${tryAgain}`,
   paymentFailed: (orderId, tryAgain) => `El pago del pedido ${orderId} no paso, asi que los lugares se liberaron. ${tryAgain}`,

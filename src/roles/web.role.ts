@@ -25,7 +25,7 @@ import { staffRoutes } from '../http/staff.route.js';
 import { createWebApp, createWebServer } from './web.app.js';
 import { QueuedSmsNotices } from '../queue/notice.producers.js';
 import { DeliveryStore } from '../notifications/delivery.store.js';
-import { DEMO_CHECKOUT_PATH } from '../http/paths.js';
+import { DEMO_CHECKOUT_PATH, TICKET_PAGE_PATH } from '../http/paths.js';
 import { demoCheckoutRoutes } from '../payments/demo-checkout.route.js';
 import { demoEventDelivery } from '../payments/demo-event.delivery.js';
 import { PAY_LINK_PATH } from '../checkout/pay-link.js';
@@ -42,6 +42,8 @@ import { createWebServices } from './web.services.js';
 import { offerView } from '../upgrades/offer.view.js';
 import { staffUpgradeRoutes } from '../http/staff-upgrades.route.js';
 import { checkinRoutes } from '../http/checkin.route.js';
+import { ticketPageRoutes } from '../http/ticket-page.route.js';
+import { TicketViews } from '../tickets/ticket-view.js';
 import { CheckinService } from '../tickets/checkin.service.js';
 
 export interface RunningServer {
@@ -79,7 +81,7 @@ export async function startWebRole(foundation: Foundation, port = foundation.con
   // Per sender in Redis (every web process counts together); per IP in memory, a shield only.
   const senders = new SenderLimit(redis, { prefix: keyPrefix, perMinute: config.protection.senderMessagesPerMinute, log });
   const badSignatures = new IpShield({ limit: config.protection.ipBadSignaturesPerMinute });
-  const publicPages = Router().use([PAY_LINK_PATH, DEMO_CHECKOUT_PATH], limitByIp(new IpShield({ limit: config.protection.ipRequestsPerMinute })));
+  const publicPages = Router().use([PAY_LINK_PATH, TICKET_PAGE_PATH, DEMO_CHECKOUT_PATH], limitByIp(new IpShield({ limit: config.protection.ipRequestsPerMinute })));
 
   // A turn id for the log, turn counts and latency, on both channels.
   const turns = new TurnObserver({ metrics, log });
@@ -113,6 +115,7 @@ export async function startWebRole(foundation: Foundation, port = foundation.con
     }),
     stripeWebhookRoutes({ webhookSecret, payments: meterWebhookQueue(queues.payments, foundation.queueConnection, metrics), queued: foundation.replicated.queues, log, badSignatures }),
     payLinkRoutes({ orders: commerce.orders, checkout: foundation.checkout, log }),
+    ticketPageRoutes({ views: new TicketViews({ ...commerce, pages: commerce.ticketPages, signer: foundation.ticketSigner }) }),
     staffRoutes({
       staffApiToken: config.staff.apiToken,
       orders: commerce.orders,

@@ -64,6 +64,7 @@ export function createWorkerServices(foundation: Foundation, options: WorkerServ
     log,
     publicBaseUrl: config.publicBaseUrl,
     attention: commerce.attention,
+    ticketPages: commerce.ticketPages,
   };
   const { graceMinutes, afterMinutes } = config.reconcile;
   return {

@@ -44,6 +44,11 @@ export class AdmissionStore {
     return ((await this.redis.hget(this.retiredKey(orderId), code)) ?? undefined) as RetiredBecause | undefined;
   }
 
+  /** Every retired code of the order, with why. */
+  async retiredOf(orderId: string): Promise<Map<string, RetiredBecause>> {
+    return new Map(Object.entries(await this.redis.hgetall(this.retiredKey(orderId))) as [string, RetiredBecause][]);
+  }
+
   private admissionsKey(orderId: string): string {
     return `${this.orders.orderKeys(orderId)[0]}:admissions`;
   }
