@@ -50,7 +50,7 @@ export function createCommerce(
     attention: new StaffAttention(redis, orders, { prefix }),
     ticketDeliveries: new TicketDeliveries(redis, { prefix, checkAfterMs: reconcileAfterMs }),
     abandonedCheckouts: new AbandonedCheckouts(redis, { prefix }),
-    admissions: new AdmissionStore(redis, orders),
+    admissions: new AdmissionStore(redis, orders, prefix),
     ticketPages: new TicketPageStore(redis, orders),
   };
 }

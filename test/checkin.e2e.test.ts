@@ -10,7 +10,8 @@ import { TicketSigner } from '../src/tickets/scan-code.js';
 import { startBoxOffice, TEST_STAFF_TOKEN, type BoxOffice } from './support/box-office.harness.js';
 import { buyAndPay, staffRefund, stripeRefundsOf } from './support/purchases.js';
 import { GALA, LATE, writeRefundCatalog } from './support/refund-catalog.js';
-import { jobEnd, newPhone, staffOrder } from './support/sms.client.js';
+import { counterValue, sampleValue, scrape } from './support/metrics.js';
+import { jobEnd, newPhone, sectionInventory, staffOrder } from './support/sms.client.js';
 import { postStripeEvent, refundEvent } from './support/stripe-events.js';
 import { offerUpgrade, payOffer } from './support/upgrades.js';
 
@@ -150,5 +151,27 @@ describe('check-in at the door', () => {
     }
     // Nothing of that admitted the ticket.
     expect((await checkin({ code: scan(order.tickets[0]!) })).status).toBe(200);
+  });
+
+  it('counts admissions per section in the inventory, at the door page, and in /metrics, once per ticket however often it is scanned', async () => {
+    const before = await sectionInventory(office, '101', LATE);
+    const metricsBefore = await scrape(office.url);
+    const order = await buyLate();
+    for (const code of [...order.tickets, order.tickets[0]!]) await checkin({ code: scan(code) });
+    await checkin({ code: `${order.tickets[0]}.forged` });
+    const after = await sectionInventory(office, '101', LATE);
+    expect(after.admitted).toBe(before.admitted + 2);
+
+    const basic = `Basic ${Buffer.from(`door:${TEST_STAFF_TOKEN}`).toString('base64')}`;
+    const count = await fetch(`${office.url}/staff/door/count?event=${LATE}`, { headers: { authorization: basic } });
+    expect(count.status).toBe(200);
+    expect(await count.json()).toEqual({ event: LATE, admitted: expect.any(Number), sold: expect.any(Number) });
+    expect((await fetch(`${office.url}/staff/door/count?event=no-such-event`, { headers: { authorization: basic } })).status).toBe(404);
+    expect((await fetch(`${office.url}/staff/door/count?event=${LATE}`)).status).toBe(401);
+
+    const metrics = await scrape(office.url);
+    const moved = (outcome: string) => counterValue(metrics, 'box_office_checkins_total', { outcome }) - counterValue(metricsBefore, 'box_office_checkins_total', { outcome });
+    expect([moved('admitted'), moved('already_admitted'), moved('forged')]).toEqual([2, 1, 1]);
+    expect(sampleValue(metrics, 'box_office_tickets_admitted', { event: LATE })).toBe((sampleValue(metricsBefore, 'box_office_tickets_admitted', { event: LATE }) ?? 0) + 2);
   });
 });

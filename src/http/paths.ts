@@ -15,5 +15,7 @@ export const DEMO_PHONE_PATH = '/demo/phone';
 export const DEMO_CHAT_PATH = '/demo/chat';
 /** A ticket holder's page, with a QR code per ticket: `/t/<secret>`, no order id in it (tickets/ticket-page.store.ts). */
 export const TICKET_PAGE_PATH = '/t/:secret';
+/** The name a browser's staff login prompt shows, one for every staff page, so one sign-in serves them all. */
+export const STAFF_REALM = 'Box office staff';
 /** The door page for staff: scan or type a ticket, ADMIT or NO. */
 export const DOOR_PAGE_PATH = '/staff/door';

@@ -2,11 +2,11 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
-import { Router, type Express, type RequestHandler } from 'express';
+import { Router, type Express } from 'express';
 import type { Logger } from '../logger.js';
 import { notFound } from './errors.js';
-import { STAFF_DASHBOARD_PATH } from './paths.js';
-import { requireStaffLogin } from './staff-auth.js';
+import { STAFF_DASHBOARD_PATH, STAFF_REALM } from './paths.js';
+import { requireStaffLogin, sameOriginChanges } from './staff-auth.js';
 
 /** Where the board is served; security-headers.ts gives that path the policy the board needs. */
 export const QUEUE_BOARD_PATH = STAFF_DASHBOARD_PATH;
@@ -37,7 +37,7 @@ export function queueBoardRoutes(deps: QueueBoardDeps): Router {
   const board = adapter.getRouter() as Express;
   board.disable('x-powered-by');
   const router = Router();
-  router.use(QUEUE_BOARD_PATH, requireStaffLogin(deps.staffApiToken, 'Box office staff'), sameOriginChanges, board, notFound);
+  router.use(QUEUE_BOARD_PATH, requireStaffLogin(deps.staffApiToken, STAFF_REALM), sameOriginChanges, board, notFound);
   return router;
 }
 
@@ -63,33 +63,4 @@ function boardError(error: Error & { statusCode?: number }, log: Logger): { stat
     status: status as 500,
     body: { error: 'queue_board_error', message: status < 500 ? error.message : 'The queue board could not do that; see the log.' },
   };
-}
-
-const READ_ONLY_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-/**
- * Browsers send remembered Basic credentials with cross-site requests too,
- * so a page elsewhere could make a staff member's browser retry, clean or
- * empty a queue. The board's own requests are same-origin: changes from
- * anywhere else are refused (Sec-Fetch-Site, or Origin where a browser sends
- * no Sec-Fetch-Site). Scripts (curl with a bearer token) send neither header.
- */
-const sameOriginChanges: RequestHandler = (req, res, next) => {
-  if (READ_ONLY_METHODS.has(req.method)) return next();
-  const site = req.get('sec-fetch-site');
-  const origin = req.get('origin');
-  const crossSite = site !== undefined ? site !== 'same-origin' : origin !== undefined && hostOf(origin) !== req.get('host');
-  if (crossSite) {
-    res.status(403).json({ error: 'cross_site', message: 'Changes to the queues are taken only from the board itself.' });
-    return;
-  }
-  next();
-};
-
-function hostOf(origin: string): string | undefined {
-  try {
-    return new URL(origin).host;
-  } catch {
-    return undefined;
-  }
 }

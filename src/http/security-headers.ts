@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { PAGE_CSS } from './html.js';
-import { DEMO_CHAT_PATH, DEMO_PHONE_PATH, STAFF_DASHBOARD_PATH } from './paths.js';
+import { DEMO_CHAT_PATH, DEMO_PHONE_PATH, DOOR_PAGE_PATH, STAFF_DASHBOARD_PATH } from './paths.js';
 
 /**
  * Where the staff queue dashboard (Bull Board) is served: a React app whose
@@ -34,10 +34,11 @@ export function securityHeaders(options: { publicBaseUrl: string }): RequestHand
   const dashboard = dashboardPolicy();
   const phone = demoPhonePolicy();
   const chat = demoChatPolicy();
+  const door = doorPolicy();
   const https = options.publicBaseUrl.startsWith('https://');
   return (req, res, next) => {
     res.set(ALWAYS);
-    res.set('Content-Security-Policy', underDashboard(req.path) ? dashboard : under(req.path, DEMO_PHONE_PATH) ? phone : under(req.path, DEMO_CHAT_PATH) ? chat : pages);
+    res.set('Content-Security-Policy', policyFor(req.path, { dashboard, phone, chat, door, pages }));
     if (https) res.set('Strict-Transport-Security', HSTS);
     next();
   };
@@ -100,8 +101,31 @@ function demoChatPolicy(): string {
   ].join('; ');
 }
 
-function underDashboard(path: string): boolean {
-  return under(path, STAFF_DASHBOARD_PATH);
+function policyFor(path: string, policies: { dashboard: string; phone: string; chat: string; door: string; pages: string }): string {
+  if (under(path, STAFF_DASHBOARD_PATH)) return policies.dashboard;
+  if (under(path, DEMO_PHONE_PATH)) return policies.phone;
+  if (under(path, DEMO_CHAT_PATH)) return policies.chat;
+  if (under(path, DOOR_PAGE_PATH)) return policies.door;
+  return policies.pages;
+}
+
+/**
+ * The door page: its own script, stylesheet and decoder files, its JSON
+ * API, and the camera's picture, which a <video> plays from a MediaStream
+ * and the decoder reads through a canvas.
+ */
+function doorPolicy(): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "connect-src 'self'",
+    "media-src 'self' blob: mediastream:",
+    "img-src 'self' data: blob:",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
 }
 
 function under(path: string, root: string): boolean {

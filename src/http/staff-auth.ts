@@ -45,3 +45,32 @@ function offeredToken(header: string, basic: boolean): string | undefined {
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
+
+const READ_ONLY_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Browsers send remembered Basic credentials with cross-site requests too,
+ * so a page elsewhere could make a staff member's browser retry, clean or
+ * empty a queue, or admit a ticket at the door. The staff pages' own requests
+ * are same-origin: changes from anywhere else are refused (Sec-Fetch-Site, or
+ * Origin where a browser sends no Sec-Fetch-Site). Scripts (curl with a bearer token) send neither header.
+ */
+export const sameOriginChanges: RequestHandler = (req, res, next) => {
+  if (READ_ONLY_METHODS.has(req.method)) return next();
+  const site = req.get('sec-fetch-site');
+  const origin = req.get('origin');
+  const crossSite = site !== undefined ? site !== 'same-origin' : origin !== undefined && hostOf(origin) !== req.get('host');
+  if (crossSite) {
+    res.status(403).json({ error: 'cross_site', message: 'Changes are taken only from the staff pages themselves.' });
+    return;
+  }
+  next();
+};
+
+function hostOf(origin: string): string | undefined {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
+}

@@ -7,6 +7,7 @@ import type { RefundRequestService } from '../orders/refund-request.service.js';
 import type { SeatStore } from '../seats/seat.store.js';
 import type { StaffAttention } from '../orders/staff-attention.store.js';
 import type { TicketResends } from '../orders/ticket-resend.service.js';
+import type { AdmissionStore } from '../tickets/admission.store.js';
 import type { OfferView } from '../upgrades/offer.view.js';
 import { isOpenOffer } from '../upgrades/upgrade.service.js';
 import { HttpError } from './errors.js';
@@ -22,6 +23,8 @@ export interface StaffRouteDeps {
   /** What staff are asked to look at. */
   attention: Pick<StaffAttention, 'list' | 'of'>;
   ticketResends: Pick<TicketResends, 'resend'>;
+  /** Tickets let in at the door, counted per section in the inventory. */
+  admissions: Pick<AdmissionStore, 'admittedBySection'>;
 }
 
 /** POST /staff/orders/:id/refund body: no `tickets` refunds every ticket still valid. */
@@ -114,7 +117,8 @@ export function staffRoutes(deps: StaffRouteDeps): Router {
   router.get('/staff/events/:id/inventory', async (req, res) => {
     const inventory = await deps.seats.inventory(req.params.id);
     if (!inventory) throw new HttpError(404, `No event ${JSON.stringify(req.params.id)}.`, 'unknown_event');
-    res.json(inventory);
+    const admitted = await deps.admissions.admittedBySection(inventory.event, inventory.sections.map((section) => section.id));
+    res.json({ ...inventory, sections: inventory.sections.map((section) => ({ ...section, admitted: admitted.get(section.id) ?? 0 })) });
   });
 
   return router;

@@ -8,6 +8,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, type Registry } from 
 import type { EventCatalog } from '../catalog/event-catalog.js';
 import type { StaffAttention } from '../orders/staff-attention.store.js';
 import type { SeatStore } from '../seats/seat.store.js';
+import type { AdmissionStore } from '../tickets/admission.store.js';
 
 /** What the scrape-time gauges read. */
 export interface MetricSources {
@@ -15,6 +16,8 @@ export interface MetricSources {
   seats: SeatStore;
   /** The open requests for staff, counted by kind. */
   attention: Pick<StaffAttention, 'counts'>;
+  /** Tickets let in at the door, per event. */
+  admissions: Pick<AdmissionStore, 'admittedBySection'>;
   /** Every queue, for its depth per state. */
   queues: readonly Queue[];
 }
@@ -48,6 +51,8 @@ export class BoxOfficeMetrics {
   readonly notifications: Counter<'channel' | 'outcome'>;
   /** Purchases whose seats could not be held, by the seat engine's reason (sold out, no adjacent block, …). */
   readonly holdConflicts: Counter<'reason'>;
+  /** Scans at the door by outcome: 'admitted', or the reason it was refused (already_admitted, forged, refunded, …). */
+  readonly checkins: Counter<'outcome'>;
   /** Scrape-time reads that failed or timed out (the gauge is then left out of that scrape). */
   readonly scrapeReadFailures: Counter<'source'>;
 
@@ -66,6 +71,7 @@ export class BoxOfficeMetrics {
     this.jobs = new Counter({ name: 'box_office_jobs_total', help: 'Job attempts by queue and outcome (completed, retried, failed)', labelNames: ['queue', 'outcome'], registers });
     this.notifications = new Counter({ name: 'box_office_notifications_total', help: 'Messages to customers by channel and outcome (sent, undeliverable, error)', labelNames: ['channel', 'outcome'], registers });
     this.holdConflicts = new Counter({ name: 'box_office_hold_conflicts_total', help: 'Purchases whose seats could not be held, by reason', labelNames: ['reason'], registers });
+    this.checkins = new Counter({ name: 'box_office_checkins_total', help: 'Scans at the door by outcome (admitted, or why refused)', labelNames: ['outcome'], registers });
     this.scrapeReadFailures = new Counter({ name: 'box_office_scrape_read_failures_total', help: 'Scrape-time Redis reads that failed or timed out', labelNames: ['source'], registers });
     this.startAtZero();
     this.defineGauges(sources);
@@ -77,6 +83,7 @@ export class BoxOfficeMetrics {
     for (const outcome of ['received', 'duplicate', 'rejected', 'failed']) this.stripeWebhooks.inc({ outcome }, 0);
     for (const endpoint of ['inbound', 'status']) this.twilioWebhooksRejected.inc({ endpoint }, 0);
     for (const outcome of ['created', 'failed']) this.checkoutSessions.inc({ kind: 'tickets', outcome }, 0);
+    for (const outcome of ['admitted', 'already_admitted', 'forged']) this.checkins.inc({ outcome }, 0);
   }
 
   private defineGauges(sources: MetricSources): void {
@@ -95,6 +102,13 @@ export class BoxOfficeMetrics {
       labelNames: ['event'],
       registers,
       collect: async (): Promise<void> => setEach(sold, await inventory(), (row) => [{ event: row.event }, row.sold]),
+    });
+    const admitted: Gauge<'event'> = new Gauge({
+      name: 'box_office_tickets_admitted',
+      help: 'Tickets let in at the door per event, read at scrape time',
+      labelNames: ['event'],
+      registers,
+      collect: async (): Promise<void> => setEach(admitted, await inventory(), (row) => [{ event: row.event }, row.admitted]),
     });
     const attention: Gauge<'kind'> = new Gauge({
       name: 'box_office_staff_attention',
@@ -138,15 +152,20 @@ interface InventoryRow {
   event: string;
   held: number;
   sold: number;
+  admitted: number;
 }
 
-async function readInventory({ catalog, seats }: MetricSources): Promise<InventoryRow[]> {
-  const inventories = await Promise.all(catalog.events().map((event) => seats.inventory(event.id)));
-  return inventories.flatMap((inventory) =>
-    inventory
-      ? [{ event: inventory.event, held: sum(inventory.sections.map((s) => s.held)), sold: sum(inventory.sections.map((s) => s.sold)) }]
-      : [],
+async function readInventory({ catalog, seats, admissions }: MetricSources): Promise<InventoryRow[]> {
+  const rows = await Promise.all(
+    catalog.events().map(async (event): Promise<InventoryRow[]> => {
+      const inventory = await seats.inventory(event.id);
+      if (!inventory) return [];
+      const sections = inventory.sections;
+      const admitted = await admissions.admittedBySection(event.id, sections.map((s) => s.id));
+      return [{ event: inventory.event, held: sum(sections.map((s) => s.held)), sold: sum(sections.map((s) => s.sold)), admitted: sum([...admitted.values()]) }];
+    }),
   );
+  return rows.flat();
 }
 
 async function readQueueDepths(queues: readonly Queue[]): Promise<Array<{ queue: string; state: string; count: number }>> {

@@ -81,7 +81,7 @@ export function createFoundation(options: FoundationOptions): Foundation {
   const queues = createQueues(queueConnection, queuePrefix, noticeRetry);
   const commerce = createCommerce(redis, options.catalog, config, keyPrefix);
   const provider = createCheckoutGateway(config, redis, keyPrefix);
-  const metrics = new BoxOfficeMetrics(new Registry(), { catalog: options.catalog, seats: commerce.seats, attention: commerce.attention, queues: allQueues(queues) });
+  const metrics = new BoxOfficeMetrics(new Registry(), { catalog: options.catalog, seats: commerce.seats, attention: commerce.attention, admissions: commerce.admissions, queues: allQueues(queues) });
   return {
     config,
     log,

@@ -44,7 +44,8 @@ import { staffUpgradeRoutes } from '../http/staff-upgrades.route.js';
 import { checkinRoutes } from '../http/checkin.route.js';
 import { ticketPageRoutes } from '../http/ticket-page.route.js';
 import { TicketViews } from '../tickets/ticket-view.js';
-import { CheckinService } from '../tickets/checkin.service.js';
+import { MeteredCheckinService } from '../observability/metered-checkin.service.js';
+import { doorRoutes } from '../http/door.route.js';
 
 export interface RunningServer {
   /** The address it listens on, e.g. http://127.0.0.1:3978. */
@@ -92,8 +93,13 @@ export async function startWebRole(foundation: Foundation, port = foundation.con
     publicPages,
     webhookMeterRoutes(metrics),
     metricsRoutes(metrics.registry),
-    // Before the staff API, whose bearer-only check covers all of /staff.
+    // Before the staff API, whose bearer-only check covers all of /staff: the staff pages and their own requests.
     queueBoardRoutes({ staffApiToken: config.staff.apiToken, queues: allQueues(queues), log }),
+    checkinRoutes({
+      staffApiToken: config.staff.apiToken,
+      checkins: new MeteredCheckinService({ signer: foundation.ticketSigner, ...commerce, opensBeforeMs: config.tickets.opensHoursBefore * 3_600_000 }, metrics),
+    }),
+    doorRoutes({ staffApiToken: config.staff.apiToken, ...commerce }),
     chatRoutes({ adapter: createCloudAdapter(config.botFramework, log).use(turns, replies), bot, senders, badSignatures, anonymous: !config.botFramework.appId }),
     smsRoutes({
       bot,
@@ -124,12 +130,9 @@ export async function startWebRole(foundation: Foundation, port = foundation.con
       offersOf: async (orderId) => (await commerce.orders.offersOf(orderId)).map((offer) => offerView(offer, commerce.catalog, (record) => upgrades.payLink(record))),
       attention: commerce.attention,
       ticketResends,
+      admissions: commerce.admissions,
     }),
     staffUpgradeRoutes({ staffApiToken: config.staff.apiToken, catalog: commerce.catalog, orders: commerce.orders, upgrades }),
-    checkinRoutes({
-      staffApiToken: config.staff.apiToken,
-      checkins: new CheckinService({ signer: foundation.ticketSigner, ...commerce, opensBeforeMs: config.tickets.opensHoursBefore * 3_600_000 }),
-    }),
     staffReportRoutes({ staffApiToken: config.staff.apiToken, ...commerce }),
   ];
   const demoPages: string[] = [];

@@ -10,22 +10,42 @@ export interface Admission {
 /** Why a code that was issued no longer admits, when it is not on the order any more. */
 export type RetiredBecause = 'upgraded' | 'transferred';
 
+/** Where a ticket belongs, for the counts at the door. */
+export interface TicketPlace {
+  eventId: string;
+  sectionId: string;
+}
+
 /**
  * Admissions and retired codes, per order, beside the order under its hash
  * tag ({<order id>}). HSETNX is the whole admission: two gates scanning one
  * code at the same moment admit it once, on one Redis or a cluster.
+ *
+ * The counts per event and section are sets of admitted codes under the
+ * event's tag, added to after the admission: in another slot, so not in the
+ * same step, but a set, so adding twice counts once, and a second scan of
+ * the code adds it again, mending a count cut short between the two.
  */
 export class AdmissionStore {
   constructor(
     private readonly redis: RedisClient,
     private readonly orders: Pick<OrderStore, 'orderKeys'>,
+    private readonly prefix: string,
   ) {}
 
   /** Admits `code` now, or says when and where it was admitted first. */
-  async admit(orderId: string, code: string, admission: Admission): Promise<{ admitted: true } | { admitted: false; first: Admission }> {
+  async admit(orderId: string, code: string, admission: Admission, place: TicketPlace): Promise<{ admitted: true } | { admitted: false; first: Admission }> {
     const key = this.admissionsKey(orderId);
-    if ((await this.redis.hsetnx(key, code, JSON.stringify(admission))) === 1) return { admitted: true };
+    const admitted = (await this.redis.hsetnx(key, code, JSON.stringify(admission))) === 1;
+    await this.redis.sadd(this.countKey(place), code);
+    if (admitted) return { admitted: true };
     return { admitted: false, first: JSON.parse((await this.redis.hget(key, code)) ?? '{}') as Admission };
+  }
+
+  /** Tickets admitted so far per section of an event, for each of `sectionIds`. */
+  async admittedBySection(eventId: string, sectionIds: readonly string[]): Promise<Map<string, number>> {
+    const counts = await Promise.all(sectionIds.map((sectionId) => this.redis.scard(this.countKey({ eventId, sectionId }))));
+    return new Map(sectionIds.map((sectionId, i) => [sectionId, counts[i]!]));
   }
 
   /** Every admission of the order, by ticket code. */
@@ -47,6 +67,10 @@ export class AdmissionStore {
   /** Every retired code of the order, with why. */
   async retiredOf(orderId: string): Promise<Map<string, RetiredBecause>> {
     return new Map(Object.entries(await this.redis.hgetall(this.retiredKey(orderId))) as [string, RetiredBecause][]);
+  }
+
+  private countKey(place: TicketPlace): string {
+    return `${this.prefix}admitted:{${place.eventId}}:${place.sectionId}`;
   }
 
   private admissionsKey(orderId: string): string {

@@ -77,7 +77,7 @@ export class CheckinService {
     if (now < opensAt) return refused('not_yet_open', { opensAt: new Date(opensAt).toISOString() });
 
     const admission: Admission = { at: new Date(now).toISOString(), ...(request.gate ? { gate: request.gate } : {}) };
-    const result = await this.deps.admissions.admit(order.id, code, admission);
+    const result = await this.deps.admissions.admit(order.id, code, admission, order);
     if (!result.admitted) return refused('already_admitted', { admittedAt: result.first.at, gate: result.first.gate });
     await this.deps.orders.note(order.id, `checkin:${code}`, `${code} admitted${request.gate ? ` at ${request.gate}` : ''}`);
     return { admitted: true, ticket, admission };

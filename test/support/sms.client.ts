@@ -129,8 +129,11 @@ export async function staffOrder(office: BoxOffice, orderId: string): Promise<Or
 }
 
 /** One section's counts as staff see them. */
-export async function sectionInventory(office: BoxOffice, sectionId: string, eventId = LAKERS): Promise<SectionInventory> {
-  const inventory = await staffGet<EventInventory>(office, `/staff/events/${eventId}/inventory`);
+/** A section as the staff inventory shows it: the seat counts, and the tickets let in at the door. */
+export type StaffSectionInventory = SectionInventory & { admitted: number };
+
+export async function sectionInventory(office: BoxOffice, sectionId: string, eventId = LAKERS): Promise<StaffSectionInventory> {
+  const inventory = await staffGet<EventInventory & { sections: StaffSectionInventory[] }>(office, `/staff/events/${eventId}/inventory`);
   const section = inventory.sections.find((s) => s.id === sectionId);
   if (!section) throw new Error(`no section ${sectionId} in the inventory of ${eventId}`);
   return section;
