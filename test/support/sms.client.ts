@@ -133,7 +133,7 @@ export async function staffOrder(office: BoxOffice, orderId: string): Promise<Or
 export type StaffSectionInventory = SectionInventory & { admitted: number };
 
 export async function sectionInventory(office: BoxOffice, sectionId: string, eventId = LAKERS): Promise<StaffSectionInventory> {
-  const inventory = await staffGet<EventInventory & { sections: StaffSectionInventory[] }>(office, `/staff/events/${eventId}/inventory`);
+  const inventory = await staffGet<{ event: string; sections: StaffSectionInventory[] }>(office, `/staff/events/${eventId}/inventory`);
   const section = inventory.sections.find((s) => s.id === sectionId);
   if (!section) throw new Error(`no section ${sectionId} in the inventory of ${eventId}`);
   return section;
