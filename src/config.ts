@@ -110,6 +110,7 @@ const envSchema = z
     TICKET_SIGNING_KEY: optionalText.pipe(z.string().refine(isEd25519PrivateKey, 'must be an Ed25519 private key in PEM (openssl genpkey -algorithm ed25519)').optional()),
     /** Hours before an event's start that its doors admit tickets. */
     CHECKIN_OPENS_HOURS_BEFORE: wholeNumber(0, 168, 6),
+    REMINDER_HOURS_BEFORE: wholeNumber(0, 336, 24),
     /** Minutes between reconciliation runs (the maintenance job scheduler). */
     RECONCILE_EVERY_MINUTES: wholeNumber(1, 1440, 5),
     /** Minutes an unsettled order is left to the webhook path before reconciliation asks Stripe about it. */
@@ -175,8 +176,12 @@ export interface Config {
   protection: { senderMessagesPerMinute: number; ipRequestsPerMinute: number; ipBadSignaturesPerMinute: number };
   /** Check at start-up that Redis keeps its data on disk (REDIS_PERSISTENCE_CHECK). */
   checkRedisPersistence: boolean;
-  /** Tickets at the door: the signing key (TICKET_SIGNING_KEY) and when doors open (CHECKIN_OPENS_HOURS_BEFORE). */
-  tickets: { signingKey?: string; opensHoursBefore: number };
+  /**
+   * Tickets at the door: the signing key (TICKET_SIGNING_KEY), when doors open
+   * (CHECKIN_OPENS_HOURS_BEFORE), and when the reminder with the ticket link
+   * goes (REMINDER_HOURS_BEFORE; 0: none).
+   */
+  tickets: { signingKey?: string; opensHoursBefore: number; reminderHoursBefore: number };
 }
 
 /**
@@ -289,6 +294,6 @@ function fromEnv(e: z.infer<typeof envSchema>): Config {
       ipBadSignaturesPerMinute: e.IP_BAD_SIGNATURES_PER_MINUTE,
     },
     checkRedisPersistence: e.REDIS_PERSISTENCE_CHECK === 'on',
-    tickets: { signingKey: e.TICKET_SIGNING_KEY, opensHoursBefore: e.CHECKIN_OPENS_HOURS_BEFORE },
+    tickets: { signingKey: e.TICKET_SIGNING_KEY, opensHoursBefore: e.CHECKIN_OPENS_HOURS_BEFORE, reminderHoursBefore: e.REMINDER_HOURS_BEFORE },
   };
 }

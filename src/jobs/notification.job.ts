@@ -8,6 +8,7 @@ import type { Order, TimelineEntry } from '../orders/order.js';
 import type { OrderStore } from '../orders/order.store.js';
 import { carriesTickets, noticeMessage } from '../notifications/notice.messages.js';
 import { ticketPageLink, type TicketPageStore } from '../tickets/ticket-page.store.js';
+import { REMINDER, reminderStillWanted } from '../notifications/reminders.js';
 import { payLinkFor } from '../checkout/pay-link.js';
 import type { DeliveryStore } from '../notifications/delivery.store.js';
 import type { NotificationJob } from '../queue/job.payloads.js';
@@ -69,8 +70,8 @@ export interface DispatchDeps extends NotificationDeps {
  * (roles/sms.worker.ts); a chat customer's is sent now.
  */
 export async function dispatchNotification(job: NotificationJob, deps: DispatchDeps, attempt: NoticeAttempt = RETRIED): Promise<string> {
-  const order = await unsent(job, deps.orders);
-  if (order === ALREADY_SENT) return order;
+  const order = await unsent(job, deps);
+  if (typeof order === 'string') return order;
   if (order.customer.channel === 'sms') {
     await deps.smsOutbox.enqueue(job);
     return HANDED_TO_SMS;
@@ -93,22 +94,27 @@ export async function dispatchNotification(job: NotificationJob, deps: DispatchD
  * flagged for staff; delivering it later (a staff resend) clears the flag.
  */
 export async function sendNotification(job: NotificationJob, deps: NotificationDeps, attempt: NoticeAttempt = RETRIED): Promise<string> {
-  const order = await unsent(job, deps.orders);
-  return order === ALREADY_SENT ? order : deliver(order, job, deps, attempt);
+  const order = await unsent(job, deps);
+  return typeof order === 'string' ? order : deliver(order, job, deps, attempt);
 }
 
 const ALREADY_SENT = 'already_sent';
+
+/** What a reminder's job returns when its time came for an order with nothing left to remind of (refunded) or a show already begun. */
+export const NOT_WANTED = 'not_wanted';
 
 function causeOf(job: NotificationJob): string {
   return noticeCause(job.notice, job.resend);
 }
 
-/** The order, unless its timeline says this notice went out already. */
-async function unsent(job: NotificationJob, orders: OrderStore): Promise<Order | typeof ALREADY_SENT> {
-  const order = await orders.get(job.orderId);
+/** The order, unless its timeline says this notice went out already, or it is a reminder no longer wanted. */
+async function unsent(job: NotificationJob, deps: Pick<NotificationDeps, 'orders' | 'catalog'>): Promise<Order | typeof ALREADY_SENT | typeof NOT_WANTED> {
+  const order = await deps.orders.get(job.orderId);
   if (!order) throw new UnrecoverableError(`unknown order ${job.orderId}`);
   const cause = causeOf(job);
-  return order.timeline.some((entry) => entry.cause === cause) ? ALREADY_SENT : order;
+  if (order.timeline.some((entry) => entry.cause === cause)) return ALREADY_SENT;
+  if (job.notice === REMINDER && !reminderStillWanted(order, deps.catalog, Date.now())) return NOT_WANTED;
+  return order;
 }
 
 async function deliver(order: Order, job: NotificationJob, deps: NotificationDeps, attempt: NoticeAttempt): Promise<string> {

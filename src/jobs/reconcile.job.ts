@@ -15,6 +15,8 @@ import type { HeldPlaces, SeatStore } from '../seats/seat.store.js';
 import type { ReconcileJob } from '../queue/job.payloads.js';
 import type { NoticeJobs } from '../queue/notice-jobs.js';
 import type { RefundReconciliation, RefundSettlementService } from '../orders/refund-settlement.service.js';
+import type { Reminders } from '../notifications/reminders.js';
+import { reconcileReminders } from './reminder.reconcile.js';
 
 /**
  * Reconciliation: nothing depends on one webhook. A scheduled run looks at
@@ -68,6 +70,8 @@ export interface ReconcileDeps {
   attention: Pick<StaffAttention, 'of'>;
   /** Checkout creates that failed on our side. */
   abandonedCheckouts: AbandonedCheckouts;
+  /** The reminders before the show, for those whose job was lost. */
+  reminders?: Pick<Reminders, 'dueBefore' | 'requeue' | 'settle'>;
   log: Logger;
   options: ReconcileOptions;
   /** Clock, epoch ms. Default `Date.now`. */
@@ -110,6 +114,10 @@ export interface ReconcileSummary {
   ticketsChecked: number;
   /** Of those, neither sent nor on its way (the job was lost): queued again. */
   ticketsRequeued: number;
+  /** Reminders before the show past their time, looked at. */
+  remindersChecked: number;
+  /** Of those, neither sent nor on their way (the job was lost): queued again. */
+  remindersRequeued: number;
   /** Checkout creates that failed on our side, looked for at Stripe. */
   abandonedChecked: number;
   /** Of those, settled: whatever session Stripe made is expired (a payment on it refunded). */
@@ -131,16 +139,22 @@ export async function processReconcile(job: ReconcileJob, deps: ReconcileDeps): 
     ordersChecked: 0, fulfilled: 0, expired: 0, pending: 0, leftOpen: 0, dropped: 0, flagged: 0, errors: 0,
     refundsChecked: 0, refundsCompleted: 0, refundsFailed: 0, refundsPending: 0,
     holdsChecked: 0, holdsReleased: 0, seatsFreed: 0,
-    ticketsChecked: 0, ticketsRequeued: 0, abandonedChecked: 0, abandonedSettled: 0,
+    ticketsChecked: 0, ticketsRequeued: 0, remindersChecked: 0, remindersRequeued: 0, abandonedChecked: 0, abandonedSettled: 0,
   };
   await reconcileOrders(job.maxOrders ?? DEFAULT_MAX_ORDERS, now, deps, summary);
   await reconcileRefunds(job.maxRefunds ?? DEFAULT_MAX_REFUNDS, now, deps, summary);
   await settleAbandonedCheckouts(now, deps, summary);
   await releaseOrphanHolds(now, deps, summary);
   await reconcileTicketDeliveries(job.maxOrders ?? DEFAULT_MAX_ORDERS, now, deps, summary);
+  if (deps.reminders) {
+    const reminders = await reconcileReminders(now, deps.options.graceMs, job.maxOrders ?? DEFAULT_MAX_ORDERS, { ...deps, reminders: deps.reminders });
+    summary.remindersChecked = reminders.checked;
+    summary.remindersRequeued = reminders.requeued;
+    summary.errors += reminders.errors;
+  }
   const acted =
     summary.fulfilled + summary.expired + summary.pending + summary.flagged + summary.holdsReleased + summary.errors +
-    summary.refundsCompleted + summary.refundsFailed + summary.seatsFreed + summary.ticketsRequeued + summary.abandonedSettled;
+    summary.refundsCompleted + summary.refundsFailed + summary.seatsFreed + summary.ticketsRequeued + summary.remindersRequeued + summary.abandonedSettled;
   deps.log[acted > 0 ? 'info' : 'debug']({ component: COMPONENT, ...summary }, 'reconciliation run');
   return summary;
 }

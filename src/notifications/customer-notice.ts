@@ -30,6 +30,8 @@ export type CustomerNotice =
   | 'upgrade_refunded'
   /** A payment reached an order after it had ended (its seats were let go): refunded in full. */
   | 'late_payment_refunded'
+  /** Before the show (REMINDER_HOURS_BEFORE): the event, the seats and the ticket page link. */
+  | 'reminder'
   | PartialRefundNotice
   | UpgradedNotice;
 
@@ -53,4 +55,9 @@ export interface NoticeQueue {
  */
 export interface NoticeResender {
   resend(orderId: string, notice: CustomerNotice, resend: number): Promise<void>;
+}
+
+/** Queues a notice to run at a time to come (a delayed job): the notification queue in production. */
+export interface LaterNotices {
+  enqueueAt(orderId: string, notice: CustomerNotice, at: number): Promise<void>;
 }

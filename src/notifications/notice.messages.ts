@@ -19,7 +19,7 @@ export interface NoticeContext {
 
 /** The notices that carry an order's tickets, and so its ticket page link. */
 export function carriesTickets(notice: CustomerNotice): boolean {
-  return notice === 'tickets' || notice.startsWith('upgraded.');
+  return notice === 'tickets' || notice === 'reminder' || notice.startsWith('upgraded.');
 }
 
 /** Which notice says what, in the language of the conversation that made the order. */
@@ -42,6 +42,9 @@ export function noticeMessage(notice: CustomerNotice, order: Order, catalog: Eve
   switch (notice) {
     case 'tickets':
       return { text: words.tickets(eventName, places, activeTickets(order), order.id, context.ticketPage) };
+    case 'reminder':
+      // A partly refunded order is reminded of what it kept.
+      return { text: words.reminder(eventName, placesKept(order, catalog), activeTickets(order), order.id, context.ticketPage) };
     case 'hold_expired':
       return { text: words.holdExpired(places, eventName, order.id, tryAgain) };
     case 'payment_failed':
@@ -77,8 +80,12 @@ function upgradeOfferMessage(notice: CustomerNotice, offer: Order, places: strin
 
 /** After a partial refund: what was refunded so far, and which tickets (and seats) still count. */
 function partialRefundMessage(order: Order, catalog: EventCatalog, refunded: string, words: NoticeWords): OutboundMessage {
+  return { text: words.partlyRefunded(order.id, order.refundedTickets.length, order.tickets.length, refunded, order.refundedTickets, activeTickets(order), placesKept(order, catalog)) };
+}
+
+/** The places of the tickets that still admit, in the order's language: "Section 101, row A, seat 1". */
+function placesKept(order: Order, catalog: EventCatalog): string {
   const active = activeTickets(order);
-  const activeSeats = order.seats.filter((_, i) => active.includes(order.tickets[i]!));
-  const stillValid = describeSeats(catalog.section(order.eventId, order.sectionId), activeSeats, active.length, order.language ?? 'en');
-  return { text: words.partlyRefunded(order.id, order.refundedTickets.length, order.tickets.length, refunded, order.refundedTickets, active, stillValid) };
+  const seats = order.seats.filter((_, i) => active.includes(order.tickets[i]!));
+  return describeSeats(catalog.section(order.eventId, order.sectionId), seats, active.length, order.language ?? 'en');
 }

@@ -18,6 +18,12 @@ export function noticeSent(order: Pick<Order, 'timeline'>, notice: CustomerNotic
   );
 }
 
+/** True when the timeline records the first send of this notice given up on: refused for good (an opted-out number), or out of retries. */
+export function noticeGivenUp(order: Pick<Order, 'timeline'>, notice: CustomerNotice): boolean {
+  const first = noticeCause(notice);
+  return order.timeline.some((entry) => entry.cause === `${first}:undeliverable` || entry.cause === `${first}:gave-up`);
+}
+
 /**
  * Notices a customer must not go without: the tickets they paid for, and word
  * of money given back. One that cannot be delivered is flagged for staff.

@@ -16,6 +16,10 @@ export const englishNotices = {
     `Paid, thank you! ${eventName}. ${places}.\n` +
     `Your tickets: ${tickets.join(', ')}\n` +
     (page ? `Show their QR codes at the door: ${page}\nOrder ${orderId}.` : `Show this message at the door. Order ${orderId}.`),
+  reminder: (eventName: string, places: string, tickets: string[], orderId: string, page?: string) =>
+    `See you soon: ${eventName}. ${places}.\n` +
+    `Your tickets: ${tickets.join(', ')}\n` +
+    (page ? `Their QR codes for the door: ${page}\nOrder ${orderId}.` : `Show the ticket message at the door. Order ${orderId}.`),
   holdExpired: (places: string, eventName: string, orderId: string, tryAgain: string) =>
     `Your hold on ${places} for ${eventName} has ended and the seats are released (order ${orderId}). ${tryAgain}`,
   paymentFailed: (orderId: string, tryAgain: string) => `Your payment for order ${orderId} did not go through, so the seats were released. ${tryAgain}`,

@@ -16,6 +16,10 @@ export const spanishNotices: NoticeWords = {
     `¡Pagado, gracias! ${eventName}. ${places}.\n` +
     `Sus boletos: ${tickets.join(', ')}\n` +
     (page ? `Muestre sus codigos QR en la entrada: ${page}\nPedido ${orderId}.` : `Muestre este mensaje en la entrada. Pedido ${orderId}.`),
+  reminder: (eventName, places, tickets, orderId, page) =>
+    `Nos vemos pronto: ${eventName}. ${places}.\n` +
+    `Sus boletos: ${tickets.join(', ')}\n` +
+    (page ? `Sus codigos QR para la entrada: ${page}\nPedido ${orderId}.` : `Muestre el mensaje de sus boletos en la entrada. Pedido ${orderId}.`),
   holdExpired: (places, eventName, orderId, tryAgain) =>
     `Su apartado de ${places} para ${eventName} termino y los lugares se liberaron (pedido ${orderId}). ${tryAgain}`,
   paymentFailed: (orderId, tryAgain) => `El pago del pedido ${orderId} no paso, asi que los lugares se liberaron. ${tryAgain}`,

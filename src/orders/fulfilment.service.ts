@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { CheckoutSession } from '../checkout/checkout.gateway.js';
 import type { CustomerNotice, NoticeQueue } from '../notifications/customer-notice.js';
 import type { TicketDeliveries } from '../notifications/ticket-delivery.store.js';
+import type { Reminders } from '../notifications/reminders.js';
 import type { SeatStore } from '../seats/seat.store.js';
 import type { LatePaymentRefunds } from './late-payment.refunds.js';
 import type { Order, OrderState } from './order.js';
@@ -51,6 +52,8 @@ export interface FulfilmentDeps {
   attention: Pick<StaffAttention, 'flag'>;
   /** Watches a fulfilled order's tickets message until it is sent (reconciliation). */
   ticketDeliveries: Pick<TicketDeliveries, 'watch'>;
+  /** Queues the reminder before the show (REMINDER_HOURS_BEFORE). */
+  reminders?: Pick<Reminders, 'schedule'>;
 }
 
 /**
@@ -94,7 +97,9 @@ export class FulfilmentService {
       order = (await this.deps.orders.transition(orderId, { to: 'paid', cause })).order ?? order;
     }
     if (order.state === 'fulfilled') {
+      // A run cut short after the sale: its notices may not be queued yet.
       await this.deps.notices.enqueue(orderId, 'tickets');
+      await this.deps.reminders?.schedule(order);
       return 'already_fulfilled';
     }
     if (order.state !== 'paid') return session && ENDED_UNPAID.includes(order.state) ? this.refundLate(order, session) : this.latePayment(order, cause);
@@ -115,6 +120,7 @@ export class FulfilmentService {
     // Watched before it is queued: a crash in between still leaves the order for reconciliation to send.
     await this.deps.ticketDeliveries.watch(orderId);
     await this.deps.notices.enqueue(orderId, 'tickets');
+    await this.deps.reminders?.schedule(order);
     this.deps.log.info({ component: 'fulfilment', orderId, seats: sale.allocation.seats.length }, 'order fulfilled');
     return 'fulfilled';
   }

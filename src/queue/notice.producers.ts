@@ -2,7 +2,7 @@
 // under one job id per order and notice, so a repeat is dropped while the
 // first is kept (BullMQ ignores a duplicate jobId while the first is stored).
 import type { Queue } from 'bullmq';
-import type { CustomerNotice, NoticeQueue, NoticeResender } from '../notifications/customer-notice.js';
+import type { CustomerNotice, LaterNotices, NoticeQueue, NoticeResender } from '../notifications/customer-notice.js';
 import type { WriteConfirmation } from '../redis/replica-acks.js';
 import type { NotificationJob } from './job.payloads.js';
 
@@ -32,7 +32,7 @@ export class QueuedSmsNotices implements SmsOutbox {
  * notice tells of (a sale, a refund) is on a Redis replica before it is
  * queued: a customer is never told of a state a failover could take back.
  */
-export class QueuedNotices implements NoticeQueue, NoticeResender {
+export class QueuedNotices implements NoticeQueue, NoticeResender, LaterNotices {
   constructor(
     private readonly queue: Queue<NotificationJob>,
     private readonly statedFirst?: WriteConfirmation,
@@ -46,8 +46,13 @@ export class QueuedNotices implements NoticeQueue, NoticeResender {
     await this.add({ orderId, notice, resend });
   }
 
-  private async add(job: NotificationJob): Promise<void> {
+  /** A delayed job, run at `at` (now, when that has passed). */
+  async enqueueAt(orderId: string, notice: CustomerNotice, at: number): Promise<void> {
+    await this.add({ orderId, notice }, Math.max(0, at - Date.now()));
+  }
+
+  private async add(job: NotificationJob, delay = 0): Promise<void> {
     await this.statedFirst?.confirm();
-    await this.queue.add(job.notice, job, { jobId: noticeJobId(job) });
+    await this.queue.add(job.notice, job, { jobId: noticeJobId(job), ...(delay > 0 ? { delay } : {}) });
   }
 }
