@@ -259,5 +259,10 @@ export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs
 /** True when the worker has nothing left to do: no payment, notification or SMS job waiting, running or scheduled. */
 export async function workerIdle(queues: Queues): Promise<boolean> {
   const counts = await Promise.all([queues.payments, queues.notifications, queues.sms].map((q) => q.getJobCounts('waiting', 'active', 'delayed', 'prioritized')));
-  return counts.every((c) => Object.values(c).every((n) => n === 0));
+  const [payments, notifications, sms] = counts as [Record<string, number>, Record<string, number>, Record<string, number>];
+  const { delayed = 0, ...rest } = notifications;
+  if (![payments, rest, sms].every((c) => Object.values(c).every((n) => n === 0))) return false;
+  if (delayed === 0) return true;
+  // The reminders before the show wait, delayed, until the day before: they are not work left undone.
+  return (await queues.notifications.getDelayed()).every((job) => job.id?.startsWith('reminder-'));
 }
