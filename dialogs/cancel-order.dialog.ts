@@ -115,6 +115,7 @@ export class CancelOrderDialog extends InterruptibleDialog {
   }
 
   private async offerRefund(step: WaterfallStepContext, order: Order): Promise<DialogTurnResult> {
+    if (order.transferredFrom) return this.reply(step, say(step.context).giftNotRefundable(order.id));
     const event = this.deps.catalog.event(order.eventId);
     if (!event) return this.reply(step, say(step.context).refundFailed(order.id));
     const decision = customerRefundDecision(event, this.now());

@@ -5,6 +5,7 @@ import type { PurchaseService } from '../src/orders/purchase.service.js';
 import type { RefundRequestService } from '../src/orders/refund-request.service.js';
 import type { SeatStore } from '../src/seats/seat.store.js';
 import type { UpgradeService } from '../src/upgrades/upgrade.service.js';
+import type { TransferService } from '../src/tickets/transfer.service.js';
 
 /** The commerce services the dialogs are given; they never call an SDK themselves. */
 export interface DialogDeps {
@@ -17,6 +18,8 @@ export interface DialogDeps {
   refunds: RefundRequestService;
   /** Customers asking for better seats. */
   upgrades: UpgradeService;
+  /** Customers giving tickets to someone by their phone number. */
+  transfers: Pick<TransferService, 'plan' | 'transfer'>;
   limits: { maxPartySize: number; holdMinutes: number };
   /** The clock, for "upcoming" events. Default: now. */
   now?: () => Date;

@@ -12,6 +12,7 @@ import { ORDER_STATUS_DIALOG, OrderStatusDialog, type OrderStatusOptions } from 
 import { say } from './replies.js';
 import { messageText, noteLanguage } from './language.js';
 import { UPGRADE_SEATS_DIALOG, UpgradeSeatsDialog, type UpgradeDraft } from './upgrade-seats.dialog.js';
+import { TRANSFER_TICKETS_DIALOG, TransferTicketsDialog } from './transfer-tickets.dialog.js';
 
 export const MAIN_DIALOG = 'main';
 const WATERFALL = 'main.route';
@@ -27,6 +28,7 @@ export class MainDialog extends ComponentDialog {
     this.addDialog(new OrderStatusDialog(deps));
     this.addDialog(new CancelOrderDialog(deps));
     this.addDialog(new UpgradeSeatsDialog(deps));
+    this.addDialog(new TransferTicketsDialog(deps));
     this.addDialog(new WaterfallDialog(WATERFALL, [this.routeStep.bind(this), this.doneStep.bind(this)]));
     this.initialDialogId = WATERFALL;
   }
@@ -66,6 +68,8 @@ export class MainDialog extends ComponentDialog {
         return step.beginDialog(CANCEL_ORDER_DIALOG, { orderId: said.orderId } satisfies CancelOrderOptions);
       case 'upgrade':
         return step.beginDialog(UPGRADE_SEATS_DIALOG, { orderId: said.orderId, sectionId: said.section?.id } satisfies UpgradeDraft);
+      case 'transfer':
+        return step.beginDialog(TRANSFER_TICKETS_DIALOG, said.transfer);
       case 'help':
         await step.context.sendActivity(say(step.context).help(step.context));
         return step.endDialog();

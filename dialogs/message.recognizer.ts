@@ -12,10 +12,12 @@ import { editDistance, normalizeWords } from '../src/catalog/phrase-index.js';
 import { COMMON_WORDS } from '../src/catalog/common-words.js';
 import { numberOf } from './number-words.js';
 import { partyFromPeople } from './party-size.js';
+import { readTransfer, type TransferRequest } from './transfer-request.js';
 
 /** What a customer's message is about, as far as one message can tell. */
 /** 'cancel_order': give back an order, paid or not ("cancel BX-7K2Q", "i want a refund"). */
-export type Intent = 'buy' | 'status' | 'cancel_order' | 'help' | 'leave' | 'restart' | 'upgrade' | 'greeting' | 'yes' | 'no' | 'unknown';
+/** 'transfer': give tickets to someone by their phone number ("send 1 ticket to +1 206 555 0100"). */
+export type Intent = 'buy' | 'status' | 'cancel_order' | 'help' | 'leave' | 'restart' | 'upgrade' | 'transfer' | 'greeting' | 'yes' | 'no' | 'unknown';
 
 export interface Recognized {
   intent: Intent;
@@ -54,6 +56,8 @@ export interface Recognized {
   didYouMean?: CatalogEvent;
   /** What the customer asks about the event rather than buys: answered, and the purchase goes on. */
   questions?: Question[];
+  /** With intent 'transfer': to whom and how many. */
+  transfer?: TransferRequest;
 }
 
 /**
@@ -288,6 +292,10 @@ export function recognize(text: string, lookup: EventLookup, now?: Date, context
   const core = stripFillers(normalized);
   if (core === '' && QUESTION_ONLY.test(normalized)) return { intent: 'help' };
   for (const [intent, pattern] of WHOLE_MESSAGE) if (pattern.test(core)) return { intent };
+
+  // Before the numbers: a phone number's digits are not a party size.
+  const transfer = readTransfer(text);
+  if (transfer) return prune({ intent: 'transfer', transfer, orderId: transfer.orderId });
 
   const bare = bareNumberIn(core);
   if (bare !== undefined) return { intent: 'unknown', bareNumber: bare };

@@ -26,6 +26,8 @@ function answerWord(context: TurnContext): string {
 
 export const BOX_OFFICE_NAME = 'the Box Office';
 
+const tickets = (n: number) => (n === 1 ? '1 ticket' : `${n} tickets`);
+
 export const english = {
   welcome: `Hi! This is ${BOX_OFFICE_NAME}. Which event would you like tickets for?`,
   whichEvent: 'Which event would you like tickets for?',
@@ -106,6 +108,31 @@ export const english = {
     `Sorry, I couldn't confirm the refund of order ${orderId} just now. Please send CANCEL ${orderId} again in a few minutes.`,
   refundFailed: (orderId: string) =>
     `Sorry, the refund of order ${orderId} couldn't be made just now, so nothing changed and your tickets still count. Please try again later.`,
+  // Giving tickets to someone.
+  transferNothing: (context: TurnContext) => `You have no tickets that can be sent to someone. ${sendWord(context)} STATUS to see your orders.`,
+  transferWhichOrder: (orderIds: string[], to: string) =>
+    `Which order's tickets? Send it again with the order number, e.g. "send 1 ticket from ${orderIds[0]} to ${to}". Your orders: ${orderIds.join(', ')}.`,
+  transferBadNumber: 'I could not read that phone number. Send it again with its country code, e.g. "send 1 ticket to +1 206 555 0100".',
+  confirmTransfer: (count: number, eventName: string, places: string, to: string, codes: string[], context: TurnContext) =>
+    `Send ${tickets(count)} for ${eventName} (${places}) to ${to}? They get their own ticket by text, and ${codes.join(', ')} will no longer work. ` +
+    `${answerWord(context)} YES to send, or NO to keep ${count === 1 ? 'it' : 'them'}.`,
+  transferDone: (count: number, to: string, orderId: string, kept: string[]) =>
+    `Sent: ${tickets(count)} to ${to}, who gets a text with ${count === 1 ? 'it' : 'them'} now. ` +
+    (kept.length > 0 ? `You keep ${kept.join(', ')} (order ${orderId}).` : `Order ${orderId} has no tickets left with you.`),
+  transferKept: 'Okay, nothing was sent: your tickets stay with you.',
+  transferRefused: {
+    no_tickets: (orderId: string) => `Order ${orderId} has no tickets to send.`,
+    refunded: (orderId: string) => `The tickets of order ${orderId} were refunded, so they can't be sent.`,
+    too_many: (orderId: string, available: number) => `Order ${orderId} has only ${tickets(available)} you can send.`,
+    admitted: (orderId: string, available: number) =>
+      available > 0 ? `Tickets already used at the door can't be sent: order ${orderId} has ${tickets(available)} you can send.` : `The tickets of order ${orderId} were already used at the door.`,
+    too_late: (orderId: string) => `It's too late to send the tickets of order ${orderId} to someone: transfers for this event have closed.`,
+    limit_reached: (orderId: string) => `The tickets of order ${orderId} have been sent on as many times as we allow. Ask the box office if you need help.`,
+    same_person: () => "That's your own number: those tickets are already yours.",
+    opted_out: () => "That number has asked for no texts from us, so we can't send them tickets. They can text START to this number first.",
+    refund_underway: (orderId: string) => `A refund of order ${orderId} is on its way, so its tickets can't be sent now.`,
+  },
+  giftNotRefundable: (orderId: string) => `The tickets of order ${orderId} were given to you, so there is no payment of yours to refund. You can send them on to someone else.`,
   // Upgrades.
   nothingToUpgrade: (context: TurnContext) => `You have no paid tickets that can move to better seats right now. ${sendWord(context)} STATUS to see your orders.`,
   whichOrderToUpgrade: 'Which order would you like to upgrade?',

@@ -88,6 +88,30 @@ export const spanish: Replies = {
   refundUnsure: (orderId: string) => `Perdon, no pude confirmar el reembolso del pedido ${orderId}. Mande CANCELAR ${orderId} de nuevo en unos minutos.`,
   refundFailed: (orderId: string) =>
     `Perdon, el reembolso del pedido ${orderId} no se pudo hacer ahora, asi que no cambio nada y sus boletos siguen validos. Intente mas tarde.`,
+  transferNothing: () => 'No tiene boletos que se puedan enviar a alguien. Escriba ESTADO para ver sus pedidos.',
+  transferWhichOrder: (orderIds: string[], to: string) =>
+    `¿De cual pedido? Mandelo de nuevo con el numero de pedido, por ejemplo "enviar 1 boleto de ${orderIds[0]} a ${to}". Sus pedidos: ${orderIds.join(', ')}.`,
+  transferBadNumber: 'No pude leer ese numero de telefono. Mandelo de nuevo con su codigo de pais, por ejemplo "enviar 1 boleto a +1 206 555 0100".',
+  confirmTransfer: (count: number, eventName: string, places: string, to: string, codes: string[]) =>
+    `¿Enviar ${tickets(count)} para ${eventName} (${places}) a ${to}? Recibe su propio boleto por mensaje, y ${codes.join(', ')} dejara de valer. ` +
+    'Responda SI para enviar, o NO para quedarselos.',
+  transferDone: (count: number, to: string, orderId: string, kept: string[]) =>
+    `Enviado: ${tickets(count)} a ${to}, que recibe un mensaje ahora. ` +
+    (kept.length > 0 ? `Usted conserva ${kept.join(', ')} (pedido ${orderId}).` : `El pedido ${orderId} ya no tiene boletos suyos.`),
+  transferKept: 'Listo, no se envio nada: sus boletos siguen con usted.',
+  transferRefused: {
+    no_tickets: (orderId: string) => `El pedido ${orderId} no tiene boletos para enviar.`,
+    refunded: (orderId: string) => `Los boletos del pedido ${orderId} se reembolsaron, asi que no se pueden enviar.`,
+    too_many: (orderId: string, available: number) => `El pedido ${orderId} solo tiene ${tickets(available)} que puede enviar.`,
+    admitted: (orderId: string, available: number) =>
+      available > 0 ? `Los boletos ya usados en la entrada no se pueden enviar: el pedido ${orderId} tiene ${tickets(available)} que puede enviar.` : `Los boletos del pedido ${orderId} ya se usaron en la entrada.`,
+    too_late: (orderId: string) => `Ya es tarde para enviar los boletos del pedido ${orderId}: los envios para este evento cerraron.`,
+    limit_reached: (orderId: string) => `Los boletos del pedido ${orderId} ya se enviaron las veces que permitimos. Pida ayuda a la taquilla.`,
+    same_person: () => 'Ese es su propio numero: esos boletos ya son suyos.',
+    opted_out: () => 'Ese numero pidio no recibir mensajes nuestros, asi que no podemos enviarle boletos. Puede escribirnos START primero.',
+    refund_underway: (orderId: string) => `Hay un reembolso del pedido ${orderId} en camino, asi que sus boletos no se pueden enviar ahora.`,
+  },
+  giftNotRefundable: (orderId: string) => `Los boletos del pedido ${orderId} se los regalaron, asi que no hay un pago suyo que reembolsar. Puede enviarlos a otra persona.`,
   nothingToUpgrade: () => 'No tiene boletos pagados que puedan pasar a mejores lugares ahora. Escriba ESTADO para ver sus pedidos.',
   whichOrderToUpgrade: '¿Qué pedido quiere mejorar?',
   whichUpgrade: (order: Order) => `Mejores lugares para el pedido ${order.id}, diferencia por boleto:`,

@@ -111,6 +111,7 @@ const envSchema = z
     /** Hours before an event's start that its doors admit tickets. */
     CHECKIN_OPENS_HOURS_BEFORE: wholeNumber(0, 168, 6),
     REMINDER_HOURS_BEFORE: wholeNumber(0, 336, 24),
+    MAX_TRANSFERS_PER_ORDER: wholeNumber(0, 50, 5),
     /** Minutes between reconciliation runs (the maintenance job scheduler). */
     RECONCILE_EVERY_MINUTES: wholeNumber(1, 1440, 5),
     /** Minutes an unsettled order is left to the webhook path before reconciliation asks Stripe about it. */
@@ -179,9 +180,10 @@ export interface Config {
   /**
    * Tickets at the door: the signing key (TICKET_SIGNING_KEY), when doors open
    * (CHECKIN_OPENS_HOURS_BEFORE), and when the reminder with the ticket link
-   * goes (REMINDER_HOURS_BEFORE; 0: none).
+   * goes (REMINDER_HOURS_BEFORE; 0: none), and how often one order's tickets
+   * may be given on (MAX_TRANSFERS_PER_ORDER; 0: never).
    */
-  tickets: { signingKey?: string; opensHoursBefore: number; reminderHoursBefore: number };
+  tickets: { signingKey?: string; opensHoursBefore: number; reminderHoursBefore: number; maxTransfersPerOrder: number };
 }
 
 /**
@@ -294,6 +296,6 @@ function fromEnv(e: z.infer<typeof envSchema>): Config {
       ipBadSignaturesPerMinute: e.IP_BAD_SIGNATURES_PER_MINUTE,
     },
     checkRedisPersistence: e.REDIS_PERSISTENCE_CHECK === 'on',
-    tickets: { signingKey: e.TICKET_SIGNING_KEY, opensHoursBefore: e.CHECKIN_OPENS_HOURS_BEFORE, reminderHoursBefore: e.REMINDER_HOURS_BEFORE },
+    tickets: { signingKey: e.TICKET_SIGNING_KEY, opensHoursBefore: e.CHECKIN_OPENS_HOURS_BEFORE, reminderHoursBefore: e.REMINDER_HOURS_BEFORE, maxTransfersPerOrder: e.MAX_TRANSFERS_PER_ORDER },
   };
 }

@@ -72,10 +72,12 @@ describe('chat text is markdown that shows what the bot means', () => {
     const tickets = await connector.waitFor((a) => a.conversationId === chat.conversationId && /Your tickets/.test(a.text ?? ''), 10_000);
     expect(tickets.textFormat).toBe('markdown');
     const lines = tickets.text!.split('\n');
-    expect(lines).toHaveLength(3);
+    expect(lines).toHaveLength(4);
     expect(lines[0]).toMatch(/^Paid, thank you! .*Crypto\\\.com Arena.* {2}$/);
     expect(lines[1]).toMatch(/^Your tickets: BX-.* {2}$/);
-    expect(lines[2]).toBe(`Show this message at the door. Order ${order!.id}.`);
+    // The ticket page link stays a link: nothing escaped in it.
+    expect(lines[2]).toMatch(/^Show their QR codes at the door: https:\/\/tickets\.example\.test\/t\/[A-Za-z0-9_-]{22} {2}$/);
+    expect(lines[3]).toBe(`Order ${order!.id}.`);
   });
 });
 

@@ -66,7 +66,9 @@ describe('the demo chat page (Web Chat on a local Direct Line)', { timeout: 90_0
     // Its lines are kept: the seats, the tickets and the door each on a line of their own.
     const shown = await tickets.innerText();
     expect(shown).toMatch(/seats 1-2\.\s*\n\s*Your tickets: BX-[A-Z0-9]+-A1-/);
-    expect(shown).toMatch(/\n\s*Show this message at the door/);
+    expect(shown).toMatch(/\n\s*Show their QR codes at the door: \S*http:\/\/127\.0\.0\.1:\d+\/t\/[A-Za-z0-9_-]{22}/);
+    // The ticket page link is a link, on this box office.
+    expect(await tickets.locator('a[href*="/t/"]').count()).toBe(1);
     const picture = await screenshot(chat, 'demo-chat.png');
     expect(picture.length).toBeGreaterThan(10_000);
     expect(problems).toEqual([]);

@@ -30,7 +30,7 @@ import { startBoxOfficeProcess, type BoxOfficeProcess } from './support/box-offi
 import { buyAndPay } from './support/purchases.js';
 import { auditSeats } from './support/seat-audit.js';
 import { holdSeats } from './support/sms-orders.js';
-import { newPhone, payLinkIn, staffOrder, textBoxOffice, type SmsReply } from './support/sms.client.js';
+import { jobsLeft, newPhone, payLinkIn, staffOrder, textBoxOffice, type SmsReply } from './support/sms.client.js';
 import { postStripeEvent, sessionEvent, type StripeTestEvent } from './support/stripe-events.js';
 import { DAY_MS, startsAtIn } from './support/dates.js';
 
@@ -184,8 +184,8 @@ describe('Redis restarted under a running box office', { timeout: 4 * SETTLE_MS 
     // Settled: every paid order fulfilled and texted, nothing left to run.
     await eventually(async () => {
       for (const id of paidOrders) if ((await staffOrder(office, id)).state !== 'fulfilled' || ticketTexts(id).length === 0) return undefined;
-      const counts = await Promise.all(QUEUES.map((name) => queues[name].getJobCounts('waiting', 'active', 'delayed', 'prioritized')));
-      return counts.every((c) => Object.values(c).every((n) => n === 0)) ? true : undefined;
+      const left = await Promise.all(QUEUES.map((name) => jobsLeft(queues[name])));
+      return left.every((n) => n === 0) ? true : undefined;
     }, SETTLE_MS, 'every paid order fulfilled and every queue idle');
 
     // Nothing stored before the stop is missing, and nothing went backwards.

@@ -21,7 +21,7 @@ function fulfilled(overrides: Partial<Order> = {}): Order {
     id: 'BX-7K2Q', kind: 'tickets', state: 'fulfilled', customer: { channel: 'sms', address: '+15550001234' },
     eventId: 'lakers', sectionId: '101', quantity: 3, seats: ['A-1', 'A-2', 'A-3'],
     unitAmount: 20_000, amount: 60_000, currency: 'usd', holdExpiresAt: 0,
-    tickets: ['BX-7K2Q-A1-AAAA', 'BX-7K2Q-A2-BBBB', 'BX-7K2Q-A3-CCCC'], refundedTickets: [], refundedAmount: 0,
+    tickets: ['BX-7K2Q-A1-AAAA', 'BX-7K2Q-A2-BBBB', 'BX-7K2Q-A3-CCCC'], refundedTickets: [], transferredTickets: [], refundedAmount: 0,
     createdAt: AT, updatedAt: AT, timeline: [],
     ...overrides,
   };

@@ -33,6 +33,7 @@ function order(state: OrderState, fields: Partial<Order> = {}): Order {
     holdExpiresAt: 0,
     tickets,
     refundedTickets: [],
+    transferredTickets: [],
     refundedAmount: 0,
     createdAt: '2026-11-23T10:00:00.000Z',
     updatedAt: '2026-11-23T10:00:00.000Z',

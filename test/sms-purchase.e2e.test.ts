@@ -160,7 +160,7 @@ describe('buying tickets by SMS', () => {
     }, 10_000, 'the ticket SMS');
     expect(ticketSms!.body).toMatch(/^¡Pagado, gracias! Lakers vs Warriors, [a-z]{3} \d{1,2} [a-z]{3}, 7:30pm/);
     for (const code of done.tickets) expect(ticketSms!.body).toContain(code);
-    expect(ticketSms!.body).toContain(`Muestre este mensaje en la entrada. Pedido ${orderId}.`);
+    expect(ticketSms!.body).toMatch(new RegExp(`\nMuestre sus codigos QR en la entrada: https://tickets\\.example\\.test/t/[A-Za-z0-9_-]{22}\nPedido ${orderId}\\.$`));
   });
 
   it('walks a customer who only says hi through numbered choices to a held pair of seats', async () => {

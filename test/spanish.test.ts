@@ -75,7 +75,7 @@ describe('notices about an order made in Spanish', () => {
     id: 'BX-7K2Q', kind: 'tickets', state: 'fulfilled', language: 'es',
     customer: { channel: 'sms', address: '+15551230000' },
     eventId: HAMILTON, sectionId: 'orchestra', quantity: 2, seats: ['A-1', 'A-2'], unitAmount: 21900, amount: 43800, currency: 'usd',
-    holdExpiresAt: 0, tickets: ['T1', 'T2'], refundedTickets: [], refundedAmount: 0,
+    holdExpiresAt: 0, tickets: ['T1', 'T2'], refundedTickets: [], transferredTickets: [], refundedAmount: 0,
     createdAt: SAMPLE_NOW.toISOString(), updatedAt: SAMPLE_NOW.toISOString(), timeline: [],
   };
 

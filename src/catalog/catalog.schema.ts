@@ -151,6 +151,16 @@ export const eventSchema = z
         .min(0, 'must be 0 or more hours')
         .max(8760, 'must be at most 8760 hours (a year)')
         .optional(),
+      /**
+       * Ticket holders may give tickets to someone by text until this many
+       * hours before `startsAt`. Absent: until the start.
+       */
+      transferCutoffHours: z
+        .number(must('must be a whole number of hours, e.g. 2'))
+        .int('must be a whole number of hours, e.g. 2')
+        .min(0, 'must be 0 or more hours')
+        .max(8760, 'must be at most 8760 hours (a year)')
+        .optional(),
       sections: z.array(sectionSchema, must('must be a list of sections')).min(1, 'an event needs at least one section'),
     },
     must('must be an object'),

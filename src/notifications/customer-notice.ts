@@ -32,6 +32,8 @@ export type CustomerNotice =
   | 'late_payment_refunded'
   /** Before the show (REMINDER_HOURS_BEFORE): the event, the seats and the ticket page link. */
   | 'reminder'
+  /** On an order of tickets someone gave: who from, the event, the seats and the ticket page link. */
+  | 'transferred_in'
   | PartialRefundNotice
   | UpgradedNotice;
 

@@ -19,7 +19,7 @@ export interface NoticeContext {
 
 /** The notices that carry an order's tickets, and so its ticket page link. */
 export function carriesTickets(notice: CustomerNotice): boolean {
-  return notice === 'tickets' || notice === 'reminder' || notice.startsWith('upgraded.');
+  return notice === 'tickets' || notice === 'reminder' || notice === 'transferred_in' || notice.startsWith('upgraded.');
 }
 
 /** Which notice says what, in the language of the conversation that made the order. */
@@ -42,6 +42,8 @@ export function noticeMessage(notice: CustomerNotice, order: Order, catalog: Eve
   switch (notice) {
     case 'tickets':
       return { text: words.tickets(eventName, places, activeTickets(order), order.id, context.ticketPage) };
+    case 'transferred_in':
+      return { text: words.transferredIn(order.transferredBy, eventName, places, activeTickets(order), order.id, context.ticketPage) };
     case 'reminder':
       // A partly refunded order is reminded of what it kept.
       return { text: words.reminder(eventName, placesKept(order, catalog), activeTickets(order), order.id, context.ticketPage) };

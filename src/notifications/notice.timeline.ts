@@ -31,6 +31,7 @@ export function noticeGivenUp(order: Pick<Order, 'timeline'>, notice: CustomerNo
 export function mustReach(notice: CustomerNotice): boolean {
   return (
     notice === 'tickets' ||
+    notice === 'transferred_in' ||
     notice === 'refunded' ||
     notice === 'upgrade_refunded' ||
     notice === 'late_payment_refunded' ||

@@ -20,6 +20,11 @@ export const englishNotices = {
     `See you soon: ${eventName}. ${places}.\n` +
     `Your tickets: ${tickets.join(', ')}\n` +
     (page ? `Their QR codes for the door: ${page}\nOrder ${orderId}.` : `Show the ticket message at the door. Order ${orderId}.`),
+  transferredIn: (giver: string | undefined, eventName: string, places: string, tickets: string[], orderId: string, page?: string) =>
+    `${giver ?? 'A friend'} sent you ${tickets.length === 1 ? 'a ticket' : `${tickets.length} tickets`} from the Box Office: ${eventName}. ${places}.\n` +
+    `Your tickets: ${tickets.join(', ')}\n` +
+    (page ? `Show their QR codes at the door: ${page}\n` : 'Show this message at the door.\n') +
+    `Order ${orderId}. Reply STATUS to see them, STOP to opt out.`,
   holdExpired: (places: string, eventName: string, orderId: string, tryAgain: string) =>
     `Your hold on ${places} for ${eventName} has ended and the seats are released (order ${orderId}). ${tryAgain}`,
   paymentFailed: (orderId: string, tryAgain: string) => `Your payment for order ${orderId} did not go through, so the seats were released. ${tryAgain}`,

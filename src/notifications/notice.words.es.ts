@@ -20,6 +20,11 @@ export const spanishNotices: NoticeWords = {
     `Nos vemos pronto: ${eventName}. ${places}.\n` +
     `Sus boletos: ${tickets.join(', ')}\n` +
     (page ? `Sus codigos QR para la entrada: ${page}\nPedido ${orderId}.` : `Muestre el mensaje de sus boletos en la entrada. Pedido ${orderId}.`),
+  transferredIn: (giver, eventName, places, tickets, orderId, page) =>
+    `${giver ?? 'Alguien'} le envio ${tickets.length === 1 ? 'un boleto' : `${tickets.length} boletos`} de la Taquilla: ${eventName}. ${places}.\n` +
+    `Sus boletos: ${tickets.join(', ')}\n` +
+    (page ? `Muestre sus codigos QR en la entrada: ${page}\n` : 'Muestre este mensaje en la entrada.\n') +
+    `Pedido ${orderId}. Responda ESTADO para verlos, STOP para no recibir mensajes.`,
   holdExpired: (places, eventName, orderId, tryAgain) =>
     `Su apartado de ${places} para ${eventName} termino y los lugares se liberaron (pedido ${orderId}). ${tryAgain}`,
   paymentFailed: (orderId, tryAgain) => `El pago del pedido ${orderId} no paso, asi que los lugares se liberaron. ${tryAgain}`,

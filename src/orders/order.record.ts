@@ -39,6 +39,9 @@ export function encodeOrderFields(order: Omit<Order, 'timeline'>): string[] {
     holdExpiresAt: String(order.holdExpiresAt),
     tickets: JSON.stringify(order.tickets),
     refundedTickets: JSON.stringify(order.refundedTickets),
+    transferredTickets: JSON.stringify(order.transferredTickets),
+    transferredFrom: order.transferredFrom,
+    transferredBy: order.transferredBy,
     refundedAmount: String(order.refundedAmount),
     createdAt: order.createdAt,
     updatedAt: order.updatedAt,
@@ -54,6 +57,7 @@ export function encodePatch(patch: OrderPatch = {}): string[] {
     checkoutUrl: patch.checkoutUrl,
     seats: patch.seats && JSON.stringify(patch.seats),
     tickets: patch.tickets && JSON.stringify(patch.tickets),
+    transferredTickets: patch.transferredTickets && JSON.stringify(patch.transferredTickets),
     holdExpiresAt: patch.holdExpiresAt === undefined ? undefined : String(patch.holdExpiresAt),
     refundedAmount: patch.refundedAmount === undefined ? undefined : String(patch.refundedAmount),
   });
@@ -87,6 +91,10 @@ export function decodeOrder(id: string, hash: Record<string, string>, timeline: 
     tickets: parseJson(hash.tickets),
     // Absent on orders written before refunds existed: the schema defaults them.
     refundedTickets: parseJson(hash.refundedTickets),
+    // Absent on orders written before transfers existed: the schema defaults them.
+    transferredTickets: parseJson(hash.transferredTickets),
+    transferredFrom: hash.transferredFrom,
+    transferredBy: hash.transferredBy,
     refundedAmount: toNumber(hash.refundedAmount),
     createdAt: hash.createdAt,
     updatedAt: hash.updatedAt,

@@ -98,6 +98,7 @@ export class OrderStore {
       state: 'held',
       tickets: [],
       refundedTickets: [],
+      transferredTickets: [],
       refundedAmount: 0,
       createdAt: at,
       updatedAt: at,

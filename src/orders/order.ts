@@ -105,6 +105,12 @@ export const orderSchema = z.object({
   tickets: z.array(z.string()),
   /** Tickets voided by confirmed refunds (a subset of `tickets`); see refund-settlement.service.ts. */
   refundedTickets: z.array(z.string()).default([]),
+  /** Tickets given to someone else (a subset of `tickets`): reissued with new codes on the recipient's own order. */
+  transferredTickets: z.array(z.string()).default([]),
+  /** On an order of tickets given by another customer: the order they came from. */
+  transferredFrom: z.string().optional(),
+  /** And the giver's name, where the conversation gave one (a chat's display name), for the recipient's message. */
+  transferredBy: z.string().max(60).optional(),
   /** Minor units refunded so far, as Stripe confirmed them. */
   refundedAmount: minorUnits.default(0),
   createdAt: z.iso.datetime(),
@@ -130,6 +136,8 @@ export const newOrderSchema = z.object({
   holdExpiresAt: z.number().int(),
   stripeSessionId: z.string().optional(),
   checkoutUrl: z.string().optional(),
+  transferredFrom: z.string().optional(),
+  transferredBy: z.string().max(60).optional(),
 });
 export type NewOrder = z.input<typeof newOrderSchema>;
 
@@ -146,6 +154,7 @@ export interface OrderPatch {
   checkoutUrl?: string;
   seats?: string[];
   tickets?: string[];
+  transferredTickets?: string[];
   holdExpiresAt?: number;
 }
 

@@ -102,6 +102,9 @@ export class RefundRequestService {
   /** Why this order cannot be refunded at all right now, if it cannot. */
   private async refusalFor(order: Order): Promise<Extract<RefundRequestResult, { ok: false }> | undefined> {
     if (order.state === 'refunded') return refuse('already_refunded', `Order ${order.id} is already refunded.`);
+    if (order.transferredFrom) {
+      return refuse('not_paid', `Order ${order.id} holds tickets given by order ${order.transferredFrom}: nothing was paid for it, so there is nothing to refund.`);
+    }
     if (order.state !== 'paid' && order.state !== 'fulfilled') {
       return refuse('not_paid', `Order ${order.id} is ${order.state.replace('_', ' ')}: nothing was paid, so there is nothing to refund.`);
     }

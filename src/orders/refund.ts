@@ -63,9 +63,9 @@ export function refundIdFor(orderId: string, tickets: readonly string[]): string
   return id;
 }
 
-/** Tickets still valid: issued and not voided by a refund. */
-export function activeTickets(order: Pick<Order, 'tickets' | 'refundedTickets'>): string[] {
-  const voided = new Set(order.refundedTickets);
+/** Tickets still valid: issued, not voided by a refund, and not given to someone else. */
+export function activeTickets(order: Pick<Order, 'tickets' | 'refundedTickets'> & Partial<Pick<Order, 'transferredTickets'>>): string[] {
+  const voided = new Set([...order.refundedTickets, ...(order.transferredTickets ?? [])]);
   return order.tickets.filter((ticket) => !voided.has(ticket));
 }
 
@@ -87,11 +87,14 @@ export type RefundPlanRefusal = 'nothing_to_refund' | 'too_many_tickets' | 'bad_
  * still valid tickets when `count` is undefined). A partial refund takes the
  * last tickets of the block, so the customer keeps seats together and the
  * freed seats sit at the block's edge. The last refund of an order takes
- * whatever is left of the amount paid, so the parts add up to the total.
+ * whatever is left of the amount paid, so the parts add up to the total
+ * (less the share of tickets given to someone else).
  */
 export function planRefund(order: Order, count?: number): { ok: true; plan: RefundPlan } | { ok: false; reason: RefundPlanRefusal } {
   if (count !== undefined && (!Number.isInteger(count) || count < 1)) return { ok: false, reason: 'bad_ticket_count' };
-  const left = order.amount - order.refundedAmount;
+  // Tickets given away stay paid for: their share is the recipient's to use, not the sender's to take back.
+  const given = order.unitAmount * (order.transferredTickets?.length ?? 0);
+  const left = order.amount - order.refundedAmount - given;
   if (left <= 0) return { ok: false, reason: 'nothing_to_refund' };
   if (order.tickets.length === 0) {
     // Paid, but no tickets were ever issued (the seats were gone): only the whole payment can go back.

@@ -8,6 +8,9 @@ import { StaffDesk } from '../staff/staff.desk.js';
 import { UpgradeService } from '../upgrades/upgrade.service.js';
 import type { Foundation } from './foundation.js';
 import { refundDeps } from './refunds.js';
+import { remindersOf } from './reminders.js';
+import { SmsOptOutStore } from '../channels/sms/opt-out.store.js';
+import { TransferService } from '../tickets/transfer.service.js';
 
 /** The services of the web role: what the bot's dialogs, staff commands and the staff API call. */
 export interface WebServices {
@@ -23,6 +26,8 @@ export interface WebServices {
   staffDesk: StaffDesk;
   /** Staff sending a customer's tickets again. */
   ticketResends: TicketResends;
+  /** Customers giving tickets to someone by text. */
+  transfers: TransferService;
 }
 
 export interface WebServiceOptions {
@@ -47,8 +52,17 @@ export function createWebServices(foundation: Foundation, options: WebServiceOpt
     log,
     options: serviceOptions,
   });
-  const dialog = new MainDialog({ ...commerce, finder, purchase, refunds, upgrades, limits: config.limits, ...(options.now ? { now: options.now } : {}) });
+  const optOuts = new SmsOptOutStore(foundation.redis, { prefix: foundation.keyPrefix });
+  const transfers = new TransferService({
+    ...commerce,
+    notices: new QueuedNotices(queues.notifications, foundation.replicated.commands),
+    reminders: remindersOf(foundation),
+    optedOut: (phone) => optOuts.isOptedOut(phone),
+    refundUnderway: async (orderId) => (await shared.refunds.list(orderId)).some((refund) => refund.status === 'requested'),
+    maxPerOrder: config.tickets.maxTransfersPerOrder,
+  });
+  const dialog = new MainDialog({ ...commerce, finder, purchase, refunds, upgrades, transfers, limits: config.limits, ...(options.now ? { now: options.now } : {}) });
   const staffDesk = new StaffDesk({ staffIds: config.staff.ids, ...commerce, finder, upgrades, log });
   const ticketResends = new TicketResends({ ...commerce, notices: new QueuedNotices(queues.notifications, foundation.replicated.commands) });
-  return { finder, purchase, refunds, upgrades, dialog, staffDesk, ticketResends };
+  return { finder, purchase, refunds, upgrades, dialog, staffDesk, ticketResends, transfers };
 }

@@ -16,7 +16,7 @@ import { meterSends } from '../observability/metered.sender.js';
 import { FulfilmentService } from '../orders/fulfilment.service.js';
 import { LatePaymentRefunds } from '../orders/late-payment.refunds.js';
 import { RefundSettlementService } from '../orders/refund-settlement.service.js';
-import { Reminders } from '../notifications/reminders.js';
+import { remindersOf } from './reminders.js';
 import { NoticeJobs } from '../queue/notice-jobs.js';
 import { QueuedNotices, QueuedSmsNotices } from '../queue/notice.producers.js';
 import { UpgradeFulfilment } from '../upgrades/upgrade.fulfilment.js';
@@ -55,7 +55,7 @@ export function createWorkerServices(foundation: Foundation, options: WorkerServ
     log,
   });
   const latePayments = new LatePaymentRefunds({ ...commerce, checkout, notices, log });
-  const reminders = new Reminders(redis, { catalog: commerce.catalog, later: notices }, { prefix: keyPrefix, hoursBefore: config.tickets.reminderHoursBefore });
+  const reminders = remindersOf(foundation);
   const fulfilment = new FulfilmentService({ ...commerce, notices, log, upgrades, latePayments, reminders });
   const sender = meterSends(options.sender ?? customerSender(foundation), foundation.metrics);
   const noticeDeps: NotificationDeps = {

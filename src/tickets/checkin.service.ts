@@ -68,6 +68,7 @@ export class CheckinService {
       const retired = await this.deps.admissions.retiredBecause(order.id, code);
       return retired ? refused(retired) : { admitted: false, reason: 'unknown_ticket' };
     }
+    if (order.transferredTickets.includes(code)) return refused('transferred');
     if (order.refundedTickets.includes(code)) return refused('refunded');
     if (order.state !== 'fulfilled') return refused(order.state === 'refunded' ? 'refunded' : 'void');
     if (request.eventId && request.eventId !== order.eventId) return refused('wrong_event');

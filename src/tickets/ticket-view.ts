@@ -83,6 +83,7 @@ export class TicketViews {
 }
 
 function stateOf(order: Order, code: string, admission: { at: string; gate?: string } | undefined, localTime: (at: string) => string): TicketState {
+  if (order.transferredTickets.includes(code)) return { kind: 'void', because: 'transferred' };
   if (order.refundedTickets.includes(code) || order.state === 'refunded') return { kind: 'void', because: 'refunded' };
   if (order.state !== 'fulfilled') return { kind: 'void', because: 'cancelled' };
   if (admission) return { kind: 'admitted', at: admission.at, localTime: localTime(admission.at), ...(admission.gate ? { gate: admission.gate } : {}) };

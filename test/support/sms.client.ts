@@ -2,6 +2,7 @@
 // tests: inbound texts signed as Twilio signs them, Stripe events signed as
 // Stripe signs them, and the staff API to see orders and seats as staff would.
 import { randomBytes, randomInt } from 'node:crypto';
+import type { Queue } from 'bullmq';
 import twilio from 'twilio';
 import type { Order } from '../../src/orders/order.js';
 import type { EventInventory, SectionInventory } from '../../src/seats/seat.store.js';
@@ -197,4 +198,16 @@ export async function sessionOf(office: BoxOffice, orderId: string): Promise<Fak
   const session = order.stripeSessionId ? office.stripe?.sessions.get(order.stripeSessionId) : undefined;
   if (!session) throw new Error(`order ${orderId} has no checkout session on the Stripe server`);
   return session;
+}
+
+/**
+ * Jobs a queue still has to run: waiting, running, prioritized or delayed,
+ * leaving out the reminders before the show, which wait, delayed, until the
+ * day before by design.
+ */
+export async function jobsLeft(queue: Queue): Promise<number> {
+  const counts = await queue.getJobCounts('waiting', 'active', 'prioritized', 'delayed');
+  const { delayed = 0, ...rest } = counts;
+  const reminders = delayed > 0 ? (await queue.getDelayed()).filter((job) => job.id?.startsWith('reminder-')).length : 0;
+  return Object.values(rest).reduce((a, b) => a + b, 0) + delayed - reminders;
 }

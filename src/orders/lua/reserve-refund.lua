@@ -54,6 +54,10 @@ local refunded = {}
 for _, ticket in ipairs(cjson.decode(redis.call('HGET', orderKey, 'refundedTickets') or '[]')) do
   refunded[ticket] = true
 end
+-- A ticket given away since the plan was made is the recipient's now: not ours to refund.
+for _, ticket in ipairs(cjson.decode(redis.call('HGET', orderKey, 'transferredTickets') or '[]')) do
+  refunded[ticket] = true
+end
 for i = 4, #ARGV do
   if refunded[ARGV[i]] then
     return { 'changed' }
