@@ -18,6 +18,7 @@ import { HOUR_MS, startsAtIn } from './support/dates.js';
 import { buyAndPay, staffRefund, stripeRefundsOf } from './support/purchases.js';
 import { jobEnd, newPhone, smsTo, staffOrder, textBoxOffice } from './support/sms.client.js';
 import { postStripeEvent, refundEvent, stripeEvent } from './support/stripe-events.js';
+import { offerUpgrade } from './support/upgrades.js';
 
 let office: BoxOffice;
 let connector: BotConnectorServer;
@@ -25,7 +26,10 @@ let dir: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'transfer-catalog-'));
-  const sections = [{ id: '101', name: 'Section 101', tier: 1, price: 10_000, rows: { A: 20, B: 20, C: 20 } }];
+  const sections = [
+    { id: '101', name: 'Section 101', tier: 1, price: 10_000, rows: { A: 20, B: 20, C: 20 } },
+    { id: 'front', name: 'Front Row', tier: 2, price: 20_000, rows: { F: 20 } },
+  ];
   const base = { venue: 'Town Hall', currency: 'usd', sections, refundPolicy: 'Refunds up to 1 hour before the show.', refundableUntilHours: 1 };
   writeFileSync(
     join(dir, 'events.json'),
@@ -216,13 +220,20 @@ describe('giving tickets to someone by text', () => {
     expect(await say(sender, `send 1 ticket to ${newPhone()}`)).toBe(`The tickets of order ${many.id} have been sent on as many times as we allow. Ask the box office if you need help.`);
   });
 
-  it('keeps money honest: the giver refunds only what they kept, and the recipient has nothing to refund', async () => {
+  it('keeps money and seats honest: no upgrade of a split order, the giver refunds only what they kept, the recipient has nothing to refund', async () => {
     const sender = newPhone();
     const friend = newPhone();
     const order = await buyAndPay(office, sender, '2 tickets river show section 101');
     await say(sender, `send 1 ticket to ${friend}`);
     await say(sender, 'yes');
     const [gift] = await ordersOf(friend);
+
+    // An upgrade moves an order's seats together: not when they now belong to two people.
+    for (const id of [order.id, gift!.id]) {
+      const offered = await offerUpgrade(office, id, { section: 'front' });
+      expect(offered.status, id).toBe(409);
+      expect(offered.body.error).toBe('tickets_given_away');
+    }
 
     const refund = await staffRefund(office, order.id);
     expect(refund.status).toBe(202);

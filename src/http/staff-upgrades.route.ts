@@ -40,6 +40,7 @@ const REFUSAL_STATUS: Record<OfferRefusal, number> = {
   not_better: 409,
   order_not_paid: 409,
   order_has_refunds: 409,
+  tickets_given_away: 409,
   event_started: 409,
   offer_open: 409,
   not_enough_seats: 409,

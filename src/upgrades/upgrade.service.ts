@@ -33,6 +33,8 @@ export type OfferRefusal =
   | 'unknown_order'
   | 'order_not_paid'
   | 'order_has_refunds'
+  /** Some of its tickets were given to someone else, or it holds tickets given to its customer: its seats are not one block of one holder's. */
+  | 'tickets_given_away'
   | 'event_started'
   | 'unknown_section'
   | 'not_better'
@@ -228,6 +230,12 @@ export class UpgradeService {
     }
     if (order.refundedTickets.length > 0 || order.refundedAmount > 0) {
       return refuse('order_has_refunds', `Order ${order.id} has a refund; upgrade only an order with all its tickets.`);
+    }
+    if (order.transferredTickets.length > 0) {
+      return refuse('tickets_given_away', `Some tickets of order ${order.id} were given to someone else; upgrade only an order with all its tickets.`);
+    }
+    if (order.transferredFrom) {
+      return refuse('tickets_given_away', `Order ${order.id} holds tickets given by order ${order.transferredFrom}; it was not paid here, so it cannot be upgraded.`);
     }
     const event = this.deps.catalog.event(order.eventId);
     if (!event || hasStarted(event, now)) return refuse('event_started', `The event of order ${order.id} has started.`);
