@@ -18,6 +18,8 @@ export interface DialogDeps {
   refunds: RefundRequestService;
   /** Customers asking for better seats. */
   upgrades: UpgradeService;
+  /** The link of an order's ticket page (/t/<secret>), for STATUS; drawn if the order has none yet. */
+  ticketPage?: (orderId: string) => Promise<string>;
   /** Customers giving tickets to someone by their phone number. */
   transfers: Pick<TransferService, 'plan' | 'transfer'>;
   limits: { maxPartySize: number; holdMinutes: number };

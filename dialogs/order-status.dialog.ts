@@ -37,7 +37,8 @@ export class OrderStatusDialog extends InterruptibleDialog {
       await step.context.sendActivity(orderId ? replies.orderNotYours(orderId, step.context) : replies.noOrders);
       return step.endDialog();
     }
-    const lines = shown.map((order) => this.describe(order, replies, language));
+    const pages = await Promise.all(shown.map((order) => (order.state === 'fulfilled' && activeTickets(order).length > 0 ? this.deps.ticketPage?.(order.id) : undefined)));
+    const lines = shown.map((order, i) => this.describe(order, replies, language, pages[i]));
     // Older orders are not listed, but the customer is told they are there and how to see one.
     const more = orderId ? [] : orders.slice(ORDERS_LISTED);
     if (more.length > 0) lines.push(replies.moreOrders(more.length, more[0]!.id, step.context));
@@ -45,12 +46,12 @@ export class OrderStatusDialog extends InterruptibleDialog {
     return step.endDialog();
   }
 
-  private describe(order: Order, replies: Replies, language: Language): string {
+  private describe(order: Order, replies: Replies, language: Language, page: string | undefined): string {
     const places = describeSeats(this.deps.catalog.section(order.eventId, order.sectionId), order.seats, order.quantity, language);
-    return replies.orderLine(order, this.deps.catalog.event(order.eventId), places, this.stateLine(order, replies.orderState));
+    return replies.orderLine(order, this.deps.catalog.event(order.eventId), places, this.stateLine(order, replies.orderState, page));
   }
 
-  private stateLine(order: Order, words: Replies['orderState']): string {
+  private stateLine(order: Order, words: Replies['orderState'], page: string | undefined): string {
     switch (order.state) {
       case 'held':
       case 'awaiting_payment':
@@ -58,7 +59,7 @@ export class OrderStatusDialog extends InterruptibleDialog {
       case 'paid':
         return words.paid;
       case 'fulfilled':
-        return words.fulfilled(activeTickets(order), order.refundedTickets.length, formatPrice(order.refundedAmount, order.currency));
+        return words.fulfilled(activeTickets(order), order.refundedTickets.length, formatPrice(order.refundedAmount, order.currency), page);
       case 'expired':
         return words.expired;
       case 'cancelled':

@@ -159,8 +159,8 @@ export const english = {
   orderState: {
     waiting: (payUrl: string) => `Waiting for payment: ${payUrl}`,
     paid: 'Paid; your tickets are on their way.',
-    fulfilled: (tickets: string[], refunded: number, refundedAmount: string) =>
-      `Paid. Tickets: ${tickets.join(', ')}${refunded > 0 ? ` (${refunded} refunded, ${refundedAmount})` : ''}`,
+    fulfilled: (tickets: string[], refunded: number, refundedAmount: string, page?: string) =>
+      `Paid. Tickets: ${tickets.join(', ')}${refunded > 0 ? ` (${refunded} refunded, ${refundedAmount})` : ''}${page && tickets.length > 0 ? `\nQR codes: ${page}` : ''}`,
     expired: 'The hold expired; nothing was charged.',
     cancelled: 'Cancelled; nothing was charged.',
     payment_failed: 'The payment did not go through; nothing was charged.',

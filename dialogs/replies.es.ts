@@ -134,8 +134,8 @@ export const spanish: Replies = {
   orderState: {
     waiting: (payUrl: string) => `Esperando el pago: ${payUrl}`,
     paid: 'Pagado; sus boletos van en camino.',
-    fulfilled: (list: string[], refunded: number, refundedAmount: string) =>
-      `Pagado. Boletos: ${list.join(', ')}${refunded > 0 ? ` (${refunded} reembolsados, ${refundedAmount})` : ''}`,
+    fulfilled: (list: string[], refunded: number, refundedAmount: string, page?: string) =>
+      `Pagado. Boletos: ${list.join(', ')}${refunded > 0 ? ` (${refunded} reembolsados, ${refundedAmount})` : ''}${page && list.length > 0 ? `\nCodigos QR: ${page}` : ''}`,
     expired: 'El apartado vencio; no se cobro nada.',
     cancelled: 'Cancelado; no se cobro nada.',
     payment_failed: 'El pago no paso; no se cobro nada.',

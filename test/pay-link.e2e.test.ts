@@ -7,7 +7,8 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.js';
 import { startBoxOffice, type BoxOffice } from './support/box-office.harness.js';
-import { newPhone, payLinkIn, staffOrder, textBoxOffice, type PayLink } from './support/sms.client.js';
+import { newPhone, payLinkIn, smsTo, staffOrder, textBoxOffice, type PayLink } from './support/sms.client.js';
+import { buyAndPay } from './support/purchases.js';
 
 let office: BoxOffice;
 /** Everything the box office logged. */
@@ -95,6 +96,15 @@ describe('the secret stays out of the log', () => {
     await open(`${link.path}?paid=1`);
     expect(logged).toContain(`/p/${link.orderId}`);
     expect(logged).not.toContain(link.secret);
+  });
+
+  it('logs the requests of a ticket page, and the texts that link it, without its secret', async () => {
+    const phone = newPhone();
+    await buyAndPay(office, phone);
+    const secret = /\/t\/([A-Za-z0-9_-]{22})/.exec(smsTo(office, phone).find((text) => text.startsWith('Paid'))!)![1]!;
+    expect((await fetch(`${office.url}/t/${secret}`)).status).toBe(200);
+    expect(logged).toContain('/t/…');
+    expect(logged).not.toContain(secret);
   });
 });
 

@@ -128,11 +128,13 @@ describe('giving tickets to someone by text', () => {
     expect(await say(sender, 'yes')).toBe(`Sent: 2 tickets to ${shown(friend)}, who gets a text with them now. Order ${order.id} has no tickets left with you.`);
     const [gift] = await ordersOf(friend);
     expect(gift!.tickets).toHaveLength(2);
-    await giftText(gift!);
+    const giftPage = /\S+\/t\/[A-Za-z0-9_-]{22}/.exec(await giftText(gift!))![0];
 
+    // STATUS lists the recipient's tickets with the same page as their text.
     const status = await say(friend, 'status');
     expect(status).toContain(gift!.id);
     expect(status).toContain(gift!.tickets[0]!);
+    expect(status).toContain(`QR codes: ${giftPage}`);
 
     await say(friend, `transfer 1 to ${third}`);
     expect(await say(friend, 'YES')).toContain(`Sent: 1 ticket to ${shown(third)}`);

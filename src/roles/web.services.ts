@@ -11,6 +11,7 @@ import { refundDeps } from './refunds.js';
 import { remindersOf } from './reminders.js';
 import { SmsOptOutStore } from '../channels/sms/opt-out.store.js';
 import { TransferService } from '../tickets/transfer.service.js';
+import { ticketPageLink } from '../tickets/ticket-page.store.js';
 
 /** The services of the web role: what the bot's dialogs, staff commands and the staff API call. */
 export interface WebServices {
@@ -61,7 +62,8 @@ export function createWebServices(foundation: Foundation, options: WebServiceOpt
     refundUnderway: async (orderId) => (await shared.refunds.list(orderId)).some((refund) => refund.status === 'requested'),
     maxPerOrder: config.tickets.maxTransfersPerOrder,
   });
-  const dialog = new MainDialog({ ...commerce, finder, purchase, refunds, upgrades, transfers, limits: config.limits, ...(options.now ? { now: options.now } : {}) });
+  const ticketPage = async (orderId: string) => ticketPageLink(config.publicBaseUrl, await commerce.ticketPages.secretFor(orderId));
+  const dialog = new MainDialog({ ...commerce, finder, purchase, refunds, upgrades, transfers, ticketPage, limits: config.limits, ...(options.now ? { now: options.now } : {}) });
   const staffDesk = new StaffDesk({ staffIds: config.staff.ids, ...commerce, finder, upgrades, log });
   const ticketResends = new TicketResends({ ...commerce, notices: new QueuedNotices(queues.notifications, foundation.replicated.commands) });
   return { finder, purchase, refunds, upgrades, dialog, staffDesk, ticketResends, transfers };
