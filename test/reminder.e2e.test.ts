@@ -122,6 +122,20 @@ describe('the reminder before the show', () => {
     expect(remindersTo(phone)).toEqual([]);
   });
 
+  it('is queued for the recipient of tickets given away, and sent to them', async () => {
+    const sender = newPhone();
+    const friend = newPhone();
+    await buyAndPay(office, sender, '2 tickets harbor lights section 101');
+    await textBoxOffice(office, sender, `send 1 ticket to ${friend}`);
+    expect((await textBoxOffice(office, sender, 'YES')).messages.join('')).toContain('Sent: 1 ticket');
+    const [gift] = await office.foundation.commerce.orders.listByCustomer('sms', friend);
+    await jobEnd(office, 'sms', `transferred_in-${gift!.id}`);
+    await timeComes(gift!.id);
+    await jobEnd(office, 'notifications', reminderId(gift!.id));
+    const [reminder] = remindersTo(friend);
+    expect(reminder).toContain(`Your tickets: ${gift!.tickets[0]}`);
+  });
+
   it('is not queued for tickets bought after its time', async () => {
     const order = await buyAndPay(office, newPhone(), '1 ticket midnight jazz section 101');
     expect(await reminderJob(order.id)).toBeUndefined();

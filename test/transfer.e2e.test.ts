@@ -19,6 +19,7 @@ import { buyAndPay, staffRefund, stripeRefundsOf } from './support/purchases.js'
 import { jobEnd, newPhone, smsTo, staffOrder, textBoxOffice } from './support/sms.client.js';
 import { postStripeEvent, refundEvent, stripeEvent } from './support/stripe-events.js';
 import { offerUpgrade } from './support/upgrades.js';
+import { createWebServices } from '../src/roles/web.services.js';
 
 let office: BoxOffice;
 let connector: BotConnectorServer;
@@ -244,5 +245,24 @@ describe('giving tickets to someone by text', () => {
     expect(await say(friend, 'cancel my order')).toBe(`The tickets of order ${gift!.id} were given to you, so there is no payment of yours to refund. You can send them on to someone else.`);
     // The gift still admits.
     expect((await checkin(gift!.tickets[0]!)).status).toBe(200);
+  });
+
+  it('gives the tickets once when the same confirmed transfer runs twice (a retried turn)', async () => {
+    const sender = newPhone();
+    const friend = newPhone();
+    const order = await buyAndPay(office, sender, '2 tickets river show section 101');
+    const { transfers } = createWebServices(office.foundation);
+    const planned = await transfers.plan(order, { to: friend, quantity: 1 }, order.customer);
+    expect(planned.ok).toBe(true);
+    const plan = (planned as Extract<typeof planned, { ok: true }>).plan;
+    const first = await transfers.transfer(plan, order.customer);
+    const again = await transfers.transfer(plan, order.customer);
+    expect(first.ok && again.ok).toBe(true);
+    expect((again as { order: Order }).order.id).toBe((first as { order: Order }).order.id);
+    expect(await ordersOf(friend)).toHaveLength(1);
+    const after = await staffOrder(office, order.id);
+    expect(after.transferredTickets).toEqual(plan.tickets);
+    expect(after.timeline.filter((entry) => entry.cause.startsWith('transfer-out:'))).toHaveLength(1);
+    await giftText((first as { order: Order }).order);
   });
 });
