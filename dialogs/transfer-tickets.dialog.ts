@@ -36,12 +36,12 @@ export class TransferTicketsDialog extends InterruptibleDialog {
     const replies = say(step.context);
     if (!request.to) return this.reply(step, replies.transferBadNumber);
     const customer = customerOf(step.context);
-    const orders = (await this.deps.orders.listByCustomer(customer.channel, customer.address)).filter(
-      (order) => order.kind === 'tickets' && order.state === 'fulfilled' && activeTickets(order).length > 0,
-    );
+    const mine = await this.deps.orders.listByCustomer(customer.channel, customer.address);
+    const orders = mine.filter((order) => order.kind === 'tickets' && order.state === 'fulfilled' && activeTickets(order).length > 0);
     let order: Order | undefined;
     if (request.orderId) {
-      order = (await this.deps.orders.listByCustomer(customer.channel, customer.address)).find((candidate) => candidate.id === request.orderId);
+      // A named order is answered for whatever its state: the refusal says why it cannot go.
+      order = mine.find((candidate) => candidate.id === request.orderId);
       if (!order) return this.reply(step, replies.orderNotYours(request.orderId, step.context));
     } else {
       if (orders.length === 0) return this.reply(step, replies.transferNothing(step.context));
