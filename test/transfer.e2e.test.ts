@@ -106,6 +106,10 @@ describe('giving tickets to someone by text', () => {
     expect(text).toContain(`Your tickets: ${gift!.tickets[0]}\n`);
     expect(text).toMatch(/\nShow their QR codes at the door: \S+\/t\/[A-Za-z0-9_-]{22}\nOrder BX-\w+\. Reply STATUS to see them, STOP to opt out\.$/);
     expect(text).not.toContain(sender);
+    // The recipient's own page: their new code, valid, with its QR code; nothing of the giver's order.
+    const giftPage = await (await fetch(`${office.url}/t/${/\/t\/([A-Za-z0-9_-]{22})/.exec(text)![1]}`)).text();
+    expect(giftPage).toContain(`<section class="ticket valid" data-code="${gift!.tickets[0]}">`);
+    expect(giftPage).not.toContain(order.id);
 
     // At the door: the given code refuses, the new one and the kept one admit.
     expect(await checkin(given)).toEqual({ status: 409, reason: 'transferred' });
