@@ -11,10 +11,11 @@
 // (`GET /staff/events/:id/inventory`) sums to the tickets admitted, after the
 // two passes and after the race. The run exits non-zero if any fails.
 //
-// Doors open CHECKIN_OPENS_HOURS_BEFORE (at most 168) hours before an event's
-// start, and the bench catalogs roll their events to months ahead, so the
-// storm's catalog is written for this run with its event starting
-// EVENT_STARTS_IN_HOURS from now (and not rolled forward).
+// Doors open CHECKIN_OPENS_HOURS_BEFORE (6 by default) hours before an
+// event's start, and the bench catalogs roll their events to months ahead, so
+// the storm's catalog is written for this run with its event starting
+// EVENT_STARTS_IN_HOURS from now (and not rolled forward), as a real door
+// opening would see it.
 //
 //   npm run bench:checkin   (BENCH_CHECKIN_TICKETS=2000 BENCH_CHECKIN_RACE=200 BENCH_IN_FLIGHT=50)
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -114,7 +114,7 @@ export const english = {
     `Which order's tickets? Send it again with the order number, e.g. "send 1 ticket from ${orderIds[0]} to ${to}". Your orders: ${orderIds.join(', ')}.`,
   transferBadNumber: 'I could not read that phone number. Send it again with its country code, e.g. "send 1 ticket to +1 206 555 0100".',
   confirmTransfer: (count: number, eventName: string, places: string, to: string, codes: string[], context: TurnContext) =>
-    `Send ${tickets(count)} for ${eventName} (${places}) to ${to}? They get their own ticket by text, and ${codes.join(', ')} will no longer work. ` +
+    `Send ${tickets(count)} for ${eventName}, ${places}, to ${to}? They get their own ticket by text, and ${codes.join(', ')} will no longer work. ` +
     `${answerWord(context)} YES to send, or NO to keep ${count === 1 ? 'it' : 'them'}.`,
   transferDone: (count: number, to: string, orderId: string, kept: string[]) =>
     `Sent: ${tickets(count)} to ${to}, who gets a text with ${count === 1 ? 'it' : 'them'} now. ` +

@@ -93,7 +93,7 @@ export const spanish: Replies = {
     `¿De cual pedido? Mandelo de nuevo con el numero de pedido, por ejemplo "enviar 1 boleto de ${orderIds[0]} a ${to}". Sus pedidos: ${orderIds.join(', ')}.`,
   transferBadNumber: 'No pude leer ese numero de telefono. Mandelo de nuevo con su codigo de pais, por ejemplo "enviar 1 boleto a +1 206 555 0100".',
   confirmTransfer: (count: number, eventName: string, places: string, to: string, codes: string[]) =>
-    `¿Enviar ${tickets(count)} para ${eventName} (${places}) a ${to}? Recibe su propio boleto por mensaje, y ${codes.join(', ')} dejara de valer. ` +
+    `¿Enviar ${tickets(count)} para ${eventName}, ${places}, a ${to}? Recibe su propio boleto por mensaje, y ${codes.join(', ')} dejara de valer. ` +
     'Responda SI para enviar, o NO para quedarselos.',
   transferDone: (count: number, to: string, orderId: string, kept: string[]) =>
     `Enviado: ${tickets(count)} a ${to}, que recibe un mensaje ahora. ` +

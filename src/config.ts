@@ -109,7 +109,7 @@ const envSchema = z
     /** The Ed25519 private key (PEM) that signs tickets' scan values; unset: one kept under .data (src/tickets/signing-key.ts). */
     TICKET_SIGNING_KEY: optionalText.pipe(z.string().refine(isEd25519PrivateKey, 'must be an Ed25519 private key in PEM (openssl genpkey -algorithm ed25519)').optional()),
     /** Hours before an event's start that its doors admit tickets. */
-    CHECKIN_OPENS_HOURS_BEFORE: wholeNumber(0, 168, 6),
+    CHECKIN_OPENS_HOURS_BEFORE: wholeNumber(0, 8760, 6),
     REMINDER_HOURS_BEFORE: wholeNumber(0, 336, 24),
     MAX_TRANSFERS_PER_ORDER: wholeNumber(0, 50, 5),
     /** Minutes between reconciliation runs (the maintenance job scheduler). */
