@@ -20,6 +20,12 @@ import { jobEnd, newPhone, smsTo, staffOrder, textBoxOffice } from './support/sm
 import { postStripeEvent, refundEvent, stripeEvent } from './support/stripe-events.js';
 import { offerUpgrade } from './support/upgrades.js';
 import { createWebServices } from '../src/roles/web.services.js';
+import { createWorkerServices } from '../src/roles/worker.services.js';
+import { processReconcile } from '../src/jobs/reconcile.job.js';
+import { QueuedNotices } from '../src/queue/notice.producers.js';
+import { PendingTransfers } from '../src/tickets/pending-transfers.store.js';
+import { TransferService } from '../src/tickets/transfer.service.js';
+import pino from 'pino';
 
 let office: BoxOffice;
 let connector: BotConnectorServer;
@@ -269,4 +275,46 @@ describe('giving tickets to someone by text', () => {
     expect(after.timeline.filter((entry) => entry.cause.startsWith('transfer-out:'))).toHaveLength(1);
     await giftText((first as { order: Order }).order);
   });
+
+  it("is finished by reconciliation when cut short between the giver's order and the recipient's", async () => {
+    const sender = newPhone();
+    const friend = newPhone();
+    const order = await buyAndPay(office, sender, '2 tickets river show section 101');
+    const { commerce, redis, keyPrefix, queues } = office.foundation;
+    // A box office that dies as it makes the recipient's order: the giver's tickets are already marked given.
+    const dying = new TransferService({
+      ...commerce,
+      orders: {
+        get: (id) => commerce.orders.get(id),
+        transition: (id, request) => commerce.orders.transition(id, request),
+        note: (id, cause, note, patch) => commerce.orders.note(id, cause, note, patch),
+        create: async () => Promise.reject(new Error('the process died here')),
+      },
+      notices: new QueuedNotices(queues.notifications),
+      optedOut: async () => false,
+      refundUnderway: async () => false,
+      maxPerOrder: 5,
+      pending: new PendingTransfers(redis, keyPrefix),
+    });
+    const planned = await dying.plan(order, { to: friend, quantity: 1 }, order.customer);
+    const plan = (planned as Extract<typeof planned, { ok: true }>).plan;
+    await expect(dying.transfer(plan, order.customer)).rejects.toThrow('the process died here');
+    expect((await staffOrder(office, order.id)).transferredTickets).toEqual(plan.tickets);
+    expect(await ordersOf(friend)).toEqual([]);
+
+    const { reconcile } = createWorkerServices(office.foundation);
+    const log = pino({ level: 'silent' });
+    // Within the grace the transfer may still be finishing on its own: left alone.
+    expect((await processReconcile({}, { ...reconcile, log })).transfersFinished).toBe(0);
+    const summary = await processReconcile({}, { ...reconcile, log, now: () => Date.now() + 6 * 60_000 });
+    expect(summary.transfersFinished).toBe(1);
+    const [gift] = await ordersOf(friend);
+    expect(gift).toMatchObject({ id: plan.newOrderId, state: 'fulfilled', transferredFrom: order.id });
+    await giftText(gift!);
+    expect(await checkin(plan.tickets[0]!)).toEqual({ status: 409, reason: 'transferred' });
+    expect((await checkin(gift!.tickets[0]!)).status).toBe(200);
+    // Finished once: the next run has nothing to do.
+    expect((await processReconcile({}, { ...reconcile, log, now: () => Date.now() + 12 * 60_000 })).transfersFinished).toBe(0);
+  });
 });
+

@@ -16,6 +16,7 @@ import type { ReconcileJob } from '../queue/job.payloads.js';
 import type { NoticeJobs } from '../queue/notice-jobs.js';
 import type { RefundReconciliation, RefundSettlementService } from '../orders/refund-settlement.service.js';
 import type { Reminders } from '../notifications/reminders.js';
+import type { TransferService } from '../tickets/transfer.service.js';
 import { reconcileReminders } from './reminder.reconcile.js';
 
 /**
@@ -72,6 +73,8 @@ export interface ReconcileDeps {
   abandonedCheckouts: AbandonedCheckouts;
   /** The reminders before the show, for those whose job was lost. */
   reminders?: Pick<Reminders, 'dueBefore' | 'requeue' | 'settle'>;
+  /** Tickets given by text, for a transfer cut short between the giver's order and the recipient's. */
+  transfers?: Pick<TransferService, 'finishCutShort'>;
   log: Logger;
   options: ReconcileOptions;
   /** Clock, epoch ms. Default `Date.now`. */
@@ -118,6 +121,8 @@ export interface ReconcileSummary {
   remindersChecked: number;
   /** Of those, neither sent nor on their way (the job was lost): queued again. */
   remindersRequeued: number;
+  /** Transfers cut short (the giver's tickets marked, the recipient's order not made), finished now. */
+  transfersFinished: number;
   /** Checkout creates that failed on our side, looked for at Stripe. */
   abandonedChecked: number;
   /** Of those, settled: whatever session Stripe made is expired (a payment on it refunded). */
@@ -139,7 +144,7 @@ export async function processReconcile(job: ReconcileJob, deps: ReconcileDeps): 
     ordersChecked: 0, fulfilled: 0, expired: 0, pending: 0, leftOpen: 0, dropped: 0, flagged: 0, errors: 0,
     refundsChecked: 0, refundsCompleted: 0, refundsFailed: 0, refundsPending: 0,
     holdsChecked: 0, holdsReleased: 0, seatsFreed: 0,
-    ticketsChecked: 0, ticketsRequeued: 0, remindersChecked: 0, remindersRequeued: 0, abandonedChecked: 0, abandonedSettled: 0,
+    ticketsChecked: 0, ticketsRequeued: 0, remindersChecked: 0, remindersRequeued: 0, transfersFinished: 0, abandonedChecked: 0, abandonedSettled: 0,
   };
   await reconcileOrders(job.maxOrders ?? DEFAULT_MAX_ORDERS, now, deps, summary);
   await reconcileRefunds(job.maxRefunds ?? DEFAULT_MAX_REFUNDS, now, deps, summary);
@@ -152,11 +157,24 @@ export async function processReconcile(job: ReconcileJob, deps: ReconcileDeps): 
     summary.remindersRequeued = reminders.requeued;
     summary.errors += reminders.errors;
   }
+  if (deps.transfers) summary.transfersFinished = await finishTransfers(now, deps.options.graceMs, deps.transfers, deps.log);
   const acted =
     summary.fulfilled + summary.expired + summary.pending + summary.flagged + summary.holdsReleased + summary.errors +
-    summary.refundsCompleted + summary.refundsFailed + summary.seatsFreed + summary.ticketsRequeued + summary.remindersRequeued + summary.abandonedSettled;
+    summary.refundsCompleted + summary.refundsFailed + summary.seatsFreed + summary.ticketsRequeued + summary.remindersRequeued + summary.transfersFinished + summary.abandonedSettled;
   deps.log[acted > 0 ? 'info' : 'debug']({ component: COMPONENT, ...summary }, 'reconciliation run');
   return summary;
+}
+
+/** Transfers begun more than the grace ago and never ended; a failure waits for the next run. */
+async function finishTransfers(now: number, graceMs: number, transfers: Pick<TransferService, 'finishCutShort'>, log: Logger): Promise<number> {
+  try {
+    const { finished, dropped } = await transfers.finishCutShort(now - graceMs, PAGE_SIZE);
+    if (finished + dropped > 0) log.warn({ component: COMPONENT, finished, dropped }, 'transfers cut short: finished by reconciliation');
+    return finished;
+  } catch (err) {
+    log.warn({ component: COMPONENT, err: (err as Error).message }, 'transfers not reconciled this run: will retry');
+    return 0;
+  }
 }
 
 /**

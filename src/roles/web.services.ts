@@ -8,9 +8,8 @@ import { StaffDesk } from '../staff/staff.desk.js';
 import { UpgradeService } from '../upgrades/upgrade.service.js';
 import type { Foundation } from './foundation.js';
 import { refundDeps } from './refunds.js';
-import { remindersOf } from './reminders.js';
-import { SmsOptOutStore } from '../channels/sms/opt-out.store.js';
-import { TransferService } from '../tickets/transfer.service.js';
+import type { TransferService } from '../tickets/transfer.service.js';
+import { transfersOf } from './transfers.js';
 import { ticketPageLink } from '../tickets/ticket-page.store.js';
 
 /** The services of the web role: what the bot's dialogs, staff commands and the staff API call. */
@@ -53,15 +52,7 @@ export function createWebServices(foundation: Foundation, options: WebServiceOpt
     log,
     options: serviceOptions,
   });
-  const optOuts = new SmsOptOutStore(foundation.redis, { prefix: foundation.keyPrefix });
-  const transfers = new TransferService({
-    ...commerce,
-    notices: new QueuedNotices(queues.notifications, foundation.replicated.commands),
-    reminders: remindersOf(foundation),
-    optedOut: (phone) => optOuts.isOptedOut(phone),
-    refundUnderway: async (orderId) => (await shared.refunds.list(orderId)).some((refund) => refund.status === 'requested'),
-    maxPerOrder: config.tickets.maxTransfersPerOrder,
-  });
+  const transfers = transfersOf(foundation);
   const ticketPage = async (orderId: string) => ticketPageLink(config.publicBaseUrl, await commerce.ticketPages.secretFor(orderId));
   const dialog = new MainDialog({ ...commerce, finder, purchase, refunds, upgrades, transfers, ticketPage, limits: config.limits, ...(options.now ? { now: options.now } : {}) });
   const staffDesk = new StaffDesk({ staffIds: config.staff.ids, ...commerce, finder, upgrades, log });

@@ -17,6 +17,7 @@ import { FulfilmentService } from '../orders/fulfilment.service.js';
 import { LatePaymentRefunds } from '../orders/late-payment.refunds.js';
 import { RefundSettlementService } from '../orders/refund-settlement.service.js';
 import { remindersOf } from './reminders.js';
+import { transfersOf } from './transfers.js';
 import { NoticeJobs } from '../queue/notice-jobs.js';
 import { QueuedNotices, QueuedSmsNotices } from '../queue/notice.producers.js';
 import { UpgradeFulfilment } from '../upgrades/upgrade.fulfilment.js';
@@ -81,6 +82,7 @@ export function createWorkerServices(foundation: Foundation, options: WorkerServ
       notices,
       noticeJobs: new NoticeJobs(queues),
       reminders,
+      transfers: transfersOf(foundation),
       log,
       options: { graceMs: graceMinutes * 60_000, recheckMs: afterMinutes * 60_000 },
     },

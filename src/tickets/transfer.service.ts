@@ -9,6 +9,7 @@ import { OrderIdTakenError, type OrderStore } from '../orders/order.store.js';
 import { activeTickets } from '../orders/refund.js';
 import { issueTickets } from '../orders/tickets.js';
 import type { AdmissionStore } from './admission.store.js';
+import type { PendingTransfers } from './pending-transfers.store.js';
 
 /** Why tickets cannot be given away, as the bot explains it. */
 export type TransferRefusal =
@@ -50,6 +51,8 @@ export interface TransferDeps {
   refundUnderway: (orderId: string) => Promise<boolean>;
   /** Most transfers out of one order (MAX_TRANSFERS_PER_ORDER). */
   maxPerOrder: number;
+  /** Transfers under way, for reconciliation to finish one cut short. */
+  pending: Pick<PendingTransfers, 'add' | 'done' | 'begunBefore'>;
   now?: () => number;
 }
 
@@ -100,6 +103,7 @@ export class TransferService {
       const active = new Set(activeTickets(order));
       if (plan.tickets.some((code) => !active.has(code) || admitted.has(code))) return { ok: false, reason: 'admitted' };
       const what = `${plan.tickets.length} ticket${plan.tickets.length === 1 ? '' : 's'} (${plan.tickets.join(', ')})`;
+      await this.deps.pending.add({ plan, from });
       await this.deps.orders.note(order.id, cause, `${what} given to ${maskPhone(plan.to)} as order ${plan.newOrderId}`, {
         transferredTickets: [...order.transferredTickets, ...plan.tickets],
       });
@@ -107,7 +111,27 @@ export class TransferService {
     const given = await this.recipientOrder(order, plan, from.name);
     await this.deps.notices.enqueue(given.id, 'transferred_in');
     await this.deps.reminders?.schedule(given);
+    await this.deps.pending.done(plan.newOrderId);
     return { ok: true, order: given };
+  }
+
+  /**
+   * Reconciliation: finishes the transfers begun before `before` that never
+   * ended (the recipient's order made, their text queued). One cut short
+   * before the giver's tickets were marked is checked again as new, and
+   * dropped if it can no longer go: then nothing was given.
+   */
+  async finishCutShort(before: number, limit: number): Promise<{ finished: number; dropped: number }> {
+    const counts = { finished: 0, dropped: 0 };
+    for (const { plan, from } of await this.deps.pending.begunBefore(before, limit)) {
+      const done = await this.transfer(plan, from);
+      if (done.ok) counts.finished += 1;
+      else {
+        await this.deps.pending.done(plan.newOrderId);
+        counts.dropped += 1;
+      }
+    }
+    return counts;
   }
 
   private async recipientOrder(from: Order, plan: TransferPlan, senderName: string | undefined): Promise<Order> {
