@@ -6,9 +6,15 @@
 //   POST /v1/checkout/sessions            GET  /v1/checkout/sessions/:id
 //   POST /v1/checkout/sessions/:id/expire POST /v1/refunds   GET /v1/refunds/:id
 //   GET  /v1/refunds?charge=…|payment_intent=…
-import { createHash, randomBytes } from 'node:crypto';
+// and, in stripe-cards.fake.ts, Customers, saved cards and off-session
+// PaymentIntents.
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FakeCards, type ChargeOutcome, type FakeCustomer, type FakePaymentIntent, type FakePaymentMethod } from './stripe-cards.fake.js';
+import { fakeId, nowSeconds } from './stripe-ids.js';
+
+export type { ChargeOutcome, FakeCustomer, FakePaymentIntent, FakePaymentMethod };
 
 /** A form or query value after bracket parsing: `a[0][b]=1` → `{ a: [{ b: '1' }] }`. */
 export type FormValue = string | FormValue[] | { [key: string]: FormValue };
@@ -95,8 +101,17 @@ export interface StripeApiServer {
   /** Sessions by id, as retrieve would return them. */
   sessions: ReadonlyMap<string, FakeCheckoutSession>;
   refunds: ReadonlyMap<string, FakeRefund>;
-  /** The customer paid: status 'complete', payment_status 'paid', a payment intent. */
-  markPaid(sessionId: string): FakeCheckoutSession;
+  /**
+   * The customer paid: status 'complete', payment_status 'paid', a payment
+   * intent. With `saveCard`, on a session made for a Customer with saving
+   * enabled, they ticked "save my card": it is attached to that Customer.
+   */
+  markPaid(sessionId: string, options?: { saveCard?: boolean | Partial<FakePaymentMethod['card']> }): FakeCheckoutSession;
+  customers: ReadonlyMap<string, FakeCustomer>;
+  paymentMethods: ReadonlyMap<string, FakePaymentMethod>;
+  paymentIntents: ReadonlyMap<string, FakePaymentIntent>;
+  /** The next off-session charges answer these, in turn ('card_declined', 'authentication_required', …); then each succeeds. */
+  nextCharges(...outcomes: ChargeOutcome[]): void;
   /** Change what retrieve returns (shallow merge). */
   setSession(sessionId: string, patch: Partial<FakeCheckoutSession>): FakeCheckoutSession;
   /** Change what a refund retrieve returns (shallow merge), e.g. `{ status: 'failed', failure_reason: 'expired_or_canceled_card' }`. */
@@ -151,7 +166,11 @@ export async function startStripeApiServer(options: StripeApiServerOptions = {})
     requests: state.requests,
     sessions: state.sessions,
     refunds: state.refunds,
-    markPaid: (id) => state.markPaid(id),
+    markPaid: (id, options) => state.markPaid(id, options),
+    customers: state.cards.customers,
+    paymentMethods: state.cards.paymentMethods,
+    paymentIntents: state.cards.paymentIntents,
+    nextCharges: (...outcomes) => state.cards.nextCharges(...outcomes),
     setSession: (id, patch) => state.patchSession(id, patch),
     setRefund: (id, patch) => state.patchRefund(id, patch),
     chargeOf: (paymentIntentId) => state.chargeOf(paymentIntentId),
@@ -169,6 +188,7 @@ class FakeStripe {
   readonly sessions = new Map<string, FakeCheckoutSession>();
   readonly refunds = new Map<string, FakeRefund>();
   readonly failures: { status: number; error: StripeErrorBody; match: FailureMatch }[] = [];
+  readonly cards = new FakeCards();
   /** Line items by session id: Stripe returns them only when expanded. */
   readonly #lineItems = new Map<string, LineItem[]>();
   /** Payment intent → its (one) charge, as Stripe makes one per successful payment. */
@@ -187,14 +207,14 @@ class FakeStripe {
     }
   }
 
-  markPaid(id: string): FakeCheckoutSession {
+  markPaid(id: string, options: { saveCard?: boolean | Partial<FakePaymentMethod['card']> } = {}): FakeCheckoutSession {
     const session = this.#session(id);
-    return this.patchSession(id, {
-      status: 'complete',
-      payment_status: 'paid',
-      url: null,
-      payment_intent: session.payment_intent ?? fakeId('pi'),
-    });
+    const saving = asObject(session.saved_payment_method_options as FormValue | undefined).payment_method_save === 'enabled';
+    const customer = typeof session.customer === 'string' ? session.customer : undefined;
+    const saved = options.saveCard && saving && customer ? this.cards.saveCard(customer, typeof options.saveCard === 'object' ? options.saveCard : {}) : undefined;
+    const paymentIntent = session.payment_intent ?? fakeId('pi');
+    if (!this.cards.paymentIntents.has(paymentIntent)) this.cards.checkoutPayment(paymentIntent, session, saved?.id ?? null);
+    return this.patchSession(id, { status: 'complete', payment_status: 'paid', url: null, payment_intent: paymentIntent });
   }
 
   chargeOf(paymentIntentId: string): string {
@@ -250,7 +270,14 @@ class FakeStripe {
       });
     }
     if (seen) return seen.reply;
-    const reply = this.#route(req);
+    // Stripe keeps the first answer, a refusal as well as a success: the same key never charges twice.
+    let reply: Reply;
+    try {
+      reply = this.#route(req);
+    } catch (err) {
+      if (!(err instanceof StripeHttpError)) throw err;
+      reply = { status: err.status, body: { error: err.error } };
+    }
     this.#idempotent.set(key, { paramsHash, reply });
     return reply;
   }
@@ -268,6 +295,9 @@ class FakeStripe {
     if (method === 'POST' && path === '/v1/refunds') return ok(this.#createRefund(req.body));
     if (method === 'GET' && (m = path.match(/^\/v1\/refunds\/([^/]+)$/))) return ok(this.#refund(decodeURIComponent(m[1]!)));
     if (method === 'GET' && path === '/v1/refunds') return ok(this.#listRefunds(req.query));
+    const cards = this.cards.route(method, path, req.body, req.query);
+    if (cards && 'error' in cards) throw new StripeHttpError(cards.status, cards.error as StripeErrorBody);
+    if (cards) return cards;
     throw new StripeHttpError(404, {
       type: 'invalid_request_error',
       message: `Unrecognized request URL (${method}: ${path}). This fake Stripe server answers only the endpoints the box office uses.`,
@@ -299,6 +329,8 @@ class FakeStripe {
       mode: stringParam(body, 'mode') ?? 'payment',
       payment_intent: null,
       customer_email: stringParam(body, 'customer_email'),
+      customer: stringParam(body, 'customer'),
+      saved_payment_method_options: asObject(body.saved_payment_method_options),
       success_url: stringParam(body, 'success_url'),
       cancel_url: stringParam(body, 'cancel_url'),
       livemode: false,
@@ -330,7 +362,7 @@ class FakeStripe {
       });
     }
     // Only payment intents are modelled (markPaid gives a session one).
-    const session = paymentIntent ? [...this.sessions.values()].find((s) => s.payment_intent === paymentIntent) : undefined;
+    const session = paymentIntent ? this.#paymentOf(paymentIntent) : undefined;
     if (!session) {
       const [param, id] = paymentIntent ? ['payment_intent', paymentIntent] : ['charge', charge ?? ''];
       throw new StripeHttpError(400, {
@@ -343,7 +375,15 @@ class FakeStripe {
     return this.#refundPayment(session, body);
   }
 
-  #refundPayment(session: FakeCheckoutSession, body: FormObject): FakeRefund {
+  /** What a payment intent paid: its Checkout Session's total, or an off-session charge that succeeded. */
+  #paymentOf(paymentIntent: string): Pick<FakeCheckoutSession, 'payment_intent' | 'amount_total' | 'currency'> | undefined {
+    const session = [...this.sessions.values()].find((s) => s.payment_intent === paymentIntent);
+    if (session) return session;
+    const intent = this.cards.paymentIntents.get(paymentIntent);
+    return intent?.status === 'succeeded' ? { payment_intent: intent.id, amount_total: intent.amount, currency: intent.currency } : undefined;
+  }
+
+  #refundPayment(session: Pick<FakeCheckoutSession, 'payment_intent' | 'amount_total' | 'currency'>, body: FormObject): FakeRefund {
     const paid = session.amount_total ?? 0;
     // A failed or canceled refund gave nothing back, so it leaves its amount refundable.
     const refunded = [...this.refunds.values()]
@@ -416,6 +456,11 @@ class FakeStripe {
   /** `expand[]=line_items` adds them as a list, as Stripe does; otherwise they are left out. */
   #withExpansions(session: FakeCheckoutSession, query: FormObject): FakeCheckoutSession {
     const expand = Array.isArray(query.expand) ? query.expand : [];
+    const intent = session.payment_intent ? this.cards.paymentIntents.get(session.payment_intent) : undefined;
+    if (intent && (expand.includes('payment_intent') || expand.includes('payment_intent.payment_method'))) {
+      const method = intent.payment_method ? this.cards.paymentMethods.get(intent.payment_method) : undefined;
+      session = { ...session, payment_intent: { ...intent, ...(expand.includes('payment_intent.payment_method') && method ? { payment_method: method } : {}) } as unknown as string };
+    }
     if (!expand.includes('line_items')) return session;
     const data = (this.#lineItems.get(session.id) ?? []).map((item) => ({
       id: fakeId('li'),
@@ -599,16 +644,6 @@ function matches(match: FailureMatch, req: RecordedStripeRequest): boolean {
 
 function ok(body: unknown): Reply {
   return { status: 200, body };
-}
-
-function fakeId(prefix: string, length = 24): string {
-  const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-  const chars = [...randomBytes(length)].map((b) => alphabet[b % alphabet.length]).join('');
-  return `${prefix}_${chars}`;
-}
-
-function nowSeconds(): number {
-  return Math.floor(Date.now() / 1000);
 }
 
 function sleep(ms: number): Promise<void> {
