@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
+import { rethrowMissing } from './stripe-errors.js';
 import {
-  CheckoutNotFoundError,
   refundMetadata,
   RefundRejectedError,
   toCheckoutSession,
@@ -99,14 +99,6 @@ export class StripeCheckoutGateway implements CheckoutGateway {
     for await (const refund of this.stripe.refunds.list({ payment_intent: paymentIntentId, limit: 100 })) refunds.push(toRefundInfo(refund));
     return refunds;
   }
-}
-
-/** Stripe's "No such …" (404, `resource_missing`) as the port's CheckoutNotFoundError; anything else as it came. */
-function rethrowMissing(err: unknown): never {
-  if (err instanceof Stripe.errors.StripeInvalidRequestError && (err.statusCode === 404 || err.code === 'resource_missing')) {
-    throw new CheckoutNotFoundError(err.message);
-  }
-  throw err;
 }
 
 function isRefusal(err: unknown): err is InstanceType<typeof Stripe.errors.StripeError> {

@@ -1,0 +1,102 @@
+// The port for cards a customer saved with the payment provider, to pay in
+// one reply next time: a Customer at the provider per customer identity of
+// ours, the card saved with the customer's consent in Checkout, and charges
+// to it made off-session (the customer is not on a payment page). Stripe
+// implements it (payments/stripe-saved-cards.ts).
+import { z } from 'zod';
+import { checkoutMetadataSchema } from './checkout.gateway.js';
+
+/** A card saved to a provider Customer, as the customer is reminded of it ("Visa •4242"). */
+export interface SavedCard {
+  customerId: string;
+  paymentMethodId: string;
+  brand: string;
+  last4: string;
+  expMonth: number;
+  expYear: number;
+}
+
+/** A charge to a saved card, for one order. */
+export interface OffSessionCharge {
+  /** Our order id; travels in metadata, as on a Checkout Session. */
+  reference: string;
+  kind: 'tickets' | 'upgrade';
+  amount: number;
+  currency: string;
+  customerId: string;
+  paymentMethodId: string;
+  /** Same key, same charge: a YES sent twice never charges twice. */
+  idempotencyKey: string;
+}
+
+export const PAYMENT_STATUSES = ['requires_payment_method', 'requires_confirmation', 'requires_action', 'processing', 'requires_capture', 'succeeded', 'canceled'] as const;
+
+/** The parts of a payment (a Stripe PaymentIntent) we act on, already validated. */
+export interface PaymentInfo {
+  id: string;
+  status: (typeof PAYMENT_STATUSES)[number];
+  amount: number;
+  /** What was actually taken: the amount once it succeeded, else 0. */
+  amountReceived: number;
+  currency: string;
+  /** Our ids from its metadata; absent on a payment that is not one of ours. */
+  ours?: { reference: string; kind: 'tickets' | 'upgrade' };
+}
+
+/**
+ * The bank refused an off-session charge: `code` is the provider's
+ * (card_declined, expired_card, authentication_required, …), and the payment
+ * stays as it was left, for the customer to pay another way.
+ */
+export class CardRefusedError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly paymentId?: string,
+    readonly declineCode?: string,
+  ) {
+    super(message);
+    this.name = 'CardRefusedError';
+  }
+
+  /** The bank wants the customer to authenticate: they must be brought to a page, not charged again. */
+  get needsAuthentication(): boolean {
+    return this.code === 'authentication_required' || this.declineCode === 'authentication_required';
+  }
+}
+
+export interface SavedCards {
+  /** A new Customer at the provider for one identity of ours (kept by us: the key only guards a retried create). */
+  createCustomer(identity: string, idempotencyKey: string): Promise<string>;
+  /** The card the customer chose to save while paying in this session, if they did. */
+  cardSavedIn(sessionId: string): Promise<SavedCard | undefined>;
+  /** Charges a saved card off-session; throws CardRefusedError when the bank says no. */
+  charge(request: OffSessionCharge): Promise<PaymentInfo>;
+  /** The payment as the provider sees it now: the worker trusts this, not an event body. */
+  retrievePayment(paymentId: string): Promise<PaymentInfo>;
+  /** Removes a saved card at the provider; forgetting a card already forgotten is not an error. */
+  forget(paymentMethodId: string): Promise<void>;
+}
+
+const stripePaymentIntentSchema = z.object({
+  id: z.string().min(1),
+  status: z.enum(PAYMENT_STATUSES),
+  amount: z.number().int().nonnegative(),
+  amount_received: z.number().int().nonnegative().optional(),
+  currency: z.string().min(3),
+  metadata: z.record(z.string(), z.string()).nullable().optional(),
+});
+
+/** Validates a Stripe-shaped PaymentIntent; our ids come from its metadata, checked, not trusted. */
+export function toPaymentInfo(raw: unknown): PaymentInfo {
+  const intent = stripePaymentIntentSchema.parse(raw);
+  const ours = checkoutMetadataSchema.safeParse(intent.metadata ?? {});
+  return {
+    id: intent.id,
+    status: intent.status,
+    amount: intent.amount,
+    amountReceived: intent.amount_received ?? 0,
+    currency: intent.currency,
+    ...(ours.success ? { ours: { reference: ours.data.reference, kind: ours.data.kind } } : {}),
+  };
+}

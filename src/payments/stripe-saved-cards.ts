@@ -1,0 +1,74 @@
+import Stripe from 'stripe';
+import { rethrowMissing } from './stripe-errors.js';
+import { CardRefusedError, toPaymentInfo, type OffSessionCharge, type PaymentInfo, type SavedCard, type SavedCards } from '../checkout/saved-cards.js';
+
+/**
+ * Saved cards at Stripe: a Customer per identity, the card a customer chose
+ * to save in Checkout (`allow_redisplay: 'always'` is Stripe's record of that
+ * choice), and PaymentIntents confirmed off-session against it
+ * (https://docs.stripe.com/payments/save-during-payment).
+ */
+export class StripeSavedCards implements SavedCards {
+  constructor(private readonly stripe: Stripe) {}
+
+  async createCustomer(identity: string, idempotencyKey: string): Promise<string> {
+    const customer = await this.stripe.customers.create({ metadata: { identity } }, { idempotencyKey });
+    return customer.id;
+  }
+
+  async cardSavedIn(sessionId: string): Promise<SavedCard | undefined> {
+    const session = await this.stripe.checkout.sessions.retrieve(sessionId, { expand: ['payment_intent.payment_method'] }).catch(rethrowMissing);
+    const intent = session.payment_intent;
+    const method = typeof intent === 'object' && intent !== null ? intent.payment_method : undefined;
+    if (typeof method !== 'object' || method === null || !method.card) return undefined;
+    const customerId = typeof method.customer === 'string' ? method.customer : method.customer?.id;
+    // Saved only when the customer ticked it: attached to the session's Customer, and theirs to be shown again.
+    if (!customerId || method.allow_redisplay !== 'always') return undefined;
+    return {
+      customerId,
+      paymentMethodId: method.id,
+      brand: method.card.brand,
+      last4: method.card.last4,
+      expMonth: method.card.exp_month,
+      expYear: method.card.exp_year,
+    };
+  }
+
+  async charge(request: OffSessionCharge): Promise<PaymentInfo> {
+    const metadata = { reference: request.reference, kind: request.kind };
+    try {
+      const intent = await this.stripe.paymentIntents.create(
+        {
+          amount: request.amount,
+          currency: request.currency,
+          customer: request.customerId,
+          payment_method: request.paymentMethodId,
+          off_session: true,
+          confirm: true,
+          metadata,
+        },
+        { idempotencyKey: request.idempotencyKey },
+      );
+      return toPaymentInfo(intent);
+    } catch (err) {
+      if (err instanceof Stripe.errors.StripeCardError) {
+        throw new CardRefusedError(err.message, err.code ?? 'card_declined', err.payment_intent?.id, err.decline_code);
+      }
+      throw err;
+    }
+  }
+
+  async retrievePayment(paymentId: string): Promise<PaymentInfo> {
+    return toPaymentInfo(await this.stripe.paymentIntents.retrieve(paymentId).catch(rethrowMissing));
+  }
+
+  async forget(paymentMethodId: string): Promise<void> {
+    try {
+      await this.stripe.paymentMethods.detach(paymentMethodId);
+    } catch (err) {
+      // Already detached (400), or gone (404): either way it is no longer saved.
+      if (err instanceof Stripe.errors.StripeInvalidRequestError) return;
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,85 @@
+// StripeSavedCards, the saved-card port at Stripe, through the real SDK and
+// the local Stripe server: a Customer per identity, the card a customer chose
+// to save in Checkout (and none when they did not), an off-session charge
+// that succeeds once per key, a declined one and one needing authentication
+// as CardRefusedError, a payment read back with our ids checked, a card
+// forgotten twice without error.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CheckoutNotFoundError } from '../src/checkout/checkout.gateway.js';
+import { CardRefusedError } from '../src/checkout/saved-cards.js';
+import { createStripeClient } from '../src/payments/stripe.client.js';
+import { StripeSavedCards } from '../src/payments/stripe-saved-cards.js';
+import { startStripeApiServer, type StripeApiServer } from './support/stripe-api.server.js';
+import type Stripe from 'stripe';
+
+let server: StripeApiServer;
+let stripe: Stripe;
+let cards: StripeSavedCards;
+
+beforeAll(async () => {
+  server = await startStripeApiServer();
+  stripe = createStripeClient({ secretKey: 'sk_test_local', apiUrl: server.url });
+  cards = new StripeSavedCards(stripe);
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+/** A Checkout Session for the Customer, letting them save their card, paid, with the card saved or not. */
+async function paidSession(customer: string, saveCard: boolean): Promise<string> {
+  const session = await stripe.checkout.sessions.create({
+    mode: 'payment',
+    customer,
+    saved_payment_method_options: { payment_method_save: 'enabled' },
+    line_items: [{ quantity: 1, price_data: { currency: 'usd', unit_amount: 20_000, product_data: { name: 'Section 101' } } }],
+    success_url: 'https://tickets.example.test/ok',
+  });
+  server.markPaid(session.id, { saveCard: saveCard ? { brand: 'mastercard', last4: '4444', exp_month: 3, exp_year: 2029 } : false });
+  return session.id;
+}
+
+const charge = (customerId: string, paymentMethodId: string, idempotencyKey: string) =>
+  cards.charge({ reference: 'BX-7K2Q', kind: 'tickets', amount: 40_000, currency: 'usd', customerId, paymentMethodId, idempotencyKey });
+
+describe('saved cards at Stripe', () => {
+  it('makes a Customer for an identity, and reads the card saved in Checkout only when the customer chose to save it', async () => {
+    const customerId = await cards.createCustomer('sms:+15550002222', 'customer-sms-+15550002222');
+    expect(server.customers.get(customerId)?.metadata).toEqual({ identity: 'sms:+15550002222' });
+    expect(await cards.cardSavedIn(await paidSession(customerId, false))).toBeUndefined();
+    const card = await cards.cardSavedIn(await paidSession(customerId, true));
+    expect(card).toEqual({ customerId, paymentMethodId: expect.stringMatching(/^pm_/), brand: 'mastercard', last4: '4444', expMonth: 3, expYear: 2029 });
+    await expect(cards.cardSavedIn('cs_test_nosuchsession')).rejects.toBeInstanceOf(CheckoutNotFoundError);
+  });
+
+  it('charges the saved card off-session once per key, and reads the payment back with our ids', async () => {
+    const customerId = await cards.createCustomer('sms:+15550003333', 'customer-sms-+15550003333');
+    const card = (await cards.cardSavedIn(await paidSession(customerId, true)))!;
+    const paid = await charge(customerId, card.paymentMethodId, 'pay-BX-7K2Q-1');
+    expect(paid).toEqual({ id: expect.stringMatching(/^pi_/), status: 'succeeded', amount: 40_000, amountReceived: 40_000, currency: 'usd', ours: { reference: 'BX-7K2Q', kind: 'tickets' } });
+    expect((await charge(customerId, card.paymentMethodId, 'pay-BX-7K2Q-1')).id).toBe(paid.id);
+    expect(await cards.retrievePayment(paid.id)).toEqual(paid);
+    await expect(cards.retrievePayment('pi_nosuchpayment')).rejects.toBeInstanceOf(CheckoutNotFoundError);
+  });
+
+  it('says why the bank refused: declined, or authentication needed, with the payment left unpaid', async () => {
+    const customerId = await cards.createCustomer('sms:+15550004444', 'customer-sms-+15550004444');
+    const card = (await cards.cardSavedIn(await paidSession(customerId, true)))!;
+    server.nextCharges('card_declined', 'authentication_required');
+    const declined = await charge(customerId, card.paymentMethodId, 'k-declined').catch((err: unknown) => err);
+    expect(declined).toBeInstanceOf(CardRefusedError);
+    expect(declined).toMatchObject({ code: 'card_declined', declineCode: 'generic_decline', needsAuthentication: false });
+    const authenticate = (await charge(customerId, card.paymentMethodId, 'k-auth').catch((err: unknown) => err)) as CardRefusedError;
+    expect(authenticate.needsAuthentication).toBe(true);
+    expect((await cards.retrievePayment(authenticate.paymentId!)).status).toBe('requires_payment_method');
+  });
+
+  it('forgets a card at Stripe, and again without error', async () => {
+    const customerId = await cards.createCustomer('sms:+15550005555', 'customer-sms-+15550005555');
+    const card = (await cards.cardSavedIn(await paidSession(customerId, true)))!;
+    await cards.forget(card.paymentMethodId);
+    expect(server.paymentMethods.get(card.paymentMethodId)?.customer).toBeNull();
+    await cards.forget(card.paymentMethodId);
+    await cards.forget('pm_nosuchcard');
+  });
+});
