@@ -8,6 +8,7 @@ import { StaffAttention } from './orders/staff-attention.store.js';
 import { SeatStore } from './seats/seat.store.js';
 import { AdmissionStore } from './tickets/admission.store.js';
 import { TicketPageStore } from './tickets/ticket-page.store.js';
+import { SavedCardStore } from './orders/saved-card.store.js';
 
 /** Prefix of every key this project writes, so it can share a Redis. */
 export const KEY_PREFIX = 'bx:';
@@ -27,6 +28,8 @@ export interface Commerce {
   admissions: AdmissionStore;
   /** The secret of each order's ticket page (/t/<secret>). */
   ticketPages: TicketPageStore;
+  /** Customers' saved cards and their Customer at the payment provider. */
+  savedCards: SavedCardStore;
 }
 
 export function createCommerce(
@@ -52,5 +55,6 @@ export function createCommerce(
     abandonedCheckouts: new AbandonedCheckouts(redis, { prefix }),
     admissions: new AdmissionStore(redis, orders, prefix),
     ticketPages: new TicketPageStore(redis, orders),
+    savedCards: new SavedCardStore(redis, prefix),
   };
 }

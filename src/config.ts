@@ -112,6 +112,12 @@ const envSchema = z
     CHECKIN_OPENS_HOURS_BEFORE: wholeNumber(0, 8760, 6),
     REMINDER_HOURS_BEFORE: wholeNumber(0, 336, 24),
     MAX_TRANSFERS_PER_ORDER: wholeNumber(0, 50, 5),
+    /**
+     * on: the Stripe payment page offers to save the card for buying by reply
+     * later. Off until buying by reply lands: a saved card no reply can use
+     * yet would only be kept for nothing.
+     */
+    SAVED_CARDS: z.enum(['on', 'off'], { message: 'must be on or off' }).default('off'),
     /** Minutes between reconciliation runs (the maintenance job scheduler). */
     RECONCILE_EVERY_MINUTES: wholeNumber(1, 1440, 5),
     /** Minutes an unsettled order is left to the webhook path before reconciliation asks Stripe about it. */
@@ -162,7 +168,8 @@ export interface Config {
   /** REDIS_CLUSTER_PASSWORD, REDIS_CLUSTER_TLS: how to reach each node of that cluster. */
   redisCluster: ClusterAccess;
   catalogPath: string;
-  stripe: { secretKey?: string; webhookSecret?: string; apiUrl?: string; timeoutMs: number; demo: boolean };
+  /** `savedCards`: SAVED_CARDS=on, with a Stripe key. */
+  stripe: { secretKey?: string; webhookSecret?: string; apiUrl?: string; timeoutMs: number; demo: boolean; savedCards: boolean };
   twilio: { accountSid?: string; authToken?: string; fromNumber?: string; messagingServiceSid?: string; apiUrl?: string; smsPerSecond: number };
   botFramework: { appId: string; appPassword: string; appType: string; tenantId: string };
   staff: { apiToken?: string; ids: string[] };
@@ -258,6 +265,7 @@ function fromEnv(e: z.infer<typeof envSchema>): Config {
       apiUrl: e.STRIPE_API_URL,
       timeoutMs: e.STRIPE_TIMEOUT_MS,
       demo: !e.STRIPE_SECRET_KEY,
+      savedCards: e.SAVED_CARDS === 'on' && Boolean(e.STRIPE_SECRET_KEY),
     },
     twilio: {
       accountSid: e.TWILIO_ACCOUNT_SID,

@@ -15,6 +15,12 @@ export interface CheckoutRequest {
   cancelUrl: string;
   /** Same key, same session: a retried create never makes a second page. */
   idempotencyKey: string;
+  /**
+   * Offer to save the card for buying by reply next time: the page is made
+   * for this provider Customer, with a "save my card" choice and `consent`,
+   * the words the customer agrees to by ticking it (orders/saved-card.store.ts).
+   */
+  saveCard?: { customerId: string; consent: string };
 }
 
 /** The parts of a Checkout Session we act on, already validated. */

@@ -13,6 +13,8 @@ const requestSchema = z.object({
   successUrl: z.string(),
   cancelUrl: z.string(),
   idempotencyKey: z.string().min(1),
+  // Kept whole: the same key with other parameters is refused by Stripe.
+  saveCard: z.object({ customerId: z.string(), consent: z.string() }).optional(),
 });
 
 /**

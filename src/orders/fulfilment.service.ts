@@ -3,6 +3,7 @@ import type { CheckoutSession } from '../checkout/checkout.gateway.js';
 import type { CustomerNotice, NoticeQueue } from '../notifications/customer-notice.js';
 import type { TicketDeliveries } from '../notifications/ticket-delivery.store.js';
 import type { Reminders } from '../notifications/reminders.js';
+import type { CardOnFile } from './card-on-file.js';
 import type { SeatStore } from '../seats/seat.store.js';
 import type { LatePaymentRefunds } from './late-payment.refunds.js';
 import type { Order, OrderState } from './order.js';
@@ -54,6 +55,8 @@ export interface FulfilmentDeps {
   ticketDeliveries: Pick<TicketDeliveries, 'watch'>;
   /** Queues the reminder before the show (REMINDER_HOURS_BEFORE). */
   reminders?: Pick<Reminders, 'schedule'>;
+  /** Keeps the card a customer chose to save on the payment page. */
+  cardOnFile?: Pick<CardOnFile, 'keepFrom'>;
 }
 
 /**
@@ -121,6 +124,7 @@ export class FulfilmentService {
     await this.deps.ticketDeliveries.watch(orderId);
     await this.deps.notices.enqueue(orderId, 'tickets');
     await this.deps.reminders?.schedule(order);
+    await this.deps.cardOnFile?.keepFrom(order);
     this.deps.log.info({ component: 'fulfilment', orderId, seats: sale.allocation.seats.length }, 'order fulfilled');
     return 'fulfilled';
   }

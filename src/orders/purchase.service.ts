@@ -1,3 +1,4 @@
+import type { CardOnFile } from './card-on-file.js';
 import type { Logger } from 'pino';
 import type { EventCatalog } from '../catalog/event-catalog.js';
 import type { CheckoutGateway } from '../checkout/checkout.gateway.js';
@@ -68,6 +69,8 @@ export class PurchaseService {
       checkout: CheckoutGateway;
       log: Logger;
       options: PurchaseOptions;
+      /** Offers to save the card on the payment page, to an identity that may keep one. */
+      cardOnFile?: Pick<CardOnFile, 'checkoutOption'>;
     },
   ) {}
 
@@ -117,12 +120,14 @@ export class PurchaseService {
       const openOrder = reason === 'too_many_holds' ? (await this.openOrders(request.customer, request.eventId, now))[0] : undefined;
       return { ok: false, reason, available, largestBlock, openOrder };
     }
+    const saveCard = await this.deps.cardOnFile?.checkoutOption(request.customer);
     const order = await openCheckout(this.deps, held.order, {
       currency: event.currency,
       lineItems: [{ name: `${event.name}: ${section.name}`, description: held.order.seats.join(', ') || undefined, unitAmount: section.price, quantity: held.order.quantity }],
       expiresAt: expiresAtSeconds,
       successUrl: `${this.payLink(held.order)}?paid=1`,
       cancelUrl: `${this.payLink(held.order)}?back=1`,
+      ...(saveCard ? { saveCard } : {}),
     });
     if (!order) return { ok: false, reason: 'checkout_failed' };
     if (!request.replacing) return { ok: true, order, payUrl: this.payLink(order) };

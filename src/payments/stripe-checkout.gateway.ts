@@ -41,6 +41,14 @@ export class StripeCheckoutGateway implements CheckoutGateway {
         expires_at: request.expiresAt,
         success_url: request.successUrl,
         cancel_url: request.cancelUrl,
+        // Saving is the customer's choice on the page (Stripe's checkbox), never forced with setup_future_usage.
+        ...(request.saveCard
+          ? {
+              customer: request.saveCard.customerId,
+              saved_payment_method_options: { payment_method_save: 'enabled' as const },
+              custom_text: { submit: { message: request.saveCard.consent } },
+            }
+          : {}),
       },
       { idempotencyKey: request.idempotencyKey },
     );

@@ -9,6 +9,8 @@ import type { CheckoutGateway } from '../checkout/checkout.gateway.js';
 import { DemoCheckoutGateway } from '../payments/demo-checkout.gateway.js';
 import { createStripeClient } from '../payments/stripe.client.js';
 import { StripeCheckoutGateway } from '../payments/stripe-checkout.gateway.js';
+import { StripeSavedCards } from '../payments/stripe-saved-cards.js';
+import type { SavedCards } from '../checkout/saved-cards.js';
 import { MeteredCheckoutGateway } from '../observability/metered-checkout.gateway.js';
 import { rememberingAbandonedCreates } from '../orders/abandoned-checkout.store.js';
 import { BoxOfficeMetrics } from '../observability/metrics.js';
@@ -37,6 +39,8 @@ export interface Foundation {
   checkout: CheckoutGateway;
   /** The demo checkout itself, when there is no Stripe key: the web role serves its pages. */
   demoCheckout?: DemoCheckoutGateway;
+  /** Cards customers saved at Stripe, for paying by reply; none with the demo checkout (yet). */
+  savedCards?: SavedCards;
   queues: Queues;
   /** How long notices keep trying: the queues' attempts and the notice workers' backoff. */
   noticeRetry: NoticeRetrySchedule;
@@ -80,7 +84,8 @@ export function createFoundation(options: FoundationOptions): Foundation {
   const noticeRetry = options.noticeRetry ?? noticeRetrySchedule(config.notices.retryHours);
   const queues = createQueues(queueConnection, queuePrefix, noticeRetry);
   const commerce = createCommerce(redis, options.catalog, config, keyPrefix);
-  const provider = createCheckoutGateway(config, redis, keyPrefix);
+  const stripe = config.stripe.demo ? undefined : createStripeClient({ secretKey: config.stripe.secretKey!, apiUrl: config.stripe.apiUrl, timeoutMs: config.stripe.timeoutMs });
+  const provider = stripe ? new StripeCheckoutGateway(stripe) : new DemoCheckoutGateway(redis, { prefix: keyPrefix, publicBaseUrl: config.publicBaseUrl });
   const metrics = new BoxOfficeMetrics(new Registry(), { catalog: options.catalog, seats: commerce.seats, attention: commerce.attention, admissions: commerce.admissions, queues: allQueues(queues) });
   return {
     config,
@@ -92,6 +97,7 @@ export function createFoundation(options: FoundationOptions): Foundation {
     commerce,
     checkout: rememberingAbandonedCreates(new MeteredCheckoutGateway(provider, metrics), commerce.abandonedCheckouts, log),
     demoCheckout: provider instanceof DemoCheckoutGateway ? provider : undefined,
+    ...(stripe ? { savedCards: new StripeSavedCards(stripe) } : {}),
     queues,
     noticeRetry,
     metrics,
@@ -114,9 +120,4 @@ export function createFoundation(options: FoundationOptions): Foundation {
       );
     },
   };
-}
-
-function createCheckoutGateway(config: Config, redis: RedisClient, keyPrefix: string): CheckoutGateway {
-  if (config.stripe.demo) return new DemoCheckoutGateway(redis, { prefix: keyPrefix, publicBaseUrl: config.publicBaseUrl });
-  return new StripeCheckoutGateway(createStripeClient({ secretKey: config.stripe.secretKey!, apiUrl: config.stripe.apiUrl, timeoutMs: config.stripe.timeoutMs }));
 }

@@ -10,6 +10,7 @@ import type { Foundation } from './foundation.js';
 import { refundDeps } from './refunds.js';
 import type { TransferService } from '../tickets/transfer.service.js';
 import { transfersOf } from './transfers.js';
+import { cardOnFileOf } from './card-on-file.js';
 import { ticketPageLink } from '../tickets/ticket-page.store.js';
 
 /** The services of the web role: what the bot's dialogs, staff commands and the staff API call. */
@@ -40,7 +41,8 @@ export function createWebServices(foundation: Foundation, options: WebServiceOpt
   const { config, log, commerce, checkout, queues, metrics } = foundation;
   const serviceOptions = { holdMinutes: config.limits.holdMinutes, publicBaseUrl: config.publicBaseUrl };
   const finder = new EventFinder(commerce.catalog);
-  const purchase = new MeteredPurchaseService({ ...commerce, checkout, log, options: serviceOptions }, metrics);
+  const cardOnFile = cardOnFileOf(foundation);
+  const purchase = new MeteredPurchaseService({ ...commerce, checkout, log, options: serviceOptions, ...(cardOnFile ? { cardOnFile } : {}) }, metrics);
   const shared = refundDeps(foundation);
   const refunds = new RefundRequestService(shared);
   const upgrades = new UpgradeService({

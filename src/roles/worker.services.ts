@@ -18,6 +18,7 @@ import { LatePaymentRefunds } from '../orders/late-payment.refunds.js';
 import { RefundSettlementService } from '../orders/refund-settlement.service.js';
 import { remindersOf } from './reminders.js';
 import { transfersOf } from './transfers.js';
+import { cardOnFileOf } from './card-on-file.js';
 import { NoticeJobs } from '../queue/notice-jobs.js';
 import { QueuedNotices, QueuedSmsNotices } from '../queue/notice.producers.js';
 import { UpgradeFulfilment } from '../upgrades/upgrade.fulfilment.js';
@@ -57,7 +58,8 @@ export function createWorkerServices(foundation: Foundation, options: WorkerServ
   });
   const latePayments = new LatePaymentRefunds({ ...commerce, checkout, notices, log });
   const reminders = remindersOf(foundation);
-  const fulfilment = new FulfilmentService({ ...commerce, notices, log, upgrades, latePayments, reminders });
+  const cardOnFile = cardOnFileOf(foundation);
+  const fulfilment = new FulfilmentService({ ...commerce, notices, log, upgrades, latePayments, reminders, ...(cardOnFile ? { cardOnFile } : {}) });
   const sender = meterSends(options.sender ?? customerSender(foundation), foundation.metrics);
   const noticeDeps: NotificationDeps = {
     orders: commerce.orders,
