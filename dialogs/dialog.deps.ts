@@ -6,6 +6,7 @@ import type { RefundRequestService } from '../src/orders/refund-request.service.
 import type { SeatStore } from '../src/seats/seat.store.js';
 import type { UpgradeService } from '../src/upgrades/upgrade.service.js';
 import type { TransferService } from '../src/tickets/transfer.service.js';
+import type { CardOnFile } from '../src/orders/card-on-file.js';
 
 /** The commerce services the dialogs are given; they never call an SDK themselves. */
 export interface DialogDeps {
@@ -20,6 +21,8 @@ export interface DialogDeps {
   upgrades: UpgradeService;
   /** The link of an order's ticket page (/t/<secret>), for STATUS; drawn if the order has none yet. */
   ticketPage?: (orderId: string) => Promise<string>;
+  /** The card a customer saved for paying by reply: shown and forgotten on request (none without Stripe). */
+  cards?: Pick<CardOnFile, 'cardOf' | 'forget'>;
   /** Customers giving tickets to someone by their phone number. */
   transfers: Pick<TransferService, 'plan' | 'transfer'>;
   limits: { maxPartySize: number; holdMinutes: number };

@@ -70,6 +70,10 @@ export class MainDialog extends ComponentDialog {
         return step.beginDialog(UPGRADE_SEATS_DIALOG, { orderId: said.orderId, sectionId: said.section?.id } satisfies UpgradeDraft);
       case 'transfer':
         return step.beginDialog(TRANSFER_TICKETS_DIALOG, said.transfer);
+      case 'my_card':
+      case 'forget_card':
+        await step.context.sendActivity(await this.aboutCard(step, said.intent));
+        return step.endDialog();
       case 'help':
         await step.context.sendActivity(say(step.context).help(step.context));
         return step.endDialog();
@@ -94,6 +98,18 @@ export class MainDialog extends ComponentDialog {
     const open = (await this.deps.purchase.openOrders(customerOf(step.context))).find((order) => order.kind !== 'upgrade');
     if (!open) return undefined;
     return changeOfHold(text, said, open, { catalog: this.deps.catalog, finder: this.deps.finder, now: this.deps.now?.() ?? new Date() });
+  }
+
+  /** "my card": which card is saved; "forget my card": removed at the provider, then here. */
+  private async aboutCard(step: WaterfallStepContext, intent: 'my_card' | 'forget_card'): Promise<string> {
+    const replies = say(step.context);
+    const customer = customerOf(step.context);
+    if (intent === 'forget_card') {
+      const forgotten = await this.deps.cards?.forget(customer);
+      return forgotten ? replies.cardForgotten(forgotten.brand, forgotten.last4) : replies.noCard;
+    }
+    const card = await this.deps.cards?.cardOf(customer);
+    return card ? replies.myCard(card.brand, card.last4, card.expMonth, card.expYear, step.context) : replies.noCard;
   }
 
   /** "cancel"/"exit" outside a purchase: give up the seats still waiting for payment. */

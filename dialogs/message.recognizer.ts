@@ -16,8 +16,12 @@ import { readTransfer, type TransferRequest } from './transfer-request.js';
 
 /** What a customer's message is about, as far as one message can tell. */
 /** 'cancel_order': give back an order, paid or not ("cancel BX-7K2Q", "i want a refund"). */
-/** 'transfer': give tickets to someone by their phone number ("send 1 ticket to +1 206 555 0100"). */
-export type Intent = 'buy' | 'status' | 'cancel_order' | 'help' | 'leave' | 'restart' | 'upgrade' | 'transfer' | 'greeting' | 'yes' | 'no' | 'unknown';
+/**
+ * 'transfer': give tickets to someone by their phone number ("send 1 ticket to +1 206 555 0100").
+ * 'my_card' / 'forget_card': which card is saved for paying by reply; remove it.
+ */
+export type Intent =
+  | 'buy' | 'status' | 'cancel_order' | 'help' | 'leave' | 'restart' | 'upgrade' | 'transfer' | 'my_card' | 'forget_card' | 'greeting' | 'yes' | 'no' | 'unknown';
 
 export interface Recognized {
   intent: Intent;
@@ -132,6 +136,10 @@ const WHOLE_MESSAGE: ReadonlyArray<readonly [Intent, RegExp]> = [
   ['no', new RegExp(`^(?:${NO_WORDS})(?: (?:${NO_WORDS}))*$`)],
 ];
 const QUESTION_ONLY = /^\?+$/;
+/** "forget my card", "delete my saved card", "borra mi tarjeta": remove the card kept for paying by reply. */
+const FORGET_CARD = /\b(?:forget|remove|delete|erase|stop saving|borra|borrar|olvida|olvidar|elimina|eliminar|quita|quitar)\b.*\b(?:my|mi)\b.*\b(?:card|tarjeta)\b/;
+/** "my card", "which card do you have on file", "que tarjeta tienen": which card is kept. */
+const WHICH_CARD = /^(?:my card|mi tarjeta|card on file|(?:which|what|que) (?:card|tarjeta)\b.*\b(?:have|saved|on file|charge|use|tienen|guardada|usan)\b.*?) ?\??$/;
 
 // The same commands inside a longer message. Leaving and starting over win
 // over purchase details: "cancel, not doing lakers anymore" means leave.
@@ -292,6 +300,9 @@ export function recognize(text: string, lookup: EventLookup, now?: Date, context
   const core = stripFillers(normalized);
   if (core === '' && QUESTION_ONLY.test(normalized)) return { intent: 'help' };
   for (const [intent, pattern] of WHOLE_MESSAGE) if (pattern.test(core)) return { intent };
+
+  if (FORGET_CARD.test(normalized)) return { intent: 'forget_card' };
+  if (WHICH_CARD.test(normalized)) return { intent: 'my_card' };
 
   // Before the numbers: a phone number's digits are not a party size.
   const transfer = readTransfer(text);

@@ -28,6 +28,12 @@ export const BOX_OFFICE_NAME = 'the Box Office';
 
 const tickets = (n: number) => (n === 1 ? '1 ticket' : `${n} tickets`);
 
+/** A card network as people write it: "visa" → "Visa", "amex" → "American Express". */
+export function cardBrand(brand: string): string {
+  const known: Record<string, string> = { visa: 'Visa', mastercard: 'Mastercard', amex: 'American Express', discover: 'Discover', jcb: 'JCB', diners: 'Diners Club', unionpay: 'UnionPay' };
+  return known[brand] ?? (brand ? brand[0]!.toUpperCase() + brand.slice(1) : 'Card');
+}
+
 export const english = {
   welcome: `Hi! This is ${BOX_OFFICE_NAME}. Which event would you like tickets for?`,
   whichEvent: 'Which event would you like tickets for?',
@@ -133,6 +139,11 @@ export const english = {
     refund_underway: (orderId: string) => `A refund of order ${orderId} is on its way, so its tickets can't be sent now.`,
   },
   giftNotRefundable: (orderId: string) => `The tickets of order ${orderId} were given to you, so there is no payment of yours to refund. You can send them on to someone else.`,
+  // The card saved for paying by reply.
+  myCard: (brand: string, last4: string, expMonth: number, expYear: number, context: TurnContext) =>
+    `Your saved card: ${cardBrand(brand)} ending ${last4} (expires ${String(expMonth).padStart(2, '0')}/${expYear}). ${sendWord(context)} FORGET MY CARD to remove it.`,
+  noCard: 'No card is saved for paying by reply. You pay on the payment page each time.',
+  cardForgotten: (brand: string, last4: string) => `Done: ${cardBrand(brand)} ending ${last4} is removed, here and at Stripe. Next time you pay on the payment page.`,
   // Upgrades.
   nothingToUpgrade: (context: TurnContext) => `You have no paid tickets that can move to better seats right now. ${sendWord(context)} STATUS to see your orders.`,
   whichOrderToUpgrade: 'Which order would you like to upgrade?',

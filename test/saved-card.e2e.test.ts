@@ -70,6 +70,20 @@ describe('saving a card on the payment page', () => {
     expect(customersOf(phone)).toHaveLength(1);
   });
 
+  it('says which card is saved on "my card", and removes it at Stripe and here on "forget my card"', async () => {
+    const phone = newPhone();
+    const say = async (text: string) => (await textBoxOffice(office, phone, text)).messages.join('\n');
+    expect(await say('my card')).toBe('No card is saved for paying by reply. You pay on the payment page each time.');
+    const { order } = await hold(phone);
+    await pay(order.id, true);
+    const card = (await office.foundation.commerce.savedCards.cardOf(order.customer))!;
+    expect(await say('which card do you have on file?')).toBe('Your saved card: Visa ending 4242 (expires 12/2030). Text FORGET MY CARD to remove it.');
+    expect(await say('FORGET MY CARD')).toBe('Done: Visa ending 4242 is removed, here and at Stripe. Next time you pay on the payment page.');
+    expect(office.stripe!.paymentMethods.get(card.paymentMethodId)?.customer).toBeNull();
+    expect(await office.foundation.commerce.savedCards.cardOf(order.customer)).toBeUndefined();
+    expect(await say('forget my card')).toBe('No card is saved for paying by reply. You pay on the payment page each time.');
+  });
+
   it('keeps no card when the customer does not tick "save"', async () => {
     const phone = newPhone();
     const { order } = await hold(phone);

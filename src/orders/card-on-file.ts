@@ -3,7 +3,7 @@ import type { SavedCards } from '../checkout/saved-cards.js';
 import { customerKey, type Customer } from '../customers/customer.js';
 import type { Order } from './order.js';
 import type { OrderStore } from './order.store.js';
-import { maySaveCard, SAVE_CARD_CONSENT, type SavedCardStore } from './saved-card.store.js';
+import { maySaveCard, SAVE_CARD_CONSENT, type SavedCardStore, type StoredCard } from './saved-card.store.js';
 
 /**
  * Saving a customer's card for buying by reply: the Checkout page offers it
@@ -15,18 +15,20 @@ import { maySaveCard, SAVE_CARD_CONSENT, type SavedCardStore } from './saved-car
 export class CardOnFile {
   constructor(
     private readonly deps: {
-      provider: Pick<SavedCards, 'createCustomer' | 'cardSavedIn'>;
+      provider: Pick<SavedCards, 'createCustomer' | 'cardSavedIn' | 'forget'>;
       store: SavedCardStore;
       orders: Pick<OrderStore, 'note'>;
       /** True when the bot takes chat from anyone (no MicrosoftAppId): no chat id is then vouched for. */
       anonymousChat: boolean;
+      /** Whether the payment page offers saving at all (SAVED_CARDS); a card saved earlier can always be seen and forgotten. */
+      offer: boolean;
       log: Logger;
     },
   ) {}
 
   /** What the Checkout request carries to offer saving the card, or undefined for an identity that may not keep one. */
   async checkoutOption(customer: Customer): Promise<{ customerId: string; consent: string } | undefined> {
-    if (!this.maySave(customer)) return undefined;
+    if (!this.deps.offer || !this.maySave(customer)) return undefined;
     try {
       const key = customerKey(customer.channel, customer.address);
       const customerId =
@@ -50,6 +52,20 @@ export class CardOnFile {
     } catch (err) {
       this.deps.log.warn({ component: 'saved-card', orderId: order.id, err: (err as Error).message }, 'the card saved at checkout could not be kept');
     }
+  }
+
+  /** The customer's saved card, if they have one. */
+  async cardOf(customer: Customer): Promise<StoredCard | undefined> {
+    return this.deps.store.cardOf(customer);
+  }
+
+  /** Removes the customer's card at the provider, then here; the card that was removed, or undefined when none was saved. */
+  async forget(customer: Customer): Promise<StoredCard | undefined> {
+    const card = await this.deps.store.cardOf(customer);
+    if (!card) return undefined;
+    await this.deps.provider.forget(card.paymentMethodId);
+    await this.deps.store.forget(customer);
+    return card;
   }
 
   private maySave(customer: Customer): boolean {

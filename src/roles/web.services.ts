@@ -56,7 +56,7 @@ export function createWebServices(foundation: Foundation, options: WebServiceOpt
   });
   const transfers = transfersOf(foundation);
   const ticketPage = async (orderId: string) => ticketPageLink(config.publicBaseUrl, await commerce.ticketPages.secretFor(orderId));
-  const dialog = new MainDialog({ ...commerce, finder, purchase, refunds, upgrades, transfers, ticketPage, limits: config.limits, ...(options.now ? { now: options.now } : {}) });
+  const dialog = new MainDialog({ ...commerce, finder, purchase, refunds, upgrades, transfers, ticketPage, ...(cardOnFile ? { cards: cardOnFile } : {}), limits: config.limits, ...(options.now ? { now: options.now } : {}) });
   const staffDesk = new StaffDesk({ staffIds: config.staff.ids, ...commerce, finder, upgrades, log });
   const ticketResends = new TicketResends({ ...commerce, notices: new QueuedNotices(queues.notifications, foundation.replicated.commands) });
   return { finder, purchase, refunds, upgrades, dialog, staffDesk, ticketResends, transfers };
