@@ -11,7 +11,8 @@ import { loadCatalog } from '../src/catalog/catalog.loader.js';
 import type { MessageSender, OutboundMessage, SentMessage } from '../src/notifications/message.sender.js';
 import { TwilioSmsSender } from '../src/channels/sms/sms.sender.js';
 import { createTwilioClient } from '../src/channels/sms/twilio.client.js';
-import { FOUND_SENT, sendNotification, SENT_LOOKUP_MARGIN_MS, type NotificationDeps } from '../src/jobs/notification.job.js';
+import { FOUND_SENT, sendNotification, SendingElsewhereError, SENT_LOOKUP_MARGIN_MS, type NotificationDeps } from '../src/jobs/notification.job.js';
+import { SendClaims } from '../src/notifications/send-claim.store.js';
 import type { SentNotice } from '../src/notifications/delivery.store.js';
 import type { Customer } from '../src/customers/customer.js';
 import type { Order } from '../src/orders/order.js';
@@ -105,6 +106,28 @@ describe('sendNotification, run again after an interrupted attempt', () => {
   async function timeline(orderId: string) {
     return (await orders.get(orderId))!.timeline;
   }
+
+  it('sends once when two runs of the job send at the same moment (a job taken over after a failover)', async () => {
+    const order = await fulfilledOrder();
+    // The provider takes its time; neither run has recorded anything when the other starts.
+    let letGo: () => void = () => undefined;
+    const slow: MessageSender = {
+      send: async (customer, message) => {
+        await new Promise<void>((resolve) => (letGo = resolve));
+        return sms.send(customer, message);
+      },
+      findSent: (customer, message, since) => sms.findSent(customer, message, since),
+    };
+    const claimed = { ...deps, sender: slow, claims: new SendClaims(redis, orders) };
+    const first = sendNotification({ orderId: order.id, notice: 'tickets' }, claimed);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await expect(sendNotification({ orderId: order.id, notice: 'tickets' }, claimed)).rejects.toBeInstanceOf(SendingElsewhereError);
+    letGo();
+    expect(await first).toBe('sent');
+    // The run retried later finds it sent.
+    expect(await sendNotification({ orderId: order.id, notice: 'tickets' }, claimed)).toBe('already_sent');
+    expect(sms.accepted).toHaveLength(1);
+  });
 
   it('sends on the first attempt, records it and the attempt, and looks nothing up', async () => {
     const order = await fulfilledOrder();

@@ -9,6 +9,7 @@ import type { OrderStore } from '../orders/order.store.js';
 import { carriesTickets, noticeMessage } from '../notifications/notice.messages.js';
 import { ticketPageLink, type TicketPageStore } from '../tickets/ticket-page.store.js';
 import { REMINDER, reminderStillWanted } from '../notifications/reminders.js';
+import type { SendClaims } from '../notifications/send-claim.store.js';
 import { payLinkFor } from '../checkout/pay-link.js';
 import type { DeliveryStore } from '../notifications/delivery.store.js';
 import type { NotificationJob } from '../queue/job.payloads.js';
@@ -44,6 +45,16 @@ export interface NotificationDeps {
   attention?: Pick<StaffAttention, 'flag' | 'clear'>;
   /** The secret of each order's ticket page, linked from the messages that carry tickets (with publicBaseUrl). */
   ticketPages?: Pick<TicketPageStore, 'secretFor'>;
+  /** One run sends a notice at a time, however many runs of its job there are (send-claim.store.ts). */
+  claims?: Pick<SendClaims, 'claim' | 'release'>;
+}
+
+/** Thrown when another run of the job is sending the notice right now: the job tries again later and finds it sent. */
+export class SendingElsewhereError extends Error {
+  constructor(orderId: string, notice: string) {
+    super(`another run is sending the ${notice} notice of ${orderId} right now: trying again shortly`);
+    this.name = 'SendingElsewhereError';
+  }
 }
 
 /** Which attempt of its job this is: on the last one, a failure is the end of trying. */
@@ -118,6 +129,19 @@ async function unsent(job: NotificationJob, deps: Pick<NotificationDeps, 'orders
 }
 
 async function deliver(order: Order, job: NotificationJob, deps: NotificationDeps, attempt: NoticeAttempt): Promise<string> {
+  const cause = causeOf(job);
+  const claim = deps.claims ? await deps.claims.claim(order.id, cause) : undefined;
+  if (deps.claims && !claim) throw new SendingElsewhereError(order.id, job.notice);
+  try {
+    // Read again under the claim: a run that held it before may have sent it.
+    const current = claim ? await unsent(job, deps) : order;
+    return typeof current === 'string' ? current : await deliverClaimed(current, job, deps, attempt);
+  } finally {
+    if (claim) await deps.claims!.release(order.id, cause, claim);
+  }
+}
+
+async function deliverClaimed(order: Order, job: NotificationJob, deps: NotificationDeps, attempt: NoticeAttempt): Promise<string> {
   const resend = job.resend ?? 0;
   const cause = causeOf(job);
   const base = deps.publicBaseUrl;

@@ -43,7 +43,8 @@ export class CardOnFile {
 
   /** After a paid Checkout: keeps the card the customer chose to save, if they did. */
   async keepFrom(order: Order): Promise<void> {
-    if (order.kind !== 'tickets' || !order.stripeSessionId || !this.maySave(order.customer)) return;
+    // Only a page that offered the choice can have saved a card: no other is asked about.
+    if (!this.deps.offer || order.kind !== 'tickets' || !order.stripeSessionId || !this.maySave(order.customer)) return;
     try {
       const card = await this.deps.provider.cardSavedIn(order.stripeSessionId);
       if (!card || card.customerId !== (await this.deps.store.customerIdOf(order.customer))) return;

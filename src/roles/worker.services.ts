@@ -17,6 +17,7 @@ import { FulfilmentService } from '../orders/fulfilment.service.js';
 import { LatePaymentRefunds } from '../orders/late-payment.refunds.js';
 import { RefundSettlementService } from '../orders/refund-settlement.service.js';
 import { remindersOf } from './reminders.js';
+import { SendClaims } from '../notifications/send-claim.store.js';
 import { transfersOf } from './transfers.js';
 import { cardOnFileOf } from './card-on-file.js';
 import { NoticeJobs } from '../queue/notice-jobs.js';
@@ -70,6 +71,7 @@ export function createWorkerServices(foundation: Foundation, options: WorkerServ
     publicBaseUrl: config.publicBaseUrl,
     attention: commerce.attention,
     ticketPages: commerce.ticketPages,
+    claims: new SendClaims(redis, commerce.orders),
   };
   const { graceMinutes, afterMinutes } = config.reconcile;
   return {
