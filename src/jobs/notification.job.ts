@@ -87,7 +87,8 @@ export async function dispatchNotification(job: NotificationJob, deps: DispatchD
     await deps.smsOutbox.enqueue(job);
     return HANDED_TO_SMS;
   }
-  return deliver(order, job, deps, attempt);
+  // A chat notice is sent here, under the claim, which reads the order again.
+  return sendNotification(job, deps, attempt);
 }
 
 /**
@@ -105,8 +106,24 @@ export async function dispatchNotification(job: NotificationJob, deps: DispatchD
  * flagged for staff; delivering it later (a staff resend) clears the flag.
  */
 export async function sendNotification(job: NotificationJob, deps: NotificationDeps, attempt: NoticeAttempt = RETRIED): Promise<string> {
-  const order = await unsent(job, deps);
-  return typeof order === 'string' ? order : deliver(order, job, deps, attempt);
+  return oneSenderAtATime(job, deps, async () => {
+    // Read under the claim: a run that held it before may have sent the notice.
+    const order = await unsent(job, deps);
+    return typeof order === 'string' ? order : deliver(order, job, deps, attempt);
+  });
+}
+
+/** Runs `send` holding the notice's claim (send-claim.store.ts); without claims, as it is. */
+async function oneSenderAtATime(job: NotificationJob, deps: NotificationDeps, send: () => Promise<string>): Promise<string> {
+  if (!deps.claims) return send();
+  const cause = causeOf(job);
+  const claim = await deps.claims.claim(job.orderId, cause);
+  if (!claim) throw new SendingElsewhereError(job.orderId, job.notice);
+  try {
+    return await send();
+  } finally {
+    await deps.claims.release(job.orderId, cause, claim);
+  }
 }
 
 const ALREADY_SENT = 'already_sent';
@@ -129,19 +146,6 @@ async function unsent(job: NotificationJob, deps: Pick<NotificationDeps, 'orders
 }
 
 async function deliver(order: Order, job: NotificationJob, deps: NotificationDeps, attempt: NoticeAttempt): Promise<string> {
-  const cause = causeOf(job);
-  const claim = deps.claims ? await deps.claims.claim(order.id, cause) : undefined;
-  if (deps.claims && !claim) throw new SendingElsewhereError(order.id, job.notice);
-  try {
-    // Read again under the claim: a run that held it before may have sent it.
-    const current = claim ? await unsent(job, deps) : order;
-    return typeof current === 'string' ? current : await deliverClaimed(current, job, deps, attempt);
-  } finally {
-    if (claim) await deps.claims!.release(order.id, cause, claim);
-  }
-}
-
-async function deliverClaimed(order: Order, job: NotificationJob, deps: NotificationDeps, attempt: NoticeAttempt): Promise<string> {
   const resend = job.resend ?? 0;
   const cause = causeOf(job);
   const base = deps.publicBaseUrl;
