@@ -218,9 +218,16 @@ export class BuyTicketsDialog extends InterruptibleDialog {
     });
     if (result.ok) {
       const { order, payUrl } = result;
-      const text = (result.replaced ? `${say(step.context).replacedHold(result.replaced)} ` : '') + say(step.context).held(event, section, order, this.deps.limits.holdMinutes);
+      const replies = say(step.context);
+      const card = await this.deps.payByReply?.offer(order);
+      const held = (result.replaced ? `${replies.replacedHold(result.replaced)} ` : '') + replies.held(event, section, order, this.deps.limits.holdMinutes);
+      // With a saved card: "…Pay within 15 min. Reply YES to pay $400 with Visa ending 4242, or open <link>".
+      const text = card ? `${held}. ${replies.payByReply(order, card, step.context)}` : held;
       await step.context.sendActivity(
-        isSms(step.context) ? `${text}: ${payUrl}` : linkMessage(`${text}.`, { title: say(step.context).payButton(order), url: order.checkoutUrl ?? payUrl }),
+        isSms(step.context)
+          ? `${text}${card ? ' ' : ': '}${payUrl}`
+          : // A YES closes this page and a refusal opens another: only the pay link follows to whichever is open.
+            linkMessage(`${text}.`, { title: replies.payButton(order), url: card ? payUrl : (order.checkoutUrl ?? payUrl) }),
       );
       return step.endDialog({ orderId: order.id } satisfies BuyTicketsResult);
     }

@@ -7,6 +7,7 @@ import type { SeatStore } from '../src/seats/seat.store.js';
 import type { UpgradeService } from '../src/upgrades/upgrade.service.js';
 import type { TransferService } from '../src/tickets/transfer.service.js';
 import type { CardOnFile } from '../src/orders/card-on-file.js';
+import type { PayByReply } from '../src/orders/pay-by-reply.service.js';
 
 /** The commerce services the dialogs are given; they never call an SDK themselves. */
 export interface DialogDeps {
@@ -23,6 +24,8 @@ export interface DialogDeps {
   ticketPage?: (orderId: string) => Promise<string>;
   /** The card a customer saved for paying by reply: shown and forgotten on request (none without Stripe). */
   cards?: Pick<CardOnFile, 'cardOf' | 'forget'>;
+  /** Paying for a hold by answering YES, with the saved card (none without Stripe). */
+  payByReply?: Pick<PayByReply, 'offer' | 'pay'>;
   /** Customers giving tickets to someone by their phone number. */
   transfers: Pick<TransferService, 'plan' | 'transfer'>;
   limits: { maxPartySize: number; holdMinutes: number };

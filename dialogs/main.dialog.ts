@@ -1,5 +1,7 @@
+import type { Activity, TurnContext } from 'botbuilder';
 import { ComponentDialog, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from './dialog-kit.js';
-import { customerOf } from '../src/bot/customer.js';
+import { customerOf, isSms } from '../src/bot/customer.js';
+import { linkMessage } from '../src/bot/activities.js';
 import { BUY_TICKETS_DIALOG, BuyTicketsDialog, type PurchaseDraft } from './buy-tickets.dialog.js';
 import { CANCEL_ORDER_DIALOG, CancelOrderDialog, type CancelOrderOptions } from './cancel-order.dialog.js';
 import type { DialogDeps } from './dialog.deps.js';
@@ -79,6 +81,11 @@ export class MainDialog extends ComponentDialog {
         return step.endDialog();
       case 'leave':
         return this.leaveStep(step);
+      case 'yes': {
+        const paid = await this.payByReply(step);
+        if (paid) return step.endDialog();
+        return step.beginDialog(BUY_TICKETS_DIALOG, { ...BuyTicketsDialog.draftFrom(said), greet: true } satisfies PurchaseDraft);
+      }
       case 'buy':
         return step.beginDialog(BUY_TICKETS_DIALOG, (await this.changeOfOpenHold(step, text, said)) ?? BuyTicketsDialog.draftFrom(said));
       default: {
@@ -112,6 +119,40 @@ export class MainDialog extends ComponentDialog {
     return card ? replies.myCard(card.brand, card.last4, card.expMonth, card.expYear, step.context) : replies.noCard;
   }
 
+  /**
+   * YES to "Reply YES to pay … with Visa ending 4242": the saved card pays the
+   * held order. False when no hold was offered for it, and the YES is read
+   * as any other stray word.
+   */
+  private async payByReply(step: WaterfallStepContext): Promise<boolean> {
+    if (!this.deps.payByReply) return false;
+    const result = await this.deps.payByReply.pay(customerOf(step.context));
+    const replies = say(step.context);
+    if (result.ok) {
+      await step.context.sendActivity(replies.paying(result.order, result.card));
+      return true;
+    }
+    switch (result.reason) {
+      case 'nothing_offered':
+        return false;
+      case 'already_paying':
+        await step.context.sendActivity(replies.alreadyPaying(result.order, result.card));
+        return true;
+      case 'already_paid':
+        await step.context.sendActivity(replies.paidOnPage(result.order.id));
+        return true;
+      case 'unavailable':
+        await step.context.sendActivity(replies.payingCutShort(result.order.id, step.context));
+        return true;
+      case 'no_card':
+        await step.context.sendActivity(withPayLink(step.context, replies.noCardToPay, result.payUrl, replies.payButton(result.order)));
+        return true;
+      case 'refused':
+        await step.context.sendActivity(withPayLink(step.context, replies.cardRefused(result.card, result.needsAuthentication), result.payUrl, replies.payButton(result.order)));
+        return true;
+    }
+  }
+
   /** "cancel"/"exit" outside a purchase: give up the seats still waiting for payment. */
   private async leaveStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     await step.context.sendActivity(await letGoOfHeld(step.context, this.deps, say(step.context).nothingToCancel));
@@ -121,4 +162,9 @@ export class MainDialog extends ComponentDialog {
   private async doneStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     return step.endDialog(step.result);
   }
+}
+
+/** A sentence that ends in the pay link: the link itself on SMS, a button on chat. */
+function withPayLink(context: TurnContext, text: string, payUrl: string, button: string): string | Partial<Activity> {
+  return isSms(context) ? `${text}: ${payUrl}` : linkMessage(`${text}.`, { title: button, url: payUrl });
 }

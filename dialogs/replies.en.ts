@@ -7,7 +7,11 @@ import type { TurnContext } from 'botbuilder';
 import { describeEvent, describeSeats, formatEventTime, formatPrice, formatVenueTime } from '../src/catalog/describe.js';
 import type { CatalogEvent, Section } from '../src/catalog/catalog.schema.js';
 import { isSms } from '../src/bot/customer.js';
-import type { Order } from '../src/orders/order.js';
+import type { CardPayment, Order } from '../src/orders/order.js';
+import { cardBrand } from '../src/checkout/saved-cards.js';
+
+/** A saved card as its customer knows it. Written out, not "•4242": a bullet is not GSM-7 and would make the whole text UCS-2. */
+const cardName = (card: { brand: string; last4: string }) => `${cardBrand(card.brand)} ending ${card.last4}`;
 
 /** The word that leaves a purchase. On SMS, CANCEL is a carrier opt-out word that Twilio acts on. */
 export function leaveWord(context: TurnContext): string {
@@ -27,12 +31,6 @@ function answerWord(context: TurnContext): string {
 export const BOX_OFFICE_NAME = 'the Box Office';
 
 const tickets = (n: number) => (n === 1 ? '1 ticket' : `${n} tickets`);
-
-/** A card network as people write it: "visa" → "Visa", "amex" → "American Express". */
-export function cardBrand(brand: string): string {
-  const known: Record<string, string> = { visa: 'Visa', mastercard: 'Mastercard', amex: 'American Express', discover: 'Discover', jcb: 'JCB', diners: 'Diners Club', unionpay: 'UnionPay' };
-  return known[brand] ?? (brand ? brand[0]!.toUpperCase() + brand.slice(1) : 'Card');
-}
 
 export const english = {
   welcome: `Hi! This is ${BOX_OFFICE_NAME}. Which event would you like tickets for?`,
@@ -89,6 +87,19 @@ export const english = {
   checkoutFailedNoChange: "Sorry, the payment page for that change couldn't be opened just now, so nothing changed.",
   alreadyPaidNoChange: (orderId: string, context: TurnContext) => `Order ${orderId} was just paid, so it stays as it is. ${sendWord(context)} STATUS to see it.`,
   payButton: (order: Order) => `Pay ${formatPrice(order.amount, order.currency)}`,
+  /** After the hold, to a customer with a saved card: the pay link follows ("., or open <link>"; on chat, a button). */
+  payByReply: (order: Order, card: CardPayment, context: TurnContext) =>
+    `${answerWord(context)} YES to pay ${formatPrice(order.amount, order.currency)} with ${cardName(card)}, or ${isSms(context) ? 'open' : 'pay on the page'}`,
+  paying: (order: Order, card: CardPayment) => `Paying ${formatPrice(order.amount, order.currency)} with ${cardName(card)}. Your tickets follow in a moment (order ${order.id}).`,
+  alreadyPaying: (order: Order, card: CardPayment) => `Already paying with ${cardName(card)}: your tickets for order ${order.id} follow in a moment.`,
+  paidOnPage: (orderId: string) => `Order ${orderId} was already paid on the payment page, so your card was not charged. Your tickets follow.`,
+  cardRefused: (card: CardPayment, needsAuthentication: boolean) =>
+    needsAuthentication
+      ? `Your bank wants to confirm this payment with you, so ${cardName(card)} was not charged. Your seats are still held: pay and confirm on the payment page`
+      : `${cardName(card)} was declined, so nothing was charged. Your seats are still held: pay another way on the payment page`,
+  noCardToPay: 'No card is saved for paying by reply any more, so nothing was charged. Your seats are still held: pay on the payment page',
+  payingCutShort: (orderId: string, context: TurnContext) =>
+    `Your card payment for order ${orderId} couldn't be finished just now. Your seats stay held, and we'll ${isSms(context) ? 'text' : 'message'} you as soon as we know how it went.`,
   /** A limit on unpaid holds refused this one: too many from the client's address, or first-time buyers hold their share of the section. Nothing is held. */
   holdLimit: (limit: 'origin_holds' | 'unpaid_share', section: Section, holdMinutes: number) =>
     limit === 'origin_holds'

@@ -4,12 +4,15 @@
 // the GSM-7 alphabet, and one of them switches a whole SMS to UCS-2, where a
 // segment holds 70 characters instead of 160. é, ñ, ü, ¿ and ¡ are GSM-7 and stay.
 import type { TurnContext } from 'botbuilder';
-import { cardBrand } from './replies.en.js';
+import { cardBrand } from '../src/checkout/saved-cards.js';
 import { describeEvent, describeSeats, formatEventTime, formatPrice, formatVenueTime, sectionName } from '../src/catalog/describe.js';
 import type { CatalogEvent, Section } from '../src/catalog/catalog.schema.js';
 import { isSms } from '../src/bot/customer.js';
-import type { Order } from '../src/orders/order.js';
+import type { CardPayment, Order } from '../src/orders/order.js';
 import type { Replies } from './replies.en.js';
+
+/** A saved card as its customer knows it. Written out, not "•4242": a bullet is not GSM-7 and would make the whole text UCS-2. */
+const cardName = (card: { brand: string; last4: string }) => `${cardBrand(card.brand)} terminada en ${card.last4}`;
 
 // "Escriba" and "Responda" (write, answer) are as right in a chat window as in
 // a text, so unlike the English sentences these need not know the channel.
@@ -67,6 +70,16 @@ export const spanish: Replies = {
   checkoutFailedNoChange: 'Perdon, la pagina de pago para ese cambio no abrio en este momento, asi que no cambio nada.',
   alreadyPaidNoChange: (orderId: string) => `El pedido ${orderId} se acaba de pagar, asi que queda como esta. Escriba ESTADO para verlo.`,
   payButton: (order: Order) => `Pagar ${formatPrice(order.amount, order.currency)}`,
+  payByReply: (order: Order, card: CardPayment) => `Responda SI para pagar ${formatPrice(order.amount, order.currency)} con ${cardName(card)}, o pague aqui`,
+  paying: (order: Order, card: CardPayment) => `Pagando ${formatPrice(order.amount, order.currency)} con ${cardName(card)}. Sus boletos llegan en un momento (pedido ${order.id}).`,
+  alreadyPaying: (order: Order, card: CardPayment) => `Ya se esta pagando con ${cardName(card)}: los boletos del pedido ${order.id} llegan en un momento.`,
+  paidOnPage: (orderId: string) => `El pedido ${orderId} ya se pago en la pagina de pago, asi que no se cobro su tarjeta. Sus boletos llegan enseguida.`,
+  cardRefused: (card: CardPayment, needsAuthentication: boolean) =>
+    needsAuthentication
+      ? `Su banco quiere confirmar este pago con usted, asi que no se cobro ${cardName(card)}. Sus asientos siguen apartados: pague y confirme en la pagina de pago`
+      : `${cardName(card)} fue rechazada y no se cobro nada. Sus asientos siguen apartados: pague de otra forma en la pagina de pago`,
+  noCardToPay: 'Ya no hay una tarjeta guardada para pagar respondiendo, asi que no se cobro nada. Sus asientos siguen apartados: pague en la pagina de pago',
+  payingCutShort: (orderId: string) => `El pago con tarjeta del pedido ${orderId} no se pudo terminar ahora. Sus asientos siguen apartados y le avisamos en cuanto sepamos como salio.`,
   holdLimit: (limit: 'origin_holds' | 'unpaid_share', section: Section, holdMinutes: number) =>
     limit === 'origin_holds'
       ? `Desde su conexion ya hay demasiados boletos apartados sin pagar para este evento. Pague o cancele esos primero, o intente de nuevo cuando se liberen (en unos ${holdMinutes} min).`

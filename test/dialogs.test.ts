@@ -3,6 +3,7 @@
 // commerce layer (seats and orders in the test Redis, the demo checkout), on a
 // chat channel ('test': buttons) and on SMS ('sms': numbered lines).
 import { fileURLToPath } from 'node:url';
+import { proofOfSession } from '../src/checkout/payment-proof.js';
 import type { Activity } from 'botbuilder';
 import type { DialogTestClient } from 'botbuilder-testing';
 import { dialogClient } from './support/dialog-client.js';
@@ -524,7 +525,7 @@ describe('cancelling a paid order', () => {
     if (!started.ok) throw new Error(`purchase refused: ${started.reason}`);
     await checkout.pay(started.order.stripeSessionId!);
     const { fulfilment } = createWorkerServices(foundation).payments;
-    expect(await fulfilment.paid(started.order.id, 'test:paid', await checkout.retrieve(started.order.stripeSessionId!))).toBe('fulfilled');
+    expect(await fulfilment.paid(started.order.id, 'test:paid', proofOfSession(await checkout.retrieve(started.order.stripeSessionId!)))).toBe('fulfilled');
     return (await commerce.orders.get(started.order.id))!;
   }
 

@@ -1,9 +1,10 @@
 // StripeSavedCards, the saved-card port at Stripe, through the real SDK and
 // the local Stripe server: a Customer per identity, the card a customer chose
-// to save in Checkout (and none when they did not), an off-session charge
-// that succeeds once per key, a declined one and one needing authentication
-// as CardRefusedError, a payment read back with our ids checked, a card
-// forgotten twice without error.
+// to save in Checkout (and none when they did not), a payment made once per
+// key and charged off-session only when confirmed, a declined one and one
+// needing authentication as CardRefusedError, a refused payment cancelled so
+// nothing can charge it later, a payment read back with our ids checked, a
+// card forgotten twice without error.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CheckoutNotFoundError } from '../src/checkout/checkout.gateway.js';
 import { CardRefusedError } from '../src/checkout/saved-cards.js';
@@ -39,8 +40,13 @@ async function paidSession(customer: string, saveCard: boolean): Promise<string>
   return session.id;
 }
 
-const charge = (customerId: string, paymentMethodId: string, idempotencyKey: string) =>
-  cards.charge({ reference: 'BX-7K2Q', kind: 'tickets', amount: 40_000, currency: 'usd', customerId, paymentMethodId, idempotencyKey });
+const prepare = (customerId: string, paymentMethodId: string, idempotencyKey: string) =>
+  cards.prepare({ reference: 'BX-7K2Q', kind: 'tickets', amount: 40_000, currency: 'usd', customerId, paymentMethodId, idempotencyKey });
+
+async function charge(customerId: string, paymentMethodId: string, key: string) {
+  const payment = await prepare(customerId, paymentMethodId, key);
+  return cards.confirm(payment.id, `${key}-confirm`);
+}
 
 describe('saved cards at Stripe', () => {
   it('makes a Customer for an identity, and reads the card saved in Checkout only when the customer chose to save it', async () => {
@@ -52,12 +58,18 @@ describe('saved cards at Stripe', () => {
     await expect(cards.cardSavedIn('cs_test_nosuchsession')).rejects.toBeInstanceOf(CheckoutNotFoundError);
   });
 
-  it('charges the saved card off-session once per key, and reads the payment back with our ids', async () => {
+  it('makes one payment per key, charges it off-session only when confirmed, and reads it back with our ids', async () => {
     const customerId = await cards.createCustomer('sms:+15550003333', 'customer-sms-+15550003333');
     const card = (await cards.cardSavedIn(await paidSession(customerId, true)))!;
-    const paid = await charge(customerId, card.paymentMethodId, 'pay-BX-7K2Q-1');
-    expect(paid).toEqual({ id: expect.stringMatching(/^pi_/), status: 'succeeded', amount: 40_000, amountReceived: 40_000, currency: 'usd', ours: { reference: 'BX-7K2Q', kind: 'tickets' } });
-    expect((await charge(customerId, card.paymentMethodId, 'pay-BX-7K2Q-1')).id).toBe(paid.id);
+    const made = await prepare(customerId, card.paymentMethodId, 'pay-BX-7K2Q-1');
+    expect(made).toMatchObject({ status: 'requires_confirmation', amountReceived: 0 });
+    const paid = await cards.confirm(made.id, 'pay-BX-7K2Q-1-confirm');
+    expect(paid).toEqual({ id: made.id, status: 'succeeded', amount: 40_000, amountReceived: 40_000, currency: 'usd', ours: { reference: 'BX-7K2Q', kind: 'tickets' } });
+    expect(server.requests.find((r) => r.path === `/v1/payment_intents/${made.id}/confirm`)?.body).toMatchObject({ off_session: 'true' });
+    // The same keys again: the same payment, and the confirm's answer replayed, not a second charge.
+    expect((await prepare(customerId, card.paymentMethodId, 'pay-BX-7K2Q-1')).id).toBe(made.id);
+    expect((await cards.confirm(made.id, 'pay-BX-7K2Q-1-confirm')).status).toBe('succeeded');
+    expect(await cards.cancel(made.id)).toMatchObject({ status: 'succeeded' });
     expect(await cards.retrievePayment(paid.id)).toEqual(paid);
     await expect(cards.retrievePayment('pi_nosuchpayment')).rejects.toBeInstanceOf(CheckoutNotFoundError);
   });
@@ -72,6 +84,8 @@ describe('saved cards at Stripe', () => {
     const authenticate = (await charge(customerId, card.paymentMethodId, 'k-auth').catch((err: unknown) => err)) as CardRefusedError;
     expect(authenticate.needsAuthentication).toBe(true);
     expect((await cards.retrievePayment(authenticate.paymentId!)).status).toBe('requires_payment_method');
+    expect((await cards.cancel(authenticate.paymentId!)).status).toBe('canceled');
+    await expect(cards.confirm(authenticate.paymentId!, 'k-auth-again')).rejects.toThrow(/status of canceled/);
   });
 
   it('forgets a card at Stripe, and again without error', async () => {

@@ -16,7 +16,7 @@ export interface SavedCard {
   expYear: number;
 }
 
-/** A charge to a saved card, for one order. */
+/** A payment to a saved card for one order, made first and confirmed apart (so its id is recorded before any money moves). */
 export interface OffSessionCharge {
   /** Our order id; travels in metadata, as on a Checkout Session. */
   reference: string;
@@ -25,8 +25,14 @@ export interface OffSessionCharge {
   currency: string;
   customerId: string;
   paymentMethodId: string;
-  /** Same key, same charge: a YES sent twice never charges twice. */
+  /** Same key, same payment: a YES sent twice, or a lookup after a crash, never makes a second one. */
   idempotencyKey: string;
+}
+
+/** A card network as people write it: "visa" → "Visa", "amex" → "American Express". */
+export function cardBrand(brand: string): string {
+  const known: Record<string, string> = { visa: 'Visa', mastercard: 'Mastercard', amex: 'American Express', discover: 'Discover', jcb: 'JCB', diners: 'Diners Club', unionpay: 'UnionPay' };
+  return known[brand] ?? (brand ? brand[0]!.toUpperCase() + brand.slice(1) : 'Card');
 }
 
 export const PAYMENT_STATUSES = ['requires_payment_method', 'requires_confirmation', 'requires_action', 'processing', 'requires_capture', 'succeeded', 'canceled'] as const;
@@ -70,8 +76,12 @@ export interface SavedCards {
   createCustomer(identity: string, idempotencyKey: string): Promise<string>;
   /** The card the customer chose to save while paying in this session, if they did. */
   cardSavedIn(sessionId: string): Promise<SavedCard | undefined>;
-  /** Charges a saved card off-session; throws CardRefusedError when the bank says no. */
-  charge(request: OffSessionCharge): Promise<PaymentInfo>;
+  /** Makes the payment for a saved card, not yet confirmed: nothing is charged until confirm. */
+  prepare(request: OffSessionCharge): Promise<PaymentInfo>;
+  /** Charges it off-session (the key guards a repeated confirm); throws CardRefusedError when the bank says no. */
+  confirm(paymentId: string, idempotencyKey: string): Promise<PaymentInfo>;
+  /** Cancels a payment that did not go through, so nothing can ever charge it later; one already cancelled or paid is left as it is. */
+  cancel(paymentId: string): Promise<PaymentInfo>;
   /** The payment as the provider sees it now: the worker trusts this, not an event body. */
   retrievePayment(paymentId: string): Promise<PaymentInfo>;
   /** Removes a saved card at the provider; forgetting a card already forgotten is not an error. */

@@ -1,4 +1,5 @@
 import { UnrecoverableError } from 'bullmq';
+import { proofOfSession } from '../checkout/payment-proof.js';
 import type { RedisClient } from '../redis/redis.client.js';
 import type { Logger } from 'pino';
 import { CheckoutNotFoundError, ForeignSessionError, type CheckoutGateway, type CheckoutSession } from '../checkout/checkout.gateway.js';
@@ -7,10 +8,13 @@ import { UnknownOrderError, type FulfilmentOutcome, type FulfilmentService } fro
 import type { RefundSettlementService } from '../orders/refund-settlement.service.js';
 import { isOfferId } from '../orders/order-id.js';
 import { processRefundEvent } from './refund-event.handler.js';
+import { processCardPayment, type CardPaymentDeps } from './card-payment.handler.js';
 import type { PaymentEventJob } from '../queue/job.payloads.js';
 
 export interface PaymentEventDeps {
   checkout: CheckoutGateway;
+  /** Payments by reply with a saved card (payment_intent.* events); absent where customers cannot pay so. */
+  cards?: Omit<CardPaymentDeps, 'fulfilment'>;
   fulfilment: FulfilmentService;
   /** Confirms refunds (refund.* and charge.refunded events); see refund-event.job.ts. */
   refunds: RefundSettlementService;
@@ -59,8 +63,14 @@ export async function processPaymentEvent(job: PaymentEventJob, deps: PaymentEve
     await deps.processed.mark(job.id, outcome);
     return outcome;
   }
-  const session = await retrieve(deps.checkout, fact.sessionId);
   const cause = `stripe:${job.id}`;
+  if (fact.kind === 'card_payment') {
+    const outcome = deps.cards ? await processCardPayment(fact.paymentId, cause, { ...deps.cards, fulfilment: deps.fulfilment }) : 'ignored';
+    await deps.processed.mark(job.id, outcome);
+    deps.log.info({ component: 'payments', eventId: job.id, type: job.type, paymentId: fact.paymentId, outcome }, 'payment event handled');
+    return outcome;
+  }
+  const session = await retrieve(deps.checkout, fact.sessionId);
   const outcome = await act(fact.kind, session, cause, deps.fulfilment).catch((err: unknown) => {
     if (err instanceof UnknownOrderError) throw new UnrecoverableError(`unknown order ${err.orderId} (session ${session.id})`);
     throw err;
@@ -82,19 +92,19 @@ async function act(
   switch (kind) {
     case 'checkout_completed':
     case 'async_payment_succeeded':
-      if (session.paymentStatus === 'paid' || session.paymentStatus === 'no_payment_required') return fulfilment.paid(orderId, cause, session);
+      if (session.paymentStatus === 'paid' || session.paymentStatus === 'no_payment_required') return fulfilment.paid(orderId, cause, proofOfSession(session));
       // Only a completed checkout can have a payment on its way; if Stripe says
       // the session is still open (or expired), the event body is not the truth.
       return session.status === 'complete' ? fulfilment.paymentPending(orderId, cause) : 'ignored';
     case 'async_payment_failed':
-      if (session.paymentStatus === 'paid') return fulfilment.paid(orderId, cause, session);
+      if (session.paymentStatus === 'paid') return fulfilment.paid(orderId, cause, proofOfSession(session));
       // A delayed payment that failed leaves its checkout complete and unpaid;
       // a page still open (or expired unpaid) has no payment that could fail.
       return session.status === 'complete' ? fulfilment.paymentFailed(orderId, cause) : 'ignored';
     case 'checkout_expired':
       // Stripe says what the session is now; an event can arrive after a later change.
-      if (session.paymentStatus === 'paid') return fulfilment.paid(orderId, cause, session);
-      return session.status === 'expired' ? fulfilment.expired(orderId, cause) : 'ignored';
+      if (session.paymentStatus === 'paid') return fulfilment.paid(orderId, cause, proofOfSession(session));
+      return session.status === 'expired' ? fulfilment.expired(orderId, cause, session.id) : 'ignored';
   }
 }
 

@@ -1,4 +1,7 @@
 import type { Logger } from 'pino';
+import { settleCardPayment } from './card-payment.handler.js';
+import type { PayByReply } from '../orders/pay-by-reply.service.js';
+import { proofOfSession } from '../checkout/payment-proof.js';
 import type { EventCatalog } from '../catalog/event-catalog.js';
 import { CheckoutNotFoundError, ForeignSessionError, type CheckoutGateway, type CheckoutRequest, type CheckoutSession } from '../checkout/checkout.gateway.js';
 import type { NoticeResender } from '../notifications/customer-notice.js';
@@ -75,6 +78,8 @@ export interface ReconcileDeps {
   reminders?: Pick<Reminders, 'dueBefore' | 'requeue' | 'settle'>;
   /** Tickets given by text, for a transfer cut short between the giver's order and the recipient's. */
   transfers?: Pick<TransferService, 'finishCutShort'>;
+  /** Payments by reply with a saved card, for one whose outcome never reached us. */
+  payByReply?: Pick<PayByReply, 'payment' | 'settle'>;
   log: Logger;
   options: ReconcileOptions;
   /** Clock, epoch ms. Default `Date.now`. */
@@ -246,7 +251,7 @@ async function settleOpen(order: Order, now: number, deps: ReconcileDeps): Promi
     session = await deps.checkout.expire(session.id);
   }
   if (session.paymentStatus === 'paid' || session.paymentStatus === 'no_payment_required') {
-    const outcome = await deps.fulfilment.paid(order.id, RECONCILIATION_CAUSE, session);
+    const outcome = await deps.fulfilment.paid(order.id, RECONCILIATION_CAUSE, proofOfSession(session));
     deps.log.info({ component: COMPONENT, orderId: order.id, sessionId: session.id, outcome }, 'paid session applied by reconciliation');
     // Flagged for staff by the fulfilment service: the seats are gone, or the payment is not the order's.
     if (outcome === 'seats_gone' || outcome === 'refused') {
@@ -255,6 +260,8 @@ async function settleOpen(order: Order, now: number, deps: ReconcileDeps): Promi
     }
     return 'fulfilled';
   }
+  // Its page was closed for a YES: the card payment decides.
+  if (order.cardPayment?.status === 'charging' && deps.payByReply) return settleCharging(order, now, deps, deps.payByReply);
   if (session.status === 'expired') return expire(order, session, deps);
   if (session.status === 'complete') {
     // A delayed payment method (bank debit) is on its way: keep the seats.
@@ -263,6 +270,26 @@ async function settleOpen(order: Order, now: number, deps: ReconcileDeps): Promi
     return 'pending';
   }
   return recheck(order, Math.min(now + recheckMs, releasableAt), deps);
+}
+
+/** Paying by reply, and no word from Stripe reached us: the payment as it stands, found and acted on once. */
+async function settleCharging(order: Order, now: number, deps: ReconcileDeps, payByReply: Pick<PayByReply, 'payment' | 'settle'>): Promise<OrderAction> {
+  const outcome = await settleCardPayment(order, RECONCILIATION_CAUSE, { fulfilment: deps.fulfilment, payByReply });
+  deps.log.info({ component: COMPONENT, orderId: order.id, paymentId: order.cardPayment?.paymentId, outcome }, 'card payment settled by reconciliation');
+  switch (outcome) {
+    case 'fulfilled':
+    case 'already_fulfilled':
+      return 'fulfilled';
+    case 'released':
+      return 'expired';
+    case 'refused':
+    case 'seats_gone':
+      await deps.orders.markSettled(order.id);
+      return 'flagged';
+    default:
+      // Still processing, or the payment page put back: looked at again, by the hold's end at the latest.
+      return recheck(order, Math.min(now + deps.options.recheckMs, order.holdExpiresAt + deps.options.graceMs), deps);
+  }
 }
 
 async function expire(order: Order, session: CheckoutSession | undefined, deps: ReconcileDeps): Promise<OrderAction> {
@@ -470,7 +497,7 @@ async function settleAbandoned(request: CheckoutRequest, now: number, deps: Reco
   // The replayed answer is the session as it was made: what it is now comes from expire.
   session = await deps.checkout.expire(session.id);
   if (session.paymentStatus === 'paid' || session.paymentStatus === 'no_payment_required') {
-    await deps.fulfilment.paid(session.reference, RECONCILIATION_CAUSE, session);
+    await deps.fulfilment.paid(session.reference, RECONCILIATION_CAUSE, proofOfSession(session));
   }
   await deps.abandonedCheckouts.forget(request.reference);
   deps.log.info({ component: COMPONENT, orderId: request.reference, sessionId: session.id, paymentStatus: session.paymentStatus }, 'checkout session made after its create failed: expired');

@@ -34,6 +34,8 @@ export type CustomerNotice =
   | 'reminder'
   /** On an order of tickets someone gave: who from, the event, the seats and the ticket page link. */
   | 'transferred_in'
+  /** The bank's no to paying by reply came after the customer's YES: nothing was taken, and the pay link pays for the rest of the hold. */
+  | 'card_refused'
   | PartialRefundNotice
   | UpgradedNotice;
 

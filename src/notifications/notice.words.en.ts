@@ -29,6 +29,10 @@ export const englishNotices = {
     `Your hold on ${places} for ${eventName} has ended and the seats are released (order ${orderId}). ${tryAgain}`,
   paymentFailed: (orderId: string, tryAgain: string) => `Your payment for order ${orderId} did not go through, so the seats were released. ${tryAgain}`,
   paymentPending: (orderId: string) => `Order ${orderId}: we have your order and your payment is processing. Your tickets follow as soon as it clears.`,
+  cardEnding: 'ending',
+  yourCard: 'your saved card',
+  cardRefused: (orderId: string, card: string, needsAuthentication: boolean, link: string) =>
+    `Order ${orderId}: ${card} was not charged (${needsAuthentication ? 'your bank wants to confirm the payment with you' : 'the bank declined it'}). Your seats are still held: pay here ${link}`,
   latePaymentRefunded: (orderId: string, tryAgain: string) =>
     `Your payment for order ${orderId} arrived after the order had ended and its seats were let go, so it is refunded in full, ${REFUND_TIMING}. ${tryAgain}`,
   refunded: (orderId: string, refunded: string, eventName: string, hadTickets: boolean) =>

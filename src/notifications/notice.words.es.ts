@@ -29,6 +29,10 @@ export const spanishNotices: NoticeWords = {
     `Su apartado de ${places} para ${eventName} termino y los lugares se liberaron (pedido ${orderId}). ${tryAgain}`,
   paymentFailed: (orderId, tryAgain) => `El pago del pedido ${orderId} no paso, asi que los lugares se liberaron. ${tryAgain}`,
   paymentPending: (orderId) => `Pedido ${orderId}: tenemos su pedido y su pago se esta procesando. Sus boletos llegan en cuanto se confirme.`,
+  cardEnding: 'terminada en',
+  yourCard: 'su tarjeta guardada',
+  cardRefused: (orderId, card, needsAuthentication, link) =>
+    `Pedido ${orderId}: no se cobro ${card} (${needsAuthentication ? 'su banco quiere confirmar el pago con usted' : 'el banco la rechazo'}). Sus asientos siguen apartados: pague aqui ${link}`,
   latePaymentRefunded: (orderId, tryAgain) =>
     `Su pago del pedido ${orderId} llego cuando el pedido ya habia terminado y sus lugares se liberaron, asi que se reembolsa completo, ${REFUND_TIMING}. ${tryAgain}`,
   refunded: (orderId, refunded, eventName, hadTickets) =>

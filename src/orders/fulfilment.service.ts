@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { CheckoutSession } from '../checkout/checkout.gateway.js';
+import type { PaymentProof } from '../checkout/payment-proof.js';
 import type { CustomerNotice, NoticeQueue } from '../notifications/customer-notice.js';
 import type { TicketDeliveries } from '../notifications/ticket-delivery.store.js';
 import type { Reminders } from '../notifications/reminders.js';
@@ -28,7 +28,7 @@ export type FulfilmentOutcome =
   | 'late_payment'
   | 'seats_gone'
   | 'refunded'
-  /** A paid session that is not the order's, or paid another amount or currency: not fulfilled, flagged for staff. */
+  /** A payment (session or saved-card charge) that is not the order's, or paid another amount or currency: not fulfilled, flagged for staff. */
   | 'refused'
   | 'ignored';
 
@@ -72,32 +72,32 @@ export class FulfilmentService {
    * Payment is confirmed: sell the held seats, issue tickets, tell the
    * customer; for an upgrade offer, swap the seats (deps.upgrades).
    *
-   * `session` is the Checkout Session as Stripe holds it now. Only the one
-   * recorded on the order, paying the order's amount in its currency, fulfils
-   * it; any other is refused and flagged for staff. A payment on a record
-   * that has ended unpaid is refunded. It is left out only where the order is
+   * `payment` is what Stripe holds now: the Checkout Session, or the charge
+   * to a saved card. Only the one recorded on the order, paying the order's
+   * amount in its currency, fulfils it; any other is refused and flagged for
+   * staff. A payment on a record that has ended unpaid is refunded. It is left out only where the order is
    * already paid (its payment was checked then): reconciliation finishing a
    * fulfilment.
    */
-  async paid(orderId: string, cause: string, session?: CheckoutSession): Promise<FulfilmentOutcome> {
+  async paid(orderId: string, cause: string, payment?: PaymentProof): Promise<FulfilmentOutcome> {
     let order = await this.order(orderId);
-    if (session) {
-      if (ENDED_UNPAID.includes(order.state)) return this.refundLate(order, session);
-      const mismatch = paymentMismatch(order, session);
-      if (mismatch) return this.refuse(order, session, mismatch);
+    if (payment) {
+      if (ENDED_UNPAID.includes(order.state)) return this.refundLate(order, payment);
+      const mismatch = paymentMismatch(order, payment);
+      if (mismatch) return this.refuse(order, payment, mismatch);
       // Paid, and later refunded on purpose: this is that same payment again.
       if (order.state === 'refunded') return 'ignored';
     } else if (OPEN.includes(order.state)) {
-      throw new Error(`order ${orderId} is ${order.state}: fulfilling it needs the paid session to check`);
+      throw new Error(`order ${orderId} is ${order.state}: fulfilling it needs the payment to check`);
     }
     if (order.kind === 'upgrade') {
       if (!this.deps.upgrades) throw new Error(`upgrade ${orderId} was paid but this process cannot swap seats`);
       const outcome = await this.deps.upgrades.paid(order, cause);
       // The offer ended between our read and its move to paid.
-      return outcome === 'late_payment' && session ? this.refundLate(await this.order(orderId), session) : outcome;
+      return outcome === 'late_payment' && payment ? this.refundLate(await this.order(orderId), payment) : outcome;
     }
     if (OPEN.includes(order.state)) {
-      order = (await this.deps.orders.transition(orderId, { to: 'paid', cause })).order ?? order;
+      order = (await this.deps.orders.transition(orderId, { to: 'paid', cause, patch: { paidWith: payment?.via ?? 'checkout' } })).order ?? order;
     }
     if (order.state === 'fulfilled') {
       // A run cut short after the sale: its notices may not be queued yet.
@@ -105,7 +105,7 @@ export class FulfilmentService {
       await this.deps.reminders?.schedule(order);
       return 'already_fulfilled';
     }
-    if (order.state !== 'paid') return session && ENDED_UNPAID.includes(order.state) ? this.refundLate(order, session) : this.latePayment(order, cause);
+    if (order.state !== 'paid') return payment && ENDED_UNPAID.includes(order.state) ? this.refundLate(order, payment) : this.latePayment(order, cause);
 
     const sale = await this.deps.seats.sell(order.eventId, orderId);
     if (!sale.ok) {
@@ -124,14 +124,20 @@ export class FulfilmentService {
     await this.deps.ticketDeliveries.watch(orderId);
     await this.deps.notices.enqueue(orderId, 'tickets');
     await this.deps.reminders?.schedule(order);
-    await this.deps.cardOnFile?.keepFrom(order);
+    if (order.paidWith !== 'saved_card') await this.deps.cardOnFile?.keepFrom(order);
     this.deps.log.info({ component: 'fulfilment', orderId, seats: sale.allocation.seats.length }, 'order fulfilled');
     return 'fulfilled';
   }
 
-  /** The session can no longer be paid: free the seats and say so. */
-  async expired(orderId: string, cause: string): Promise<FulfilmentOutcome> {
-    return this.end(orderId, 'expired', cause, 'hold_expired');
+  /**
+   * The session can no longer be paid: free the seats and say so. Given the
+   * session (its own expiry event), nothing ends when it is no longer the
+   * order's page, or while the order is being paid by reply: closing the page
+   * was the first step of that (orders/pay-by-reply.service.ts).
+   */
+  async expired(orderId: string, cause: string, sessionId?: string): Promise<FulfilmentOutcome> {
+    const replaced = (order: Order) => sessionId !== undefined && (order.stripeSessionId !== sessionId || order.cardPayment?.status === 'charging');
+    return this.end(orderId, 'expired', cause, 'hold_expired', replaced);
   }
 
   /** A delayed payment method failed: free the seats and say so. */
@@ -149,9 +155,9 @@ export class FulfilmentService {
     return 'noted';
   }
 
-  private async end(orderId: string, to: 'expired' | 'payment_failed', cause: string, notice: CustomerNotice): Promise<FulfilmentOutcome> {
+  private async end(orderId: string, to: 'expired' | 'payment_failed', cause: string, notice: CustomerNotice, stands: (order: Order) => boolean = () => false): Promise<FulfilmentOutcome> {
     const before = await this.order(orderId);
-    if (!OPEN.includes(before.state) && before.state !== to) return 'ignored';
+    if ((!OPEN.includes(before.state) && before.state !== to) || stands(before)) return 'ignored';
     const result = await this.deps.orders.transition(orderId, { to, cause });
     if (result.order?.state !== to) return 'ignored';
     // Released after the state moved, and again on every retry: a crash in
@@ -167,15 +173,15 @@ export class FulfilmentService {
     return 'late_payment';
   }
 
-  private async refundLate(record: Order, session: CheckoutSession): Promise<FulfilmentOutcome> {
-    const outcome = await this.deps.latePayments.refund(record, session);
+  private async refundLate(record: Order, payment: PaymentProof): Promise<FulfilmentOutcome> {
+    const outcome = await this.deps.latePayments.refund(record, payment);
     return outcome === 'refunded' ? 'refunded' : outcome === 'flagged' ? 'late_payment' : 'ignored';
   }
 
   /** Never fulfilled: staff decide (refund it in Stripe, or find out who made the session). */
-  private async refuse(order: Order, session: CheckoutSession, why: string): Promise<FulfilmentOutcome> {
-    await this.deps.attention.flag(order.id, 'payment_mismatch', session.id, `checkout session ${session.id} was paid, but ${why}; the order was not fulfilled: check the payment in Stripe and refund it`);
-    this.deps.log.error({ component: 'fulfilment', orderId: order.id, sessionId: session.id, why }, 'paid session does not match its order: refused');
+  private async refuse(order: Order, payment: PaymentProof, why: string): Promise<FulfilmentOutcome> {
+    await this.deps.attention.flag(order.id, 'payment_mismatch', payment.id, `${payment.id} was paid, but ${why}; the order was not fulfilled: check the payment in Stripe and refund it`);
+    this.deps.log.error({ component: 'fulfilment', orderId: order.id, paymentId: payment.id, why }, 'payment does not match its order: refused');
     return 'refused';
   }
 
@@ -187,15 +193,16 @@ export class FulfilmentService {
 }
 
 /**
- * Why a paid session cannot fulfil the order, or undefined when it can: it
- * must be the session recorded on the order, for the order's amount in its
- * currency (Stripe writes currencies in lower case).
+ * Why a payment cannot fulfil the order, or undefined when it can: it must be
+ * the session (or saved-card charge) recorded on the order, for the order's
+ * amount in its currency (Stripe writes currencies in lower case).
  */
-function paymentMismatch(order: Order, session: CheckoutSession): string | undefined {
-  if (session.reference !== order.id) return `it names ${session.reference}`;
-  if (session.id !== order.stripeSessionId) return `it is not the order's session (${order.stripeSessionId ?? 'none recorded'})`;
-  const paid = `${session.amountTotal ?? 'nothing'} ${session.currency ?? ''}`.trim();
-  if (session.amountTotal !== order.amount || session.currency?.toLowerCase() !== order.currency.toLowerCase()) {
+function paymentMismatch(order: Order, payment: PaymentProof): string | undefined {
+  if (payment.reference !== order.id) return `it names ${payment.reference}`;
+  const recorded = payment.via === 'checkout' ? order.stripeSessionId : order.cardPayment?.paymentId;
+  if (payment.id !== recorded) return `it is not the order's ${payment.via === 'checkout' ? 'session' : 'card payment'} (${recorded ?? 'none recorded'})`;
+  const paid = `${payment.amount ?? 'nothing'} ${payment.currency ?? ''}`.trim();
+  if (payment.amount !== order.amount || payment.currency?.toLowerCase() !== order.currency.toLowerCase()) {
     return `it paid ${paid} for an order of ${order.amount} ${order.currency}`;
   }
   return undefined;

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { formatPrice } from '../catalog/describe.js';
-import { RefundRejectedError, type CheckoutGateway, type CheckoutSession } from '../checkout/checkout.gateway.js';
+import { RefundRejectedError, type CheckoutGateway } from '../checkout/checkout.gateway.js';
+import type { PaymentProof } from '../checkout/payment-proof.js';
 import type { NoticeQueue } from '../notifications/customer-notice.js';
 import type { Order } from './order.js';
 import type { OrderStore } from './order.store.js';
@@ -17,8 +18,9 @@ export type LatePaymentOutcome = 'refunded' | 'nothing_to_refund' | 'flagged';
  * (upgrades/upgrade.pay-back.ts). A Checkout Session made after our client
  * gave up on creating it lands here too.
  *
- * Once per session: the refund carries an idempotency key from the session
- * and is noted on the record's timeline under a cause of the session, and
+ * Once per payment (a session, or a charge to a saved card): the refund
+ * carries an idempotency key from it and is noted on the record's timeline
+ * under a cause of it, and
  * the notice is queued once per record (its job id), so a duplicated or
  * retried event refunds and tells nothing twice.
  */
@@ -33,17 +35,17 @@ export class LatePaymentRefunds {
     },
   ) {}
 
-  async refund(record: Order, session: CheckoutSession): Promise<LatePaymentOutcome> {
+  async refund(record: Order, session: PaymentProof): Promise<LatePaymentOutcome> {
     const cause = `late-payment-refund:${session.id}`;
-    const amount = session.amountTotal ?? 0;
+    const amount = session.amount ?? 0;
     const paid = `${formatPrice(amount, session.currency ?? record.currency)} on ${session.id}`;
     const when = `arrived after ${record.id} had ended (${record.state})`;
     if (!record.timeline.some((entry) => entry.cause === cause)) {
       if (amount <= 0) {
-        await this.deps.orders.note(record.id, cause, `checkout ${session.id} completed after the order ended, with nothing paid: nothing to refund`);
+        await this.deps.orders.note(record.id, cause, `${session.id} was paid after the order ended, with nothing taken: nothing to refund`);
         return 'nothing_to_refund';
       }
-      const refund = session.paymentIntentId ? await this.ask(record, session, amount) : { refused: 'no payment on the session' };
+      const refund = session.paymentIntentId ? await this.ask(record, session, amount) : { refused: 'no payment to refund' };
       if ('refused' in refund) {
         await this.deps.attention.flag(record.id, 'refund_by_hand', session.id, `a payment of ${paid} ${when}; Stripe refused to refund it (${refund.refused}): refund it by hand`);
         this.deps.log.error({ component: 'fulfilment', orderId: record.id, sessionId: session.id, refused: refund.refused }, 'late payment could not be refunded: flagged for staff');
@@ -57,7 +59,7 @@ export class LatePaymentRefunds {
     return 'refunded';
   }
 
-  private async ask(record: Order, session: CheckoutSession, amount: number): Promise<{ refundId: string } | { refused: string }> {
+  private async ask(record: Order, session: PaymentProof, amount: number): Promise<{ refundId: string } | { refused: string }> {
     try {
       const refund = await this.deps.checkout.refund({
         paymentIntentId: session.paymentIntentId!,

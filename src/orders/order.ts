@@ -68,6 +68,27 @@ const minorUnits = z.number().int().nonnegative();
  * Its seats are the ones on offer, `unitAmount` the difference per ticket.
  */
 export const ORDER_KINDS = ['tickets', 'upgrade'] as const;
+
+/**
+ * Paying for a held order by reply with the customer's saved card
+ * (orders/pay-by-reply.service.ts): 'offered' with the hold, 'charging' from
+ * the customer's YES (the payment page is closed first, and `paymentId` is
+ * the provider's payment once made), 'refused' when the bank said no and a
+ * new payment page took the closed one's place.
+ */
+export const cardPaymentSchema = z.object({
+  status: z.enum(['offered', 'charging', 'refused']),
+  /** As the customer is reminded of it: brand and last four digits. */
+  brand: z.string().min(1),
+  last4: z.string().min(1),
+  paymentId: z.string().optional(),
+  /** The bank's reason, once refused (card_declined, expired_card, authentication_required, …). */
+  code: z.string().optional(),
+});
+export type CardPayment = z.infer<typeof cardPaymentSchema>;
+
+/** How a paid order was paid: on the payment page, or by reply with a saved card. */
+export const PAID_WITH = ['checkout', 'saved_card'] as const;
 export const orderKindSchema = z.enum(ORDER_KINDS);
 export type OrderKind = (typeof ORDER_KINDS)[number];
 
@@ -94,6 +115,9 @@ export const orderSchema = z.object({
   currency: z.string().min(3),
   stripeSessionId: z.string().optional(),
   checkoutUrl: z.string().optional(),
+  cardPayment: cardPaymentSchema.optional(),
+  /** Set when the order is paid. */
+  paidWith: z.enum(PAID_WITH).optional(),
   /**
    * The secret the record's pay link carries (checkout/pay-link.ts), drawn
    * when it is created. Absent only on a record stored before links carried
@@ -152,6 +176,8 @@ export interface OrderPatch {
   refundedAmount?: number;
   stripeSessionId?: string;
   checkoutUrl?: string;
+  cardPayment?: CardPayment;
+  paidWith?: (typeof PAID_WITH)[number];
   seats?: string[];
   tickets?: string[];
   transferredTickets?: string[];

@@ -1,7 +1,7 @@
 import type { CardOnFile } from './card-on-file.js';
 import type { Logger } from 'pino';
 import type { EventCatalog } from '../catalog/event-catalog.js';
-import type { CheckoutGateway } from '../checkout/checkout.gateway.js';
+import type { CheckoutGateway, CheckoutRequest } from '../checkout/checkout.gateway.js';
 import { payLinkFor, type LinkedRecord } from '../checkout/pay-link.js';
 import type { HoldRefusal, SeatStore } from '../seats/seat.store.js';
 import type { Language } from '../customers/language.js';
@@ -121,17 +121,24 @@ export class PurchaseService {
       return { ok: false, reason, available, largestBlock, openOrder };
     }
     const saveCard = await this.deps.cardOnFile?.checkoutOption(request.customer);
-    const order = await openCheckout(this.deps, held.order, {
-      currency: event.currency,
-      lineItems: [{ name: `${event.name}: ${section.name}`, description: held.order.seats.join(', ') || undefined, unitAmount: section.price, quantity: held.order.quantity }],
-      expiresAt: expiresAtSeconds,
-      successUrl: `${this.payLink(held.order)}?paid=1`,
-      cancelUrl: `${this.payLink(held.order)}?back=1`,
-      ...(saveCard ? { saveCard } : {}),
-    });
+    const order = await openCheckout(this.deps, held.order, { ...this.checkoutRequest(held.order, expiresAtSeconds), ...(saveCard ? { saveCard } : {}) });
     if (!order) return { ok: false, reason: 'checkout_failed' };
     if (!request.replacing) return { ok: true, order, payUrl: this.payLink(order) };
     return this.replace(request.replacing, order, request.customer);
+  }
+
+  /** The payment page of a ticket order: its seats at the order's price, open until `expiresAt` (epoch seconds), returning to the pay link. */
+  checkoutRequest(order: Order, expiresAt: number): Omit<CheckoutRequest, 'reference' | 'kind' | 'upgradeOf' | 'idempotencyKey'> {
+    const event = this.deps.catalog.event(order.eventId);
+    const section = this.deps.catalog.section(order.eventId, order.sectionId);
+    const name = event && section ? `${event.name}: ${section.name}` : `${order.eventId}: ${order.sectionId}`;
+    return {
+      currency: order.currency,
+      lineItems: [{ name, description: order.seats.join(', ') || undefined, unitAmount: order.unitAmount, quantity: order.quantity }],
+      expiresAt,
+      successUrl: `${this.payLink(order)}?paid=1`,
+      cancelUrl: `${this.payLink(order)}?back=1`,
+    };
   }
 
   /** The new order is secured: now the one it replaces is cancelled, unless it was paid meanwhile. */

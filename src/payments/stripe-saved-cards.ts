@@ -34,26 +34,37 @@ export class StripeSavedCards implements SavedCards {
     };
   }
 
-  async charge(request: OffSessionCharge): Promise<PaymentInfo> {
-    const metadata = { reference: request.reference, kind: request.kind };
+  async prepare(request: OffSessionCharge): Promise<PaymentInfo> {
+    const intent = await this.stripe.paymentIntents.create(
+      {
+        amount: request.amount,
+        currency: request.currency,
+        customer: request.customerId,
+        payment_method: request.paymentMethodId,
+        metadata: { reference: request.reference, kind: request.kind },
+      },
+      { idempotencyKey: request.idempotencyKey },
+    );
+    return toPaymentInfo(intent);
+  }
+
+  async confirm(paymentId: string, idempotencyKey: string): Promise<PaymentInfo> {
     try {
-      const intent = await this.stripe.paymentIntents.create(
-        {
-          amount: request.amount,
-          currency: request.currency,
-          customer: request.customerId,
-          payment_method: request.paymentMethodId,
-          off_session: true,
-          confirm: true,
-          metadata,
-        },
-        { idempotencyKey: request.idempotencyKey },
-      );
-      return toPaymentInfo(intent);
+      return toPaymentInfo(await this.stripe.paymentIntents.confirm(paymentId, { off_session: true }, { idempotencyKey }));
     } catch (err) {
       if (err instanceof Stripe.errors.StripeCardError) {
         throw new CardRefusedError(err.message, err.code ?? 'card_declined', err.payment_intent?.id, err.decline_code);
       }
+      throw err;
+    }
+  }
+
+  async cancel(paymentId: string): Promise<PaymentInfo> {
+    try {
+      return toPaymentInfo(await this.stripe.paymentIntents.cancel(paymentId));
+    } catch (err) {
+      // Already succeeded or cancelled (400 payment_intent_unexpected_state): what it is now is the answer.
+      if (err instanceof Stripe.errors.StripeInvalidRequestError && err.code === 'payment_intent_unexpected_state') return this.retrievePayment(paymentId);
       throw err;
     }
   }

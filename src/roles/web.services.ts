@@ -10,7 +10,7 @@ import type { Foundation } from './foundation.js';
 import { refundDeps } from './refunds.js';
 import type { TransferService } from '../tickets/transfer.service.js';
 import { transfersOf } from './transfers.js';
-import { cardOnFileOf } from './card-on-file.js';
+import { cardOnFileOf, payByReplyOf } from './card-on-file.js';
 import { ticketPageLink } from '../tickets/ticket-page.store.js';
 
 /** The services of the web role: what the bot's dialogs, staff commands and the staff API call. */
@@ -56,7 +56,20 @@ export function createWebServices(foundation: Foundation, options: WebServiceOpt
   });
   const transfers = transfersOf(foundation);
   const ticketPage = async (orderId: string) => ticketPageLink(config.publicBaseUrl, await commerce.ticketPages.secretFor(orderId));
-  const dialog = new MainDialog({ ...commerce, finder, purchase, refunds, upgrades, transfers, ticketPage, ...(cardOnFile ? { cards: cardOnFile } : {}), limits: config.limits, ...(options.now ? { now: options.now } : {}) });
+  const payByReply = payByReplyOf(foundation, { purchase });
+  const dialog = new MainDialog({
+    ...commerce,
+    finder,
+    purchase,
+    refunds,
+    upgrades,
+    transfers,
+    ticketPage,
+    ...(cardOnFile ? { cards: cardOnFile } : {}),
+    ...(payByReply ? { payByReply } : {}),
+    limits: config.limits,
+    ...(options.now ? { now: options.now } : {}),
+  });
   const staffDesk = new StaffDesk({ staffIds: config.staff.ids, ...commerce, finder, upgrades, log });
   const ticketResends = new TicketResends({ ...commerce, notices: new QueuedNotices(queues.notifications, foundation.replicated.commands) });
   return { finder, purchase, refunds, upgrades, dialog, staffDesk, ticketResends, transfers };

@@ -19,7 +19,7 @@ import { RefundSettlementService } from '../orders/refund-settlement.service.js'
 import { remindersOf } from './reminders.js';
 import { SendClaims } from '../notifications/send-claim.store.js';
 import { transfersOf } from './transfers.js';
-import { cardOnFileOf } from './card-on-file.js';
+import { cardOnFileOf, payByReplyOf } from './card-on-file.js';
 import { NoticeJobs } from '../queue/notice-jobs.js';
 import { QueuedNotices, QueuedSmsNotices } from '../queue/notice.producers.js';
 import { UpgradeFulfilment } from '../upgrades/upgrade.fulfilment.js';
@@ -61,6 +61,7 @@ export function createWorkerServices(foundation: Foundation, options: WorkerServ
   const reminders = remindersOf(foundation);
   const cardOnFile = cardOnFileOf(foundation);
   const fulfilment = new FulfilmentService({ ...commerce, notices, log, upgrades, latePayments, reminders, ...(cardOnFile ? { cardOnFile } : {}) });
+  const payByReply = payByReplyOf(foundation, { notices });
   const sender = meterSends(options.sender ?? customerSender(foundation), foundation.metrics);
   const noticeDeps: NotificationDeps = {
     orders: commerce.orders,
@@ -75,7 +76,7 @@ export function createWorkerServices(foundation: Foundation, options: WorkerServ
   };
   const { graceMinutes, afterMinutes } = config.reconcile;
   return {
-    payments: { checkout, fulfilment, refunds, processed: new ProcessedEvents(redis, keyPrefix), log },
+    payments: { checkout, fulfilment, refunds, processed: new ProcessedEvents(redis, keyPrefix), log, ...(payByReply ? { cards: { orders: commerce.orders, payByReply } } : {}) },
     notifications: { ...noticeDeps, smsOutbox: new QueuedSmsNotices(queues.sms) },
     sms: { ...noticeDeps, deliveries: new DeliveryStore(redis, { prefix: keyPrefix }) },
     reconcile: {
@@ -87,6 +88,7 @@ export function createWorkerServices(foundation: Foundation, options: WorkerServ
       noticeJobs: new NoticeJobs(queues),
       reminders,
       transfers: transfersOf(foundation),
+      ...(payByReply ? { payByReply } : {}),
       log,
       options: { graceMs: graceMinutes * 60_000, recheckMs: afterMinutes * 60_000 },
     },

@@ -112,6 +112,8 @@ export interface StripeApiServer {
   paymentIntents: ReadonlyMap<string, FakePaymentIntent>;
   /** The next off-session charges answer these, in turn ('card_declined', 'authentication_required', …); then each succeeds. */
   nextCharges(...outcomes: ChargeOutcome[]): void;
+  /** A processing payment settled by the bank, as a delayed card payment is. */
+  settlePayment(paymentIntentId: string, status: 'succeeded' | 'requires_payment_method'): FakePaymentIntent;
   /** Change what retrieve returns (shallow merge). */
   setSession(sessionId: string, patch: Partial<FakeCheckoutSession>): FakeCheckoutSession;
   /** Change what a refund retrieve returns (shallow merge), e.g. `{ status: 'failed', failure_reason: 'expired_or_canceled_card' }`. */
@@ -171,6 +173,7 @@ export async function startStripeApiServer(options: StripeApiServerOptions = {})
     paymentMethods: state.cards.paymentMethods,
     paymentIntents: state.cards.paymentIntents,
     nextCharges: (...outcomes) => state.cards.nextCharges(...outcomes),
+    settlePayment: (id, status) => state.cards.settle(id, status),
     setSession: (id, patch) => state.patchSession(id, patch),
     setRefund: (id, patch) => state.patchRefund(id, patch),
     chargeOf: (paymentIntentId) => state.chargeOf(paymentIntentId),

@@ -5,6 +5,7 @@
 //   GET  /v1/payment_methods?customer=…      GET  /v1/payment_methods/:id
 //   POST /v1/payment_methods/:id/detach
 //   POST /v1/payment_intents (confirm, off_session)   GET /v1/payment_intents/:id
+//   POST /v1/payment_intents/:id/confirm (off_session)  POST /v1/payment_intents/:id/cancel
 // Answers and errors have Stripe's shapes: an off-session charge the bank
 // refuses is a 402 card_error carrying the PaymentIntent, left in
 // requires_payment_method (https://docs.stripe.com/payments/save-and-reuse).
@@ -112,6 +113,8 @@ export class FakeCards {
     if (method === 'GET' && (m = path.match(/^\/v1\/payment_methods\/([^/]+)$/))) return this.#found(this.paymentMethods, 'payment_method', decodeURIComponent(m[1]!));
     if (method === 'POST' && (m = path.match(/^\/v1\/payment_methods\/([^/]+)\/detach$/))) return this.#detach(decodeURIComponent(m[1]!));
     if (method === 'POST' && path === '/v1/payment_intents') return this.#createIntent(body);
+    if (method === 'POST' && (m = path.match(/^\/v1\/payment_intents\/([^/]+)\/confirm$/))) return this.#confirmIntent(decodeURIComponent(m[1]!));
+    if (method === 'POST' && (m = path.match(/^\/v1\/payment_intents\/([^/]+)\/cancel$/))) return this.#cancelIntent(decodeURIComponent(m[1]!));
     if (method === 'GET' && (m = path.match(/^\/v1\/payment_intents\/([^/]+)$/))) return this.#found(this.paymentIntents, 'payment_intent', decodeURIComponent(m[1]!));
     return undefined;
   }
@@ -174,11 +177,41 @@ export class FakeCards {
       };
     }
     const intent = this.#intent({ amount, currency, customer, payment_method: paymentMethod, metadata: strings(body.metadata), setup_future_usage: null });
-    if (text(body.confirm) !== 'true') return ok(intent);
-    if (!paymentMethod) return { status: 400, error: { type: 'invalid_request_error', code: 'parameter_missing', param: 'payment_method', message: 'You must provide a payment method to confirm.' } };
+    return text(body.confirm) === 'true' ? this.#charge(intent) : ok(intent);
+  }
+
+  /** Confirms a PaymentIntent made earlier: the bank's answer is the next outcome a test chose. */
+  #confirmIntent(id: string): { status: number; body: unknown } | CardsErrorReply {
+    const intent = this.paymentIntents.get(id);
+    if (!intent) return missing('payment_intent', id);
+    if (intent.status !== 'requires_confirmation' && intent.status !== 'requires_payment_method') return unexpectedState(intent, 'confirm');
+    return this.#charge(intent);
+  }
+
+  #cancelIntent(id: string): { status: number; body: unknown } | CardsErrorReply {
+    const intent = this.paymentIntents.get(id);
+    if (!intent) return missing('payment_intent', id);
+    if (intent.status === 'succeeded' || intent.status === 'canceled' || intent.status === 'processing') return unexpectedState(intent, 'cancel');
+    const canceled: FakePaymentIntent = { ...intent, status: 'canceled', canceled_at: nowSeconds() };
+    this.paymentIntents.set(id, canceled);
+    return ok(canceled);
+  }
+
+  #charge(intent: FakePaymentIntent): { status: number; body: unknown } | CardsErrorReply {
+    if (!intent.payment_method) return { status: 400, error: { type: 'invalid_request_error', code: 'parameter_missing', param: 'payment_method', message: 'You must provide a payment method to confirm.' } };
     const outcome = this.#outcomes.shift() ?? 'succeeded';
     if (outcome === 'succeeded' || outcome === 'processing') return ok(this.#settle(intent, outcome));
     return this.#refused(intent, outcome);
+  }
+
+  /** A processing payment the bank has now settled, as a delayed card payment does. */
+  settle(id: string, status: 'succeeded' | 'requires_payment_method'): FakePaymentIntent {
+    const intent = this.paymentIntents.get(id);
+    if (!intent) throw new Error(`no payment intent ${id} on the Stripe server`);
+    if (status === 'succeeded') return this.#settle(intent, 'succeeded');
+    const failed: FakePaymentIntent = { ...intent, status, last_payment_error: { type: 'card_error', code: 'card_declined', decline_code: 'generic_decline', message: 'Your card was declined.' } };
+    this.paymentIntents.set(id, failed);
+    return failed;
   }
 
   #refused(intent: FakePaymentIntent, outcome: 'card_declined' | 'expired_card' | 'authentication_required'): CardsErrorReply {
@@ -234,6 +267,18 @@ export class FakeCards {
 
 function missing(kind: string, id: string): CardsErrorReply {
   return { status: 404, error: { type: 'invalid_request_error', code: 'resource_missing', param: 'id', message: `No such ${kind}: '${id}'` } };
+}
+
+function unexpectedState(intent: FakePaymentIntent, action: string): CardsErrorReply {
+  return {
+    status: 400,
+    error: {
+      type: 'invalid_request_error',
+      code: 'payment_intent_unexpected_state',
+      message: `You cannot ${action} this PaymentIntent because it has a status of ${intent.status}.`,
+      payment_intent: intent,
+    },
+  };
 }
 
 function ok(body: unknown): { status: number; body: unknown } {

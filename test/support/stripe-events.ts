@@ -73,3 +73,10 @@ export function chargeRefundedEvent(office: BoxOffice, refundId: string, eventId
     eventId,
   );
 }
+
+/** A payment_intent.* event carrying the PaymentIntent as the Stripe server holds it now. */
+export function paymentIntentEvent(office: BoxOffice, type: string, paymentIntentId: string, eventId?: string): StripeTestEvent {
+  const intent = office.stripe?.paymentIntents.get(paymentIntentId);
+  if (!intent) throw new Error(`no payment intent ${paymentIntentId} on the Stripe server`);
+  return stripeEvent(type, { ...intent }, eventId);
+}

@@ -1,0 +1,35 @@
+// What the payment provider says paid for an order, whichever way it was
+// paid: the order's Checkout Session, or a charge to the customer's saved
+// card (checkout/saved-cards.ts). Fulfilment checks it against the order and
+// refunds it when it arrives too late; both ways read the same shape.
+import type { CheckoutSession } from './checkout.gateway.js';
+import type { PaymentInfo } from './saved-cards.js';
+
+export interface PaymentProof {
+  via: 'checkout' | 'saved_card';
+  /** The session, or the payment, that took the money: the order must have recorded this one. */
+  id: string;
+  /** Our order id, from the provider's metadata. */
+  reference: string;
+  /** Minor units taken; null when nothing was. */
+  amount: number | null;
+  currency: string | null;
+  /** The payment a refund pays back. */
+  paymentIntentId?: string;
+}
+
+export function proofOfSession(session: CheckoutSession): PaymentProof {
+  return {
+    via: 'checkout',
+    id: session.id,
+    reference: session.reference,
+    amount: session.amountTotal,
+    currency: session.currency,
+    ...(session.paymentIntentId ? { paymentIntentId: session.paymentIntentId } : {}),
+  };
+}
+
+/** A succeeded charge to a saved card, carrying our ids (PaymentInfo.ours). */
+export function proofOfCard(payment: PaymentInfo & { ours: NonNullable<PaymentInfo['ours']> }): PaymentProof {
+  return { via: 'saved_card', id: payment.id, reference: payment.ours.reference, amount: payment.amountReceived, currency: payment.currency, paymentIntentId: payment.id };
+}
