@@ -96,6 +96,10 @@ const envSchema = z
     MicrosoftAppPassword: optionalText,
     MicrosoftAppType: optionalText.pipe(z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional()),
     MicrosoftAppTenantId: optionalText,
+    /** For tests and local servers: where the channel's signing keys are published, instead of login.botframework.com. */
+    BOT_OPENID_METADATA_URL: optionalUrl,
+    /** For tests and local servers: where the bot gets its token for replies, instead of login.microsoftonline.com/botframework.com. */
+    BOT_LOGIN_URL: optionalUrl,
     STAFF_API_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
     STAFF_IDS: optionalText,
     MAX_PARTY_SIZE: wholeNumber(1, 50, 8),
@@ -171,7 +175,8 @@ export interface Config {
   /** `savedCards`: SAVED_CARDS=on, with a Stripe key. */
   stripe: { secretKey?: string; webhookSecret?: string; apiUrl?: string; timeoutMs: number; demo: boolean; savedCards: boolean };
   twilio: { accountSid?: string; authToken?: string; fromNumber?: string; messagingServiceSid?: string; apiUrl?: string; smsPerSecond: number };
-  botFramework: { appId: string; appPassword: string; appType: string; tenantId: string };
+  /** `openIdMetadataUrl`, `loginUrl`: BOT_OPENID_METADATA_URL and BOT_LOGIN_URL, unset but for tests and local servers. */
+  botFramework: { appId: string; appPassword: string; appType: string; tenantId: string; openIdMetadataUrl?: string; loginUrl?: string };
   staff: { apiToken?: string; ids: string[] };
   limits: { maxPartySize: number; maxOpenHoldsPerCustomer: number; holdMinutes: number };
   /** Limits on seats held but not paid, beyond the per-customer one: fresh identities are cheap. */
@@ -280,6 +285,8 @@ function fromEnv(e: z.infer<typeof envSchema>): Config {
       appPassword: e.MicrosoftAppPassword ?? '',
       appType: e.MicrosoftAppType ?? 'MultiTenant',
       tenantId: e.MicrosoftAppTenantId ?? '',
+      openIdMetadataUrl: e.BOT_OPENID_METADATA_URL,
+      loginUrl: e.BOT_LOGIN_URL,
     },
     staff: {
       apiToken: e.STAFF_API_TOKEN,

@@ -13,6 +13,7 @@ import { processReconcile } from '../src/jobs/reconcile.job.js';
 import type { Order } from '../src/orders/order.js';
 import { createWorkerServices } from '../src/roles/worker.services.js';
 import { eventually, startBoxOffice, type BoxOffice } from './support/box-office.harness.js';
+import { refundPosts, staffRefund } from './support/purchases.js';
 import { jobEnd, newPhone, payLinkIn, payLinkPath, sectionInventory, smsTo, staffOrder, textBoxOffice } from './support/sms.client.js';
 import { paymentIntentEvent, postStripeEvent, sessionEvent } from './support/stripe-events.js';
 
@@ -106,12 +107,21 @@ describe('buying again in one reply', () => {
     // Another event about the same payment changes nothing.
     expect((await deliverPayment(intent!.id)).returnvalue).toBe('already_fulfilled');
     expect((await staffOrder(office, order.id)).timeline.filter((entry) => entry.to === 'fulfilled')).toHaveLength(1);
+
+    // A refund pays back that same payment.
+    const refund = await staffRefund(office, order.id, {});
+    expect(refund.status).toBe(202);
+    const [asked] = refundPosts(office, order.id);
+    expect(asked!.body).toMatchObject({ payment_intent: intent!.id, amount: String(order.amount) });
   });
 
   it('charges once for a YES sent twice', async () => {
     const phone = await returningCustomer();
     const { order } = await holdAgain(phone);
-    expect(await say(phone, 'yes')).toMatch(/^Paying /);
+    // Two at once, as a double tap sends them, and one more after.
+    const replies = await Promise.all([say(phone, 'YES'), say(phone, 'yes')]);
+    expect(replies.filter((reply) => reply.startsWith('Paying '))).toHaveLength(1);
+    expect(replies.filter((reply) => reply.startsWith('Already paying '))).toHaveLength(1);
     expect(await say(phone, 'yes please')).toBe(`Already paying with Visa ending 4242: your tickets for order ${order.id} follow in a moment.`);
     const intents = intentsFor(order.id);
     expect(intents).toHaveLength(1);
@@ -219,7 +229,27 @@ describe('buying again in one reply', () => {
     expect(after).toMatchObject({ state: 'awaiting_payment', cardPayment: { status: 'refused' } });
     expect(office.stripe!.sessions.get(after.stripeSessionId!)!.status).toBe('open');
     const told = await eventually(async () => smsTo(office, phone).find((text) => text.startsWith(`Order ${order.id}: Visa ending 4242 was not charged`)), 10_000, 'the card_refused text');
-    expect(told).toContain(`pay here https://tickets.example.test${payLinkPath(order)}`);
+    expect(told).toBe(`Order ${order.id}: Visa ending 4242 was not charged (the bank declined it). Your seats are still held: pay here https://tickets.example.test${payLinkPath(order)}`);
+  });
+
+  it('tells the customer when Stripe fails mid-payment, and reconciliation puts the payment page back without charging', async () => {
+    const phone = await returningCustomer();
+    const { order } = await holdAgain(phone);
+    office.stripe!.failNext(500, { type: 'api_error', message: 'Something went wrong on our end.' }, { method: 'POST', path: /\/confirm$/ });
+    expect(await say(phone, 'YES')).toBe(`Your card payment for order ${order.id} couldn't be finished just now. Your seats stay held, and we'll text you as soon as we know how it went.`);
+    const [intent] = intentsFor(order.id);
+    expect(intent!.status).toBe('requires_confirmation');
+    expect(await staffOrder(office, order.id)).toMatchObject({ state: 'awaiting_payment', cardPayment: { status: 'charging', paymentId: intent!.id } });
+    // A YES meanwhile does not try again.
+    expect(await say(phone, 'YES')).toMatch(/^Already paying/);
+
+    const { reconcile } = createWorkerServices(office.foundation);
+    await processReconcile({}, { ...reconcile, log: pino({ level: 'silent' }), now: () => Date.now() + 11 * MINUTE });
+    expect(office.stripe!.paymentIntents.get(intent!.id)!.status).toBe('canceled');
+    const after = await staffOrder(office, order.id);
+    expect(after).toMatchObject({ state: 'awaiting_payment', cardPayment: { status: 'refused', code: 'not_completed' } });
+    expect(office.stripe!.sessions.get(after.stripeSessionId!)!.status).toBe('open');
+    await eventually(async () => smsTo(office, phone).find((text) => text === `Order ${order.id}: Visa ending 4242 was not charged (the payment could not be finished). Your seats are still held: pay here https://tickets.example.test${payLinkPath(order)}`), 10_000, 'the card_refused text');
   });
 
   it('charges nothing once the card is forgotten, and the link still pays', async () => {

@@ -8,6 +8,7 @@ import { translateStripeEvent, type PaymentEvent } from '../src/payments/stripe-
 
 const session = { id: 'cs_test_a1B2c3', object: 'checkout.session', status: 'complete', payment_status: 'paid', client_reference_id: 'BX-7K2Q' };
 const refund = { id: 're_3PqR', object: 'refund', status: 'succeeded', amount: 20000, payment_intent: 'pi_3PqR' };
+const intent = { id: 'pi_3PqR', object: 'payment_intent', status: 'succeeded', amount: 40000, metadata: { reference: 'BX-7K2Q', kind: 'tickets' } };
 const charge = { id: 'ch_3PqR', object: 'charge', amount: 40000, amount_refunded: 20000, payment_intent: 'pi_3PqR' };
 
 function translated(type: string, object: object): PaymentEvent {
@@ -30,13 +31,17 @@ describe('translateStripeEvent', () => {
     ['refund.failed', { ...refund, status: 'failed' }, { kind: 'refund_changed', refundId: refund.id }],
     ['charge.refund.updated', refund, { kind: 'refund_changed', refundId: refund.id }],
     ['charge.refunded', charge, { kind: 'charge_refunded', chargeId: charge.id }],
+    ['payment_intent.succeeded', intent, { kind: 'card_payment', paymentId: intent.id }],
+    ['payment_intent.payment_failed', { ...intent, status: 'requires_payment_method' }, { kind: 'card_payment', paymentId: intent.id }],
+    ['payment_intent.processing', { ...intent, status: 'processing' }, { kind: 'card_payment', paymentId: intent.id }],
+    ['payment_intent.canceled', { ...intent, status: 'canceled' }, { kind: 'card_payment', paymentId: intent.id }],
   ])('%s becomes %o', (type, object, fact) => {
     expect(translated(type, object)).toEqual(fact);
   });
 
   it.each<[string, object]>([
     ['payment_intent.created', { id: 'pi_3PqR', object: 'payment_intent', status: 'requires_payment_method' }],
-    ['payment_intent.succeeded', { id: 'pi_3PqR', object: 'payment_intent', status: 'succeeded' }],
+    ['payment_intent.requires_action', { ...intent, status: 'requires_action' }],
     ['charge.succeeded', { ...charge, amount_refunded: 0 }],
     ['charge.dispute.created', { id: 'dp_1', object: 'dispute', charge: charge.id, amount: 40000 }],
     ['customer.created', { id: 'cus_1', object: 'customer', email: 'fan@example.com' }],
@@ -57,6 +62,8 @@ describe('translateStripeEvent', () => {
     ['refund.created', 'a charge', charge],
     ['charge.refunded', 'a charge without an id', without(charge, 'id')],
     ['charge.refunded', 'a refund', refund],
+    ['payment_intent.succeeded', 'a payment without an id', without(intent, 'id')],
+    ['payment_intent.succeeded', 'a session', session],
   ])('ignores %s carrying %s', (type, _what, object) => {
     expect(translated(type, object)).toEqual({ kind: 'ignored', type });
   });

@@ -29,6 +29,9 @@ export interface OffSessionCharge {
   idempotencyKey: string;
 }
 
+/** The code a card payment is refused with when it was never finished (cut short, and found so later), not refused by the bank. */
+export const UNFINISHED_CARD_PAYMENT = 'not_completed';
+
 /** A card network as people write it: "visa" → "Visa", "amex" → "American Express". */
 export function cardBrand(brand: string): string {
   const known: Record<string, string> = { visa: 'Visa', mastercard: 'Mastercard', amex: 'American Express', discover: 'Discover', jcb: 'JCB', diners: 'Diners Club', unionpay: 'UnionPay' };
@@ -47,6 +50,8 @@ export interface PaymentInfo {
   currency: string;
   /** Our ids from its metadata; absent on a payment that is not one of ours. */
   ours?: { reference: string; kind: 'tickets' | 'upgrade' };
+  /** Why the last attempt failed, as the provider's code (card_declined, authentication_required, …). */
+  lastError?: string;
 }
 
 /**
@@ -95,6 +100,7 @@ const stripePaymentIntentSchema = z.object({
   amount_received: z.number().int().nonnegative().optional(),
   currency: z.string().min(3),
   metadata: z.record(z.string(), z.string()).nullable().optional(),
+  last_payment_error: z.object({ code: z.string().optional() }).nullable().optional(),
 });
 
 /** Validates a Stripe-shaped PaymentIntent; our ids come from its metadata, checked, not trusted. */
@@ -108,5 +114,6 @@ export function toPaymentInfo(raw: unknown): PaymentInfo {
     amountReceived: intent.amount_received ?? 0,
     currency: intent.currency,
     ...(ours.success ? { ours: { reference: ours.data.reference, kind: ours.data.kind } } : {}),
+    ...(intent.last_payment_error?.code ? { lastError: intent.last_payment_error.code } : {}),
   };
 }

@@ -1,7 +1,7 @@
 import { describeEvent, describeSeats, formatEventTime, formatPrice, formatVenueTime } from '../catalog/describe.js';
 import type { EventCatalog } from '../catalog/event-catalog.js';
 import type { OutboundMessage } from './message.sender.js';
-import { cardBrand } from '../checkout/saved-cards.js';
+import { cardBrand, UNFINISHED_CARD_PAYMENT } from '../checkout/saved-cards.js';
 import type { CustomerNotice } from './customer-notice.js';
 import type { Order } from '../orders/order.js';
 import { activeTickets } from '../orders/refund.js';
@@ -57,7 +57,8 @@ export function noticeMessage(notice: CustomerNotice, order: Order, catalog: Eve
     case 'card_refused': {
       const card = order.cardPayment;
       const named = card ? `${cardBrand(card.brand)} ${words.cardEnding} ${card.last4}` : words.yourCard;
-      return { text: words.cardRefused(order.id, named, card?.code === 'authentication_required', payLink(order) ?? '') };
+      const why = card?.code === 'authentication_required' ? 'authentication' : card?.code === UNFINISHED_CARD_PAYMENT ? 'unfinished' : 'declined';
+      return { text: words.cardRefused(order.id, named, why, payLink(order) ?? '') };
     }
     case 'late_payment_refunded':
       return { text: words.latePaymentRefunded(order.id, tryAgain) };

@@ -5,6 +5,9 @@
 /** How long a card refund takes to show, as Stripe tells customers: https://docs.stripe.com/refunds#refund-timing */
 const REFUND_TIMING = 'back to your card within 5-10 days';
 
+/** Why a card paying by reply was not charged, as the customer is told. */
+export type CardRefusal = 'authentication' | 'unfinished' | 'declined';
+
 export const englishNotices = {
   tryAgain: (alias: string | undefined) => `Text "${alias ?? 'tickets'}" to try again.`,
   upgraded: (eventName: string, places: string, tickets: string[], orderId: string, page?: string) =>
@@ -31,8 +34,8 @@ export const englishNotices = {
   paymentPending: (orderId: string) => `Order ${orderId}: we have your order and your payment is processing. Your tickets follow as soon as it clears.`,
   cardEnding: 'ending',
   yourCard: 'your saved card',
-  cardRefused: (orderId: string, card: string, needsAuthentication: boolean, link: string) =>
-    `Order ${orderId}: ${card} was not charged (${needsAuthentication ? 'your bank wants to confirm the payment with you' : 'the bank declined it'}). Your seats are still held: pay here ${link}`,
+  cardRefused: (orderId: string, card: string, why: CardRefusal, link: string) =>
+    `Order ${orderId}: ${card} was not charged (${{ authentication: 'your bank wants to confirm the payment with you', unfinished: 'the payment could not be finished', declined: 'the bank declined it' }[why]}). Your seats are still held: pay here ${link}`,
   latePaymentRefunded: (orderId: string, tryAgain: string) =>
     `Your payment for order ${orderId} arrived after the order had ended and its seats were let go, so it is refunded in full, ${REFUND_TIMING}. ${tryAgain}`,
   refunded: (orderId: string, refunded: string, eventName: string, hadTickets: boolean) =>

@@ -31,8 +31,8 @@ export const spanishNotices: NoticeWords = {
   paymentPending: (orderId) => `Pedido ${orderId}: tenemos su pedido y su pago se esta procesando. Sus boletos llegan en cuanto se confirme.`,
   cardEnding: 'terminada en',
   yourCard: 'su tarjeta guardada',
-  cardRefused: (orderId, card, needsAuthentication, link) =>
-    `Pedido ${orderId}: no se cobro ${card} (${needsAuthentication ? 'su banco quiere confirmar el pago con usted' : 'el banco la rechazo'}). Sus asientos siguen apartados: pague aqui ${link}`,
+  cardRefused: (orderId, card, why, link) =>
+    `Pedido ${orderId}: no se cobro ${card} (${{ authentication: 'su banco quiere confirmar el pago con usted', unfinished: 'el pago no se pudo terminar', declined: 'el banco la rechazo' }[why]}). Sus asientos siguen apartados: pague aqui ${link}`,
   latePaymentRefunded: (orderId, tryAgain) =>
     `Su pago del pedido ${orderId} llego cuando el pedido ya habia terminado y sus lugares se liberaron, asi que se reembolsa completo, ${REFUND_TIMING}. ${tryAgain}`,
   refunded: (orderId, refunded, eventName, hadTickets) =>

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { CheckoutGateway } from '../checkout/checkout.gateway.js';
 import { proofOfCard, type PaymentProof } from '../checkout/payment-proof.js';
-import { CardRefusedError, type PaymentInfo, type SavedCards } from '../checkout/saved-cards.js';
+import { CardRefusedError, UNFINISHED_CARD_PAYMENT, type PaymentInfo, type SavedCards } from '../checkout/saved-cards.js';
 import type { Customer } from '../customers/customer.js';
 import type { NoticeQueue } from '../notifications/customer-notice.js';
 import { holdEndsAt } from './held-checkout.js';
@@ -128,7 +128,7 @@ export class PayByReply {
       if (cancelled.status === 'succeeded' && cancelled.ours) return { state: 'paid', proof: proofOfCard({ ...cancelled, ours: cancelled.ours }) };
       return { state: 'not_charged' };
     }
-    const reopened = await this.reopen(order, payment.id, payment.status === 'requires_action' ? 'authentication_required' : 'not_completed');
+    const reopened = await this.reopen(order, payment.id, payment.status === 'requires_action' ? 'authentication_required' : (payment.lastError ?? UNFINISHED_CARD_PAYMENT));
     if ('paid' in reopened) return { state: 'paid', proof: reopened.paid };
     await this.deps.notices?.enqueue(order.id, 'card_refused');
     return { state: 'reopened' };

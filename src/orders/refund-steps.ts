@@ -77,12 +77,14 @@ export function clockOf(deps: Pick<RefundDeps, 'now'>): Date {
 
 export type RefundRefused = Extract<RefundRequestResult, { ok: false }>;
 
-/** The payment intent behind the order's Checkout Session, as Stripe says now. */
+/** The payment intent that paid the order: its saved-card charge, or the one behind its Checkout Session, as Stripe says now. */
 export async function paymentOf(
   deps: Pick<RefundDeps, 'checkout' | 'log'>,
   order: Order,
 ): Promise<{ ok: true; paymentIntentId: string } | { ok: false; refusal: RefundRefused }> {
   const noPayment = refuse('no_payment', `Stripe has no payment for order ${order.id} to refund.`);
+  // Checked against the order when it was paid (fulfilment), so the recorded id is the payment.
+  if (order.paidWith === 'saved_card' && order.cardPayment?.paymentId) return { ok: true, paymentIntentId: order.cardPayment.paymentId };
   if (!order.stripeSessionId) return { ok: false, refusal: noPayment };
   try {
     const session = await deps.checkout.retrieve(order.stripeSessionId);

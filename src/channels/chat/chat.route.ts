@@ -1,5 +1,5 @@
 import express, { Router, type Request, type Response } from 'express';
-import { ActivityTypes, CloudAdapter, ConfigurationBotFrameworkAuthentication, type Response as BotResponse, type TurnContext } from 'botbuilder';
+import { ActivityTypes, CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthentication, type Response as BotResponse, type TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { BoxOfficeBot } from '../../bot/box-office.bot.js';
 import { customerOf, markReceivedOn } from '../../bot/customer.js';
@@ -10,6 +10,7 @@ import { addressKey, refuseUnsigned, type IpShield } from '../../http/ip-shield.
 import { overLimitReplies, type SenderLimit } from '../sender-limit.js';
 import { CHAT_PATH } from '../../http/paths.js';
 import { chatMarkdownMiddleware } from './chat.markdown.js';
+import { BotLoginCredentialsFactory } from './bot-login.credentials.js';
 
 
 /**
@@ -19,20 +20,55 @@ import { chatMarkdownMiddleware } from './chat.markdown.js';
  * message it sends goes out as chat markdown (chat.markdown.ts).
  */
 export function createCloudAdapter(botFramework: Config['botFramework'], log: Logger): CloudAdapter {
-  const adapter = new CloudAdapter(
-    new ConfigurationBotFrameworkAuthentication({
-      MicrosoftAppId: botFramework.appId,
-      MicrosoftAppPassword: botFramework.appPassword,
-      MicrosoftAppType: botFramework.appType,
-      MicrosoftAppTenantId: botFramework.tenantId,
-    }),
-  );
+  const adapter = new CloudAdapter(botFrameworkAuthentication(botFramework));
   adapter.use(chatMarkdownMiddleware);
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     log.error({ component: 'chat', conversationId: context.activity.conversation?.id, err: error }, 'chat turn failed');
     await context.sendActivity('Sorry, something went wrong on our side. Please try again in a minute.').catch(() => {});
   };
   return adapter;
+}
+
+/**
+ * Microsoft's public cloud, what botbuilder uses when no endpoint is given
+ * (botframework-connector lib/auth/authenticationConstants.js). Give it one
+ * and it takes every endpoint as given (BotFrameworkAuthenticationFactory),
+ * so the ones BOT_OPENID_METADATA_URL and BOT_LOGIN_URL leave alone are these.
+ */
+const PUBLIC_CLOUD = {
+  ToChannelFromBotLoginUrl: 'https://login.microsoftonline.com/botframework.com',
+  ToChannelFromBotOAuthScope: 'https://api.botframework.com',
+  ToBotFromChannelTokenIssuer: 'https://api.botframework.com',
+  OAuthUrl: 'https://api.botframework.com',
+  ToBotFromChannelOpenIdMetadataUrl: 'https://login.botframework.com/v1/.well-known/openidconfiguration',
+  ToBotFromEmulatorOpenIdMetadataUrl: 'https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration',
+  CallerId: CallerIdConstants.PublicAzureChannel,
+};
+
+/**
+ * Who may post to the bot and how it signs its replies. BOT_OPENID_METADATA_URL
+ * and BOT_LOGIN_URL (tests, local servers) replace Microsoft's signing keys
+ * and login server; the issuer checked stays https://api.botframework.com.
+ */
+function botFrameworkAuthentication(botFramework: Config['botFramework']): ConfigurationBotFrameworkAuthentication {
+  const app = {
+    MicrosoftAppId: botFramework.appId,
+    MicrosoftAppPassword: botFramework.appPassword,
+    MicrosoftAppType: botFramework.appType,
+    MicrosoftAppTenantId: botFramework.tenantId,
+  };
+  const { openIdMetadataUrl, loginUrl } = botFramework;
+  if (!openIdMetadataUrl && !loginUrl) return new ConfigurationBotFrameworkAuthentication(app);
+  return new ConfigurationBotFrameworkAuthentication(
+    {
+      ...app,
+      ...PUBLIC_CLOUD,
+      ...(openIdMetadataUrl ? { ToBotFromChannelOpenIdMetadataUrl: openIdMetadataUrl } : {}),
+      ...(loginUrl ? { ToChannelFromBotLoginUrl: loginUrl } : {}),
+    },
+    // MSAL takes no http:// login server (bot-login.credentials.ts).
+    loginUrl ? new BotLoginCredentialsFactory(botFramework.appId, botFramework.appPassword) : undefined,
+  );
 }
 
 export interface ChatRouteDeps {
