@@ -22,9 +22,9 @@ export interface DialogDeps {
   upgrades: UpgradeService;
   /** The link of an order's ticket page (/t/<secret>), for STATUS; drawn if the order has none yet. */
   ticketPage?: (orderId: string) => Promise<string>;
-  /** The card a customer saved for paying by reply: shown and forgotten on request (none without Stripe). */
+  /** The card a customer saved for paying by reply: shown and forgotten on request. */
   cards?: Pick<CardOnFile, 'cardOf' | 'forget'>;
-  /** Paying for a hold by answering YES, with the saved card (none without Stripe). */
+  /** Paying for a hold by answering YES, with the saved card. */
   payByReply?: Pick<PayByReply, 'offer' | 'pay'>;
   /** Customers giving tickets to someone by their phone number. */
   transfers: Pick<TransferService, 'plan' | 'transfer'>;

@@ -172,7 +172,7 @@ export interface Config {
   /** REDIS_CLUSTER_PASSWORD, REDIS_CLUSTER_TLS: how to reach each node of that cluster. */
   redisCluster: ClusterAccess;
   catalogPath: string;
-  /** `savedCards`: SAVED_CARDS=on, with a Stripe key. */
+  /** `savedCards`: SAVED_CARDS=on, at Stripe or in the demo checkout. */
   stripe: { secretKey?: string; webhookSecret?: string; apiUrl?: string; timeoutMs: number; demo: boolean; savedCards: boolean };
   twilio: { accountSid?: string; authToken?: string; fromNumber?: string; messagingServiceSid?: string; apiUrl?: string; smsPerSecond: number };
   /** `openIdMetadataUrl`, `loginUrl`: BOT_OPENID_METADATA_URL and BOT_LOGIN_URL, unset but for tests and local servers. */
@@ -219,6 +219,11 @@ const PRODUCTION_RULES: ReadonlyArray<{ variable: string; unsafe: (config: Confi
     variable: 'MicrosoftAppId',
     unsafe: (c) => !c.botFramework.appId,
     problem: 'is required with NODE_ENV=production (with MicrosoftAppPassword): without it /api/messages is anonymous and anyone can chat as any user',
+  },
+  {
+    variable: 'BOT_OPENID_METADATA_URL',
+    unsafe: (c) => c.botFramework.openIdMetadataUrl !== undefined || c.botFramework.loginUrl !== undefined,
+    problem: 'and BOT_LOGIN_URL must not be set with NODE_ENV=production: whoever serves them can sign chat as any user of any channel',
   },
   { variable: 'STAFF_API_TOKEN', unsafe: (c) => !c.staff.apiToken, problem: 'is required with NODE_ENV=production: without it no one can look up or refund an order' },
 ];
@@ -270,7 +275,7 @@ function fromEnv(e: z.infer<typeof envSchema>): Config {
       apiUrl: e.STRIPE_API_URL,
       timeoutMs: e.STRIPE_TIMEOUT_MS,
       demo: !e.STRIPE_SECRET_KEY,
-      savedCards: e.SAVED_CARDS === 'on' && Boolean(e.STRIPE_SECRET_KEY),
+      savedCards: e.SAVED_CARDS === 'on',
     },
     twilio: {
       accountSid: e.TWILIO_ACCOUNT_SID,

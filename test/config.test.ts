@@ -156,6 +156,8 @@ describe('configuration', () => {
       ['no Twilio signing secret', without(SAFE_PRODUCTION, 'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM_NUMBER'), /^Configuration error: TWILIO_AUTH_TOKEN is required with NODE_ENV=production/],
       ['an anonymous Bot Framework endpoint', without(SAFE_PRODUCTION, 'MicrosoftAppId', 'MicrosoftAppPassword'), /^Configuration error: MicrosoftAppId is required with NODE_ENV=production .*anonymous/],
       ['no staff token', without(SAFE_PRODUCTION, 'STAFF_API_TOKEN'), /^Configuration error: STAFF_API_TOKEN is required with NODE_ENV=production/],
+      ['chat tokens checked against a local server', { ...SAFE_PRODUCTION, BOT_OPENID_METADATA_URL: 'http://127.0.0.1:4011/openid' }, /^Configuration error: BOT_OPENID_METADATA_URL and BOT_LOGIN_URL must not be set with NODE_ENV=production/],
+      ["the bot's token from a local server", { ...SAFE_PRODUCTION, BOT_LOGIN_URL: 'http://127.0.0.1:4011' }, /^Configuration error: BOT_OPENID_METADATA_URL and BOT_LOGIN_URL must not be set/],
     ])('%s', (_what, env, message) => {
       expectOneLineRefusal(env, message);
     });

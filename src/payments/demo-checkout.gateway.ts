@@ -34,6 +34,11 @@ export interface DemoSessionRecord {
   line_items: CheckoutRequest['lineItems'];
   /** Set when the demo page is paid, as Stripe sets it: refunds name it. */
   payment_intent?: string | null;
+  /** Made for this demo Customer, offering to save the card with these words (CheckoutRequest.saveCard). */
+  customer?: string;
+  save_consent?: string;
+  /** The demo card the customer chose to save when paying (demo-saved-cards.ts). */
+  saved_card?: string;
   livemode: false;
 }
 
@@ -87,6 +92,7 @@ export class DemoCheckoutGateway implements CheckoutGateway {
       success_url: request.successUrl,
       cancel_url: request.cancelUrl,
       line_items: request.lineItems,
+      ...(request.saveCard ? { customer: request.saveCard.customerId, save_consent: request.saveCard.consent } : {}),
       livemode: false,
     };
     await this.save(record);
@@ -115,16 +121,27 @@ export class DemoCheckoutGateway implements CheckoutGateway {
     return record;
   }
 
-  /** Marks an open session paid and returns it, as Stripe's hosted page would on success. */
-  async pay(sessionId: string): Promise<DemoSessionRecord> {
+  /** Marks an open session paid and returns it, as Stripe's hosted page would on success; `savedCard`, the card the customer chose to save. */
+  async pay(sessionId: string, savedCard?: string): Promise<DemoSessionRecord> {
     const record = await this.record(sessionId);
     if (record.status !== 'open') return record;
     record.status = 'complete';
     record.payment_status = 'paid';
     record.payment_intent = `pi_demo_${randomBytes(12).toString('hex')}`;
+    if (savedCard) record.saved_card = savedCard;
     await this.save(record);
-    await this.redis.set(this.paymentKey(record.payment_intent), record.id, 'EX', SESSION_TTL_SECONDS);
+    await this.recordPayment(record.payment_intent, record.amount_total, record.currency);
     return record;
+  }
+
+  /** A payment taken (on a page, or from a saved card): what refunds of it may pay back. */
+  async recordPayment(paymentIntentId: string, amount: number, currency: string): Promise<void> {
+    await this.redis.set(this.paymentKey(paymentIntentId), JSON.stringify({ amount, currency }), 'EX', SESSION_TTL_SECONDS);
+  }
+
+  /** How refunds and payments are announced to our webhook (announceWith); undefined until the web role sets it. */
+  get announcer(): DeliverDemoEvent | undefined {
+    return this.announce;
   }
 
   /**
@@ -165,12 +182,12 @@ export class DemoCheckoutGateway implements CheckoutGateway {
   }
 
   private async newRefund(request: RefundRequest, idempotency: string): Promise<DemoRefundRecord> {
-    const sessionId = /^pi_demo_[0-9a-f]{24}$/.test(request.paymentIntentId) ? await this.redis.get(this.paymentKey(request.paymentIntentId)) : null;
-    const session = sessionId ? await this.record(sessionId) : undefined;
-    if (!session || session.payment_status !== 'paid') throw new RefundRejectedError(`No such payment_intent: '${request.paymentIntentId}'`, 'resource_missing');
+    const raw = /^pi_demo_[0-9a-f]{24}$/.test(request.paymentIntentId) ? await this.redis.get(this.paymentKey(request.paymentIntentId)) : null;
+    if (!raw) throw new RefundRejectedError(`No such payment_intent: '${request.paymentIntentId}'`, 'resource_missing');
+    const payment = JSON.parse(raw) as { amount: number; currency: string };
     const earlier = await this.redis.lrange(this.paymentRefundsKey(request.paymentIntentId), 0, -1);
     const refunded = (await Promise.all(earlier.map((id) => this.refundRecord(id)))).reduce((sum, r) => sum + r.amount, 0);
-    const left = session.amount_total - refunded;
+    const left = payment.amount - refunded;
     if (left <= 0) throw new RefundRejectedError(`Charge for payment_intent ${request.paymentIntentId} has already been refunded.`, 'charge_already_refunded');
     if (request.amount > left) {
       throw new RefundRejectedError(`Refund amount (${request.amount}) is greater than unrefunded amount on charge (${left}).`, 'amount_too_large');
@@ -179,7 +196,7 @@ export class DemoCheckoutGateway implements CheckoutGateway {
       id: `re_demo_${randomBytes(12).toString('hex')}`,
       object: 'refund',
       amount: request.amount,
-      currency: session.currency,
+      currency: payment.currency,
       payment_intent: request.paymentIntentId,
       charge: null,
       status: 'succeeded',
@@ -212,6 +229,11 @@ export class DemoCheckoutGateway implements CheckoutGateway {
   // which Redis Cluster allows within one slot only. A demo's few keys need no spreading.
   private sessionKey(id: string): string {
     return `${this.options.prefix}{demo-checkout}:${id}`;
+  }
+
+  /** A key beside the demo's others, in the same slot (demo-saved-cards.ts keeps its customers, cards and payments so). */
+  keyFor(name: string): string {
+    return `${this.options.prefix}{demo-checkout}:${name}`;
   }
 
   private idempotencyKey(key: string): string {

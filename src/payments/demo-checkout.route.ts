@@ -5,6 +5,7 @@ import { escapeHtml, page } from '../http/html.js';
 import { demoEventDelivery } from './demo-event.delivery.js';
 import { CheckoutNotFoundError } from '../checkout/checkout.gateway.js';
 import type { DemoCheckoutGateway, DemoSessionRecord } from './demo-checkout.gateway.js';
+import { DEMO_CARDS, type DemoCardNumber, type DemoSavedCards } from './demo-saved-cards.js';
 import { DEMO_CHECKOUT_PATH } from '../http/paths.js';
 
 
@@ -14,6 +15,8 @@ export interface DemoCheckoutDeps {
   webhookSecret: string;
   /** Our own webhook route, reached over loopback: the demo goes through the real path. */
   webhookUrl: () => string;
+  /** Saving the card for paying by reply, on a page that offers it (absent: never offered). */
+  cards?: DemoSavedCards;
   log: Logger;
 }
 
@@ -46,7 +49,11 @@ export function demoCheckoutRoutes(deps: DemoCheckoutDeps): Router {
       res.status(410).send(page('Checkout expired', `${DEMO_BANNER}<h1>This checkout has expired</h1><p>Nothing was charged.</p>`));
       return;
     }
-    const session = await deps.gateway.pay(before.id);
+    // Ticked "save my card" on a page that offered it: the chosen demo card is kept for the session's Customer.
+    const card = (req.body as { card?: string }).card === '0341' ? '0341' : '4242';
+    const saving = before.status === 'open' && before.customer && before.save_consent && (req.body as { save?: string }).save === 'on';
+    const savedCard = saving && deps.cards ? await deps.cards.saveCard(before.customer!, card) : undefined;
+    const session = await deps.gateway.pay(before.id, savedCard);
     // Paying twice sends the event again, as Stripe may: the worker takes it once.
     const delivered = await deliverCompletedEvent(deps, session);
     if (!delivered) {
@@ -79,8 +86,16 @@ function checkoutHtml(session: DemoSessionRecord): string {
   const total = `<tr><td><b>Total</b></td><td class="r"><b>${formatPrice(session.amount_total, session.currency)}</b></td></tr>`;
   const action =
     session.status === 'open'
-      ? `<form method="post" action="/demo/checkout/${escapeHtml(session.id)}/pay"><button type="submit">Pay (demo)</button></form>
+      ? `<form method="post" action="/demo/checkout/${escapeHtml(session.id)}/pay">${session.customer && session.save_consent ? saveChoiceHtml(session.save_consent) : ''}<button type="submit">Pay (demo)</button></form>
          <p><a href="${escapeHtml(session.cancel_url)}">Back</a></p>`
       : `<p><b>This checkout is ${session.status === 'complete' ? 'paid' : 'expired'}.</b></p>`;
   return `${DEMO_BANNER}<h1>Order ${escapeHtml(session.client_reference_id)}</h1><table>${rows}${total}</table>${action}`;
+}
+
+/** The demo cards to pay with, and Stripe's "save my card" tick box with our consent words, never ticked for the customer. */
+function saveChoiceHtml(consent: string): string {
+  const cards = (Object.keys(DEMO_CARDS) as DemoCardNumber[])
+    .map((number, i) => `<label><input type="radio" name="card" value="${number}"${i === 0 ? ' checked' : ''}> ${escapeHtml(DEMO_CARDS[number].label)}</label><br>`)
+    .join('');
+  return `<fieldset><legend>Card</legend>${cards}</fieldset><p><label><input type="checkbox" name="save" value="on"> ${escapeHtml(consent)}</label></p>`;
 }

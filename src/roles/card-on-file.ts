@@ -7,7 +7,7 @@ import type { Foundation } from './foundation.js';
 /**
  * Cards saved for paying by reply, as both roles build it: offered on the
  * payment page (web, only with SAVED_CARDS=on), kept once paid (worker),
- * shown and forgotten on request (web). None without Stripe.
+ * shown and forgotten on request (web). At Stripe, or in the demo checkout.
  */
 export function cardOnFileOf(foundation: Foundation): CardOnFile | undefined {
   const { savedCards, commerce, config, log } = foundation;

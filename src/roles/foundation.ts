@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { PROJECT_ROOT, type Config } from '../config.js';
 import type { CheckoutGateway } from '../checkout/checkout.gateway.js';
 import { DemoCheckoutGateway } from '../payments/demo-checkout.gateway.js';
+import { DemoSavedCards } from '../payments/demo-saved-cards.js';
 import { createStripeClient } from '../payments/stripe.client.js';
 import { StripeCheckoutGateway } from '../payments/stripe-checkout.gateway.js';
 import { StripeSavedCards } from '../payments/stripe-saved-cards.js';
@@ -39,7 +40,7 @@ export interface Foundation {
   checkout: CheckoutGateway;
   /** The demo checkout itself, when there is no Stripe key: the web role serves its pages. */
   demoCheckout?: DemoCheckoutGateway;
-  /** Cards customers saved at Stripe, for paying by reply; none with the demo checkout (yet). */
+  /** Cards customers saved at Stripe (or in the demo checkout), for paying by reply. */
   savedCards?: SavedCards;
   queues: Queues;
   /** How long notices keep trying: the queues' attempts and the notice workers' backoff. */
@@ -97,7 +98,7 @@ export function createFoundation(options: FoundationOptions): Foundation {
     commerce,
     checkout: rememberingAbandonedCreates(new MeteredCheckoutGateway(provider, metrics), commerce.abandonedCheckouts, log),
     demoCheckout: provider instanceof DemoCheckoutGateway ? provider : undefined,
-    ...(stripe ? { savedCards: new StripeSavedCards(stripe) } : {}),
+    savedCards: stripe ? new StripeSavedCards(stripe) : new DemoSavedCards(redis, provider as DemoCheckoutGateway),
     queues,
     noticeRetry,
     metrics,

@@ -27,6 +27,7 @@ import { QueuedSmsNotices } from '../queue/notice.producers.js';
 import { DeliveryStore } from '../notifications/delivery.store.js';
 import { DEMO_CHECKOUT_PATH, TICKET_PAGE_PATH } from '../http/paths.js';
 import { demoCheckoutRoutes } from '../payments/demo-checkout.route.js';
+import { DemoSavedCards } from '../payments/demo-saved-cards.js';
 import { demoEventDelivery } from '../payments/demo-event.delivery.js';
 import { PAY_LINK_PATH } from '../checkout/pay-link.js';
 import { payLinkRoutes } from '../payments/pay-link.route.js';
@@ -150,7 +151,8 @@ export async function startWebRole(foundation: Foundation, port = foundation.con
   }
   const demo = foundation.demoCheckout;
   if (demo) {
-    routers.push(demoCheckoutRoutes({ gateway: demo, webhookSecret, webhookUrl: () => `${listeningUrl}${STRIPE_WEBHOOK_PATH}`, log }));
+    const cards = foundation.savedCards instanceof DemoSavedCards ? foundation.savedCards : undefined;
+    routers.push(demoCheckoutRoutes({ gateway: demo, webhookSecret, webhookUrl: () => `${listeningUrl}${STRIPE_WEBHOOK_PATH}`, ...(cards ? { cards } : {}), log }));
     // Demo refunds are confirmed the way Stripe confirms them: a signed event to our webhook.
     demo.announceWith(demoEventDelivery({ webhookSecret, webhookUrl: () => `${listeningUrl}${STRIPE_WEBHOOK_PATH}`, log }));
   }

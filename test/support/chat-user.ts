@@ -41,6 +41,16 @@ export interface ChatUserOptions {
    * it (X-Forwarded-For, believed from loopback); default: the test's own, 127.0.0.1.
    */
   clientAddress?: string;
+  /** The channel the user writes on (activity.channelId), e.g. 'msteams'. @default 'emulator' */
+  channelId?: string;
+  /**
+   * The Bearer token the channel signs each post with, as a Bot Framework
+   * channel does when the bot has a MicrosoftAppId (the Emulator's anonymous
+   * mode, the default, sends none).
+   */
+  auth?: (activity: WireActivity) => string;
+  /** Where the bot sends its replies, e.g. a gate in front of the connector. @default connector.url */
+  serviceUrl?: string;
 }
 
 /** A new conversation with a user of its own, so recorded activities never mix between tests. */
@@ -53,13 +63,16 @@ export function chatUser(
   const ids = {
     conversationId: `${randomUUID()}|livechat`,
     userId,
-    serviceUrl: connector.url,
+    serviceUrl: options.serviceUrl ?? connector.url,
   };
+  const channelId = options.channelId ?? 'emulator';
+  const onChannel = (activity: WireActivity): WireActivity => ({ ...activity, channelId });
   const botUrl = `${botBaseUrl}/api/messages`;
   const received = () => connector.activities.filter((a) => a.conversationId === ids.conversationId && a.type === 'message');
   const repliesTo = (activity: WireActivity) => received().filter((a) => a.replyToId === activity.id && a.operation === 'reply');
   const headers: Record<string, string> = options.clientAddress ? { 'x-forwarded-for': options.clientAddress } : {};
-  const post = (activity: WireActivity) => sendActivity(botUrl, activity, headers);
+  const post = (activity: WireActivity) =>
+    sendActivity(botUrl, activity, options.auth ? { ...headers, authorization: `Bearer ${options.auth(activity)}` } : headers);
   const exchange = async (activity: WireActivity) => {
     // CloudAdapter answers once the turn is over, so its replies are recorded by then.
     expect(await post(activity)).toBe(200);
@@ -68,10 +81,10 @@ export function chatUser(
   return {
     conversationId: ids.conversationId,
     userId: ids.userId,
-    address: `emulator:${ids.userId}`,
-    open: () => exchange(conversationOpened(ids)),
-    say: (text) => exchange(userMessage({ ...ids, text })),
-    message: (text) => userMessage({ ...ids, text }),
+    address: `${channelId}:${ids.userId}`,
+    open: () => exchange(onChannel(conversationOpened(ids))),
+    say: (text) => exchange(onChannel(userMessage({ ...ids, text }))),
+    message: (text) => onChannel(userMessage({ ...ids, text })),
     post,
     received,
     repliesTo,

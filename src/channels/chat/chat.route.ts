@@ -1,5 +1,13 @@
 import express, { Router, type Request, type Response } from 'express';
-import { ActivityTypes, CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthentication, type Response as BotResponse, type TurnContext } from 'botbuilder';
+import {
+  ActivityTypes,
+  CallerIdConstants,
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  type Activity,
+  type Response as BotResponse,
+  type TurnContext,
+} from 'botbuilder';
 import type { Logger } from 'pino';
 import type { BoxOfficeBot } from '../../bot/box-office.bot.js';
 import { customerOf, markReceivedOn } from '../../bot/customer.js';
@@ -50,7 +58,7 @@ const PUBLIC_CLOUD = {
  * and BOT_LOGIN_URL (tests, local servers) replace Microsoft's signing keys
  * and login server; the issuer checked stays https://api.botframework.com.
  */
-function botFrameworkAuthentication(botFramework: Config['botFramework']): ConfigurationBotFrameworkAuthentication {
+function botFrameworkAuthentication(botFramework: Config['botFramework']): ChannelAuthentication {
   const app = {
     MicrosoftAppId: botFramework.appId,
     MicrosoftAppPassword: botFramework.appPassword,
@@ -58,8 +66,8 @@ function botFrameworkAuthentication(botFramework: Config['botFramework']): Confi
     MicrosoftAppTenantId: botFramework.tenantId,
   };
   const { openIdMetadataUrl, loginUrl } = botFramework;
-  if (!openIdMetadataUrl && !loginUrl) return new ConfigurationBotFrameworkAuthentication(app);
-  return new ConfigurationBotFrameworkAuthentication(
+  if (!openIdMetadataUrl && !loginUrl) return new ChannelAuthentication(app);
+  return new ChannelAuthentication(
     {
       ...app,
       ...PUBLIC_CLOUD,
@@ -69,6 +77,27 @@ function botFrameworkAuthentication(botFramework: Config['botFramework']): Confi
     // MSAL takes no http:// login server (bot-login.credentials.ts).
     loginUrl ? new BotLoginCredentialsFactory(botFramework.appId, botFramework.appPassword) : undefined,
   );
+}
+
+/** The body CloudAdapter answers with when ChannelAuthentication refused a token; the route makes it a 401. */
+const TOKEN_NOT_VERIFIED = 'The Bot Framework token does not verify against its signing key.';
+
+/**
+ * botbuilder's own checks, but a token that names a published signing key
+ * and still fails jsonwebtoken's verify (a forged signature, a disallowed
+ * algorithm, a future nbf) is refused like every other bad token: botbuilder
+ * lets that error escape its AuthenticationError, and CloudAdapter would
+ * answer 500 (JwtTokenExtractor.validateToken in botframework-connector).
+ */
+class ChannelAuthentication extends ConfigurationBotFrameworkAuthentication {
+  override async authenticateRequest(activity: Activity, authHeader: string): ReturnType<ConfigurationBotFrameworkAuthentication['authenticateRequest']> {
+    try {
+      return await super.authenticateRequest(activity, authHeader);
+    } catch (err) {
+      const name = (err as Error | undefined)?.name;
+      throw name === 'JsonWebTokenError' || name === 'NotBeforeError' ? new Error(TOKEN_NOT_VERIFIED, { cause: err }) : err;
+    }
+  }
 }
 
 export interface ChatRouteDeps {
@@ -124,7 +153,7 @@ async function turn(deps: ChatRouteDeps, context: TurnContext, ip: string | unde
  * body). A failed token check counts against the caller's address.
  */
 function refuse(deps: ChatRouteDeps, req: Request, res: Response, error: { status: number; body?: unknown }): void {
-  if (error.status === 401) {
+  if (error.status === 401 || error.body === TOKEN_NOT_VERIFIED) {
     refuseUnsigned(deps.badSignatures, req, res, () => res.status(401).json({ error: 'unauthorized', message: 'The Bot Framework token is missing or not valid.' }));
     return;
   }
