@@ -20,7 +20,7 @@ import { paymentIntentEvent, postStripeEvent, sessionEvent } from './support/str
 let office: BoxOffice;
 
 beforeAll(async () => {
-  office = await startBoxOffice({ env: { SAVED_CARDS: 'on' } });
+  office = await startBoxOffice({ env: { SAVED_CARDS: 'on', STAFF_IDS: STAFF_PHONE } });
 });
 
 afterAll(async () => {
@@ -28,6 +28,7 @@ afterAll(async () => {
 });
 
 const MINUTE = 60_000;
+const STAFF_PHONE = '+15550009876';
 
 async function say(phone: string, text: string): Promise<string> {
   return (await textBoxOffice(office, phone, text)).messages.join('\n');
@@ -108,6 +109,9 @@ describe('buying again in one reply', () => {
     expect((await deliverPayment(intent!.id)).returnvalue).toBe('already_fulfilled');
     expect((await staffOrder(office, order.id)).timeline.filter((entry) => entry.to === 'fulfilled')).toHaveLength(1);
 
+    // Staff see how it was paid.
+    expect(await say(STAFF_PHONE, `order ${order.id}`)).toContain(`Paid by reply with Visa ending 4242 (${intent!.id}).`);
+
     // A refund pays back that same payment.
     const refund = await staffRefund(office, order.id, {});
     expect(refund.status).toBe(202);
@@ -136,6 +140,7 @@ describe('buying again in one reply', () => {
     expect(intentsFor(order.id)).toEqual([]);
     expect((await deliverSession(order)).returnvalue).toBe('fulfilled');
     expect(await staffOrder(office, order.id)).toMatchObject({ state: 'fulfilled', paidWith: 'checkout' });
+    expect(await say(STAFF_PHONE, `order ${order.id}`)).toContain('Paid on the payment page.');
   });
 
   it('tells a declined customer, keeps the hold, and the same link pays on a new page', async () => {
