@@ -121,7 +121,7 @@ const envSchema = z
      * later. Off until buying by reply lands: a saved card no reply can use
      * yet would only be kept for nothing.
      */
-    SAVED_CARDS: z.enum(['on', 'off'], { message: 'must be on or off' }).default('off'),
+    SAVED_CARDS: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
     /** Minutes between reconciliation runs (the maintenance job scheduler). */
     RECONCILE_EVERY_MINUTES: wholeNumber(1, 1440, 5),
     /** Minutes an unsettled order is left to the webhook path before reconciliation asks Stripe about it. */

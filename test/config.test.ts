@@ -66,7 +66,7 @@ describe('configuration', () => {
     expect(config.publicBaseUrl).toBe('https://tickets.example.com');
     expect(config.redisUrl).toBe('redis://cache:6379');
     expect(config.catalogPath).toBe('/etc/box-office/events.json');
-    expect(config.stripe).toEqual({ secretKey: 'sk_test_abc', webhookSecret: 'whsec_abc', apiUrl: 'http://127.0.0.1:4010', timeoutMs: 10_000, demo: false, savedCards: false });
+    expect(config.stripe).toEqual({ secretKey: 'sk_test_abc', webhookSecret: 'whsec_abc', apiUrl: 'http://127.0.0.1:4010', timeoutMs: 10_000, demo: false, savedCards: true });
     expect(config.twilio.apiUrl).toBe('http://127.0.0.1:4020');
     expect(config.botFramework).toEqual({ appId: 'app-id', appPassword: 'app-password', appType: 'SingleTenant', tenantId: 'tenant' });
     expect(config.staff.ids).toEqual(['+15550001111', 'user-42']);

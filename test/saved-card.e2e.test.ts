@@ -3,8 +3,8 @@
 // once, reused) with Stripe's "save" choice and our consent words on it; the
 // card is kept, with when, only when they tick it; an anonymous chat user is
 // never offered it; and a Stripe that cannot make a Customer still sells.
-// With SAVED_CARDS=on (off by default until buying by reply lands). Against
-// the test Redis and the local Stripe and Twilio servers.
+// With SAVED_CARDS=on, the default. Against the test Redis and the local
+// Stripe and Twilio servers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAVE_CARD_CONSENT } from '../src/orders/saved-card.store.js';
 import { startBotConnector, type BotConnectorServer } from './support/bot-connector.server.js';
@@ -101,8 +101,8 @@ describe('saving a card on the payment page', () => {
     expect([...office.stripe!.customers.values()].some((customer) => customer.metadata.identity?.startsWith('chat:'))).toBe(false);
   });
 
-  it('is not offered with SAVED_CARDS off, the default', async () => {
-    const plain = await startBoxOffice();
+  it('is not offered with SAVED_CARDS=off', async () => {
+    const plain = await startBoxOffice({ env: { SAVED_CARDS: 'off' } });
     try {
       const phone = newPhone();
       const reply = await textBoxOffice(plain, phone, '2 tickets lakers section 101');

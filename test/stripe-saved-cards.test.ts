@@ -10,28 +10,36 @@ import { CheckoutNotFoundError } from '../src/checkout/checkout.gateway.js';
 import { CardRefusedError } from '../src/checkout/saved-cards.js';
 import { createStripeClient } from '../src/payments/stripe.client.js';
 import { StripeSavedCards } from '../src/payments/stripe-saved-cards.js';
+import { StripeCheckoutGateway } from '../src/payments/stripe-checkout.gateway.js';
 import { startStripeApiServer, type StripeApiServer } from './support/stripe-api.server.js';
 import type Stripe from 'stripe';
 
 let server: StripeApiServer;
 let stripe: Stripe;
 let cards: StripeSavedCards;
+let checkout: StripeCheckoutGateway;
 
 beforeAll(async () => {
   server = await startStripeApiServer();
   stripe = createStripeClient({ secretKey: 'sk_test_local', apiUrl: server.url });
   cards = new StripeSavedCards(stripe);
+  checkout = new StripeCheckoutGateway(stripe);
 });
 
 afterAll(async () => {
   await server?.close();
 });
 
+/** The card saved with a paid session, as the worker reads the session. */
+const cardSavedIn = async (sessionId: string) => (await checkout.retrieve(sessionId)).savedCard;
+
 /** A Checkout Session for the Customer, letting them save their card, paid, with the card saved or not. */
 async function paidSession(customer: string, saveCard: boolean): Promise<string> {
   const session = await stripe.checkout.sessions.create({
     mode: 'payment',
     customer,
+    client_reference_id: 'BX-7K2Q',
+    metadata: { reference: 'BX-7K2Q', kind: 'tickets' },
     saved_payment_method_options: { payment_method_save: 'enabled' },
     line_items: [{ quantity: 1, price_data: { currency: 'usd', unit_amount: 20_000, product_data: { name: 'Section 101' } } }],
     success_url: 'https://tickets.example.test/ok',
@@ -52,15 +60,15 @@ describe('saved cards at Stripe', () => {
   it('makes a Customer for an identity, and reads the card saved in Checkout only when the customer chose to save it', async () => {
     const customerId = await cards.createCustomer('sms:+15550002222', 'customer-sms-+15550002222');
     expect(server.customers.get(customerId)?.metadata).toEqual({ identity: 'sms:+15550002222' });
-    expect(await cards.cardSavedIn(await paidSession(customerId, false))).toBeUndefined();
-    const card = await cards.cardSavedIn(await paidSession(customerId, true));
+    expect(await cardSavedIn(await paidSession(customerId, false))).toBeUndefined();
+    const card = await cardSavedIn(await paidSession(customerId, true));
     expect(card).toEqual({ customerId, paymentMethodId: expect.stringMatching(/^pm_/), brand: 'mastercard', last4: '4444', expMonth: 3, expYear: 2029 });
-    await expect(cards.cardSavedIn('cs_test_nosuchsession')).rejects.toBeInstanceOf(CheckoutNotFoundError);
+    await expect(cardSavedIn('cs_test_nosuchsession')).rejects.toBeInstanceOf(CheckoutNotFoundError);
   });
 
   it('makes one payment per key, charges it off-session only when confirmed, and reads it back with our ids', async () => {
     const customerId = await cards.createCustomer('sms:+15550003333', 'customer-sms-+15550003333');
-    const card = (await cards.cardSavedIn(await paidSession(customerId, true)))!;
+    const card = (await cardSavedIn(await paidSession(customerId, true)))!;
     const made = await prepare(customerId, card.paymentMethodId, 'pay-BX-7K2Q-1');
     expect(made).toMatchObject({ status: 'requires_confirmation', amountReceived: 0 });
     const paid = await cards.confirm(made.id, 'pay-BX-7K2Q-1-confirm');
@@ -76,7 +84,7 @@ describe('saved cards at Stripe', () => {
 
   it('says why the bank refused: declined, or authentication needed, with the payment left unpaid', async () => {
     const customerId = await cards.createCustomer('sms:+15550004444', 'customer-sms-+15550004444');
-    const card = (await cards.cardSavedIn(await paidSession(customerId, true)))!;
+    const card = (await cardSavedIn(await paidSession(customerId, true)))!;
     server.nextCharges('card_declined', 'authentication_required');
     const declined = await charge(customerId, card.paymentMethodId, 'k-declined').catch((err: unknown) => err);
     expect(declined).toBeInstanceOf(CardRefusedError);
@@ -90,7 +98,7 @@ describe('saved cards at Stripe', () => {
 
   it('forgets a card at Stripe, and again without error', async () => {
     const customerId = await cards.createCustomer('sms:+15550005555', 'customer-sms-+15550005555');
-    const card = (await cards.cardSavedIn(await paidSession(customerId, true)))!;
+    const card = (await cardSavedIn(await paidSession(customerId, true)))!;
     await cards.forget(card.paymentMethodId);
     expect(server.paymentMethods.get(card.paymentMethodId)?.customer).toBeNull();
     await cards.forget(card.paymentMethodId);

@@ -23,6 +23,16 @@ export interface CheckoutRequest {
   saveCard?: { customerId: string; consent: string };
 }
 
+/** A card saved to a provider Customer, as the customer is reminded of it ("Visa ending 4242"). */
+export interface SavedCard {
+  customerId: string;
+  paymentMethodId: string;
+  brand: string;
+  last4: string;
+  expMonth: number;
+  expYear: number;
+}
+
 /** The parts of a Checkout Session we act on, already validated. */
 export interface CheckoutSession {
   id: string;
@@ -35,6 +45,12 @@ export interface CheckoutSession {
   amountTotal: number | null;
   currency: string | null;
   paymentIntentId?: string;
+  /**
+   * The card the customer chose to save while paying here, when they did:
+   * read from the payment's card, attached to the session's Customer and
+   * theirs to be shown again (Stripe's `allow_redisplay: 'always'`).
+   */
+  savedCard?: SavedCard;
 }
 
 /** What we ask the provider to pay back: part or all of one order's payment. */
@@ -187,7 +203,28 @@ const stripeSessionSchema = z.object({
   metadata: z.record(z.string(), z.string()).nullable().optional(),
   amount_total: z.number().nullable().optional(),
   currency: z.string().nullable().optional(),
-  payment_intent: z.union([z.string(), z.object({ id: z.string() })]).nullable().optional(),
+  payment_intent: z
+    .union([
+      z.string(),
+      z.object({
+        id: z.string(),
+        // Present when the session is read with payment_intent.payment_method expanded.
+        payment_method: z
+          .union([
+            z.string(),
+            z.object({
+              id: z.string(),
+              customer: z.union([z.string(), z.object({ id: z.string() })]).nullable().optional(),
+              allow_redisplay: z.string().optional(),
+              card: z.object({ brand: z.string(), last4: z.string(), exp_month: z.number(), exp_year: z.number() }).nullable().optional(),
+            }),
+          ])
+          .nullable()
+          .optional(),
+      }),
+    ])
+    .nullable()
+    .optional(),
 });
 
 /** Raised when a session does not carry our ids: never ours, or tampered with. */
@@ -218,5 +255,17 @@ export function toCheckoutSession(raw: unknown): CheckoutSession {
     amountTotal: session.amount_total ?? null,
     currency: session.currency ?? null,
     paymentIntentId: typeof paymentIntent === 'string' ? paymentIntent : paymentIntent?.id,
+    ...savedCardOf(paymentIntent),
   };
+}
+
+/** The card saved with the session's payment, if the customer chose to save it. */
+function savedCardOf(paymentIntent: z.infer<typeof stripeSessionSchema>['payment_intent']): { savedCard?: SavedCard } {
+  const method = typeof paymentIntent === 'object' && paymentIntent !== null ? paymentIntent.payment_method : undefined;
+  if (typeof method !== 'object' || method === null || !method.card) return {};
+  const customerId = typeof method.customer === 'string' ? method.customer : method.customer?.id;
+  // Saved only when the customer ticked it: attached to the session's Customer, and theirs to be shown again.
+  if (!customerId || method.allow_redisplay !== 'always') return {};
+  const { brand, last4, exp_month: expMonth, exp_year: expYear } = method.card;
+  return { savedCard: { customerId, paymentMethodId: method.id, brand, last4, expMonth, expYear } };
 }

@@ -2,7 +2,7 @@
 // paid: the order's Checkout Session, or a charge to the customer's saved
 // card (checkout/saved-cards.ts). Fulfilment checks it against the order and
 // refunds it when it arrives too late; both ways read the same shape.
-import type { CheckoutSession } from './checkout.gateway.js';
+import type { CheckoutSession, SavedCard } from './checkout.gateway.js';
 import type { PaymentInfo } from './saved-cards.js';
 
 export interface PaymentProof {
@@ -16,6 +16,8 @@ export interface PaymentProof {
   currency: string | null;
   /** The payment a refund pays back. */
   paymentIntentId?: string;
+  /** On a paid page: the card the customer chose to save while paying. */
+  savedCard?: SavedCard;
 }
 
 export function proofOfSession(session: CheckoutSession): PaymentProof {
@@ -26,6 +28,7 @@ export function proofOfSession(session: CheckoutSession): PaymentProof {
     amount: session.amountTotal,
     currency: session.currency,
     ...(session.paymentIntentId ? { paymentIntentId: session.paymentIntentId } : {}),
+    ...(session.savedCard ? { savedCard: session.savedCard } : {}),
   };
 }
 

@@ -4,17 +4,9 @@
 // to it made off-session (the customer is not on a payment page). Stripe
 // implements it (payments/stripe-saved-cards.ts).
 import { z } from 'zod';
-import { checkoutMetadataSchema } from './checkout.gateway.js';
+import { checkoutMetadataSchema, type SavedCard } from './checkout.gateway.js';
 
-/** A card saved to a provider Customer, as the customer is reminded of it ("Visa •4242"). */
-export interface SavedCard {
-  customerId: string;
-  paymentMethodId: string;
-  brand: string;
-  last4: string;
-  expMonth: number;
-  expYear: number;
-}
+export type { SavedCard };
 
 /** A payment to a saved card for one order, made first and confirmed apart (so its id is recorded before any money moves). */
 export interface OffSessionCharge {
@@ -79,8 +71,6 @@ export class CardRefusedError extends Error {
 export interface SavedCards {
   /** A new Customer at the provider for one identity of ours (kept by us: the key only guards a retried create). */
   createCustomer(identity: string, idempotencyKey: string): Promise<string>;
-  /** The card the customer chose to save while paying in this session, if they did. */
-  cardSavedIn(sessionId: string): Promise<SavedCard | undefined>;
   /** Makes the payment for a saved card, not yet confirmed: nothing is charged until confirm. */
   prepare(request: OffSessionCharge): Promise<PaymentInfo>;
   /** Charges it off-session (the key guards a repeated confirm); throws CardRefusedError when the bank says no. */

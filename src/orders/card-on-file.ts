@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { SavedCards } from '../checkout/saved-cards.js';
+import type { SavedCard, SavedCards } from '../checkout/saved-cards.js';
 import { customerKey, type Customer } from '../customers/customer.js';
 import type { Order } from './order.js';
 import type { OrderStore } from './order.store.js';
@@ -15,7 +15,7 @@ import { maySaveCard, SAVE_CARD_CONSENT, type SavedCardStore, type StoredCard } 
 export class CardOnFile {
   constructor(
     private readonly deps: {
-      provider: Pick<SavedCards, 'createCustomer' | 'cardSavedIn' | 'forget'>;
+      provider: Pick<SavedCards, 'createCustomer' | 'forget'>;
       store: SavedCardStore;
       orders: Pick<OrderStore, 'note'>;
       /** True when the bot takes chat from anyone (no MicrosoftAppId): no chat id is then vouched for. */
@@ -41,15 +41,14 @@ export class CardOnFile {
     }
   }
 
-  /** After a paid Checkout: keeps the card the customer chose to save, if they did. */
-  async keepFrom(order: Order): Promise<void> {
-    // Only a page that offered the choice can have saved a card: no other is asked about.
-    if (!this.deps.offer || order.kind !== 'tickets' || !order.stripeSessionId || !this.maySave(order.customer)) return;
+  /** After a paid Checkout: keeps the card the customer chose to save there (read with the paid session), if they did. */
+  async keepFrom(order: Order, saved: SavedCard | undefined): Promise<void> {
+    // Only a page that offered the choice can have saved a card: no other is looked at.
+    if (!saved || !this.deps.offer || order.kind !== 'tickets' || !this.maySave(order.customer)) return;
     try {
-      const card = await this.deps.provider.cardSavedIn(order.stripeSessionId);
-      if (!card || card.customerId !== (await this.deps.store.customerIdOf(order.customer))) return;
-      await this.deps.store.save(order.customer, card, order.id);
-      await this.deps.orders.note(order.id, 'card-saved', `the customer saved their card (${card.brand} ending ${card.last4}) for paying by reply`);
+      if (saved.customerId !== (await this.deps.store.customerIdOf(order.customer))) return;
+      await this.deps.store.save(order.customer, saved, order.id);
+      await this.deps.orders.note(order.id, 'card-saved', `the customer saved their card (${saved.brand} ending ${saved.last4}) for paying by reply`);
     } catch (err) {
       this.deps.log.warn({ component: 'saved-card', orderId: order.id, err: (err as Error).message }, 'the card saved at checkout could not be kept');
     }

@@ -124,7 +124,7 @@ export class FulfilmentService {
     await this.deps.ticketDeliveries.watch(orderId);
     await this.deps.notices.enqueue(orderId, 'tickets');
     await this.deps.reminders?.schedule(order);
-    if (order.paidWith !== 'saved_card') await this.deps.cardOnFile?.keepFrom(order);
+    if (payment?.via === 'checkout') await this.deps.cardOnFile?.keepFrom(order, payment.savedCard);
     this.deps.log.info({ component: 'fulfilment', orderId, seats: sale.allocation.seats.length }, 'order fulfilled');
     return 'fulfilled';
   }

@@ -37,9 +37,17 @@ export interface DemoSessionRecord {
   /** Made for this demo Customer, offering to save the card with these words (CheckoutRequest.saveCard). */
   customer?: string;
   save_consent?: string;
-  /** The demo card the customer chose to save when paying (demo-saved-cards.ts). */
-  saved_card?: string;
+  /** The demo card the customer chose to save when paying (demo-saved-cards.ts), as Stripe's payment method shows it. */
+  saved_card?: DemoPaymentMethod;
   livemode: false;
+}
+
+/** A saved demo card, shaped as Stripe's payment method is when a session is read with it expanded. */
+export interface DemoPaymentMethod {
+  id: string;
+  customer: string | null;
+  allow_redisplay: 'always';
+  card: { brand: string; last4: string; exp_month: number; exp_year: number };
 }
 
 /** A Stripe-shaped refund as the demo checkout stores it. */
@@ -100,7 +108,10 @@ export class DemoCheckoutGateway implements CheckoutGateway {
   }
 
   async retrieve(sessionId: string): Promise<CheckoutSession> {
-    return toCheckoutSession(await this.record(sessionId));
+    const record = await this.record(sessionId);
+    // As Stripe answers with payment_intent.payment_method expanded: the saved card comes with the session.
+    const expanded = record.saved_card && record.payment_intent ? { ...record, payment_intent: { id: record.payment_intent, payment_method: record.saved_card } } : record;
+    return toCheckoutSession(expanded);
   }
 
   async expire(sessionId: string): Promise<CheckoutSession> {
@@ -122,7 +133,7 @@ export class DemoCheckoutGateway implements CheckoutGateway {
   }
 
   /** Marks an open session paid and returns it, as Stripe's hosted page would on success; `savedCard`, the card the customer chose to save. */
-  async pay(sessionId: string, savedCard?: string): Promise<DemoSessionRecord> {
+  async pay(sessionId: string, savedCard?: DemoPaymentMethod): Promise<DemoSessionRecord> {
     const record = await this.record(sessionId);
     if (record.status !== 'open') return record;
     record.status = 'complete';

@@ -50,8 +50,10 @@ export function demoCheckoutRoutes(deps: DemoCheckoutDeps): Router {
       return;
     }
     // Ticked "save my card" on a page that offered it: the chosen demo card is kept for the session's Customer.
-    const card = (req.body as { card?: string }).card === '0341' ? '0341' : '4242';
-    const saving = before.status === 'open' && before.customer && before.save_consent && (req.body as { save?: string }).save === 'on';
+    // A form with nothing ticked, or no form at all (a bare POST), pays with the first demo card and saves nothing.
+    const form = (req.body ?? {}) as { card?: string; save?: string };
+    const card = form.card === '0341' ? '0341' : '4242';
+    const saving = before.status === 'open' && before.customer && before.save_consent && form.save === 'on';
     const savedCard = saving && deps.cards ? await deps.cards.saveCard(before.customer!, card) : undefined;
     const session = await deps.gateway.pay(before.id, savedCard);
     // Paying twice sends the event again, as Stripe may: the worker takes it once.

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { CheckoutNotFoundError } from '../checkout/checkout.gateway.js';
-import { CardRefusedError, toPaymentInfo, type OffSessionCharge, type PaymentInfo, type SavedCard, type SavedCards } from '../checkout/saved-cards.js';
+import { CardRefusedError, toPaymentInfo, type OffSessionCharge, type PaymentInfo, type SavedCards } from '../checkout/saved-cards.js';
 import type { RedisClient } from '../redis/redis.client.js';
-import type { DemoCheckoutGateway } from './demo-checkout.gateway.js';
+import type { DemoCheckoutGateway, DemoPaymentMethod } from './demo-checkout.gateway.js';
 
 const TTL_SECONDS = 30 * 24 * 3600;
 
@@ -61,19 +61,12 @@ export class DemoSavedCards implements SavedCards {
     return (await this.redis.get(key)) ?? id;
   }
 
-  /** The card the customer ticked "save" for on the demo page: attached to the session's Customer. */
-  async saveCard(customerId: string, card: DemoCardNumber): Promise<string> {
+  /** The card the customer ticked "save" for on the demo page: attached to the session's Customer, as the paid session shows it. */
+  async saveCard(customerId: string, card: DemoCardNumber): Promise<DemoPaymentMethod> {
     const record: DemoCardRecord = { id: `pm_demo_${randomBytes(12).toString('hex')}`, customer: customerId, card, exp_month: 12, exp_year: new Date().getUTCFullYear() + 4 };
     await this.saveRecord('card', record.id, record);
-    return record.id;
-  }
-
-  async cardSavedIn(sessionId: string): Promise<SavedCard | undefined> {
-    const session = await this.checkout.record(sessionId);
-    const method = session.saved_card ? await this.cardRecord(session.saved_card) : undefined;
-    if (!method?.customer || method.customer !== session.customer) return undefined;
-    const card = DEMO_CARDS[method.card];
-    return { customerId: method.customer, paymentMethodId: method.id, brand: card.brand, last4: card.last4, expMonth: method.exp_month, expYear: method.exp_year };
+    const { brand, last4 } = DEMO_CARDS[card];
+    return { id: record.id, customer: customerId, allow_redisplay: 'always', card: { brand, last4, exp_month: record.exp_month, exp_year: record.exp_year } };
   }
 
   async prepare(request: OffSessionCharge): Promise<PaymentInfo> {

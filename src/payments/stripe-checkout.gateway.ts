@@ -56,7 +56,8 @@ export class StripeCheckoutGateway implements CheckoutGateway {
   }
 
   async retrieve(sessionId: string): Promise<CheckoutSession> {
-    return toCheckoutSession(await this.stripe.checkout.sessions.retrieve(sessionId).catch(rethrowMissing));
+    // The payment's card comes along: a customer who ticked "save my card" has it kept from this one read.
+    return toCheckoutSession(await this.stripe.checkout.sessions.retrieve(sessionId, { expand: ['payment_intent.payment_method'] }).catch(rethrowMissing));
   }
 
   async expire(sessionId: string): Promise<CheckoutSession> {

@@ -1,11 +1,11 @@
 import Stripe from 'stripe';
 import { rethrowMissing } from './stripe-errors.js';
-import { CardRefusedError, toPaymentInfo, type OffSessionCharge, type PaymentInfo, type SavedCard, type SavedCards } from '../checkout/saved-cards.js';
+import { CardRefusedError, toPaymentInfo, type OffSessionCharge, type PaymentInfo, type SavedCards } from '../checkout/saved-cards.js';
 
 /**
- * Saved cards at Stripe: a Customer per identity, the card a customer chose
- * to save in Checkout (`allow_redisplay: 'always'` is Stripe's record of that
- * choice), and PaymentIntents confirmed off-session against it
+ * Saved cards at Stripe: a Customer per identity (the card a customer chose
+ * to save in Checkout comes with the paid session, CheckoutSession.savedCard),
+ * and PaymentIntents confirmed off-session against it
  * (https://docs.stripe.com/payments/save-during-payment).
  */
 export class StripeSavedCards implements SavedCards {
@@ -14,24 +14,6 @@ export class StripeSavedCards implements SavedCards {
   async createCustomer(identity: string, idempotencyKey: string): Promise<string> {
     const customer = await this.stripe.customers.create({ metadata: { identity } }, { idempotencyKey });
     return customer.id;
-  }
-
-  async cardSavedIn(sessionId: string): Promise<SavedCard | undefined> {
-    const session = await this.stripe.checkout.sessions.retrieve(sessionId, { expand: ['payment_intent.payment_method'] }).catch(rethrowMissing);
-    const intent = session.payment_intent;
-    const method = typeof intent === 'object' && intent !== null ? intent.payment_method : undefined;
-    if (typeof method !== 'object' || method === null || !method.card) return undefined;
-    const customerId = typeof method.customer === 'string' ? method.customer : method.customer?.id;
-    // Saved only when the customer ticked it: attached to the session's Customer, and theirs to be shown again.
-    if (!customerId || method.allow_redisplay !== 'always') return undefined;
-    return {
-      customerId,
-      paymentMethodId: method.id,
-      brand: method.card.brand,
-      last4: method.card.last4,
-      expMonth: method.card.exp_month,
-      expYear: method.card.exp_year,
-    };
   }
 
   async prepare(request: OffSessionCharge): Promise<PaymentInfo> {
