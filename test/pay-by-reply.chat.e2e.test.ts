@@ -38,6 +38,18 @@ afterAll(async () => {
   await connector?.close();
 });
 
+/** A Teams user who bought once and saved their card, with the first tickets in the chat. */
+async function returningTeamsUser(): Promise<ChatUser> {
+  const chat = user('msteams');
+  await chat.say('2 tickets lakers section 101');
+  const first = await newestOrder(chat);
+  office.stripe!.markPaid(first.stripeSessionId!, { saveCard: true });
+  await deliver(sessionEvent(office, 'checkout.session.completed', first.stripeSessionId!));
+  const paid = await staffOrder(office, first.id);
+  await eventually(async () => ticketsIn(chat, paid.tickets[0]!), 10_000, 'the first tickets message');
+  return chat;
+}
+
 function user(channelId: string): ChatUser {
   return chatUser(office.url, connector, undefined, { channelId, serviceUrl: gate.url, auth: (activity) => auth.channelToken({ serviceUrl: activity.serviceUrl! }) });
 }
@@ -80,6 +92,24 @@ describe('paying by reply on Teams', () => {
     expect(paid.paidWith).toBe('saved_card');
     await eventually(async () => ticketsIn(chat, paid.tickets[0]!), 10_000, 'the tickets message');
     expect(gate.refused).toBe(0);
+  });
+
+  it('answers a second YES with "already paying", and a declined card with a button to the payment page', async () => {
+    const chat = await returningTeamsUser();
+    await chat.say('1 ticket hozier section 201');
+    const first = await newestOrder(chat);
+    const [paying] = await chat.say('yes');
+    expect(paying?.text).toMatch(/^Paying /);
+    const [again] = await chat.say('yes');
+    expect(again?.text).toBe(`Already paying with Visa ending 4242: your tickets for order ${first.id} follow in a moment.`);
+
+    await chat.say('1 ticket lafc galaxy section 120');
+    const second = await newestOrder(chat);
+    office.stripe!.nextCharges('card_declined');
+    const [declined] = await chat.say('YES');
+    expect(declined?.text).toBe('Visa ending 4242 was declined, so nothing was charged. Your seats are still held: pay another way on the payment page.');
+    expect(openUrlButtons(declined)[0]?.url).toMatch(new RegExp(`/p/${second.id}/`));
+    expect((await staffOrder(office, second.id)).state).toBe('awaiting_payment');
   });
 
   it('never offers saving a card on a chat channel whose user ids it cannot vouch for (Web Chat)', async () => {

@@ -269,6 +269,13 @@ describe('buying again in one reply', () => {
     expect(next).not.toContain('YES');
   });
 
+  it('offers it in Spanish, and SI pays', async () => {
+    const phone = await returningCustomer();
+    const reply = await say(phone, 'quiero 2 boletos para hozier seccion 101');
+    expect(reply).toMatch(/Responda SI para pagar \$[\d,.]+ con Visa terminada en 4242, o pague aqui https:\/\/tickets\.example\.test\/p\/BX-/);
+    expect(await say(phone, 'si')).toMatch(/^Pagando \$[\d,.]+ con Visa terminada en 4242\. Sus boletos llegan en un momento/);
+  });
+
   it('reads a YES with nothing offered as any other word', async () => {
     const phone = newPhone();
     expect(await say(phone, 'YES')).toMatch(/^Hi! This is the Box Office\./);
