@@ -22,7 +22,7 @@ import Stripe from 'stripe';
 import { measureBaselines } from './support/baselines.js';
 import { BENCH, envNumber, startBenchOffice, waitFor, type BenchOffice } from './support/box-office.process.js';
 import { deliverCompleted, orderIdIn, phone, text } from './support/customers.js';
-import { atConcurrency, latency, loadAverage, TABLE_HEADER, tableRow, type Measured } from './support/measure.js';
+import { atConcurrency, latency, loadAverage, TABLE_HEADER, tableRow, timed, type Measured } from './support/measure.js';
 
 const CUSTOMERS = envNumber('BENCH_REPLY_CUSTOMERS', 40);
 const IN_FLIGHT = envNumber('BENCH_IN_FLIGHT', 1);
@@ -85,10 +85,11 @@ try {
     await ticketsTextNumber(n, 1, 'the first tickets text');
   }
 
+  const yesMs: number[] = [];
   const byReply = await atConcurrency('by reply: text, YES, tickets', CUSTOMERS, IN_FLIGHT, async (n) => {
     const { orderId, answer } = await hold(n);
     if (!/Reply YES to pay \$[\d,.]+ with Visa ending 4242, or open /.test(answer)) problems.push(`customer ${n} was not offered YES: ${answer}`);
-    const paying = (await text(office.baseUrl, n, 'YES')).messages.join('\n');
+    const paying = (await timed(yesMs, () => text(office.baseUrl, n, 'YES'))).messages.join('\n');
     if (!paying.startsWith('Paying ')) problems.push(`customer ${n} YES answered: ${paying}`);
     await deliverCardPayment(office, orderId);
     await ticketsTextNumber(n, 2, 'the tickets text paid by reply');
@@ -106,6 +107,7 @@ try {
     [before.queueAdd, 'raw baseline'],
     [before.evalsha, 'raw baseline'],
     [byReply, '2 customer texts, no page'],
+    [{ name: 'YES answered "Paying…"', count: yesMs.length, seconds: yesMs.reduce((a, b) => a + b, 0) / 1000, latenciesMs: yesMs }, 'the card charged before the answer'],
     [byPage, '1 customer text and the payment page'],
     [after.queueAdd, 'raw baseline'],
     [after.evalsha, 'raw baseline'],

@@ -137,7 +137,10 @@ describe('buying again in one reply', () => {
     const { order } = await holdAgain(phone);
     office.stripe!.markPaid(order.stripeSessionId!);
     expect(await say(phone, 'YES')).toBe(`Order ${order.id} was already paid on the payment page, so your card was not charged. Your tickets follow.`);
-    expect(intentsFor(order.id)).toEqual([]);
+    // Made while the page was being closed, never confirmed, and cancelled.
+    const intents = intentsFor(order.id);
+    expect(intents.map((intent) => intent.status)).toEqual(['canceled']);
+    expect(confirmsOf(intents[0]!.id)).toEqual([]);
     expect((await deliverSession(order)).returnvalue).toBe('fulfilled');
     expect(await staffOrder(office, order.id)).toMatchObject({ state: 'fulfilled', paidWith: 'checkout' });
     expect(await say(STAFF_PHONE, `order ${order.id}`)).toContain('Paid on the payment page.');
