@@ -175,10 +175,10 @@ describe('buying again in one reply', () => {
     expect(await staffOrder(office, order.id)).toMatchObject({ state: 'fulfilled', paidWith: 'checkout' });
   });
 
-  it('sends a customer whose bank wants to confirm to the payment page, and never charges twice', async () => {
+  it.each(['authentication_required', 'requires_action'] as const)('sends a customer whose bank wants to confirm (%s) to the payment page, and never charges twice', async (answer) => {
     const phone = await returningCustomer();
     const { order } = await holdAgain(phone);
-    office.stripe!.nextCharges('authentication_required');
+    office.stripe!.nextCharges(answer);
     expect(await say(phone, 'YES')).toBe(
       `Your bank wants to confirm this payment with you, so Visa ending 4242 was not charged. Your seats are still held: pay and confirm on the payment page: https://tickets.example.test${payLinkPath(order)}`,
     );

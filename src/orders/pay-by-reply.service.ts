@@ -104,7 +104,10 @@ export class PayByReply {
         await this.deps.provider.cancel(made.id).catch(() => undefined);
         return { ok: false, reason: 'already_paid', order };
       }
-      await this.deps.provider.confirm(made.id, `card-confirm-${order.id}`);
+      const confirmed = await this.deps.provider.confirm(made.id, `card-confirm-${order.id}`);
+      // Not an error, and not paid: the bank waits for the customer (or the card failed), who is sent to the page instead.
+      const stuck = confirmed.status === 'requires_action' ? 'authentication_required' : confirmed.status === 'requires_payment_method' ? (confirmed.lastError ?? 'card_declined') : undefined;
+      if (stuck) return this.refusedNow(order.id, new CardRefusedError(`payment ${confirmed.id} is ${confirmed.status}`, stuck, confirmed.id));
       return { ok: true, order, card: { ...charging, paymentId: made.id } };
     } catch (err) {
       if (err instanceof CardRefusedError) return this.refusedNow(order.id, err);

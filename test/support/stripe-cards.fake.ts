@@ -52,7 +52,13 @@ export interface FakePaymentIntent {
 }
 
 /** What the bank does with the next off-session charge. */
-export type ChargeOutcome = 'succeeded' | 'processing' | 'card_declined' | 'expired_card' | 'authentication_required';
+/**
+ * What the bank does with the next off-session charge. 'authentication_required'
+ * is Stripe's usual answer off-session (a 402 card error, the payment left in
+ * requires_payment_method); 'requires_action' the other one it may give (200,
+ * the payment waiting for the customer to authenticate, with next_action).
+ */
+export type ChargeOutcome = 'succeeded' | 'processing' | 'card_declined' | 'expired_card' | 'authentication_required' | 'requires_action';
 
 /** A Stripe error answer: the status and the `error` object. */
 export interface CardsErrorReply {
@@ -201,6 +207,11 @@ export class FakeCards {
     if (!intent.payment_method) return { status: 400, error: { type: 'invalid_request_error', code: 'parameter_missing', param: 'payment_method', message: 'You must provide a payment method to confirm.' } };
     const outcome = this.#outcomes.shift() ?? 'succeeded';
     if (outcome === 'succeeded' || outcome === 'processing') return ok(this.#settle(intent, outcome));
+    if (outcome === 'requires_action') {
+      const waiting: FakePaymentIntent = { ...intent, status: 'requires_action', next_action: { type: 'use_stripe_sdk', use_stripe_sdk: { type: 'three_d_secure_redirect' } } };
+      this.paymentIntents.set(waiting.id, waiting);
+      return ok(waiting);
+    }
     return this.#refused(intent, outcome);
   }
 
