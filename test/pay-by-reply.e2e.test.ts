@@ -240,10 +240,13 @@ describe('buying again in one reply', () => {
     expect(told).toBe(`Order ${order.id}: Visa ending 4242 was not charged (the bank declined it). Your seats are still held: pay here https://tickets.example.test${payLinkPath(order)}`);
   });
 
-  it('tells the customer when Stripe fails mid-payment, and reconciliation puts the payment page back without charging', async () => {
+  it.each([
+    ['confirming the payment', /\/confirm$/],
+    ['closing the page', /\/expire$/],
+  ])('tells the customer when Stripe fails %s, and reconciliation puts one payment page back without charging', async (_step, failing) => {
     const phone = await returningCustomer();
     const { order } = await holdAgain(phone);
-    office.stripe!.failNext(500, { type: 'api_error', message: 'Something went wrong on our end.' }, { method: 'POST', path: /\/confirm$/ });
+    office.stripe!.failNext(500, { type: 'api_error', message: 'Something went wrong on our end.' }, { method: 'POST', path: failing });
     expect(await say(phone, 'YES')).toBe(`Your card payment for order ${order.id} couldn't be finished just now. Your seats stay held, and we'll text you as soon as we know how it went.`);
     const [intent] = intentsFor(order.id);
     expect(intent!.status).toBe('requires_confirmation');
@@ -257,6 +260,8 @@ describe('buying again in one reply', () => {
     const after = await staffOrder(office, order.id);
     expect(after).toMatchObject({ state: 'awaiting_payment', cardPayment: { status: 'refused', code: 'not_completed' } });
     expect(office.stripe!.sessions.get(after.stripeSessionId!)!.status).toBe('open');
+    // The first page is closed, whichever step failed: one page can take the payment.
+    expect(office.stripe!.sessions.get(order.stripeSessionId!)!.status).toBe('expired');
     await eventually(async () => smsTo(office, phone).find((text) => text === `Order ${order.id}: Visa ending 4242 was not charged (the payment could not be finished). Your seats are still held: pay here https://tickets.example.test${payLinkPath(order)}`), 10_000, 'the card_refused text');
   });
 

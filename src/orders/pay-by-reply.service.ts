@@ -36,7 +36,7 @@ export type CardPaymentState =
   | { state: 'reopened' }
   /** Not charged, and the hold is over: the order can end. */
   | { state: 'not_charged' }
-  /** Settled before (refused in the conversation, or the order ended): nothing to do. */
+  /** Settled before (refused in the conversation, the order ended, or its page paid): nothing to do here. */
   | { state: 'unchanged' };
 
 /**
@@ -138,6 +138,9 @@ export class PayByReply {
       if (cancelled.status === 'succeeded' && cancelled.ours) return { state: 'paid', proof: proofOfCard({ ...cancelled, ours: cancelled.ours }) };
       return { state: 'not_charged' };
     }
+    // A YES cut short may not have closed the page yet: closed now, before another is opened beside it.
+    const page = order.stripeSessionId ? await this.deps.checkout.expire(order.stripeSessionId) : undefined;
+    if (page && (page.paymentStatus === 'paid' || page.status === 'complete')) return { state: 'unchanged' };
     const reopened = await this.reopen(order, payment.id, payment.status === 'requires_action' ? 'authentication_required' : (payment.lastError ?? UNFINISHED_CARD_PAYMENT));
     if ('paid' in reopened) return { state: 'paid', proof: reopened.paid };
     await this.deps.notices?.enqueue(order.id, 'card_refused');
