@@ -17,10 +17,10 @@ button,.button{display:inline-block;font-size:1.1rem;padding:.7rem 1.4rem;border
 .ticket.void{border-color:#bbb;color:#777}.ticket.void .state{color:#a00}
 `;
 
-/** A small, self-contained, phone-friendly page. `body` must already be escaped HTML. */
-export function page(title: string, body: string): string {
+/** A small, self-contained, phone-friendly page. `body` (and `head`, more of the head: links) must already be escaped HTML. */
+export function page(title: string, body: string, head = ''): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
-<style>${PAGE_CSS}</style></head><body>${body}</body></html>`;
+<style>${PAGE_CSS}</style>${head}</head><body>${body}</body></html>`;
 }

@@ -17,5 +17,9 @@ export const DEMO_CHAT_PATH = '/demo/chat';
 export const TICKET_PAGE_PATH = '/t/:secret';
 /** The name a browser's staff login prompt shows, one for every staff page, so one sign-in serves them all. */
 export const STAFF_REALM = 'Box office staff';
+/** The staff console: signed in once with the staff token, a session cookie after (http/staff-sessions.ts). */
+export const STAFF_CONSOLE_PATH = '/staff';
+/** The console's own files and JSON, behind its session. */
+export const STAFF_CONSOLE_FILES_PATH = '/staff/console';
 /** The door page for staff: scan or type a ticket, ADMIT or NO. */
 export const DOOR_PAGE_PATH = '/staff/door';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { PAGE_CSS } from './html.js';
-import { DEMO_CHAT_PATH, DEMO_PHONE_PATH, DOOR_PAGE_PATH, STAFF_DASHBOARD_PATH } from './paths.js';
+import { DEMO_CHAT_PATH, DEMO_PHONE_PATH, DOOR_PAGE_PATH, STAFF_CONSOLE_FILES_PATH, STAFF_CONSOLE_PATH, STAFF_DASHBOARD_PATH } from './paths.js';
 
 /**
  * Where the staff queue dashboard (Bull Board) is served: a React app whose
@@ -35,10 +35,11 @@ export function securityHeaders(options: { publicBaseUrl: string }): RequestHand
   const phone = demoPhonePolicy();
   const chat = demoChatPolicy();
   const door = doorPolicy();
+  const staffConsole = consolePolicy();
   const https = options.publicBaseUrl.startsWith('https://');
   return (req, res, next) => {
     res.set(ALWAYS);
-    res.set('Content-Security-Policy', policyFor(req.path, { dashboard, phone, chat, door, pages }));
+    res.set('Content-Security-Policy', policyFor(req.path, { dashboard, phone, chat, door, console: staffConsole, pages }));
     if (https) res.set('Strict-Transport-Security', HSTS);
     next();
   };
@@ -101,12 +102,27 @@ function demoChatPolicy(): string {
   ].join('; ');
 }
 
-function policyFor(path: string, policies: { dashboard: string; phone: string; chat: string; door: string; pages: string }): string {
+function policyFor(path: string, policies: { dashboard: string; phone: string; chat: string; door: string; console: string; pages: string }): string {
   if (under(path, STAFF_DASHBOARD_PATH)) return policies.dashboard;
   if (under(path, DEMO_PHONE_PATH)) return policies.phone;
   if (under(path, DEMO_CHAT_PATH)) return policies.chat;
   if (under(path, DOOR_PAGE_PATH)) return policies.door;
+  if (path === STAFF_CONSOLE_PATH || path === `${STAFF_CONSOLE_PATH}/` || under(path, STAFF_CONSOLE_FILES_PATH) || path.startsWith(`${STAFF_CONSOLE_PATH}/sign-`)) return policies.console;
   return policies.pages;
+}
+
+/** The staff console: the shared inline stylesheet (by its hash), its own stylesheet and script files, its JSON, its forms. */
+function consolePolicy(): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    `style-src 'self' '${sha256(PAGE_CSS)}'`,
+    "connect-src 'self'",
+    "img-src 'self' data:",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
 }
 
 /**

@@ -42,6 +42,11 @@ function offeredToken(header: string, basic: boolean): string | undefined {
   return colon === -1 ? undefined : credentials.slice(colon + 1);
 }
 
+/** Whether `offered` is the staff token (false when none is configured): the same constant-time comparison as the checks above. */
+export function isStaffToken(token: string | undefined, offered: string): boolean {
+  return token !== undefined && token !== '' && timingSafeEqual(digest(offered), digest(token));
+}
+
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }

@@ -8,12 +8,15 @@ import { summarizeSales } from '../orders/sales-summary.js';
 import type { SeatStore } from '../seats/seat.store.js';
 import { HttpError } from './errors.js';
 import { requireStaffToken } from './staff-auth.js';
+import { staffEvents } from './staff-events.view.js';
+import type { AdmissionStore } from '../tickets/admission.store.js';
 
 export interface StaffReportDeps {
   staffApiToken: string | undefined;
   catalog: EventCatalog;
   orders: OrderStore;
   seats: SeatStore;
+  admissions: Pick<AdmissionStore, 'admittedBySection'>;
 }
 
 /** Orders on one page of GET /staff/orders. */
@@ -60,19 +63,10 @@ export function staffReportRoutes(deps: StaffReportDeps): Router {
   /**
    * `GET /staff/events`: every event of the catalog, soonest first, with its
    * id (what the other event routes take), when and where, and per section
-   * what is free, held and sold: where a newcomer to the staff side starts.
+   * what is free, held, sold and admitted: where a newcomer to the staff side starts.
    */
   router.get('/staff/events', staff, async (_req, res) => {
-    const events = [...deps.catalog.events()].sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt));
-    const now = Date.now();
-    const listedEvents = await Promise.all(
-      events.map(async (event) => {
-        const inventory = await deps.seats.inventory(event.id);
-        const sections = (inventory?.sections ?? []).map(({ id, name, capacity, held, sold, available }) => ({ id, name, capacity, held, sold, available }));
-        return { id: event.id, name: event.name, startsAt: event.startsAt, venue: event.venue, currency: event.currency, started: Date.parse(event.startsAt) <= now, sections };
-      }),
-    );
-    res.json({ events: listedEvents });
+    res.json({ events: await staffEvents(deps) });
   });
 
   /** `GET /staff/events/:id/sales`: tickets sold, seats held, revenue and refunds, orders by state. */

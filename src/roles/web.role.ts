@@ -22,6 +22,8 @@ import { IpShield, limitByIp } from '../http/ip-shield.js';
 import { queueBoardRoutes } from '../http/queue-board.route.js';
 import { staffReportRoutes } from '../http/staff-reports.route.js';
 import { staffRoutes } from '../http/staff.route.js';
+import { staffConsoleRoutes } from '../http/staff-console.route.js';
+import { StaffSessions } from '../http/staff-sessions.js';
 import { createWebApp, createWebServer } from './web.app.js';
 import { QueuedSmsNotices } from '../queue/notice.producers.js';
 import { DeliveryStore } from '../notifications/delivery.store.js';
@@ -95,6 +97,14 @@ export async function startWebRole(foundation: Foundation, port = foundation.con
     webhookMeterRoutes(metrics),
     metricsRoutes(metrics.registry),
     // Before the staff API, whose bearer-only check covers all of /staff: the staff pages and their own requests.
+    staffConsoleRoutes({
+      staffApiToken: config.staff.apiToken,
+      sessions: new StaffSessions(redis, keyPrefix),
+      ...commerce,
+      badTokens: badSignatures,
+      secure: config.publicBaseUrl.startsWith('https://'),
+      log,
+    }),
     queueBoardRoutes({ staffApiToken: config.staff.apiToken, queues: allQueues(queues), log }),
     checkinRoutes({
       staffApiToken: config.staff.apiToken,

@@ -1,0 +1,79 @@
+import express, { Router } from 'express';
+import type { Logger } from 'pino';
+import type { EventCatalog } from '../catalog/event-catalog.js';
+import type { SeatStore } from '../seats/seat.store.js';
+import type { AdmissionStore } from '../tickets/admission.store.js';
+import { refuseUnsigned, type IpShield } from './ip-shield.js';
+import { STAFF_CONSOLE_FILES_PATH, STAFF_CONSOLE_PATH } from './paths.js';
+import { isStaffToken, sameOriginChanges } from './staff-auth.js';
+import { CONSOLE_CSS, CONSOLE_JS, eventsPage, signInPage } from './staff-console.page.js';
+import { staffEvents } from './staff-events.view.js';
+import { requireStaffSession, sessionIdOf, setSessionCookie, type StaffSessions } from './staff-sessions.js';
+
+export interface StaffConsoleDeps {
+  staffApiToken: string | undefined;
+  sessions: StaffSessions;
+  catalog: EventCatalog;
+  seats: SeatStore;
+  admissions: Pick<AdmissionStore, 'admittedBySection'>;
+  /** Counts wrong tokens per address: past its limit, 429 before the token is even compared. */
+  badTokens?: IpShield;
+  /** https: the cookie is Secure. */
+  secure: boolean;
+  log: Logger;
+}
+
+/**
+ * The staff console in the browser, at /staff: signed in once with the
+ * staff token, then a session cookie (HttpOnly, SameSite=Strict, Secure on
+ * https). Every change it accepts is same-origin only, and without a session
+ * nothing but the sign-in form is shown. The bearer-token API under /staff
+ * stays as it is for scripts; these routes come before it.
+ */
+export function staffConsoleRoutes(deps: StaffConsoleDeps): Router {
+  const router = Router();
+  const form = express.urlencoded({ extended: false, limit: '2kb' });
+
+  router.get(STAFF_CONSOLE_PATH, async (req, res) => {
+    res.set('Cache-Control', 'no-store');
+    if (!(await deps.sessions.isOpen(sessionIdOf(req.get('cookie'))))) {
+      res.send(signInPage());
+      return;
+    }
+    res.send(eventsPage(await staffEvents(deps)));
+  });
+
+  router.post(`${STAFF_CONSOLE_PATH}/sign-in`, sameOriginChanges, form, async (req, res) => {
+    const offered = typeof (req.body as { token?: unknown } | undefined)?.token === 'string' ? (req.body as { token: string }).token : '';
+    if (!isStaffToken(deps.staffApiToken, offered)) {
+      deps.log.warn({ component: 'staff-console', ip: req.ip }, 'staff console sign-in refused');
+      // Told only that it did not work: not whether a token is configured, nor how close it was.
+      refuseUnsigned(deps.badTokens, req, res, () => {
+        res.status(401).set('Cache-Control', 'no-store').send(signInPage('That is not the staff token.'));
+      });
+      return;
+    }
+    setSessionCookie(res, await deps.sessions.open(), deps.secure);
+    res.redirect(303, STAFF_CONSOLE_PATH);
+  });
+
+  router.post(`${STAFF_CONSOLE_PATH}/sign-out`, sameOriginChanges, async (req, res) => {
+    await deps.sessions.close(sessionIdOf(req.get('cookie')));
+    setSessionCookie(res, undefined, deps.secure);
+    res.redirect(303, STAFF_CONSOLE_PATH);
+  });
+
+  // The page's own files carry nothing secret: served to anyone, so the sign-in page can use them too.
+  router.get(`${STAFF_CONSOLE_FILES_PATH}/console.css`, (_req, res) => {
+    res.type('text/css').set('Cache-Control', 'no-cache').send(CONSOLE_CSS);
+  });
+  router.get(`${STAFF_CONSOLE_FILES_PATH}/console.js`, (_req, res) => {
+    res.type('text/javascript').set('Cache-Control', 'no-cache').send(CONSOLE_JS);
+  });
+
+  router.use(STAFF_CONSOLE_FILES_PATH, requireStaffSession(deps.sessions));
+  router.get(`${STAFF_CONSOLE_FILES_PATH}/events.json`, async (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({ events: await staffEvents(deps) });
+  });
+  return router;
+}
