@@ -1,12 +1,14 @@
 // The staff console in a real headless Chromium: signing in by keyboard
 // alone (Tab to the labelled field, type, Enter), the events with each
 // section's counts, a hold made by text showing up without a reload (the
-// page's own refresh), no script or policy error on the page, and signing
-// out back to the sign-in form.
+// page's own refresh), an order found by the phone's last four digits and
+// one of its tickets refunded through the confirmation step, no script or
+// policy error on any page, and signing out back to the sign-in form.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBoxOffice, TEST_STAFF_TOKEN, type BoxOffice } from './support/box-office.harness.js';
 import { launchBrowser, pageProblems, screenshot } from './support/browser.js';
+import { buyAndPay, refundPosts } from './support/purchases.js';
 import { newPhone, sectionInventory, textBoxOffice } from './support/sms.client.js';
 
 let office: BoxOffice;
@@ -14,7 +16,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   // PUBLIC_BASE_URL is https, so the cookie is Secure; Chromium keeps Secure cookies for loopback addresses too.
-  office = await startBoxOffice({ worker: false });
+  office = await startBoxOffice();
   browser = await launchBrowser();
 });
 
@@ -42,6 +44,24 @@ describe('the staff console in a browser', () => {
     expect(expected).toBe(before + 2);
     await expect.poll(async () => Number(await held.textContent()), { timeout: 12_000, interval: 250 }).toBe(expected);
     await screenshot(page, 'staff-console.png');
+
+    // An order, found by the customer's last four digits, and one ticket refunded.
+    const phone = newPhone();
+    const order = await buyAndPay(office, phone);
+    await page.getByRole('link', { name: 'Find an order' }).click();
+    await page.getByLabel('Order id, ticket code, last 4 digits of the phone, or chat user').fill(phone.slice(-4));
+    await page.getByRole('button', { name: 'Find' }).click();
+    await page.getByRole('link', { name: order.id }).click();
+    await page.getByRole('heading', { name: new RegExp(order.id) }).waitFor();
+    await page.getByLabel('Tickets to refund').selectOption('1');
+    await page.getByLabel('Reason (kept on the refund)').fill('one guest cannot come');
+    await page.getByRole('button', { name: 'Refund…' }).click();
+    await page.getByText('1 of 2 valid tickets').waitFor();
+    await page.getByRole('button', { name: 'Refund 1 now' }).click();
+    await page.getByText('Refund asked of Stripe').waitFor();
+    expect(refundPosts(office, order.id)).toHaveLength(1);
+    await screenshot(page, 'staff-order.png');
+    await page.getByRole('link', { name: 'Events' }).click();
 
     // The sign-out button is reachable by keyboard too.
     await page.getByRole('button', { name: 'Sign out' }).focus();

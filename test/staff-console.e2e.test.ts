@@ -3,15 +3,19 @@
 // address that keeps trying is slowed; the right one opens a session whose
 // cookie is HttpOnly, SameSite=Strict, Secure (PUBLIC_BASE_URL is https here)
 // and scoped to /staff; sign-in and sign-out from another site are refused;
-// signing out ends the session for good. Against the test Redis.
+// signing out ends the session for good. Orders: found by id, ticket code
+// and the phone's last four digits, shown with the phone masked, refunded
+// one ticket through a confirmation step, the same refund as the staff API's.
+// Against the test Redis and the local Stripe server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBoxOffice, TEST_STAFF_TOKEN, type BoxOffice } from './support/box-office.harness.js';
-import { newPhone, sectionInventory, textBoxOffice } from './support/sms.client.js';
+import { buyAndPay, refundPosts } from './support/purchases.js';
+import { newPhone, sectionInventory, staffOrder, textBoxOffice } from './support/sms.client.js';
 
 let office: BoxOffice;
 
 beforeAll(async () => {
-  office = await startBoxOffice({ worker: false, env: { IP_BAD_SIGNATURES_PER_MINUTE: '5' } });
+  office = await startBoxOffice({ env: { IP_BAD_SIGNATURES_PER_MINUTE: '5' } });
 });
 
 afterAll(async () => {
@@ -118,5 +122,65 @@ describe('the staff console', () => {
     expect(api.status).toBe(200);
     const { events } = (await api.json()) as { events: Array<{ sections: Array<{ admitted: number }> }> };
     expect(events[0]!.sections[0]).toHaveProperty('admitted');
+  });
+
+  it('finds an order by the last four digits, by its id and by a ticket code, and shows it with the phone masked', async () => {
+    const cookie = cookieOf(await signIn(TEST_STAFF_TOKEN));
+    const phone = newPhone();
+    const order = await buyAndPay(office, phone);
+    const byDigits = await (await get(`/staff/console/orders?q=${phone.slice(-4)}`, cookie)).text();
+    expect(byDigits).toContain(`<a href="/staff/console/orders/${order.id}">${order.id}</a>`);
+    expect(byDigits).not.toContain(phone);
+    for (const q of [order.id, order.id.toLowerCase(), order.tickets[0]!]) {
+      const found = await get(`/staff/console/orders?q=${encodeURIComponent(q)}`, cookie);
+      expect(found.status).toBe(303);
+      expect(found.headers.get('location')).toBe(`/staff/console/orders/${order.id}`);
+    }
+    const html = await (await get(`/staff/console/orders/${order.id}`, cookie)).text();
+    expect(html).toContain(`SMS ${phone.slice(0, 5)}•••${phone.slice(-4)}`);
+    expect(html).not.toContain(phone);
+    for (const code of order.tickets) expect(html).toContain(`<code>${code}</code>`);
+    expect(html).toContain('on the payment page');
+    expect(html).toContain('<code>fulfil:');
+    expect(await (await get('/staff/console/orders?q=0000xyz', cookie)).text()).toContain('No order matches.');
+  });
+
+  it('refunds one ticket after a confirmation step, through the same refunds as the staff API', async () => {
+    const cookie = cookieOf(await signIn(TEST_STAFF_TOKEN));
+    const order = await buyAndPay(office, newPhone());
+    const post = (body: Record<string, string>, headers: Record<string, string> = SAME_ORIGIN) =>
+      fetch(`${office.url}/staff/console/orders/${order.id}/refund`, { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(body) });
+
+    const confirm = await post({ tickets: '1', reason: 'guest cannot come' });
+    expect(confirm.status).toBe(200);
+    const page = await confirm.text();
+    expect(page).toContain('1 of 2 valid tickets');
+    expect(page).toContain('<input type="hidden" name="confirm" value="yes">');
+    expect(refundPosts(office, order.id)).toHaveLength(0);
+
+    expect((await post({ tickets: '1', confirm: 'yes' }, { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    expect(refundPosts(office, order.id)).toHaveLength(0);
+
+    const done = await post({ tickets: '1', reason: 'guest cannot come', confirm: 'yes' });
+    expect(done.status).toBe(303);
+    expect(done.headers.get('location')).toBe(`/staff/console/orders/${order.id}?refund=asked`);
+    const [asked] = refundPosts(office, order.id);
+    expect(asked!.body).toMatchObject({ amount: String(order.unitAmount) });
+    // The same confirmation again (a double click) is the same refund: asked again under the same key, paid back once.
+    expect((await post({ tickets: '1', confirm: 'yes' })).status).toBe(303);
+    expect(new Set(refundPosts(office, order.id).map((request) => request.idempotencyKey)).size).toBe(1);
+    expect([...office.stripe!.refunds.values()].filter((refund) => refund.metadata.orderId === order.id)).toHaveLength(1);
+    expect(await (await get(`/staff/console/orders/${order.id}?refund=asked`, cookie)).text()).toContain('Refund asked of Stripe');
+    expect((await staffOrder(office, order.id)).state).toBe('fulfilled');
+  });
+
+  it('keeps orders behind the session: a page goes to the sign-in form, a change is refused', async () => {
+    const order = await buyAndPay(office, newPhone());
+    const page = await fetch(`${office.url}/staff/console/orders/${order.id}`, { redirect: 'manual', headers: { accept: 'text/html' } });
+    expect(page.status).toBe(303);
+    expect(page.headers.get('location')).toBe('/staff');
+    const refund = await fetch(`${office.url}/staff/console/orders/${order.id}/refund`, { method: 'POST', redirect: 'manual', headers: { ...SAME_ORIGIN, 'content-type': 'application/x-www-form-urlencoded' }, body: 'tickets=1&confirm=yes' });
+    expect(refund.status).toBe(401);
+    expect(refundPosts(office, order.id)).toHaveLength(0);
   });
 });

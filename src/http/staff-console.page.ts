@@ -4,7 +4,7 @@ import { STAFF_CONSOLE_FILES_PATH, STAFF_CONSOLE_PATH } from './paths.js';
 import type { StaffEventView } from './staff-events.view.js';
 
 /** No favicon request (it would only 404), and the console's own stylesheet. */
-const HEAD_LINKS = `<link rel="icon" href="data:,"><link rel="stylesheet" href="${STAFF_CONSOLE_FILES_PATH}/console.css">`;
+export const CONSOLE_HEAD = `<link rel="icon" href="data:,"><link rel="stylesheet" href="${STAFF_CONSOLE_FILES_PATH}/console.css">`;
 
 /** The sign-in form: one field, the staff token. `problem`: why the last try failed, in words that give nothing away. */
 export function signInPage(problem?: string): string {
@@ -17,7 +17,7 @@ export function signInPage(problem?: string): string {
 ${problem ? `<p role="alert"><b>${escapeHtml(problem)}</b></p>` : ''}
 <p><button type="submit">Sign in</button></p>
 </form>`,
-    HEAD_LINKS,
+    CONSOLE_HEAD,
   );
 }
 
@@ -33,11 +33,11 @@ export function eventsPage(events: readonly StaffEventView[]): string {
     'Box office staff: events',
     `<header><h1>Events</h1>
 <form method="post" action="${STAFF_CONSOLE_PATH}/sign-out"><button type="submit">Sign out</button></form>
-<nav><a href="/staff/door">Door</a> · <a href="/staff/queues">Queues</a></nav></header>
+<nav><a href="${STAFF_CONSOLE_FILES_PATH}/orders">Find an order</a> · <a href="/staff/door">Door</a> · <a href="/staff/queues">Queues</a></nav></header>
 <main id="events" data-source="${STAFF_CONSOLE_FILES_PATH}/events.json">${cards || '<p>No events in the catalog.</p>'}</main>
 <p class="muted" id="updated" aria-live="polite"></p>
 <script src="${STAFF_CONSOLE_FILES_PATH}/console.js" defer></script>`,
-    HEAD_LINKS,
+    CONSOLE_HEAD,
   );
 }
 

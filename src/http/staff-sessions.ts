@@ -54,11 +54,12 @@ export function setSessionCookie(res: Response, id: string | undefined, secure: 
   res.append('Set-Cookie', `${STAFF_SESSION_COOKIE}=${id ?? ''}; ${attributes.join('; ')}`);
 }
 
-/** The console's own requests: refused (401) without a signed-in session. */
+/** The console's own requests without a signed-in session: a page is sent to the sign-in form, anything else refused (401). */
 export function requireStaffSession(sessions: StaffSessions): RequestHandler {
   return (req, res, next) => {
     sessions.isOpen(sessionIdOf(req.get('cookie'))).then((open) => {
       if (open) return next();
+      if (req.method === 'GET' && req.accepts(['json', 'html']) === 'html') return res.redirect(303, STAFF_CONSOLE_PATH);
       res.status(401).json({ error: 'signed_out', message: 'Sign in to the staff console first.' });
     }, next);
   };

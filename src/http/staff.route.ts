@@ -9,9 +9,9 @@ import type { StaffAttention } from '../orders/staff-attention.store.js';
 import type { TicketResends } from '../orders/ticket-resend.service.js';
 import type { AdmissionStore } from '../tickets/admission.store.js';
 import type { OfferView } from '../upgrades/offer.view.js';
-import { isOpenOffer } from '../upgrades/upgrade.service.js';
 import { HttpError } from './errors.js';
 import { requireStaffToken } from './staff-auth.js';
+import { staffOrder } from './staff-order.view.js';
 
 export interface StaffRouteDeps {
   staffApiToken: string | undefined;
@@ -56,13 +56,9 @@ export function staffRoutes(deps: StaffRouteDeps): Router {
   router.get('/staff/orders/:id', async (req, res) => {
     // An upgrade offer (UP-…) is looked up the same way: it is a record of its own.
     const id = parseRecordId(req.params.id);
-    const order = id ? await deps.orders.get(id) : undefined;
-    if (!order) throw new HttpError(404, `No order ${JSON.stringify(req.params.id)}.`, 'unknown_order');
-    const [refunds, upgradeOffers, attention] = await Promise.all([deps.refunds.list(order.id), deps.offersOf(order.id), deps.attention.of(order.id)]);
-    // An order keeps its last offer's claim after that offer ends (claim-offer.lua: the next offer takes
-    // it over), so openOffer is shown only while the offer it names is still open.
-    const stillOpen = upgradeOffers.some((offer) => offer.id === order.openOffer && isOpenOffer(offer));
-    res.json({ order: stillOpen ? order : { ...order, openOffer: undefined }, refunds, upgradeOffers, attention });
+    const view = id ? await staffOrder(deps, id) : undefined;
+    if (!view) throw new HttpError(404, `No order ${JSON.stringify(req.params.id)}.`, 'unknown_order');
+    res.json(view);
   });
 
   /** Every open request for staff, oldest first: undelivered tickets, refused payments, refunds to make by hand. */

@@ -23,6 +23,7 @@ import { queueBoardRoutes } from '../http/queue-board.route.js';
 import { staffReportRoutes } from '../http/staff-reports.route.js';
 import { staffRoutes } from '../http/staff.route.js';
 import { staffConsoleRoutes } from '../http/staff-console.route.js';
+import { staffConsoleOrderRoutes } from '../http/staff-console-orders.route.js';
 import { StaffSessions } from '../http/staff-sessions.js';
 import { createWebApp, createWebServer } from './web.app.js';
 import { QueuedSmsNotices } from '../queue/notice.producers.js';
@@ -92,19 +93,16 @@ export async function startWebRole(foundation: Foundation, port = foundation.con
   // No reply before a replica has what the turn wrote.
   const replies = new ReplicatedReplies(foundation.replicated.commands, log);
 
+  // Upgrade offers as staff see them, with their pay links: the staff API and the console show the same.
+  const sessions = new StaffSessions(redis, keyPrefix);
+  const offersOf = async (orderId: string) => (await commerce.orders.offersOf(orderId)).map((offer) => offerView(offer, commerce.catalog, (record) => upgrades.payLink(record)));
   const routers = [
     publicPages,
     webhookMeterRoutes(metrics),
     metricsRoutes(metrics.registry),
     // Before the staff API, whose bearer-only check covers all of /staff: the staff pages and their own requests.
-    staffConsoleRoutes({
-      staffApiToken: config.staff.apiToken,
-      sessions: new StaffSessions(redis, keyPrefix),
-      ...commerce,
-      badTokens: badSignatures,
-      secure: config.publicBaseUrl.startsWith('https://'),
-      log,
-    }),
+    staffConsoleRoutes({ staffApiToken: config.staff.apiToken, sessions, ...commerce, badTokens: badSignatures, secure: config.publicBaseUrl.startsWith('https://'), log }),
+    staffConsoleOrderRoutes({ sessions, ...commerce, refunds, offersOf }),
     queueBoardRoutes({ staffApiToken: config.staff.apiToken, queues: allQueues(queues), log }),
     checkinRoutes({
       staffApiToken: config.staff.apiToken,
@@ -138,7 +136,7 @@ export async function startWebRole(foundation: Foundation, port = foundation.con
       orders: commerce.orders,
       seats: commerce.seats,
       refunds,
-      offersOf: async (orderId) => (await commerce.orders.offersOf(orderId)).map((offer) => offerView(offer, commerce.catalog, (record) => upgrades.payLink(record))),
+      offersOf,
       attention: commerce.attention,
       ticketResends,
       admissions: commerce.admissions,
