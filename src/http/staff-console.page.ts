@@ -61,7 +61,7 @@ export const CONSOLE_CSS = `body{max-width:60rem}
 header{display:flex;flex-wrap:wrap;align-items:center;gap:1rem}header h1{flex:1}header form{margin:0}
 .event{border:1px solid #ccc;border-radius:.5rem;padding:.5rem 1rem;margin:1rem 0}
 .event h2{font-size:1.15rem;margin:.3rem 0}th{text-align:left;font-weight:600;padding:.3rem .4rem .3rem 0}td{padding:.3rem .4rem}
-meter{width:6rem}a:focus,button:focus,input:focus{outline:3px solid #ffb000;outline-offset:2px}
+meter{width:6rem}td{overflow-wrap:anywhere}th{white-space:nowrap}a:focus,button:focus,input:focus{outline:3px solid #ffb000;outline-offset:2px}
 input{font-size:1.1rem;padding:.5rem;width:100%;max-width:24rem;box-sizing:border-box}
 @media (max-width:36rem){td:nth-child(6),th:nth-child(6){display:none}}
 `;
