@@ -63,6 +63,13 @@ describe('the staff console in a browser', () => {
     await screenshot(page, 'staff-order.png');
     await page.getByRole('link', { name: 'Events' }).click();
 
+    // The section's seat map: held and sold seats, each a link to its order.
+    await lakers.getByRole('link', { name: 'Section 101' }).click();
+    await page.getByRole('link', { name: new RegExp(`sold, order ${order.id}`) }).first().waitFor();
+    expect(await page.locator('rect[data-state="held"]').count()).toBeGreaterThanOrEqual(2);
+    await screenshot(page, 'staff-seat-map.png');
+    await page.getByRole('link', { name: 'Events' }).click();
+
     // The sign-out button is reachable by keyboard too.
     await page.getByRole('button', { name: 'Sign out' }).focus();
     await page.keyboard.press('Enter');

@@ -10,7 +10,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBoxOffice, TEST_STAFF_TOKEN, type BoxOffice } from './support/box-office.harness.js';
 import { buyAndPay, refundPosts } from './support/purchases.js';
-import { newPhone, sectionInventory, staffOrder, textBoxOffice } from './support/sms.client.js';
+import { jobEnd, newPhone, sectionInventory, staffOrder, textBoxOffice } from './support/sms.client.js';
+import { postStripeEvent, refundEvent } from './support/stripe-events.js';
 
 let office: BoxOffice;
 
@@ -172,6 +173,32 @@ describe('the staff console', () => {
     expect([...office.stripe!.refunds.values()].filter((refund) => refund.metadata.orderId === order.id)).toHaveLength(1);
     expect(await (await get(`/staff/console/orders/${order.id}?refund=asked`, cookie)).text()).toContain('Refund asked of Stripe');
     expect((await staffOrder(office, order.id)).state).toBe('fulfilled');
+
+    // The seat map shows both seats sold, each a link to the order; once Stripe confirms the refund, one is free.
+    const seatMap = async () => (await get(`/staff/console/events/lakers-warriors/sections/101`, cookie)).text();
+    const [first, second] = order.seats as [string, string];
+    const sold = (seat: string) => new RegExp(`<a href="/staff/console/orders/${order.id}"[^>]*><rect [^>]*data-seat="${seat}" data-state="sold">`);
+    const before = await seatMap();
+    expect(before).toMatch(sold(first));
+    expect(before).toMatch(sold(second));
+    const stripeRefund = [...office.stripe!.refunds.values()].find((refund) => refund.metadata.orderId === order.id)!;
+    const event = refundEvent(office, 'refund.created', stripeRefund.id);
+    expect((await postStripeEvent(office, event)).status).toBe(200);
+    await jobEnd(office, 'payments', event.id);
+    const after = await seatMap();
+    const freed = (await staffOrder(office, order.id)).refundedTickets.length;
+    expect(freed).toBe(1);
+    expect([first, second].filter((seat) => new RegExp(`data-seat="${seat}" data-state="free"`).test(after))).toHaveLength(1);
+  });
+
+  it('draws no seat map for general admission, nor for a section that does not exist', async () => {
+    const cookie = cookieOf(await signIn(TEST_STAFF_TOKEN));
+    expect((await get('/staff/console/events/lakers-warriors/sections/ga', cookie)).status).toBe(404);
+    expect((await get('/staff/console/events/lakers-warriors/sections/999', cookie)).status).toBe(404);
+    expect((await get('/staff/console/events/no-such-event/sections/101', cookie)).status).toBe(404);
+    const events = await (await get('/staff', cookie)).text();
+    expect(events).toContain('<a href="/staff/console/events/lakers-warriors/sections/101">Section 101</a>');
+    expect(events).not.toContain('/sections/ga"');
   });
 
   it('keeps orders behind the session: a page goes to the sign-in form, a change is refused', async () => {

@@ -44,7 +44,7 @@ export function eventsPage(events: readonly StaffEventView[]): string {
 function eventCard(event: StaffEventView): string {
   const rows = event.sections
     .map(
-      (section) => `<tr data-section="${escapeHtml(section.id)}"><th scope="row">${escapeHtml(section.name)}</th>
+      (section) => `<tr data-section="${escapeHtml(section.id)}"><th scope="row">${section.seated ? `<a href="${STAFF_CONSOLE_FILES_PATH}/events/${encodeURIComponent(event.id)}/sections/${encodeURIComponent(section.id)}">${escapeHtml(section.name)}</a>` : escapeHtml(section.name)}</th>
 <td data-field="available">${section.available}</td><td data-field="held">${section.held}</td><td data-field="sold">${section.sold}</td><td data-field="admitted">${section.admitted}</td>
 <td><meter min="0" max="${section.capacity}" value="${section.sold + section.held}" aria-label="${escapeHtml(section.name)}: ${section.sold + section.held} of ${section.capacity} held or sold"></meter></td></tr>`,
     )
@@ -63,6 +63,7 @@ header{display:flex;flex-wrap:wrap;align-items:center;gap:1rem}header h1{flex:1}
 .event h2{font-size:1.15rem;margin:.3rem 0}th{text-align:left;font-weight:600;padding:.3rem .4rem .3rem 0}td{padding:.3rem .4rem}
 meter{width:6rem}td{overflow-wrap:anywhere}th{white-space:nowrap}a:focus,button:focus,input:focus{outline:3px solid #ffb000;outline-offset:2px}
 input{font-size:1.1rem;padding:.5rem;width:100%;max-width:24rem;box-sizing:border-box}
+.legend{list-style:none;padding:0;display:flex;gap:1rem}.seat-map{max-width:100%;height:auto}
 @media (max-width:36rem){td:nth-child(6),th:nth-child(6){display:none}}
 `;
 

@@ -7,6 +7,9 @@ import { refuseUnsigned, type IpShield } from './ip-shield.js';
 import { STAFF_CONSOLE_FILES_PATH, STAFF_CONSOLE_PATH } from './paths.js';
 import { isStaffToken, sameOriginChanges } from './staff-auth.js';
 import { CONSOLE_CSS, CONSOLE_JS, eventsPage, signInPage } from './staff-console.page.js';
+import { seatMapPage } from './staff-seat-map.page.js';
+import { page } from './html.js';
+import type { OrderStore } from '../orders/order.store.js';
 import { staffEvents } from './staff-events.view.js';
 import { requireStaffSession, sessionIdOf, setSessionCookie, type StaffSessions } from './staff-sessions.js';
 
@@ -15,6 +18,8 @@ export interface StaffConsoleDeps {
   sessions: StaffSessions;
   catalog: EventCatalog;
   seats: SeatStore;
+  /** The event's orders, for which order each held or sold seat belongs to. */
+  orders: Pick<OrderStore, 'listByEvent'>;
   admissions: Pick<AdmissionStore, 'admittedBySection'>;
   /** Counts wrong tokens per address: past its limit, 429 before the token is even compared. */
   badTokens?: IpShield;
@@ -72,8 +77,28 @@ export function staffConsoleRoutes(deps: StaffConsoleDeps): Router {
   });
 
   router.use(STAFF_CONSOLE_FILES_PATH, requireStaffSession(deps.sessions));
+  router.get(`${STAFF_CONSOLE_FILES_PATH}/events/:eventId/sections/:sectionId`, async (req, res) => {
+    const event = deps.catalog.event(String(req.params.eventId));
+    const section = event ? deps.catalog.section(event.id, String(req.params.sectionId)) : undefined;
+    const rows = event && section ? await deps.seats.seatMap(event.id, section.id) : undefined;
+    if (!event || !section || !rows) {
+      res.status(404).send(page('No such seat map', '<h1>No such seat map</h1><p>General admission has no seats to draw.</p>'));
+      return;
+    }
+    res.set('Cache-Control', 'no-store').send(seatMapPage(event, section, rows, await ordersOfSeats(deps.orders, event.id, section.id)));
+  });
   router.get(`${STAFF_CONSOLE_FILES_PATH}/events.json`, async (_req, res) => {
     res.set('Cache-Control', 'no-store').json({ events: await staffEvents(deps) });
   });
   return router;
+}
+
+/** Which order holds or bought each seat of a section: the newest that names it, an ended order's seats left out. */
+async function ordersOfSeats(orders: Pick<OrderStore, 'listByEvent'>, eventId: string, sectionId: string): Promise<Map<string, string>> {
+  const owners = new Map<string, string>();
+  for (const order of await orders.listByEvent(eventId)) {
+    if (order.sectionId !== sectionId || !['held', 'awaiting_payment', 'paid', 'fulfilled'].includes(order.state)) continue;
+    for (const seat of order.seats) if (!owners.has(seat)) owners.set(seat, order.id);
+  }
+  return owners;
 }

@@ -1,3 +1,4 @@
+import { isSeated, type CatalogEvent } from '../catalog/catalog.schema.js';
 import type { EventCatalog } from '../catalog/event-catalog.js';
 import type { SeatStore } from '../seats/seat.store.js';
 import type { AdmissionStore } from '../tickets/admission.store.js';
@@ -10,7 +11,8 @@ export interface StaffEventView {
   venue: string;
   currency: string;
   started: boolean;
-  sections: Array<{ id: string; name: string; capacity: number; held: number; sold: number; available: number; admitted: number }>;
+  /** `seated`: the section has rows and numbered seats (a seat map); else general admission. */
+  sections: Array<{ id: string; name: string; seated: boolean; capacity: number; held: number; sold: number; available: number; admitted: number }>;
 }
 
 /** Every event of the catalog, soonest first: what GET /staff/events answers and the console shows. */
@@ -28,8 +30,13 @@ export async function staffEvents(deps: { catalog: EventCatalog; seats: SeatStor
         venue: event.venue,
         currency: event.currency,
         started: Date.parse(event.startsAt) <= now,
-        sections: sections.map(({ id, name, capacity, held, sold, available }) => ({ id, name, capacity, held, sold, available, admitted: admitted.get(id) ?? 0 })),
+        sections: sections.map(({ id, name, capacity, held, sold, available }) => ({ id, name, seated: seatedIn(event, id), capacity, held, sold, available, admitted: admitted.get(id) ?? 0 })),
       };
     }),
   );
+}
+
+function seatedIn(event: CatalogEvent, sectionId: string): boolean {
+  const section = event.sections.find((s) => s.id === sectionId);
+  return section !== undefined && isSeated(section);
 }
