@@ -8,9 +8,9 @@
 // one ticket through a confirmation step, the same refund as the staff API's.
 // Against the test Redis and the local Stripe server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBoxOffice, TEST_STAFF_TOKEN, type BoxOffice } from './support/box-office.harness.js';
+import { eventually, startBoxOffice, TEST_STAFF_TOKEN, type BoxOffice } from './support/box-office.harness.js';
 import { buyAndPay, refundPosts } from './support/purchases.js';
-import { jobEnd, newPhone, sectionInventory, staffOrder, textBoxOffice } from './support/sms.client.js';
+import { jobEnd, newPhone, sectionInventory, smsTo, staffOrder, textBoxOffice } from './support/sms.client.js';
 import { postStripeEvent, refundEvent } from './support/stripe-events.js';
 
 let office: BoxOffice;
@@ -164,14 +164,14 @@ describe('the staff console', () => {
 
     const done = await post({ tickets: '1', reason: 'guest cannot come', confirm: 'yes' });
     expect(done.status).toBe(303);
-    expect(done.headers.get('location')).toBe(`/staff/console/orders/${order.id}?refund=asked`);
+    expect(done.headers.get('location')).toBe(`/staff/console/orders/${order.id}?done=refund`);
     const [asked] = refundPosts(office, order.id);
     expect(asked!.body).toMatchObject({ amount: String(order.unitAmount) });
     // The same confirmation again (a double click) is the same refund: asked again under the same key, paid back once.
     expect((await post({ tickets: '1', confirm: 'yes' })).status).toBe(303);
     expect(new Set(refundPosts(office, order.id).map((request) => request.idempotencyKey)).size).toBe(1);
     expect([...office.stripe!.refunds.values()].filter((refund) => refund.metadata.orderId === order.id)).toHaveLength(1);
-    expect(await (await get(`/staff/console/orders/${order.id}?refund=asked`, cookie)).text()).toContain('Refund asked of Stripe');
+    expect(await (await get(`/staff/console/orders/${order.id}?done=refund`, cookie)).text()).toContain('Refund asked of Stripe');
     expect((await staffOrder(office, order.id)).state).toBe('fulfilled');
 
     // The seat map shows both seats sold, each a link to the order; once Stripe confirms the refund, one is free.
@@ -209,5 +209,46 @@ describe('the staff console', () => {
     const refund = await fetch(`${office.url}/staff/console/orders/${order.id}/refund`, { method: 'POST', redirect: 'manual', headers: { ...SAME_ORIGIN, 'content-type': 'application/x-www-form-urlencoded' }, body: 'tickets=1&confirm=yes' });
     expect(refund.status).toBe(401);
     expect(refundPosts(office, order.id)).toHaveLength(0);
+  });
+
+  it('offers an upgrade after a confirmation step, shows it on the order, and withdraws it', async () => {
+    const cookie = cookieOf(await signIn(TEST_STAFF_TOKEN));
+    const phone = newPhone();
+    const order = await buyAndPay(office, phone);
+    const post = (path: string, body: Record<string, string>) =>
+      fetch(`${office.url}${path}`, { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', ...SAME_ORIGIN }, body: new URLSearchParams(body) });
+
+    const form = await (await get(`/staff/console/orders/${order.id}`, cookie)).text();
+    expect(form).toContain('<option value="club">Premier Club ($250 more a ticket)</option>');
+    const confirm = await post(`/staff/console/orders/${order.id}/upgrade`, { section: 'club', discountPercent: '10', expiresInMinutes: '' });
+    expect(await confirm.text()).toContain(`Offer ${order.id} Premier Club?`);
+    expect(await office.foundation.commerce.orders.offersOf(order.id)).toEqual([]);
+
+    const made = await post(`/staff/console/orders/${order.id}/upgrade`, { section: 'club', discountPercent: '10', expiresInMinutes: '', confirm: 'yes' });
+    expect(made.status).toBe(303);
+    expect(made.headers.get('location')).toBe(`/staff/console/orders/${order.id}?done=offer`);
+    const [offer] = await office.foundation.commerce.orders.offersOf(order.id);
+    expect(offer).toMatchObject({ state: 'awaiting_payment', sectionId: 'club', unitAmount: 22_500 });
+    const page = await (await get(`/staff/console/orders/${order.id}?done=offer`, cookie)).text();
+    expect(page).toContain('Upgrade offered');
+    expect(page).toContain(`<form method="post" action="/staff/console/offers/${offer!.id}/withdraw">`);
+    await eventually(async () => smsTo(office, phone).find((text) => text.startsWith(`Upgrade offer for order ${order.id}`)), 10_000, 'the offer text');
+
+    expect(await (await post(`/staff/console/offers/${offer!.id}/withdraw`, {})).text()).toContain(`Withdraw ${offer!.id}?`);
+    const withdrawn = await post(`/staff/console/offers/${offer!.id}/withdraw`, { confirm: 'yes' });
+    expect(withdrawn.headers.get('location')).toBe(`/staff/console/orders/${order.id}?done=withdrawn`);
+    expect((await staffOrder(office, offer!.id)).state).toBe('cancelled');
+    expect((await post(`/staff/console/offers/${offer!.id}/withdraw`, { confirm: 'yes' })).status).toBe(409);
+  });
+
+  it('sends the tickets again after a confirmation step', async () => {
+    const cookie = cookieOf(await signIn(TEST_STAFF_TOKEN));
+    const phone = newPhone();
+    const order = await buyAndPay(office, phone);
+    const post = (body: Record<string, string>) =>
+      fetch(`${office.url}/staff/console/orders/${order.id}/resend`, { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', ...SAME_ORIGIN }, body: new URLSearchParams(body) });
+    expect(await (await post({})).text()).toContain(`Send ${order.id}&#39;s tickets again?`);
+    expect((await post({ confirm: 'yes' })).headers.get('location')).toBe(`/staff/console/orders/${order.id}?done=resent`);
+    await eventually(async () => (smsTo(office, phone).filter((text) => text.includes(order.tickets[0]!)).length === 2 ? true : undefined), 10_000, 'the tickets text again');
   });
 });

@@ -10,6 +10,7 @@ import { CONSOLE_HEAD } from './staff-console.page.js';
 import type { StaffOrderView } from './staff-order.view.js';
 
 export const ORDERS_PATH = `${STAFF_CONSOLE_FILES_PATH}/orders`;
+export const OFFERS_PATH = `${STAFF_CONSOLE_FILES_PATH}/offers`;
 
 const nav = `<nav><a href="${STAFF_CONSOLE_PATH}">Events</a> · <a href="${ORDERS_PATH}">Find an order</a></nav>`;
 
@@ -64,7 +65,10 @@ export function orderPage(view: StaffOrderView, catalog: EventCatalog, notice?: 
     .map((r) => `<tr><td>${escapeHtml(r.id)}</td><td>${r.tickets.length}</td><td>${formatPrice(r.amount, r.currency)}</td><td>${escapeHtml(r.status)}</td><td>${escapeHtml(r.reason ?? '')}</td></tr>`)
     .join('');
   const offerRows = view.upgradeOffers
-    .map((o) => `<tr><td>${escapeHtml(o.id)}</td><td>${escapeHtml(o.sectionName)}</td><td>${formatPrice(o.amount, o.currency)}</td><td>${escapeHtml(o.state.replace('_', ' '))}</td></tr>`)
+    .map((o) => {
+      const withdraw = o.state === 'held' || o.state === 'awaiting_payment' ? `<form method="post" action="${OFFERS_PATH}/${escapeHtml(o.id)}/withdraw"><button type="submit">Withdraw…</button></form>` : '';
+      return `<tr><td>${escapeHtml(o.id)}</td><td>${escapeHtml(o.sectionName)}</td><td>${formatPrice(o.amount, o.currency)}</td><td>${escapeHtml(o.state.replace('_', ' '))}</td><td>${withdraw}</td></tr>`;
+    })
     .join('');
   const timeline = order.timeline
     .map((e) => `<tr><td>${escapeHtml(e.at.replace('T', ' ').slice(0, 19))}</td><td>${e.to ? `${escapeHtml(e.from ?? '')} → ${escapeHtml(e.to)}` : ''}</td><td><code>${escapeHtml(e.cause)}</code></td><td>${escapeHtml(e.note ?? '')}</td></tr>`)
@@ -93,23 +97,48 @@ ${order.transferredFrom ? `<tr><th scope="row">Given by</th><td><a href="${ORDER
 ${view.attention.length > 0 ? `<h2>Needs attention</h2><ul>${view.attention.map((a) => `<li>${escapeHtml(a.note)}</li>`).join('')}</ul>` : ''}
 <h2>Tickets</h2>${ticketRows ? `<table><thead><tr><th scope="col">Code</th><th scope="col">Seat</th><th scope="col">State</th></tr></thead><tbody>${ticketRows}</tbody></table>` : '<p>None issued.</p>'}
 ${refundRows ? `<h2>Refunds</h2><table><thead><tr><th scope="col">Refund</th><th scope="col">Tickets</th><th scope="col">Amount</th><th scope="col">Status</th><th scope="col">Reason</th></tr></thead><tbody>${refundRows}</tbody></table>` : ''}
-${offerRows ? `<h2>Upgrade offers</h2><table><thead><tr><th scope="col">Offer</th><th scope="col">To</th><th scope="col">Price</th><th scope="col">State</th></tr></thead><tbody>${offerRows}</tbody></table>` : ''}
-${refundForm}
+${offerRows ? `<h2>Upgrade offers</h2><table><thead><tr><th scope="col">Offer</th><th scope="col">To</th><th scope="col">Price</th><th scope="col">State</th><th scope="col"><span class="muted">Action</span></th></tr></thead><tbody>${offerRows}</tbody></table>` : ''}
+${refundForm}${upgradeForm(order, catalog)}${order.state === 'fulfilled' ? `<h2>Tickets message</h2><form method="post" action="${ORDERS_PATH}/${escapeHtml(order.id)}/resend"><button type="submit">Send the tickets again…</button></form>` : ''}
 <h2>Timeline</h2><table><thead><tr><th scope="col">When (UTC)</th><th scope="col">Move</th><th scope="col">Cause</th><th scope="col">Note</th></tr></thead><tbody>${timeline}</tbody></table>`,
     CONSOLE_HEAD,
   );
 }
 
-/** The step before a refund: what will be paid back, and one button to do it. */
-export function confirmRefundPage(order: Order, tickets: number, amount: number, reason: string): string {
-  const all = tickets === activeTickets(order).length;
+/** Better sections to offer a fulfilled order, with the price difference and how long the offer stands. */
+function upgradeForm(order: Order, catalog: EventCatalog): string {
+  const event = catalog.event(order.eventId);
+  const current = catalog.section(order.eventId, order.sectionId);
+  const better = event && current ? event.sections.filter((section) => section.tier > current.tier) : [];
+  if (order.kind !== 'tickets' || order.state !== 'fulfilled' || better.length === 0) return '';
+  const options = better.map((section) => `<option value="${escapeHtml(section.id)}">${escapeHtml(section.name)} (${formatPrice(Math.max(0, section.price - (current?.price ?? 0)), order.currency)} more a ticket)</option>`).join('');
+  return `<h2>Offer an upgrade</h2><form method="post" action="${ORDERS_PATH}/${escapeHtml(order.id)}/upgrade">
+<p><label for="section">To</label><br><select id="section" name="section">${options}</select></p>
+<p><label for="discount">Discount on the difference, percent (optional)</label><br><input id="discount" name="discountPercent" inputmode="numeric" pattern="[0-9]{1,2}"></p>
+<p><label for="expires">Open for, minutes (30-1430, optional)</label><br><input id="expires" name="expiresInMinutes" inputmode="numeric" pattern="[0-9]{2,4}"></p>
+<p><button type="submit">Offer…</button></p></form>`;
+}
+
+/**
+ * The step before a change: what it will do, and one button that does it.
+ * `fields` are the form's answers so far, sent again with confirm=yes.
+ */
+export function confirmPage(order: Order, question: string, explanation: string, action: string, fields: Record<string, string>, button: string): string {
+  const hidden = Object.entries({ ...fields, confirm: 'yes' })
+    .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
+    .join('');
   return page(
-    `Box office staff: refund ${order.id}?`,
-    `${nav}<h1>Refund ${escapeHtml(order.id)}?</h1>
-<p>${all ? 'Every valid ticket' : `${tickets} of ${activeTickets(order).length} valid tickets`}: about ${formatPrice(amount, order.currency)} back to the customer, and the seats return to sale once Stripe confirms it.</p>
-<form method="post" action="${ORDERS_PATH}/${escapeHtml(order.id)}/refund">
-<input type="hidden" name="tickets" value="${tickets}"><input type="hidden" name="reason" value="${escapeHtml(reason)}"><input type="hidden" name="confirm" value="yes">
-<p><button type="submit">Refund ${all ? 'all' : tickets} now</button> <a href="${ORDERS_PATH}/${escapeHtml(order.id)}">Keep it</a></p></form>`,
+    `Box office staff: ${question}`,
+    `${nav}<h1>${escapeHtml(question)}</h1>
+<p>${escapeHtml(explanation)}</p>
+<form method="post" action="${escapeHtml(action)}">${hidden}
+<p><button type="submit">${escapeHtml(button)}</button> <a href="${ORDERS_PATH}/${escapeHtml(order.upgradeOf ?? order.id)}">Keep it as it is</a></p></form>`,
     CONSOLE_HEAD,
   );
+}
+
+/** What a refund of `tickets` of the order's valid tickets will do. */
+export function refundExplanation(order: Order, tickets: number, amount: number): string {
+  const valid = activeTickets(order).length;
+  const which = tickets === valid ? 'Every valid ticket' : `${tickets} of ${valid} valid tickets`;
+  return `${which}: about ${formatPrice(amount, order.currency)} back to the customer, and the seats return to sale once Stripe confirms it.`;
 }

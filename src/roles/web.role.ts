@@ -102,7 +102,7 @@ export async function startWebRole(foundation: Foundation, port = foundation.con
     metricsRoutes(metrics.registry),
     // Before the staff API, whose bearer-only check covers all of /staff: the staff pages and their own requests.
     staffConsoleRoutes({ staffApiToken: config.staff.apiToken, sessions, ...commerce, badTokens: badSignatures, secure: config.publicBaseUrl.startsWith('https://'), log }),
-    staffConsoleOrderRoutes({ sessions, ...commerce, refunds, offersOf }),
+    staffConsoleOrderRoutes({ sessions, ...commerce, refunds, offersOf, upgrades, ticketResends }),
     queueBoardRoutes({ staffApiToken: config.staff.apiToken, queues: allQueues(queues), log }),
     checkinRoutes({
       staffApiToken: config.staff.apiToken,
