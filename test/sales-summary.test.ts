@@ -59,6 +59,25 @@ describe('summarizeSales', () => {
     expect(summary.orders.byState).toEqual({ held: 0, awaiting_payment: 1, paid: 1, fulfilled: 2, expired: 1, cancelled: 1, payment_failed: 0, refunded: 1 });
   });
 
+  it("groups paid tickets by the day they were paid and by section, in the catalog's order", () => {
+    const paidOn = (day: string, fields: Partial<Order>) => order('fulfilled', { ...fields, timeline: [{ at: `${day}T18:00:00.000Z`, from: 'awaiting_payment', to: 'paid', cause: 'stripe:evt' }] });
+    const orders = [
+      paidOn('2026-11-25', { quantity: 2, sectionId: 'ga', amount: 10_000 }),
+      paidOn('2026-11-24', { quantity: 3 }),
+      paidOn('2026-11-25', { quantity: 1 }),
+      order('awaiting_payment'),
+    ];
+    const summary = summarizeSales({ eventId: EVENT, currency: 'usd', orders, inventory });
+    expect(summary.byDay).toEqual([
+      { day: '2026-11-24', tickets: 3, amount: 30_000 },
+      { day: '2026-11-25', tickets: 3, amount: 20_000 },
+    ]);
+    expect(summary.bySection).toEqual([
+      { section: '101', tickets: 4, amount: 40_000 },
+      { section: 'ga', tickets: 2, amount: 10_000 },
+    ]);
+  });
+
   it('takes seat counts from the inventory, summed over sections', () => {
     expect(summarizeSales({ eventId: EVENT, currency: 'usd', orders: [], inventory }).seats).toEqual({ capacity: 140, held: 2, sold: 6, available: 132 });
   });

@@ -121,6 +121,10 @@ describe('GET /staff/events/:id/sales', () => {
     const answer = await staffGet(`/staff/events/${GALA}/sales`);
 
     expect(answer.status).toBe(200);
+    // Paid this run: on one day, or two if the run crossed midnight UTC.
+    const byDay = answer.body.byDay as Array<{ day: string; tickets: number; amount: number }>;
+    expect(byDay.every((day) => /^\d{4}-\d{2}-\d{2}$/.test(day.day))).toBe(true);
+    expect([byDay.reduce((n, day) => n + day.tickets, 0), byDay.reduce((n, day) => n + day.amount, 0)]).toEqual([6, 55_000]);
     expect(answer.body).toEqual({
       event: GALA,
       currency: 'usd',
@@ -134,6 +138,12 @@ describe('GET /staff/events/:id/sales', () => {
         total: 4,
         byState: { held: 0, awaiting_payment: 1, paid: 0, fulfilled: 2, expired: 0, cancelled: 0, payment_failed: 0, refunded: 1 },
       },
+      byDay,
+      // By section in the catalog's order; refunds are not taken off these.
+      bySection: [
+        { section: '101', tickets: 5, amount: 50_000 },
+        { section: 'ga', tickets: 1, amount: 5_000 },
+      ],
     });
   });
 
@@ -153,8 +163,8 @@ describe('GET /staff/events', () => {
     expect(gala).toMatchObject({ name: 'Gala Night', venue: 'Town Hall', currency: 'usd', started: false });
     // What beforeAll bought: 2 + 3 in section 101 (one refunded), 1 standing held, 1 standing refunded.
     expect(gala.sections).toEqual([
-      { id: '101', name: 'Section 101', capacity: 40, held: 0, sold: 4, available: 36 },
-      { id: 'ga', name: 'Standing', capacity: 100, held: 1, sold: 0, available: 99 },
+      { id: '101', name: 'Section 101', seated: true, capacity: 40, held: 0, sold: 4, available: 36, admitted: 0 },
+      { id: 'ga', name: 'Standing', seated: false, capacity: 100, held: 1, sold: 0, available: 99, admitted: 0 },
     ]);
     // The same counts as the event's own inventory route.
     const inventory = await staffGet(`/staff/events/${GALA}/inventory`);

@@ -26,6 +26,10 @@ export interface SalesSummary {
     net: number;
   };
   orders: { total: number; byState: Record<OrderState, number> };
+  /** Ticket orders paid each day (UTC, the day the payment was confirmed): tickets and their amount, oldest day first. */
+  byDay: Array<{ day: string; tickets: number; amount: number }>;
+  /** Ticket orders paid per section, in the catalog's order of the sections sold. */
+  bySection: Array<{ section: string; tickets: number; amount: number }>;
 }
 
 /** States an order reaches only once its money has come in. */
@@ -65,7 +69,29 @@ export function summarizeSales(input: { eventId: string; currency: string; order
     upgrades: { taken: taken.length, paidBack: paidBack.length, amount: upgradeAmount },
     revenue: { gross, refunded, net: gross - refunded },
     orders: { total: tickets.length, byState },
+    byDay: [...tally(paid, paidDay)].sort(([a], [b]) => a.localeCompare(b)).map(([day, group]) => ({ day, ...group })),
+    bySection: sections.flatMap((section) => {
+      const group = tally(paid, (order) => order.sectionId).get(section.id);
+      return group ? [{ section: section.id, ...group }] : [];
+    }),
   };
+}
+
+/** The day (UTC) an order's payment was confirmed: its move to paid, or its creation for a record without one. */
+function paidDay(order: Order): string {
+  return (order.timeline.find((entry) => entry.to === 'paid')?.at ?? order.createdAt).slice(0, 10);
+}
+
+/** Tickets and amounts of paid orders, grouped by `key`. */
+function tally(orders: readonly Order[], key: (order: Order) => string): Map<string, { tickets: number; amount: number }> {
+  const groups = new Map<string, { tickets: number; amount: number }>();
+  for (const order of orders) {
+    const group = groups.get(key(order)) ?? { tickets: 0, amount: 0 };
+    group.tickets += order.quantity;
+    group.amount += order.amount;
+    groups.set(key(order), group);
+  }
+  return groups;
 }
 
 function sum(values: readonly number[]): number {
