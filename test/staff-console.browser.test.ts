@@ -70,6 +70,11 @@ describe('the staff console in a browser', () => {
     await screenshot(page, 'staff-seat-map.png');
     await page.getByRole('link', { name: 'Events' }).click();
 
+    // The event's sales, charted.
+    await lakers.getByRole('link', { name: 'Sales' }).click();
+    await page.getByRole('img', { name: /^Tickets by section\. Section 101: \d+/ }).waitFor();
+    await page.getByRole('link', { name: 'Events' }).click();
+
     // The sign-out button is reachable by keyboard too.
     await page.getByRole('button', { name: 'Sign out' }).focus();
     await page.keyboard.press('Enter');

@@ -251,4 +251,18 @@ describe('the staff console', () => {
     expect((await post({ confirm: 'yes' })).headers.get('location')).toBe(`/staff/console/orders/${order.id}?done=resent`);
     await eventually(async () => (smsTo(office, phone).filter((text) => text.includes(order.tickets[0]!)).length === 2 ? true : undefined), 10_000, 'the tickets text again');
   });
+
+  it("shows an event's sales, with its charts drawn as SVG, behind the session", async () => {
+    const cookie = cookieOf(await signIn(TEST_STAFF_TOKEN));
+    await buyAndPay(office, newPhone());
+    const page = await get('/staff/console/events/lakers-warriors/sales', cookie);
+    const html = await page.text();
+    const sales = (await (await fetch(`${office.url}/staff/events/lakers-warriors/sales`, { headers: { authorization: `Bearer ${TEST_STAFF_TOKEN}` } })).json()) as { tickets: { sold: number } };
+    expect(html).toContain(`<tr><th scope="row">Tickets sold</th><td>${sales.tickets.sold} (`);
+    expect(html).toMatch(/<svg class="chart" role="img" aria-label="Tickets by section\. Section 101: \d+/);
+    expect(html).not.toMatch(/<script|https?:\/\/(?!tickets\.example)/);
+    expect((await get('/staff/console/events/no-such-event/sales', cookie)).status).toBe(404);
+    expect((await fetch(`${office.url}/staff/console/events/lakers-warriors/sales`, { redirect: 'manual', headers: { accept: 'text/html' } })).status).toBe(303);
+    expect((await get('/staff/console/events/lakers-warriors/sales')).status).toBe(401);
+  });
 });

@@ -73,7 +73,8 @@ export const DOOR_JS = `'use strict';
 
   gate.value = localStorage.getItem('door-gate') || '';
   gate.addEventListener('change', function () { localStorage.setItem('door-gate', gate.value.trim()); });
-  var remembered = localStorage.getItem('door-event');
+  // Opened from the console's event (?event=<id>): that event; else the one this phone used last.
+  var remembered = new URLSearchParams(location.search).get('event') || localStorage.getItem('door-event');
   if (remembered !== null && eventPicker.querySelector('option[value="' + CSS.escape(remembered) + '"]')) eventPicker.value = remembered;
   eventPicker.addEventListener('change', function () { localStorage.setItem('door-event', eventPicker.value); refreshCount(); });
 

@@ -51,7 +51,7 @@ function eventCard(event: StaffEventView): string {
     .join('');
   return `<section class="event" data-event="${escapeHtml(event.id)}" aria-labelledby="event-${escapeHtml(event.id)}">
 <h2 id="event-${escapeHtml(event.id)}">${escapeHtml(event.name)}</h2>
-<p class="muted">${escapeHtml(formatEventTime(event.startsAt))}, ${escapeHtml(event.venue)}${event.started ? ' (started)' : ''} · <code>${escapeHtml(event.id)}</code></p>
+<p class="muted">${escapeHtml(formatEventTime(event.startsAt))}, ${escapeHtml(event.venue)}${event.started ? ' (started)' : ''} · <code>${escapeHtml(event.id)}</code> · <a href="${STAFF_CONSOLE_FILES_PATH}/events/${encodeURIComponent(event.id)}/sales">Sales</a> · <a href="/staff/door?event=${encodeURIComponent(event.id)}">Door</a></p>
 <table><thead><tr><th scope="col">Section</th><th scope="col">Free</th><th scope="col">Held</th><th scope="col">Sold</th><th scope="col">In</th><th scope="col">Full</th></tr></thead><tbody>${rows}</tbody></table>
 </section>`;
 }
@@ -63,7 +63,7 @@ header{display:flex;flex-wrap:wrap;align-items:center;gap:1rem}header h1{flex:1}
 .event h2{font-size:1.15rem;margin:.3rem 0}th{text-align:left;font-weight:600;padding:.3rem .4rem .3rem 0}td{padding:.3rem .4rem}
 meter{width:6rem}td{overflow-wrap:anywhere}th{white-space:nowrap}a:focus,button:focus,input:focus{outline:3px solid #ffb000;outline-offset:2px}
 input{font-size:1.1rem;padding:.5rem;width:100%;max-width:24rem;box-sizing:border-box}
-.legend{list-style:none;padding:0;display:flex;gap:1rem}.seat-map{max-width:100%;height:auto}
+.chart{max-width:100%;height:auto}.legend{list-style:none;padding:0;display:flex;gap:1rem}.seat-map{max-width:100%;height:auto}
 @media (max-width:36rem){td:nth-child(6),th:nth-child(6){display:none}}
 `;
 

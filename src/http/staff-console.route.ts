@@ -8,6 +8,8 @@ import { STAFF_CONSOLE_FILES_PATH, STAFF_CONSOLE_PATH } from './paths.js';
 import { isStaffToken, sameOriginChanges } from './staff-auth.js';
 import { CONSOLE_CSS, CONSOLE_JS, eventsPage, signInPage } from './staff-console.page.js';
 import { seatMapPage } from './staff-seat-map.page.js';
+import { salesPage } from './staff-sales.page.js';
+import { summarizeSales } from '../orders/sales-summary.js';
 import { page } from './html.js';
 import type { OrderStore } from '../orders/order.store.js';
 import { staffEvents } from './staff-events.view.js';
@@ -77,6 +79,16 @@ export function staffConsoleRoutes(deps: StaffConsoleDeps): Router {
   });
 
   router.use(STAFF_CONSOLE_FILES_PATH, requireStaffSession(deps.sessions));
+  router.get(`${STAFF_CONSOLE_FILES_PATH}/events/:eventId/sales`, async (req, res) => {
+    const event = deps.catalog.event(String(req.params.eventId));
+    const inventory = event ? await deps.seats.inventory(event.id) : undefined;
+    if (!event || !inventory) {
+      res.status(404).send(page('No such event', '<h1>No such event</h1>'));
+      return;
+    }
+    const sales = summarizeSales({ eventId: event.id, currency: event.currency, orders: await deps.orders.listByEvent(event.id), inventory });
+    res.set('Cache-Control', 'no-store').send(salesPage(event, sales));
+  });
   router.get(`${STAFF_CONSOLE_FILES_PATH}/events/:eventId/sections/:sectionId`, async (req, res) => {
     const event = deps.catalog.event(String(req.params.eventId));
     const section = event ? deps.catalog.section(event.id, String(req.params.sectionId)) : undefined;
