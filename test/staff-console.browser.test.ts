@@ -4,7 +4,7 @@
 // page's own refresh), an order found by the phone's last four digits and
 // one of its tickets refunded through the confirmation step, no script or
 // policy error on any page, and signing out back to the sign-in form.
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBoxOffice, TEST_STAFF_TOKEN, type BoxOffice } from './support/box-office.harness.js';
 import { launchBrowser, pageProblems, screenshot } from './support/browser.js';
@@ -25,16 +25,31 @@ afterAll(async () => {
   await office?.stop();
 });
 
+/** Controls a screen reader could not name: inputs and selects with no label, buttons and links with no text. */
+async function unnamed(page: Page): Promise<string[]> {
+  return page.locator('input:not([type=hidden]):not([hidden]), select, button, a').evaluateAll((elements) =>
+    elements
+      .filter((element) => {
+        const control = element as unknown as { labels?: { length: number } | null };
+        if (control.labels && control.labels.length > 0) return false;
+        return !(element.getAttribute('aria-label') || element.textContent?.trim());
+      })
+      .map((element) => element.outerHTML.slice(0, 80)),
+  );
+}
+
 describe('the staff console in a browser', () => {
   it('signs in by keyboard, shows the events, follows a new hold live, and signs out', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
     const problems = pageProblems(page);
     await page.goto(`${office.url}/staff`);
+    expect(await unnamed(page)).toEqual([]);
     await page.getByLabel('Staff token').focus();
     await page.keyboard.type(TEST_STAFF_TOKEN);
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Events' }).waitFor();
+    expect(await unnamed(page)).toEqual([]);
 
     const lakers = page.locator('[data-event="lakers-warriors"]');
     const held = lakers.locator('[data-section="101"] [data-field="held"]');
@@ -53,6 +68,7 @@ describe('the staff console in a browser', () => {
     await page.getByRole('button', { name: 'Find' }).click();
     await page.getByRole('link', { name: order.id }).click();
     await page.getByRole('heading', { name: new RegExp(order.id) }).waitFor();
+    expect(await unnamed(page)).toEqual([]);
     await page.getByLabel('Tickets to refund').selectOption('1');
     await page.getByLabel('Reason (kept on the refund)').fill('one guest cannot come');
     await page.getByRole('button', { name: 'Refund…' }).click();
@@ -67,6 +83,7 @@ describe('the staff console in a browser', () => {
     await lakers.getByRole('link', { name: 'Section 101' }).click();
     await page.getByRole('link', { name: new RegExp(`sold, order ${order.id}`) }).first().waitFor();
     expect(await page.locator('rect[data-state="held"]').count()).toBeGreaterThanOrEqual(2);
+    expect(await unnamed(page)).toEqual([]);
     await screenshot(page, 'staff-seat-map.png');
     await page.getByRole('link', { name: 'Events' }).click();
 

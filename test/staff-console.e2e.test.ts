@@ -265,4 +265,18 @@ describe('the staff console', () => {
     expect((await fetch(`${office.url}/staff/console/events/lakers-warriors/sales`, { redirect: 'manual', headers: { accept: 'text/html' } })).status).toBe(303);
     expect((await get('/staff/console/events/lakers-warriors/sales')).status).toBe(401);
   });
+
+  it('links an order whose tickets were given by text to the order that received them, and back', async () => {
+    const cookie = cookieOf(await signIn(TEST_STAFF_TOKEN));
+    const sender = newPhone();
+    const friend = newPhone();
+    const order = await buyAndPay(office, sender, '2 tickets hozier section 101');
+    await textBoxOffice(office, sender, `send 1 ticket to ${friend}`);
+    expect((await textBoxOffice(office, sender, 'YES')).messages.join(' ')).toContain('Sent: 1 ticket');
+    const [received] = await office.foundation.commerce.orders.listByCustomer('sms', friend);
+    const html = await (await get(`/staff/console/orders/${order.id}`, cookie)).text();
+    expect(html).toContain(`<tr><th scope="row">Given to</th><td><a href="/staff/console/orders/${received!.id}">${received!.id}</a></td></tr>`);
+    expect(html).toMatch(/<td>given away<\/td>/);
+    expect(await (await get(`/staff/console/orders/${received!.id}`, cookie)).text()).toContain(`<tr><th scope="row">Given by</th><td><a href="/staff/console/orders/${order.id}">${order.id}</a></td></tr>`);
+  });
 });

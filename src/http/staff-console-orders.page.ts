@@ -51,7 +51,7 @@ function payment(order: Order): string {
 }
 
 /** One order: who, what, its tickets and their states, refunds, offers, the whole timeline, and the refund form. */
-export function orderPage(view: StaffOrderView, catalog: EventCatalog, notice?: string): string {
+export function orderPage(view: StaffOrderView, catalog: EventCatalog, notice?: string, givenTo: readonly string[] = []): string {
   const { order } = view;
   const active = new Set(activeTickets(order));
   const refunded = new Set(order.refundedTickets);
@@ -92,6 +92,7 @@ ${notice ? `<p role="status"><b>${escapeHtml(notice)}</b></p>` : ''}
 <tr><th scope="row">Customer</th><td>${escapeHtml(customerOf(order))}</td></tr>
 <tr><th scope="row">Amount</th><td>${formatPrice(order.amount, order.currency)}${order.refundedAmount > 0 ? `, ${formatPrice(order.refundedAmount, order.currency)} refunded` : ''}</td></tr>
 <tr><th scope="row">Paid</th><td>${payment(order)}</td></tr>
+${givenTo.length > 0 ? `<tr><th scope="row">Given to</th><td>${givenTo.map((id) => `<a href="${ORDERS_PATH}/${escapeHtml(id)}">${escapeHtml(id)}</a>`).join(', ')}</td></tr>` : ''}
 ${order.transferredFrom ? `<tr><th scope="row">Given by</th><td><a href="${ORDERS_PATH}/${escapeHtml(order.transferredFrom)}">${escapeHtml(order.transferredFrom)}</a></td></tr>` : ''}
 </tbody></table>
 ${view.attention.length > 0 ? `<h2>Needs attention</h2><ul>${view.attention.map((a) => `<li>${escapeHtml(a.note)}</li>`).join('')}</ul>` : ''}

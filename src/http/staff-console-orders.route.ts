@@ -74,7 +74,9 @@ export function staffConsoleOrderRoutes(deps: StaffConsoleOrderDeps): Router {
     }
     const done = typeof req.query.done === 'string' && req.query.done in NOTICES ? (req.query.done as keyof typeof NOTICES) : undefined;
     const notice = done ? NOTICES[done] : undefined;
-    res.set('Cache-Control', 'no-store').send(orderPage(view, deps.catalog, notice));
+    // The orders its tickets were given to, found by their transferredFrom (only for an order that gave some).
+    const givenTo = view.order.transferredTickets.length > 0 ? (await deps.orders.listByEvent(view.order.eventId)).filter((other) => other.transferredFrom === view.order.id).map((other) => other.id) : [];
+    res.set('Cache-Control', 'no-store').send(orderPage(view, deps.catalog, notice, givenTo));
   });
 
   router.post(`${ORDERS_PATH}/:id/refund`, sameOriginChanges, form, async (req, res) => {
