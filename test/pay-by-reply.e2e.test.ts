@@ -284,6 +284,24 @@ describe('buying again in one reply', () => {
     expect(await say(phone, 'si')).toMatch(/^Pagando \$[\d,.]+ con Visa terminada en 4242\. Sus boletos llegan en un momento/);
   });
 
+  it('refuses a card payment that is not for the order\'s amount, and flags it for staff', async () => {
+    const phone = await returningCustomer();
+    const { order } = await holdAgain(phone);
+    office.stripe!.nextCharges('processing');
+    await say(phone, 'YES');
+    const [intent] = intentsFor(order.id);
+    // Settled at Stripe for another amount than the order's (a tampered or mistaken payment).
+    const settled = office.stripe!.settlePayment(intent!.id, 'succeeded');
+    Object.assign(settled, { amount: 100, amount_received: 100 });
+    expect((await deliverPayment(intent!.id)).returnvalue).toBe('refused');
+    expect((await staffOrder(office, order.id)).state).toBe('awaiting_payment');
+    expect((await office.foundation.commerce.attention.of(order.id)).map((flag) => flag.kind)).toEqual(['payment_mismatch']);
+    // The payment behind a Checkout Session carries our ids too; its session's events speak for it, so its own event is ignored.
+    const first = (await office.foundation.commerce.orders.listByCustomer('sms', phone)).find((other) => other.paidWith === 'checkout')!;
+    const pagePayment = office.stripe!.sessions.get(first.stripeSessionId!)!.payment_intent!;
+    expect((await deliverPayment(pagePayment)).returnvalue).toBe('ignored');
+  });
+
   it('reads a YES with nothing offered as any other word', async () => {
     const phone = newPhone();
     expect(await say(phone, 'YES')).toMatch(/^Hi! This is the Box Office\./);
