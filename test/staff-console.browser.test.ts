@@ -2,14 +2,17 @@
 // alone (Tab to the labelled field, type, Enter), the events with each
 // section's counts, a hold made by text showing up without a reload (the
 // page's own refresh), an order found by the phone's last four digits and
-// one of its tickets refunded through the confirmation step, no script or
-// policy error on any page, and signing out back to the sign-in form.
+// one of its tickets refunded through the confirmation step, its seat turning
+// free on the seat map once Stripe confirms it, an upgrade offered and shown
+// on the order, no script or policy error on any page, every control named,
+// and signing out back to the sign-in form, the order page then refused.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBoxOffice, TEST_STAFF_TOKEN, type BoxOffice } from './support/box-office.harness.js';
 import { launchBrowser, pageProblems, screenshot } from './support/browser.js';
 import { buyAndPay, refundPosts } from './support/purchases.js';
-import { newPhone, sectionInventory, textBoxOffice } from './support/sms.client.js';
+import { jobEnd, newPhone, sectionInventory, textBoxOffice } from './support/sms.client.js';
+import { postStripeEvent, refundEvent } from './support/stripe-events.js';
 
 let office: BoxOffice;
 let browser: Browser;
@@ -39,7 +42,7 @@ async function unnamed(page: Page): Promise<string[]> {
 }
 
 describe('the staff console in a browser', () => {
-  it('signs in by keyboard, shows the events, follows a new hold live, and signs out', async () => {
+  it('signs in by keyboard, shows the events, follows a new hold live, and signs out', { timeout: 60_000 }, async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
     const problems = pageProblems(page);
@@ -85,6 +88,29 @@ describe('the staff console in a browser', () => {
     expect(await page.locator('rect[data-state="held"]').count()).toBeGreaterThanOrEqual(2);
     expect(await unnamed(page)).toEqual([]);
     await screenshot(page, 'staff-seat-map.png');
+    const seat = (label: string) => page.locator(`rect[data-seat="${label}"]`);
+    expect(await Promise.all(order.seats.map((label) => seat(label).getAttribute('data-state')))).toEqual(['sold', 'sold']);
+    // Stripe confirms the refund: one of the two seats is free on the map.
+    const stripeRefund = [...office.stripe!.refunds.values()].find((refund) => refund.metadata.orderId === order.id)!;
+    const confirmed = refundEvent(office, 'refund.created', stripeRefund.id);
+    expect((await postStripeEvent(office, confirmed)).status).toBe(200);
+    await jobEnd(office, 'payments', confirmed.id);
+    await page.reload();
+    expect((await Promise.all(order.seats.map((label) => seat(label).getAttribute('data-state')))).sort()).toEqual(['free', 'sold']);
+    await page.getByRole('link', { name: 'Events' }).click();
+
+    // An upgrade offered from another order's page (one with a refund is not offered any), and there once sent.
+    const other = await buyAndPay(office, newPhone(), '2 tickets lakers section 102');
+    await page.getByRole('link', { name: 'Find an order' }).click();
+    await page.getByLabel('Order id, ticket code, last 4 digits of the phone, or chat user').fill(other.id);
+    await page.getByRole('button', { name: 'Find' }).click();
+    await page.getByRole('heading', { name: new RegExp(other.id) }).waitFor();
+    await page.getByLabel('To', { exact: true }).selectOption('club');
+    await page.getByRole('button', { name: 'Offer…' }).click();
+    await page.getByRole('button', { name: 'Send the offer' }).click();
+    await page.getByText('Upgrade offered').waitFor();
+    const [offer] = await office.foundation.commerce.orders.offersOf(other.id);
+    await page.getByRole('cell', { name: offer!.id, exact: true }).waitFor();
     await page.getByRole('link', { name: 'Events' }).click();
 
     // The event's sales, charted.
@@ -96,6 +122,10 @@ describe('the staff console in a browser', () => {
     await page.getByRole('button', { name: 'Sign out' }).focus();
     await page.keyboard.press('Enter');
     await page.getByLabel('Staff token').waitFor();
+    // Signed out, the order page is refused: the sign-in form instead.
+    await page.goto(`${office.url}/staff/console/orders/${order.id}`);
+    await page.getByLabel('Staff token').waitFor();
+    expect(await page.getByText(order.id).count()).toBe(0);
     expect(problems).toEqual([]);
     await context.close();
   });
