@@ -28,6 +28,20 @@ afterAll(async () => {
   await office?.stop();
 });
 
+/** Whether pressing Tab from the top reaches every link, button and field of the page, in turn (run in the page, as script text: the tests' types have no DOM). */
+async function everyControlByTab(page: Page): Promise<boolean> {
+  const CONTROLS = 'a[href], button, input:not([type=hidden]):not([hidden]), select';
+  const controls = await page.locator(CONTROLS).count();
+  await page.evaluate('document.activeElement && document.activeElement.blur && document.activeElement.blur()');
+  const reached = new Set<number>();
+  for (let i = 0; i < controls + 2; i += 1) {
+    await page.keyboard.press('Tab');
+    reached.add(Number(await page.evaluate(`[...document.querySelectorAll(${JSON.stringify(CONTROLS)})].indexOf(document.activeElement)`)));
+  }
+  reached.delete(-1);
+  return reached.size === controls;
+}
+
 /** Controls a screen reader could not name: inputs and selects with no label, buttons and links with no text. */
 async function unnamed(page: Page): Promise<string[]> {
   return page.locator('input:not([type=hidden]):not([hidden]), select, button, a').evaluateAll((elements) =>
@@ -72,6 +86,7 @@ describe('the staff console in a browser', () => {
     await page.getByRole('link', { name: order.id }).click();
     await page.getByRole('heading', { name: new RegExp(order.id) }).waitFor();
     expect(await unnamed(page)).toEqual([]);
+    expect(await everyControlByTab(page)).toBe(true);
     await page.getByLabel('Tickets to refund').selectOption('1');
     await page.getByLabel('Reason (kept on the refund)').fill('one guest cannot come');
     await page.getByRole('button', { name: 'Refund…' }).click();

@@ -239,6 +239,13 @@ describe('the staff console', () => {
     expect(withdrawn.headers.get('location')).toBe(`/staff/console/orders/${order.id}?done=withdrawn`);
     expect((await staffOrder(office, offer!.id)).state).toBe('cancelled');
     expect((await post(`/staff/console/offers/${offer!.id}/withdraw`, { confirm: 'yes' })).status).toBe(409);
+
+    // A price of staff's own instead of the catalog's difference; not with a discount as well.
+    expect((await post(`/staff/console/orders/${order.id}/upgrade`, { section: 'club', price: '150', discountPercent: '10' })).status).toBe(400);
+    expect(await (await post(`/staff/console/orders/${order.id}/upgrade`, { section: 'club', price: '150' })).text()).toContain('$150 more a ticket');
+    expect((await post(`/staff/console/orders/${order.id}/upgrade`, { section: 'club', price: '150', confirm: 'yes' })).status).toBe(303);
+    const [priced] = await office.foundation.commerce.orders.offersOf(order.id);
+    expect(priced).toMatchObject({ state: 'awaiting_payment', unitAmount: 15_000 });
   });
 
   it('sends the tickets again after a confirmation step', async () => {

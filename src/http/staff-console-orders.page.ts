@@ -114,7 +114,8 @@ function upgradeForm(order: Order, catalog: EventCatalog): string {
   const options = better.map((section) => `<option value="${escapeHtml(section.id)}">${escapeHtml(section.name)} (${formatPrice(Math.max(0, section.price - (current?.price ?? 0)), order.currency)} more a ticket)</option>`).join('');
   return `<h2>Offer an upgrade</h2><form method="post" action="${ORDERS_PATH}/${escapeHtml(order.id)}/upgrade">
 <p><label for="section">To</label><br><select id="section" name="section">${options}</select></p>
-<p><label for="discount">Discount on the difference, percent (optional)</label><br><input id="discount" name="discountPercent" inputmode="numeric" pattern="[0-9]{1,2}"></p>
+<p><label for="price">Price difference per ticket, instead of the catalog's (optional, e.g. 150.00)</label><br><input id="price" name="price" inputmode="decimal" pattern="[0-9]{1,7}([.][0-9]{1,2})?"></p>
+<p><label for="discount">Or a discount on the catalog's difference, percent (optional)</label><br><input id="discount" name="discountPercent" inputmode="numeric" pattern="[0-9]{1,2}"></p>
 <p><label for="expires">Open for, minutes (30-1430, optional)</label><br><input id="expires" name="expiresInMinutes" inputmode="numeric" pattern="[0-9]{2,4}"></p>
 <p><button type="submit">Offer…</button></p></form>`;
 }

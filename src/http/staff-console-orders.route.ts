@@ -1,6 +1,7 @@
 import express, { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { EventCatalog } from '../catalog/event-catalog.js';
+import { formatPrice } from '../catalog/describe.js';
 import { parseOfferId, parseOrderId, parseRecordId } from '../orders/order-id.js';
 import type { TicketResends } from '../orders/ticket-resend.service.js';
 import type { UpgradeService } from '../upgrades/upgrade.service.js';
@@ -33,6 +34,8 @@ const NOTICES = {
 
 const upgradeFormSchema = z.object({
   section: z.string().trim().min(1).max(100),
+  /** In the currency's major units, as staff type it ("150" or "150.00"). */
+  price: z.union([z.literal(''), z.string().regex(/^\d{1,7}(?:\.\d{1,2})?$/)]).optional(),
   discountPercent: z.union([z.literal(''), z.coerce.number().int().min(0).max(99)]).optional(),
   expiresInMinutes: z.union([z.literal(''), z.coerce.number().int().min(30).max(1430)]).optional(),
   confirm: z.literal('yes').optional(),
@@ -105,13 +108,16 @@ export function staffConsoleOrderRoutes(deps: StaffConsoleOrderDeps): Router {
     if (!order || !parsed.success || !section) return notMade(res, order ? 'Choose a section, a discount of 0 to 99 percent and 30 to 1430 minutes, or leave those empty.' : 'No such order.', order?.id, order ? 400 : 404);
     const discountPercent = typeof parsed.data.discountPercent === 'number' ? parsed.data.discountPercent : undefined;
     const holdMinutes = typeof parsed.data.expiresInMinutes === 'number' ? parsed.data.expiresInMinutes : undefined;
+    const unitAmount = parsed.data.price ? Math.round(Number(parsed.data.price) * 100) : undefined;
+    if (unitAmount !== undefined && discountPercent !== undefined) return notMade(res, 'Give a price or a discount, not both.', order.id, 400);
     if (parsed.data.confirm !== 'yes') {
-      const fields = { section: section.id, discountPercent: discountPercent === undefined ? '' : String(discountPercent), expiresInMinutes: holdMinutes === undefined ? '' : String(holdMinutes) };
-      const terms = `${discountPercent ? `${discountPercent}% off the difference` : 'the catalog difference'}${holdMinutes ? `, open ${holdMinutes} minutes` : ''}`;
+      const fields = { section: section.id, price: parsed.data.price ?? '', discountPercent: discountPercent === undefined ? '' : String(discountPercent), expiresInMinutes: holdMinutes === undefined ? '' : String(holdMinutes) };
+      const price = unitAmount !== undefined ? `${formatPrice(unitAmount, order.currency)} more a ticket` : discountPercent ? `${discountPercent}% off the catalog difference` : 'the catalog difference';
+      const terms = `${price}${holdMinutes ? `, open ${holdMinutes} minutes` : ''}`;
       res.set('Cache-Control', 'no-store').send(confirmPage(order, `Offer ${order.id} ${section.name}?`, `The same number of seats together in ${section.name} are held for the customer, and they are sent the offer with a pay link (${terms}). Their seats stay as they are unless they pay.`, `${ORDERS_PATH}/${order.id}/upgrade`, fields, 'Send the offer'));
       return;
     }
-    const result = await deps.upgrades.offer({ orderId: order.id, sectionId: section.id, discountPercent, holdMinutes, by: 'staff' });
+    const result = await deps.upgrades.offer({ orderId: order.id, sectionId: section.id, unitAmount, discountPercent, holdMinutes, by: 'staff' });
     if (!result.ok) return notMade(res, result.message, order.id, 409);
     res.redirect(303, `${ORDERS_PATH}/${order.id}?done=offer`);
   });
