@@ -232,6 +232,9 @@ export class BuyTicketsDialog extends InterruptibleDialog {
       return step.endDialog({ orderId: order.id } satisfies BuyTicketsResult);
     }
     switch (result.reason) {
+      case 'not_on_sale_yet':
+        await step.context.sendActivity(say(step.context).notOnSaleYet(event, result.onSaleAt));
+        return step.endDialog({});
       case 'checkout_failed':
         await step.context.sendActivity(draft.replacing ? `${say(step.context).checkoutFailedNoChange} ${say(step.context).earlierHoldStands(draft.replacing)}` : say(step.context).checkoutFailed);
         return step.endDialog({});

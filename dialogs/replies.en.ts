@@ -86,6 +86,8 @@ export const english = {
   earlierHoldStands: (orderId: string) => `Your earlier hold, order ${orderId}, still stands with its link.`,
   checkoutFailedNoChange: "Sorry, the payment page for that change couldn't be opened just now, so nothing changed.",
   alreadyPaidNoChange: (orderId: string, context: TurnContext) => `Order ${orderId} was just paid, so it stays as it is. ${sendWord(context)} STATUS to see it.`,
+  /** Asked for an event before its onSaleAt: when it opens, on the venue's clock. */
+  notOnSaleYet: (event: CatalogEvent, onSaleAt: string) => `${describeEvent(event)} goes on sale ${formatVenueTime(Date.parse(onSaleAt), event)}. Nothing is held yet: message us then to buy.`,
   payButton: (order: Order) => `Pay ${formatPrice(order.amount, order.currency)}`,
   /** After the hold, to a customer with a saved card: the pay link follows ("., or open <link>"; on chat, a button). */
   payByReply: (order: Order, card: CardPayment, context: TurnContext) =>

@@ -69,6 +69,7 @@ export const spanish: Replies = {
   earlierHoldStands: (orderId: string) => `Su pedido anterior, ${orderId}, sigue apartado con su enlace.`,
   checkoutFailedNoChange: 'Perdon, la pagina de pago para ese cambio no abrio en este momento, asi que no cambio nada.',
   alreadyPaidNoChange: (orderId: string) => `El pedido ${orderId} se acaba de pagar, asi que queda como esta. Escriba ESTADO para verlo.`,
+  notOnSaleYet: (event: CatalogEvent, onSaleAt: string) => `${describeEvent(event, 'es')} sale a la venta ${formatVenueTime(Date.parse(onSaleAt), event, 'es')}. Aun no se aparta nada: escribanos entonces para comprar.`,
   payButton: (order: Order) => `Pagar ${formatPrice(order.amount, order.currency)}`,
   payByReply: (order: Order, card: CardPayment) => `Responda SI para pagar ${formatPrice(order.amount, order.currency)} con ${cardName(card)}, o pague aqui`,
   paying: (order: Order, card: CardPayment) => `Pagando ${formatPrice(order.amount, order.currency)} con ${cardName(card)}. Sus boletos llegan en un momento (pedido ${order.id}).`,

@@ -136,6 +136,14 @@ export const eventSchema = z
         .string(must('must be a lower-case ISO 4217 code such as "usd"'))
         .regex(/^[a-z]{3}$/, 'must be a lower-case ISO 4217 code such as "usd"'),
       aliases: aliases.default([]),
+      /**
+       * When the event goes on sale, with a UTC offset as `startsAt`. Before
+       * it nothing is held or sold, and a customer asking is told when it
+       * opens. Absent: on sale now.
+       */
+      onSaleAt: z
+        .iso.datetime({ offset: true, ...must('must be an ISO 8601 date and time with a UTC offset, e.g. "2026-11-20T10:00:00-08:00"') })
+        .optional(),
       /** A line or two a bot can show when a customer asks what the event is. */
       description: text(500).optional(),
       /** Shown before payment, e.g. "Refunds up to 48 hours before the event." */
@@ -174,6 +182,9 @@ export const eventSchema = z
         path: ['startsAt'],
         message: `has UTC offset ${writeOffset(written.offsetMinutes)}, but ${event.timeZone} is at ${writeOffset(expected)} on that date`,
       });
+    }
+    if (event.onSaleAt !== undefined && Date.parse(event.onSaleAt) >= Date.parse(event.startsAt)) {
+      ctx.addIssue({ code: 'custom', path: ['onSaleAt'], message: 'must be before startsAt: an event cannot go on sale after it starts' });
     }
     const seen = new Set<string>();
     event.sections.forEach((section, index) => {

@@ -32,6 +32,8 @@ function moveEvent(event: CatalogEvent, days: number): CatalogEvent {
   return {
     ...event,
     startsAt: moveTime(event.startsAt, days, event.timeZone),
+    // Its on-sale keeps its distance from the start.
+    ...(event.onSaleAt ? { onSaleAt: moveTime(event.onSaleAt, days, event.timeZone) } : {}),
   };
 }
 

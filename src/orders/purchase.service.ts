@@ -44,7 +44,9 @@ export type PurchaseResult =
   /** The customer already holds seats for this event: their existing order, not a second hold. */
   | { ok: false; reason: 'already_holding'; openOrder: Order }
   | { ok: false; reason: Exclude<HoldRefusal, 'hold_exists'>; available: number; largestBlock: number; openOrder?: Order }
-  | { ok: false; reason: 'checkout_failed' };
+  | { ok: false; reason: 'checkout_failed' }
+  /** The event is not on sale yet (its onSaleAt is ahead): nothing was held. */
+  | { ok: false; reason: 'not_on_sale_yet'; onSaleAt: string };
 
 
 export interface PurchaseOptions {
@@ -83,6 +85,7 @@ export class PurchaseService {
     const event = this.deps.catalog.event(request.eventId);
     const section = this.deps.catalog.section(request.eventId, request.sectionId);
     if (!event || !section) return { ok: false, reason: 'unknown_section', available: 0, largestBlock: 0 };
+    if (event.onSaleAt !== undefined && now < Date.parse(event.onSaleAt)) return { ok: false, reason: 'not_on_sale_yet', onSaleAt: event.onSaleAt };
     const [[existing], paidBefore] = await Promise.all([
       this.openOrders(request.customer, request.eventId, now),
       this.deps.orders.hasPaid(request.customer.channel, request.customer.address),
