@@ -8,10 +8,8 @@ import { describeEvent, describeSeats, formatEventTime, formatPrice, formatVenue
 import type { CatalogEvent, Section } from '../src/catalog/catalog.schema.js';
 import { isSms } from '../src/bot/customer.js';
 import type { CardPayment, Order } from '../src/orders/order.js';
-import { cardBrand } from '../src/checkout/saved-cards.js';
+import { cardName } from '../src/checkout/saved-cards.js';
 
-/** A saved card as its customer knows it. Written out, not "•4242": a bullet is not GSM-7 and would make the whole text UCS-2. */
-const cardName = (card: { brand: string; last4: string }) => `${cardBrand(card.brand)} ending ${card.last4}`;
 
 /** The word that leaves a purchase. On SMS, CANCEL is a carrier opt-out word that Twilio acts on. */
 export function leaveWord(context: TurnContext): string {
@@ -154,9 +152,9 @@ export const english = {
   giftNotRefundable: (orderId: string) => `The tickets of order ${orderId} were given to you, so there is no payment of yours to refund. You can send them on to someone else.`,
   // The card saved for paying by reply.
   myCard: (brand: string, last4: string, expMonth: number, expYear: number, context: TurnContext) =>
-    `Your saved card: ${cardBrand(brand)} ending ${last4} (expires ${String(expMonth).padStart(2, '0')}/${expYear}). ${sendWord(context)} FORGET MY CARD to remove it.`,
+    `Your saved card: ${cardName({ brand, last4 })} (expires ${String(expMonth).padStart(2, '0')}/${expYear}). ${sendWord(context)} FORGET MY CARD to remove it.`,
   noCard: 'No card is saved for paying by reply. You pay on the payment page each time.',
-  cardForgotten: (brand: string, last4: string) => `Done: ${cardBrand(brand)} ending ${last4} is removed, here and at Stripe. Next time you pay on the payment page.`,
+  cardForgotten: (brand: string, last4: string) => `Done: ${cardName({ brand, last4 })} is removed, here and at Stripe. Next time you pay on the payment page.`,
   // Upgrades.
   nothingToUpgrade: (context: TurnContext) => `You have no paid tickets that can move to better seats right now. ${sendWord(context)} STATUS to see your orders.`,
   whichOrderToUpgrade: 'Which order would you like to upgrade?',

@@ -4,15 +4,14 @@
 // the GSM-7 alphabet, and one of them switches a whole SMS to UCS-2, where a
 // segment holds 70 characters instead of 160. é, ñ, ü, ¿ and ¡ are GSM-7 and stay.
 import type { TurnContext } from 'botbuilder';
-import { cardBrand } from '../src/checkout/saved-cards.js';
+import { cardName as nameOf } from '../src/checkout/saved-cards.js';
 import { describeEvent, describeSeats, formatEventTime, formatPrice, formatVenueTime, sectionName } from '../src/catalog/describe.js';
 import type { CatalogEvent, Section } from '../src/catalog/catalog.schema.js';
 import { isSms } from '../src/bot/customer.js';
 import type { CardPayment, Order } from '../src/orders/order.js';
 import type { Replies } from './replies.en.js';
 
-/** A saved card as its customer knows it. Written out, not "•4242": a bullet is not GSM-7 and would make the whole text UCS-2. */
-const cardName = (card: { brand: string; last4: string }) => `${cardBrand(card.brand)} terminada en ${card.last4}`;
+const cardName = (card: { brand: string; last4: string }) => nameOf(card, 'es');
 
 // "Escriba" and "Responda" (write, answer) are as right in a chat window as in
 // a text, so unlike the English sentences these need not know the channel.
@@ -104,9 +103,9 @@ export const spanish: Replies = {
   refundFailed: (orderId: string) =>
     `Perdon, el reembolso del pedido ${orderId} no se pudo hacer ahora, asi que no cambio nada y sus boletos siguen validos. Intente mas tarde.`,
   myCard: (brand: string, last4: string, expMonth: number, expYear: number) =>
-    `Su tarjeta guardada: ${cardBrand(brand)} terminada en ${last4} (vence ${String(expMonth).padStart(2, '0')}/${expYear}). Escriba OLVIDA MI TARJETA para quitarla.`,
+    `Su tarjeta guardada: ${cardName({ brand, last4 })} (vence ${String(expMonth).padStart(2, '0')}/${expYear}). Escriba OLVIDA MI TARJETA para quitarla.`,
   noCard: 'No hay una tarjeta guardada para pagar respondiendo. Paga en la pagina de pago cada vez.',
-  cardForgotten: (brand: string, last4: string) => `Listo: ${cardBrand(brand)} terminada en ${last4} se quito, aqui y en Stripe. La proxima vez paga en la pagina de pago.`,
+  cardForgotten: (brand: string, last4: string) => `Listo: ${cardName({ brand, last4 })} se quito, aqui y en Stripe. La proxima vez paga en la pagina de pago.`,
   transferNothing: () => 'No tiene boletos que se puedan enviar a alguien. Escriba ESTADO para ver sus pedidos.',
   transferWhichOrder: (orderIds: string[], to: string) =>
     `¿De cual pedido? Mandelo de nuevo con el numero de pedido, por ejemplo "enviar 1 boleto de ${orderIds[0]} a ${to}". Sus pedidos: ${orderIds.join(', ')}.`,

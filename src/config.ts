@@ -117,9 +117,9 @@ const envSchema = z
     REMINDER_HOURS_BEFORE: wholeNumber(0, 336, 24),
     MAX_TRANSFERS_PER_ORDER: wholeNumber(0, 50, 5),
     /**
-     * on: the Stripe payment page offers to save the card for buying by reply
-     * later. Off until buying by reply lands: a saved card no reply can use
-     * yet would only be kept for nothing.
+     * on: the payment page (Stripe's or the demo's) offers to save the card,
+     * and a customer's next hold offers paying it by reply (YES). off offers
+     * neither; a payment by reply already begun is still seen through.
      */
     SAVED_CARDS: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
     /** Minutes between reconciliation runs (the maintenance job scheduler). */

@@ -28,10 +28,7 @@ beforeAll(async () => {
   connector = await startBotConnector();
   auth = await startBotFrameworkAuthServer({ appId: APP_ID, appPassword: APP_PASSWORD, endorsements: ['msteams'] });
   gate = await startConnectorGate(connector.url, auth);
-  office = await startBoxOffice({
-    worker: false,
-    env: { MicrosoftAppId: APP_ID, MicrosoftAppPassword: APP_PASSWORD, BOT_OPENID_METADATA_URL: auth.openIdMetadataUrl, BOT_LOGIN_URL: auth.loginUrl },
-  });
+  office = await startBoxOffice({ worker: false, env: auth.env });
 });
 
 afterAll(async () => {

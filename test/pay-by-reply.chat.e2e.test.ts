@@ -26,9 +26,7 @@ beforeAll(async () => {
   connector = await startBotConnector();
   auth = await startBotFrameworkAuthServer({ appId: APP_ID, appPassword: APP_PASSWORD, endorsements: ['msteams', 'webchat'] });
   gate = await startConnectorGate(connector.url, auth);
-  office = await startBoxOffice({
-    env: { SAVED_CARDS: 'on', MicrosoftAppId: APP_ID, MicrosoftAppPassword: APP_PASSWORD, BOT_OPENID_METADATA_URL: auth.openIdMetadataUrl, BOT_LOGIN_URL: auth.loginUrl },
-  });
+  office = await startBoxOffice({ env: { ...auth.env, SAVED_CARDS: 'on' } });
 });
 
 afterAll(async () => {

@@ -77,7 +77,8 @@ describe('saving a card on the payment page', () => {
     const { order } = await hold(phone);
     await pay(order.id, true);
     const card = (await office.foundation.commerce.savedCards.cardOf(order.customer))!;
-    expect(await say('which card do you have on file?')).toBe('Your saved card: Visa ending 4242 (expires 12/2030). Text FORGET MY CARD to remove it.');
+    expect(await say('which card do you have on file?')).toBe(`Your saved card: Visa ending 4242 (expires 12/${card.expYear}). Text FORGET MY CARD to remove it.`);
+    expect(card.expYear).toBe(new Date().getUTCFullYear() + 4);
     expect(await say('FORGET MY CARD')).toBe('Done: Visa ending 4242 is removed, here and at Stripe. Next time you pay on the payment page.');
     expect(office.stripe!.paymentMethods.get(card.paymentMethodId)?.customer).toBeNull();
     expect(await office.foundation.commerce.savedCards.cardOf(order.customer)).toBeUndefined();

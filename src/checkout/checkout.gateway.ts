@@ -53,6 +53,15 @@ export interface CheckoutSession {
   savedCard?: SavedCard;
 }
 
+/**
+ * Whether a session's page has taken the payment, or a payment is on its way
+ * from it (complete with a delayed method): either way the page's payment
+ * stands, and nothing else may be charged for its order.
+ */
+export function pageTookPayment(session: CheckoutSession): boolean {
+  return session.paymentStatus === 'paid' || session.status === 'complete';
+}
+
 /** What we ask the provider to pay back: part or all of one order's payment. */
 export interface RefundRequest {
   /** The payment to refund (the Checkout Session's payment intent). */

@@ -32,7 +32,8 @@ export function proofOfSession(session: CheckoutSession): PaymentProof {
   };
 }
 
-/** A succeeded charge to a saved card, carrying our ids (PaymentInfo.ours). */
-export function proofOfCard(payment: PaymentInfo & { ours: NonNullable<PaymentInfo['ours']> }): PaymentProof {
+/** The proof a charge to a saved card gives: only once it succeeded, and only with our ids (PaymentInfo.ours). */
+export function proofOfCard(payment: PaymentInfo): PaymentProof | undefined {
+  if (payment.status !== 'succeeded' || !payment.ours) return undefined;
   return { via: 'saved_card', id: payment.id, reference: payment.ours.reference, amount: payment.amountReceived, currency: payment.currency, paymentIntentId: payment.id };
 }

@@ -5,6 +5,7 @@
 // implements it (payments/stripe-saved-cards.ts).
 import { z } from 'zod';
 import { checkoutMetadataSchema, type SavedCard } from './checkout.gateway.js';
+import type { Language } from '../customers/language.js';
 
 export type { SavedCard };
 
@@ -28,6 +29,15 @@ export const UNFINISHED_CARD_PAYMENT = 'not_completed';
 export function cardBrand(brand: string): string {
   const known: Record<string, string> = { visa: 'Visa', mastercard: 'Mastercard', amex: 'American Express', discover: 'Discover', jcb: 'JCB', diners: 'Diners Club', unionpay: 'UnionPay' };
   return known[brand] ?? (brand ? brand[0]!.toUpperCase() + brand.slice(1) : 'Card');
+}
+
+/**
+ * A saved card as its customer knows it: "Visa ending 4242", "Visa terminada
+ * en 4242". Written out, not "•4242": a bullet is not GSM-7, and one would
+ * make a whole text UCS-2 (70 characters a segment instead of 160).
+ */
+export function cardName(card: { brand: string; last4: string }, language: Language = 'en'): string {
+  return `${cardBrand(card.brand)} ${language === 'es' ? 'terminada en' : 'ending'} ${card.last4}`;
 }
 
 export const PAYMENT_STATUSES = ['requires_payment_method', 'requires_confirmation', 'requires_action', 'processing', 'requires_capture', 'succeeded', 'canceled'] as const;

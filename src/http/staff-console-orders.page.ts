@@ -1,6 +1,6 @@
 import { formatPrice } from '../catalog/describe.js';
 import type { EventCatalog } from '../catalog/event-catalog.js';
-import { cardBrand } from '../checkout/saved-cards.js';
+import { howPaid } from '../orders/how-paid.js';
 import { maskPhone } from '../logger.js';
 import type { Order } from '../orders/order.js';
 import { activeTickets } from '../orders/refund.js';
@@ -12,7 +12,8 @@ import type { StaffOrderView } from './staff-order.view.js';
 export const ORDERS_PATH = `${STAFF_CONSOLE_FILES_PATH}/orders`;
 export const OFFERS_PATH = `${STAFF_CONSOLE_FILES_PATH}/offers`;
 
-const nav = `<nav><a href="${STAFF_CONSOLE_PATH}">Events</a> · <a href="${ORDERS_PATH}">Find an order</a></nav>`;
+/** The console's links back, on every page past the events. */
+export const CONSOLE_NAV = `<nav><a href="${STAFF_CONSOLE_PATH}">Events</a> · <a href="${ORDERS_PATH}">Find an order</a></nav>`;
 
 /** Who the customer is, as staff may see it: a phone number masked, a chat user by channel and id. */
 function customerOf(order: Order): string {
@@ -35,19 +36,12 @@ export function searchPage(query: string, found: readonly Order[] | undefined, c
     found === undefined ? '' : found.length === 0 ? '<p role="status">No order matches.</p>' : `<table><thead><tr><th scope="col">Order</th><th scope="col">State</th><th scope="col">Event</th><th scope="col">Customer</th></tr></thead><tbody>${rows}</tbody></table>`;
   return page(
     'Box office staff: find an order',
-    `${nav}<h1>Find an order</h1>
+    `${CONSOLE_NAV}<h1>Find an order</h1>
 <form method="get" action="${ORDERS_PATH}" role="search">
 <p><label for="q">Order id, ticket code, last 4 digits of the phone, or chat user</label><br><input id="q" name="q" value="${escapeHtml(query)}" required></p>
 <p><button type="submit">Find</button></p></form>${results}`,
     CONSOLE_HEAD,
   );
-}
-
-/** How it was paid, for staff. */
-function payment(order: Order): string {
-  if (order.paidWith === 'saved_card') return `by reply with ${escapeHtml(cardBrand(order.cardPayment?.brand ?? ''))} ending ${escapeHtml(order.cardPayment?.last4 ?? '?')} (${escapeHtml(order.cardPayment?.paymentId ?? '')})`;
-  if (order.paidWith === 'checkout') return `on the payment page (${escapeHtml(order.stripeSessionId ?? '')})`;
-  return 'not paid';
 }
 
 /** One order: who, what, its tickets and their states, refunds, offers, the whole timeline, and the refund form. */
@@ -84,14 +78,14 @@ export function orderPage(view: StaffOrderView, catalog: EventCatalog, notice?: 
     : '';
   return page(
     `Box office staff: ${order.id}`,
-    `${nav}<h1>${escapeHtml(order.id)} <small>${escapeHtml(order.state.replace('_', ' '))}</small></h1>
+    `${CONSOLE_NAV}<h1>${escapeHtml(order.id)} <small>${escapeHtml(order.state.replace('_', ' '))}</small></h1>
 ${notice ? `<p role="status"><b>${escapeHtml(notice)}</b></p>` : ''}
 <table><tbody>
 <tr><th scope="row">Event</th><td>${escapeHtml(eventName(order, catalog))}</td></tr>
 <tr><th scope="row">Section</th><td>${escapeHtml(section)}: ${escapeHtml(order.seats.join(', ') || `${order.quantity} places`)}</td></tr>
 <tr><th scope="row">Customer</th><td>${escapeHtml(customerOf(order))}</td></tr>
 <tr><th scope="row">Amount</th><td>${formatPrice(order.amount, order.currency)}${order.refundedAmount > 0 ? `, ${formatPrice(order.refundedAmount, order.currency)} refunded` : ''}</td></tr>
-<tr><th scope="row">Paid</th><td>${payment(order)}</td></tr>
+<tr><th scope="row">Paid</th><td>${escapeHtml(howPaid(order) ?? 'not paid')}</td></tr>
 ${givenTo.length > 0 ? `<tr><th scope="row">Given to</th><td>${givenTo.map((id) => `<a href="${ORDERS_PATH}/${escapeHtml(id)}">${escapeHtml(id)}</a>`).join(', ')}</td></tr>` : ''}
 ${order.transferredFrom ? `<tr><th scope="row">Given by</th><td><a href="${ORDERS_PATH}/${escapeHtml(order.transferredFrom)}">${escapeHtml(order.transferredFrom)}</a></td></tr>` : ''}
 </tbody></table>
@@ -130,7 +124,7 @@ export function confirmPage(order: Order, question: string, explanation: string,
     .join('');
   return page(
     `Box office staff: ${question}`,
-    `${nav}<h1>${escapeHtml(question)}</h1>
+    `${CONSOLE_NAV}<h1>${escapeHtml(question)}</h1>
 <p>${escapeHtml(explanation)}</p>
 <form method="post" action="${escapeHtml(action)}">${hidden}
 <p><button type="submit">${escapeHtml(button)}</button> <a href="${ORDERS_PATH}/${escapeHtml(order.upgradeOf ?? order.id)}">Keep it as it is</a></p></form>`,

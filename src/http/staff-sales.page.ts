@@ -2,9 +2,8 @@ import type { CatalogEvent } from '../catalog/catalog.schema.js';
 import { formatPrice } from '../catalog/describe.js';
 import type { SalesSummary } from '../orders/sales-summary.js';
 import { escapeHtml, page } from './html.js';
-import { STAFF_CONSOLE_PATH } from './paths.js';
 import { CONSOLE_HEAD } from './staff-console.page.js';
-import { ORDERS_PATH } from './staff-console-orders.page.js';
+import { CONSOLE_NAV } from './staff-console-orders.page.js';
 
 const BAR = 22;
 const LABEL = 130;
@@ -39,7 +38,7 @@ export function salesPage(event: CatalogEvent, sales: SalesSummary): string {
   const sections = sales.bySection.map((section) => ({ ...section, label: sectionName(section.section) }));
   return page(
     `Box office staff: ${event.name}, sales`,
-    `<nav><a href="${STAFF_CONSOLE_PATH}">Events</a> · <a href="${ORDERS_PATH}">Find an order</a></nav>
+    `${CONSOLE_NAV}
 <h1>${escapeHtml(event.name)}: sales</h1>
 <table><tbody>
 <tr><th scope="row">Tickets sold</th><td>${sales.tickets.sold} (${sales.tickets.refunded} refunded, ${sales.tickets.valid} valid)</td></tr>

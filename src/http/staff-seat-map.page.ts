@@ -1,8 +1,7 @@
 import type { CatalogEvent, Section } from '../catalog/catalog.schema.js';
 import { escapeHtml, page } from './html.js';
-import { STAFF_CONSOLE_PATH } from './paths.js';
 import { CONSOLE_HEAD } from './staff-console.page.js';
-import { ORDERS_PATH } from './staff-console-orders.page.js';
+import { CONSOLE_NAV, ORDERS_PATH } from './staff-console-orders.page.js';
 
 const SEAT = 18;
 const GAP = 4;
@@ -47,7 +46,7 @@ export function seatMapPage(event: CatalogEvent, section: Section, rows: Record<
     .join('');
   return page(
     `Box office staff: ${event.name}, ${section.name}`,
-    `<nav><a href="${STAFF_CONSOLE_PATH}">Events</a> · <a href="${ORDERS_PATH}">Find an order</a></nav>
+    `${CONSOLE_NAV}
 <h1>${escapeHtml(section.name)}</h1><p class="muted">${escapeHtml(event.name)}</p>
 <ul class="legend">${legend}</ul>
 <svg class="seat-map" role="img" aria-label="${escapeHtml(section.name)}: ${counts['.']} free, ${counts.H} held, ${counts.S} sold" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}">${drawn}</svg>`,

@@ -4,6 +4,7 @@ import type { FulfilmentOutcome, FulfilmentService } from '../orders/fulfilment.
 import type { Order } from '../orders/order.js';
 import type { OrderStore } from '../orders/order.store.js';
 import type { PayByReply } from '../orders/pay-by-reply.service.js';
+import type { PaymentInfo } from '../checkout/saved-cards.js';
 
 export interface CardPaymentDeps {
   orders: Pick<OrderStore, 'get'>;
@@ -25,12 +26,12 @@ export async function processCardPayment(paymentId: string, cause: string, deps:
   });
   const order = payment.ours?.kind === 'tickets' ? await deps.orders.get(payment.ours.reference) : undefined;
   if (!order || order.cardPayment?.paymentId !== payment.id) return 'ignored';
-  return settleCardPayment(order, cause, deps);
+  return settleCardPayment(order, cause, deps, payment);
 }
 
 /** An order being paid by reply, as its payment stands now: fulfilled, noted as processing, or ended once its hold is over. */
-export async function settleCardPayment(order: Order, cause: string, deps: Omit<CardPaymentDeps, 'orders'>): Promise<FulfilmentOutcome> {
-  const settled = await deps.payByReply.settle(order);
+export async function settleCardPayment(order: Order, cause: string, deps: Omit<CardPaymentDeps, 'orders'>, known?: PaymentInfo): Promise<FulfilmentOutcome> {
+  const settled = await deps.payByReply.settle(order, known);
   switch (settled.state) {
     case 'paid':
       return deps.fulfilment.paid(order.id, cause, settled.proof);

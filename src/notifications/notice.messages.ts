@@ -1,7 +1,7 @@
 import { describeEvent, describeSeats, formatEventTime, formatPrice, formatVenueTime } from '../catalog/describe.js';
 import type { EventCatalog } from '../catalog/event-catalog.js';
 import type { OutboundMessage } from './message.sender.js';
-import { cardBrand, UNFINISHED_CARD_PAYMENT } from '../checkout/saved-cards.js';
+import { cardName, UNFINISHED_CARD_PAYMENT } from '../checkout/saved-cards.js';
 import type { CustomerNotice } from './customer-notice.js';
 import type { Order } from '../orders/order.js';
 import { activeTickets } from '../orders/refund.js';
@@ -56,7 +56,7 @@ export function noticeMessage(notice: CustomerNotice, order: Order, catalog: Eve
       return { text: words.paymentPending(order.id) };
     case 'card_refused': {
       const card = order.cardPayment;
-      const named = card ? `${cardBrand(card.brand)} ${words.cardEnding} ${card.last4}` : words.yourCard;
+      const named = card ? cardName(card, language) : words.yourCard;
       const why = card?.code === 'authentication_required' ? 'authentication' : card?.code === UNFINISHED_CARD_PAYMENT ? 'unfinished' : 'declined';
       return { text: words.cardRefused(order.id, named, why, payLink(order) ?? '') };
     }

@@ -32,7 +32,6 @@ export const englishNotices = {
     `Your hold on ${places} for ${eventName} has ended and the seats are released (order ${orderId}). ${tryAgain}`,
   paymentFailed: (orderId: string, tryAgain: string) => `Your payment for order ${orderId} did not go through, so the seats were released. ${tryAgain}`,
   paymentPending: (orderId: string) => `Order ${orderId}: we have your order and your payment is processing. Your tickets follow as soon as it clears.`,
-  cardEnding: 'ending',
   yourCard: 'your saved card',
   cardRefused: (orderId: string, card: string, why: CardRefusal, link: string) =>
     `Order ${orderId}: ${card} was not charged (${{ authentication: 'your bank wants to confirm the payment with you', unfinished: 'the payment could not be finished', declined: 'the bank declined it' }[why]}). Your seats are still held: pay here ${link}`,

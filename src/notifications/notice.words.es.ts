@@ -29,7 +29,6 @@ export const spanishNotices: NoticeWords = {
     `Su apartado de ${places} para ${eventName} termino y los lugares se liberaron (pedido ${orderId}). ${tryAgain}`,
   paymentFailed: (orderId, tryAgain) => `El pago del pedido ${orderId} no paso, asi que los lugares se liberaron. ${tryAgain}`,
   paymentPending: (orderId) => `Pedido ${orderId}: tenemos su pedido y su pago se esta procesando. Sus boletos llegan en cuanto se confirme.`,
-  cardEnding: 'terminada en',
   yourCard: 'su tarjeta guardada',
   cardRefused: (orderId, card, why, link) =>
     `Pedido ${orderId}: no se cobro ${card} (${{ authentication: 'su banco quiere confirmar el pago con usted', unfinished: 'el pago no se pudo terminar', declined: 'el banco la rechazo' }[why]}). Sus asientos siguen apartados: pague aqui ${link}`,

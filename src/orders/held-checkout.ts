@@ -2,7 +2,7 @@
 // seat upgrades: set seats aside under a fresh id and record them; then open
 // a Checkout Session for the record, or undo both if the provider fails.
 import type { Logger } from 'pino';
-import type { CheckoutGateway, CheckoutRequest } from '../checkout/checkout.gateway.js';
+import { pageTookPayment, type CheckoutGateway, type CheckoutRequest } from '../checkout/checkout.gateway.js';
 import type { Allocation, HoldRequest, HoldResult, SeatStore } from '../seats/seat.store.js';
 import type { NewOrder, Order } from './order.js';
 import { idLength, OrderIdTakenError, type OrderStore } from './order.store.js';
@@ -108,7 +108,7 @@ export async function cancelHeld(
   if (order.stripeSessionId) {
     const session = await deps.checkout.expire(order.stripeSessionId);
     // Paid in the meantime: the payment wins and the worker fulfils it.
-    if (session.paymentStatus === 'paid' || session.status === 'complete') return 'already_paid';
+    if (pageTookPayment(session)) return 'already_paid';
   }
   const result = await deps.orders.transition(id, { to: 'cancelled', cause });
   if (result.order?.state !== 'cancelled') return result.order?.state === 'paid' ? 'already_paid' : 'already_ended';

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { CheckoutGateway } from '../checkout/checkout.gateway.js';
+import { pageTookPayment, type CheckoutGateway } from '../checkout/checkout.gateway.js';
 import { proofOfCard, type PaymentProof } from '../checkout/payment-proof.js';
 import { CardRefusedError, UNFINISHED_CARD_PAYMENT, type PaymentInfo, type SavedCards } from '../checkout/saved-cards.js';
 import type { Customer } from '../customers/customer.js';
@@ -99,7 +99,7 @@ export class PayByReply {
         order.stripeSessionId ? this.deps.checkout.expire(order.stripeSessionId) : undefined,
         this.makePayment({ ...order, cardPayment: charging }, card),
       ]);
-      if (page && (page.paymentStatus === 'paid' || page.status === 'complete')) {
+      if (page && pageTookPayment(page)) {
         // Paid on the page meanwhile: that payment stands, and this one is never confirmed.
         await this.deps.provider.cancel(made.id).catch(() => undefined);
         return { ok: false, reason: 'already_paid', order };
@@ -125,22 +125,23 @@ export class PayByReply {
    * A card payment whose outcome came later (a webhook, or reconciliation
    * finding it): paid, still processing, or not charged, in which case the
    * payment is cancelled and the payment page put back for the rest of the
-   * hold (the customer told), or, the hold over, the order may end.
+   * hold (the customer told), or, the hold over, the order may end. `known`:
+   * the payment as just read from the provider, so it is not read twice.
    */
-  async settle(order: Order): Promise<CardPaymentState> {
-    const payment = await this.paymentOf(order);
-    if (payment.status === 'succeeded' && payment.ours) return { state: 'paid', proof: proofOfCard({ ...payment, ours: payment.ours }) };
+  async settle(order: Order, known?: PaymentInfo): Promise<CardPaymentState> {
+    const payment = known ?? (await this.paymentOf(order));
+    const proof = proofOfCard(payment);
+    if (proof) return { state: 'paid', proof };
     // Dealt with already (refused in the conversation, or the order ended): nothing more to do or say.
     if (order.cardPayment?.status !== 'charging' || order.state !== 'awaiting_payment') return { state: 'unchanged' };
     if (payment.status === 'processing') return { state: 'processing' };
     if (order.holdExpiresAt <= this.now()) {
-      const cancelled = await this.deps.provider.cancel(payment.id);
-      if (cancelled.status === 'succeeded' && cancelled.ours) return { state: 'paid', proof: proofOfCard({ ...cancelled, ours: cancelled.ours }) };
-      return { state: 'not_charged' };
+      const late = proofOfCard(await this.deps.provider.cancel(payment.id));
+      return late ? { state: 'paid', proof: late } : { state: 'not_charged' };
     }
     // A YES cut short may not have closed the page yet: closed now, before another is opened beside it.
     const page = order.stripeSessionId ? await this.deps.checkout.expire(order.stripeSessionId) : undefined;
-    if (page && (page.paymentStatus === 'paid' || page.status === 'complete')) return { state: 'unchanged' };
+    if (page && pageTookPayment(page)) return { state: 'unchanged' };
     const reopened = await this.reopen(order, payment.id, payment.status === 'requires_action' ? 'authentication_required' : (payment.lastError ?? UNFINISHED_CARD_PAYMENT));
     if ('paid' in reopened) return { state: 'paid', proof: reopened.paid };
     await this.deps.notices?.enqueue(order.id, 'card_refused');
@@ -168,10 +169,8 @@ export class PayByReply {
    * key of the payment, and noted once).
    */
   private async reopen(order: Order, paymentId: string | undefined, code: string): Promise<{ order: Order } | { paid: PaymentProof }> {
-    if (paymentId) {
-      const cancelled = await this.deps.provider.cancel(paymentId);
-      if (cancelled.status === 'succeeded' && cancelled.ours) return { paid: proofOfCard({ ...cancelled, ours: cancelled.ours }) };
-    }
+    const late = paymentId ? proofOfCard(await this.deps.provider.cancel(paymentId)) : undefined;
+    if (late) return { paid: late };
     // The page must stay open as long as Stripe asks, even if that outlasts the hold: reconciliation closes it at the hold's end.
     const expiresAt = Math.max(Math.floor(order.holdExpiresAt / 1000), holdEndsAt(this.now(), SHORTEST_PAGE_MINUTES));
     const session = await this.deps.checkout.create({

@@ -4,11 +4,11 @@
 // usual, so a customer never learns that staff commands exist.
 import type { TurnContext } from 'botbuilder';
 import { formatPrice } from '../catalog/describe.js';
-import { cardBrand } from '../checkout/saved-cards.js';
 import type { EventCatalog } from '../catalog/event-catalog.js';
 import type { EventFinder } from '../catalog/event-finder.js';
 import { isSms } from '../bot/customer.js';
 import type { Order } from '../orders/order.js';
+import { howPaid } from '../orders/how-paid.js';
 import { parseOfferId, parseOrderId, parseRecordId } from '../orders/order-id.js';
 import type { OrderStore } from '../orders/order.store.js';
 import type { SeatStore } from '../seats/seat.store.js';
@@ -143,8 +143,8 @@ export class StaffDesk {
         `${formatPrice(order.amount, order.currency)}${order.refundedAmount > 0 ? `, ${formatPrice(order.refundedAmount, order.currency)} refunded` : ''}.`,
     ];
     if (order.kind === 'upgrade') lines.push(`Upgrade of ${order.upgradeOf}.`);
-    const paidWith = howPaid(order);
-    if (paidWith) lines.push(paidWith);
+    const paid = howPaid(order);
+    if (paid) lines.push(`Paid ${paid}.`);
     for (const offer of await this.deps.orders.offersOf(order.id)) {
       const to = this.deps.catalog.section(offer.eventId, offer.sectionId)?.name ?? offer.sectionId;
       lines.push(`Offer ${offer.id}: ${to}, ${formatPrice(offer.amount, offer.currency)}, ${offer.state.replace('_', ' ')}.`);
@@ -164,11 +164,4 @@ export class StaffDesk {
   private eventName(order: Order): string {
     return this.deps.catalog.event(order.eventId)?.name ?? order.eventId;
   }
-}
-
-/** How a paid order was paid, for staff: on the payment page, or by reply with the saved card (and its payment at Stripe). */
-function howPaid(order: Order): string | undefined {
-  if (order.paidWith === 'saved_card') return `Paid by reply with ${cardBrand(order.cardPayment?.brand ?? '')} ending ${order.cardPayment?.last4 ?? '?'} (${order.cardPayment?.paymentId ?? 'payment not recorded'}).`;
-  if (order.paidWith === 'checkout') return 'Paid on the payment page.';
-  return undefined;
 }

@@ -11,6 +11,7 @@
 import { generateKeyPairSync, randomUUID, sign, verify, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody, closeServer } from './local-server.js';
 
 /** The issuer CloudAdapter accepts from a channel (AuthenticationConstants.ToBotFromChannelTokenIssuer). */
 export const CHANNEL_ISSUER = 'https://api.botframework.com';
@@ -56,6 +57,8 @@ export interface BotFrameworkAuthServer {
   openIdMetadataUrl: string;
   /** BOT_LOGIN_URL */
   loginUrl: string;
+  /** What a box office needs to use this server: the bot's app id and password, and the two URLs above. */
+  env: Record<string, string>;
   /** The Bearer token a channel would send with an activity to the bot. */
   channelToken(options: ChannelTokenOptions): string;
   /** Every request the bot made to the token endpoint. */
@@ -119,9 +122,12 @@ export async function startBotFrameworkAuthServer(options: BotFrameworkAuthOptio
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const stranger = newKey();
 
+  const openIdMetadataUrl = `${url}/v1/.well-known/openidconfiguration`;
+  const loginUrl = `${url}/botframework.com`;
   return {
-    openIdMetadataUrl: `${url}/v1/.well-known/openidconfiguration`,
-    loginUrl: `${url}/botframework.com`,
+    openIdMetadataUrl,
+    loginUrl,
+    env: { MicrosoftAppId: options.appId, MicrosoftAppPassword: options.appPassword, BOT_OPENID_METADATA_URL: openIdMetadataUrl, BOT_LOGIN_URL: loginUrl },
     tokenRequests,
     channelToken({ serviceUrl, audience = options.appId, signer = 'channel', expiresIn = 3600 }) {
       const key = signer === 'channel' ? channelKey : signer === 'stranger' ? stranger : { ...stranger, kid: channelKey.kid };
@@ -196,21 +202,8 @@ function base64url(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
   res.end(JSON.stringify(body));
 }
 
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.close((err) => (err ? reject(err) : resolve()));
-    // The bot's HTTP clients keep connections alive; without this close() waits for them.
-    server.closeAllConnections();
-  });
-}

@@ -13,6 +13,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo } from 'node:net';
 import { FakeCards, type ChargeOutcome, type FakeCustomer, type FakePaymentIntent, type FakePaymentMethod } from './stripe-cards.fake.js';
 import { fakeId, nowSeconds } from './stripe-ids.js';
+import { readBody, closeServer } from './local-server.js';
 
 export type { ChargeOutcome, FakeCustomer, FakePaymentIntent, FakePaymentMethod };
 
@@ -614,12 +615,6 @@ async function record(req: IncomingMessage): Promise<RecordedStripeRequest> {
   };
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 function send(res: ServerResponse, status: number, body: unknown): void {
   const json = JSON.stringify(body);
   res.writeHead(status, {
@@ -629,14 +624,6 @@ function send(res: ServerResponse, status: number, body: unknown): void {
     'Stripe-Version': '2026-01-01.fake',
   });
   res.end(json);
-}
-
-/** Stops listening and drops kept-alive sockets (the SDK keeps connections open). */
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.close((err) => (err ? reject(err) : resolve()));
-    server.closeAllConnections();
-  });
 }
 
 function matches(match: FailureMatch, req: RecordedStripeRequest): boolean {

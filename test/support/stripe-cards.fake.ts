@@ -86,7 +86,8 @@ export class FakeCards {
       id: fakeId('pm'),
       object: 'payment_method',
       type: 'card',
-      card: { brand: 'visa', last4: '4242', exp_month: 12, exp_year: 2030, funding: 'credit', ...card },
+      // Valid for years from whatever today is (the suite also runs with the clock a year ahead): an expired card is never offered.
+      card: { brand: 'visa', last4: '4242', exp_month: 12, exp_year: new Date().getUTCFullYear() + 4, funding: 'credit', ...card },
       customer: customerId,
       allow_redisplay: 'always',
       created: nowSeconds(),
